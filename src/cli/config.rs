@@ -1,0 +1,70 @@
+//! `kubectl claude config view|path`: the effective configuration, secrets masked.
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::Ctx;
+use crate::autonomy::Policy;
+use crate::error::Result;
+
+/// Show the effective configuration
+///
+/// Examples:
+///   kubectl claude config view
+///   kubectl claude config view -o json
+///   kubectl claude config path
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub what: ConfigWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigWhat {
+    /// Print the effective config (file + environment), secrets masked, with the autonomy tiers
+    View,
+    /// Print where the config, cache and state files live
+    Path,
+}
+
+pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
+    match args.what {
+        ConfigWhat::Path => {
+            let p = &ctx.paths;
+            ctx.ui.out(&format!(
+                "config: {}\ncache:  {}\naudit:  {}\nusage:  {}\nworkflows: {}\n",
+                ctx.config_path().display(),
+                p.cache_dir.display(),
+                p.audit_dir().display(),
+                p.usage_dir().display(),
+                p.workflows_dir().display()
+            ))?;
+        }
+        ConfigWhat::View => {
+            let cfg = ctx.config()?;
+            let provider = cfg.provider.clone();
+            let key_source: Option<String> = None;
+            let policy = Policy::new(cfg.autonomy.clone());
+            let tiers: serde_json::Map<String, serde_json::Value> = policy
+                .table()
+                .into_iter()
+                .map(|(v, t)| (v.to_string(), json!(t.as_str())))
+                .collect();
+            let view = json!({
+                "file": ctx.config_path().display().to_string(),
+                "config": cfg.masked(),
+                "effective": {
+                    "provider": provider,
+                    "anthropicKey": key_source.map(|s| format!("******** (from {s})")),
+                    "anthropicBaseUrl": ctx.env.get("ANTHROPIC_BASE_URL"),
+                    "tiers": tiers,
+                },
+            });
+            match ctx.output(&["yaml", "json"], "yaml")?.as_str() {
+                "json" => ctx.ui.out(&format!("{view:#}\n"))?,
+                _ => ctx.ui.out(&crate::manifest::to_yaml(&view))?,
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,207 @@
+//! Snapshot directories: the offline ClusterView.
+//!
+//! Reads a tree of `*.yaml|*.yml|*.json` files: single objects, multi-document streams,
+//! `kind: List` / `*List` (what `kubectl get -o yaml` writes) and the layout of
+//! `kubectl cluster-info dump --output-directory` (JSON lists per kind, and
+//! `<ns>/<pod>/logs.txt` — also `<ns>/<pod>/<container>.log` as our `snapshot` writes).
+//! A bad file is reported by path and skipped; it never aborts the load.
+
+use std::path::{Path, PathBuf};
+
+use super::{Error, Inventory, Scope};
+use crate::manifest;
+
+/// A loaded snapshot.
+#[derive(Debug, Clone)]
+pub struct SnapshotCluster {
+    root: PathBuf,
+    inventory: Inventory,
+}
+
+impl SnapshotCluster {
+    /// Loads every object and log under `root`.
+    pub fn load(root: &Path) -> Result<Self, Error> {
+        if !root.is_dir() {
+            return Err(Error::Snapshot {
+                path: root.to_path_buf(),
+                message: "not a directory".into(),
+            });
+        }
+        let mut inv = Inventory::new();
+        let mut files = Vec::new();
+        collect(root, &mut files);
+        files.sort();
+        for f in files {
+            let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name == "logs.txt" || name.ends_with(".log") {
+                read_log(root, &f, &mut inv);
+                continue;
+            }
+            if !manifest::is_manifest_file(&f) {
+                continue;
+            }
+            let text = match std::fs::read(&f) {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(e) => {
+                    inv.unreadable
+                        .push((f.display().to_string(), e.to_string()));
+                    continue;
+                }
+            };
+            match manifest::from_text(&text, &f) {
+                Ok(ms) => {
+                    for m in ms {
+                        inv.insert(m.value);
+                    }
+                }
+                Err(e) => inv
+                    .unreadable
+                    .push((f.display().to_string(), e.to_string())),
+            }
+        }
+        // `served-kinds.txt` records kinds the cluster serves even with no objects.
+        if let Ok(text) = std::fs::read_to_string(root.join("served-kinds.txt")) {
+            for k in text
+                .lines()
+                .map(str::trim)
+                .filter(|k| !k.is_empty() && !k.starts_with('#'))
+            {
+                inv.mark_served(k);
+            }
+        }
+        if let Ok(text) = std::fs::read_to_string(root.join("skipped-kinds.txt")) {
+            for line in text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            {
+                let (kind, reason) = line.split_once(':').unwrap_or((line, "not captured"));
+                inv.skipped.push(super::SkippedKind {
+                    kind: kind.trim().to_string(),
+                    reason: reason.trim().to_string(),
+                });
+            }
+        }
+        Ok(Self {
+            root: root.to_path_buf(),
+            inventory: inv,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The whole inventory as loaded.
+    pub fn inventory(&self) -> &Inventory {
+        &self.inventory
+    }
+
+    /// The objects of the given kinds in scope (all kinds when `kinds` is empty), so that a
+    /// snapshot answers exactly what a live LIST of the same kinds would.
+    pub fn gather(&self, kinds: &[&str], scope: &Scope) -> Inventory {
+        let mut out = Inventory::new();
+        for o in self.inventory.all() {
+            let kind_ok = kinds.is_empty() || kinds.contains(&o.kind());
+            if kind_ok && scope.contains(o.namespace()) {
+                out.insert(o.value().clone());
+            }
+        }
+        for k in self.inventory.served_kinds() {
+            out.mark_served(k);
+        }
+        for ((ns, pod, c), text) in &self.inventory.logs {
+            if scope.contains(Some(ns)) {
+                out.logs
+                    .insert((ns.clone(), pod.clone(), c.clone()), text.clone());
+            }
+        }
+        out.skipped = self.inventory.skipped.clone();
+        out.unreadable = self.inventory.unreadable.clone();
+        out
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        // Follow no symlinked directories: a snapshot is a plain tree.
+        match e.file_type() {
+            Ok(t) if t.is_dir() => collect(&p, out),
+            Ok(t) if t.is_file() => out.push(p),
+            _ => {}
+        }
+    }
+}
+
+/// `<root>/.../<ns>/<pod>/logs.txt` or `<ns>/<pod>/<container>.log`.
+fn read_log(root: &Path, f: &Path, inv: &mut Inventory) {
+    let Ok(rel) = f.strip_prefix(root) else {
+        return;
+    };
+    let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+    if parts.len() < 3 {
+        return;
+    }
+    let file = parts[parts.len() - 1];
+    let pod = parts[parts.len() - 2];
+    let ns = parts[parts.len() - 3];
+    let container = if file == "logs.txt" {
+        String::new()
+    } else {
+        file.trim_end_matches(".log").to_string()
+    };
+    let Ok(bytes) = std::fs::read(f) else { return };
+    inv.logs.insert(
+        (ns.to_string(), pod.to_string(), container),
+        String::from_utf8_lossy(&bytes).into_owned(),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_lists_streams_dumps_and_logs_and_skips_bad_files() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        std::fs::write(root.join("pods.yaml"), "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, namespace: x}\n").unwrap();
+        std::fs::write(root.join("stream.yml"), "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: other}\n").unwrap();
+        std::fs::create_dir_all(root.join("x/a")).unwrap();
+        std::fs::write(root.join("x/events.json"), r#"{"kind":"EventList","apiVersion":"v1","items":[{"metadata":{"name":"e1","namespace":"x"},"involvedObject":{"kind":"Pod","name":"a"}}]}"#).unwrap();
+        std::fs::write(root.join("x/a/logs.txt"), "boom\n").unwrap();
+        std::fs::write(root.join("bad.yaml"), "a: [unclosed\n").unwrap();
+        let s = SnapshotCluster::load(root).unwrap();
+        let inv = s.inventory();
+        assert_eq!(inv.len(), 4);
+        assert_eq!(inv.of_kind("Event").count(), 1);
+        assert_eq!(inv.logs_for("x", "a", None), Some("boom\n"));
+        assert_eq!(inv.unreadable.len(), 1);
+        assert!(inv.unreadable[0].0.ends_with("bad.yaml"));
+        let scoped = s.gather(&["Pod", "Service"], &Scope::namespace("x"));
+        assert_eq!(
+            scoped.len(),
+            1,
+            "{:?}",
+            scoped
+                .all()
+                .map(|o| o.obj_ref().display())
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn missing_directory_is_an_error() {
+        assert!(SnapshotCluster::load(Path::new("/nonexistent/snap")).is_err());
+    }
+}

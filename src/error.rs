@@ -1,0 +1,141 @@
+//! The crate-level error and the exit-code contract.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | ok |
+//! | 1 | something to report: diff differs, findings at or above `--fail-on`, lint errors |
+//! | 2 | usage: bad flags or arguments, bad input files, bad config |
+//! | 3 | action refused: forbidden, declined, or confirm without a TTY |
+//! | 4 | cluster unreachable or authentication failed |
+//! | 5 | LLM error or unusable output (also: offline generator could not understand, `--strict`) |
+//! | 6 | I/O or audit failure (an audit write failure aborts execution) |
+//!
+//! Module errors are typed; this enum aggregates them, picks the exit code with an exhaustive
+//! match and carries hints the binary prints as `hint: …`.
+
+use std::path::PathBuf;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_REPORT: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_REFUSED: u8 = 3;
+pub const EXIT_CLUSTER: u8 = 4;
+pub const EXIT_LLM: u8 = 5;
+pub const EXIT_IO: u8 = 6;
+
+/// Every error the binary can end with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad arguments or input the user can fix.
+    #[error("{message}")]
+    Usage { message: String, hints: Vec<String> },
+    /// A configuration file is invalid.
+    #[error(transparent)]
+    Config(#[from] crate::config::Error),
+    /// Manifests could not be read or are invalid.
+    #[error(transparent)]
+    Manifest(#[from] crate::manifest::Error),
+    /// The cluster could not be reached or refused us.
+    #[error(transparent)]
+    Cluster(#[from] crate::cluster::Error),
+    /// A model call failed or returned nothing usable.
+    #[error(transparent)]
+    Llm(#[from] crate::llm::Error),
+    /// The generate pipeline refused the input or the output.
+    #[error(transparent)]
+    Generate(#[from] crate::generate::Error),
+    /// An action was refused by the autonomy gate or declined by the user.
+    #[error("{message}")]
+    Refused { message: String, hints: Vec<String> },
+    /// Reading or writing a file failed.
+    #[error("failed to {what} {}", path.display())]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The audit log could not be written; nothing was executed.
+    #[error("failed to write the audit log {}; the action was not executed", path.display())]
+    Audit {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    pub fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hints: vec![hint.into()],
+        }
+    }
+
+    pub fn io(what: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            what,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The documented exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage { .. } | Error::Config(_) => EXIT_USAGE,
+            Error::Manifest(e) => e.exit_code(),
+            Error::Cluster(_) => EXIT_CLUSTER,
+            Error::Llm(_) => EXIT_LLM,
+            Error::Generate(e) => e.exit_code(),
+            Error::Refused { .. } => EXIT_REFUSED,
+            Error::Io { .. } | Error::Audit { .. } => EXIT_IO,
+        }
+    }
+
+    /// What the user can do next.
+    pub fn hints(&self) -> Vec<String> {
+        match self {
+            Error::Usage { hints, .. } | Error::Refused { hints, .. } => hints.clone(),
+            Error::Config(e) => e.hints(),
+            Error::Manifest(e) => e.hints(),
+            Error::Cluster(e) => e.hints(),
+            Error::Llm(e) => e.hints(),
+            Error::Generate(e) => e.hints(),
+            Error::Io { .. } => vec![],
+            Error::Audit { .. } => vec![
+                "check that ~/.local/state/kubectl-claude/actions is writable (or set XDG_STATE_HOME)"
+                    .into(),
+            ],
+        }
+    }
+
+    /// True when the error is a closed stdout (`| head`): that is success, as in ripgrep.
+    pub fn is_broken_pipe(&self) -> bool {
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        while let Some(e) = cur {
+            if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return true;
+            }
+            cur = e.source();
+        }
+        false
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::io("write", "<stdout>", e)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

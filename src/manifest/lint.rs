@@ -1,0 +1,1 @@
+//! House-convention lint and deny rules (filled in with the generate pipeline).

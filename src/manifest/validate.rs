@@ -1,0 +1,1 @@
+//! Structural validation of objects (filled in with the generate pipeline).
