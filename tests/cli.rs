@@ -1,1 +1,5 @@
+//! The single integration-test binary: every end-to-end test runs the built binary.
 
+mod support;
+
+mod test_foundation;

@@ -1,0 +1,112 @@
+//! `TestEnv`: runs the built binary with a cleared environment, a temporary HOME, no colour,
+//! a fixed clock and nothing from the developer's machine.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The fixed clock every test runs at.
+pub const NOW: &str = "2026-11-22T10:00:00Z";
+
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+    pub env: Vec<(String, String)>,
+}
+
+impl Default for TestEnv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&home).expect("home");
+        let env = vec![
+            ("HOME".to_string(), home.display().to_string()),
+            ("NO_COLOR".into(), "1".into()),
+            ("COLUMNS".into(), "100".into()),
+            ("KCLAUDE_NOW".into(), NOW.into()),
+            ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+            // A kubeconfig that does not exist unless a test writes one.
+            (
+                "KUBECONFIG".into(),
+                dir.path().join("kubeconfig").display().to_string(),
+            ),
+        ];
+        Self { dir, env }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn set(&mut self, k: &str, v: impl Into<String>) -> &mut Self {
+        self.env.retain(|(key, _)| key != k);
+        self.env.push((k.to_string(), v.into()));
+        self
+    }
+
+    pub fn unset(&mut self, k: &str) -> &mut Self {
+        self.env.retain(|(key, _)| key != k);
+        self
+    }
+
+    /// The binary as `kubectl-claude`.
+    pub fn cmd(&self) -> Command {
+        self.cmd_at(&bin())
+    }
+
+    /// The binary through a symlink named `name` (persona tests).
+    pub fn persona(&self, name: &str) -> Command {
+        let link = self.path().join("bin").join(name);
+        if !link.exists() {
+            std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(bin(), &link).unwrap();
+        }
+        self.cmd_at(&link)
+    }
+
+    fn cmd_at(&self, program: &Path) -> Command {
+        let mut c = Command::new(program);
+        c.env_clear();
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        c.current_dir(self.path());
+        c
+    }
+
+    /// Writes a file under the temp dir and returns its path.
+    pub fn write(&self, rel: &str, content: &str) -> PathBuf {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+}
+
+/// The built binary.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_kubectl-claude"))
+}
+
+/// stdout of a finished command as a string.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The repository root (for examples/ and fixtures).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
