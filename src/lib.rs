@@ -32,6 +32,7 @@ pub mod config;
 pub mod error;
 pub mod finding;
 pub mod generate;
+pub mod jsonl;
 pub mod llm;
 pub mod manifest;
 pub mod persona;

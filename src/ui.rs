@@ -157,3 +157,21 @@ impl crate::cluster::Progress for BarProgress {
         self.0.finish_and_clear();
     }
 }
+
+/// A table in the product's style: condensed UTF-8 borders, wrapped to the terminal.
+pub fn table<I, T>(header: I) -> comfy_table::Table
+where
+    I: IntoIterator<Item = T>,
+    T: Into<comfy_table::Cell>,
+{
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(
+            header
+                .into_iter()
+                .map(Into::into)
+                .collect::<Vec<comfy_table::Cell>>(),
+        );
+    t
+}

@@ -3,3 +3,4 @@
 mod support;
 
 mod test_foundation;
+mod test_generate;

@@ -42,8 +42,8 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
         }
         ConfigWhat::View => {
             let cfg = ctx.config()?;
-            let provider = cfg.provider.clone();
-            let key_source: Option<String> = None;
+            let provider = super::generate::resolve_provider_name(ctx, None, None)?;
+            let key_source = super::generate::anthropic_key_source(ctx).map(|(_, src)| src);
             let policy = Policy::new(cfg.autonomy.clone());
             let tiers: serde_json::Map<String, serde_json::Value> = policy
                 .table()

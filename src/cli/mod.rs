@@ -6,9 +6,12 @@
 pub mod completion;
 pub mod config;
 pub mod ctx;
+pub mod generate;
 
 pub mod install;
+pub mod lint;
 
+pub mod usage;
 pub mod version;
 
 use std::ffi::OsString;
@@ -94,6 +97,9 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Generate(generate::GenerateArgs),
+    Lint(lint::LintArgs),
+    Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
     Version(version::VersionArgs),
     Completion(completion::CompletionArgs),
@@ -176,6 +182,9 @@ fn run_cli(persona: Persona, args: Vec<OsString>, env: Env) -> Result<u8> {
 
 async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
     match command {
+        Command::Generate(a) => generate::run(ctx, a).await,
+        Command::Lint(a) => lint::run(ctx, a).await,
+        Command::Usage(a) => usage::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,

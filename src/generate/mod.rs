@@ -1,4 +1,25 @@
-//! The generate pipeline: instructions → provider → extraction → validation → lint → output.
+//! The generate pipeline, the same for every provider:
+//! instructions → (lock | cache | provider) → extraction → namespace defaulting → validation
+//! → lint/deny → output. Engines never print: notes come back in [`Outcome`].
+
+pub mod cache;
+pub mod extract;
+pub mod input;
+pub mod layout;
+pub mod lock;
+pub mod offline;
+pub mod prompt;
+pub mod secrets;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub use input::Instructions;
+
+use crate::llm::{self, Completion, Provider};
+use crate::manifest::lint::{Issue, Level, LintOptions};
 
 /// Errors of the generate pipeline.
 #[derive(Debug, thiserror::Error)]
@@ -6,15 +27,305 @@ pub enum Error {
     /// The input file or text is not usable.
     #[error("{0}")]
     Input(String),
+    /// The instructions contain what looks like a credential.
+    #[error("the instructions look like they contain {}; they would be sent to the model as written", what.join(", "))]
+    SecretsInInstructions { what: Vec<String> },
+    /// The offline generator could not understand some requirements (with `--strict`), or
+    /// rendered nothing.
+    #[error("the offline generator did not understand: {}", .0.join(" | "))]
+    NotUnderstood(Vec<String>),
+    /// The result has validation errors or violates deny rules.
+    #[error("the generated manifests were rejected: {}", summarize(.0))]
+    Rejected(Vec<Issue>),
+    /// The lock does not match the instructions (CMP locked mode).
+    #[error("{0}")]
+    StaleLock(String),
+    /// The model call failed.
+    #[error(transparent)]
+    Llm(#[from] llm::Error),
+}
+
+fn summarize(issues: &[Issue]) -> String {
+    let mut s: Vec<String> = issues
+        .iter()
+        .filter(|i| i.level == Level::Error)
+        .take(3)
+        .map(|i| format!("{}: {} ({})", i.object, i.message, i.rule))
+        .collect();
+    let more = issues
+        .iter()
+        .filter(|i| i.level == Level::Error)
+        .count()
+        .saturating_sub(3);
+    if more > 0 {
+        s.push(format!("and {more} more"));
+    }
+    s.join("; ")
 }
 
 impl Error {
     pub fn exit_code(&self) -> u8 {
+        use crate::error::{EXIT_LLM, EXIT_USAGE};
         match self {
-            Error::Input(_) => crate::error::EXIT_USAGE,
+            Error::Input(_) | Error::SecretsInInstructions { .. } => EXIT_USAGE,
+            Error::NotUnderstood(_) | Error::Rejected(_) | Error::Llm(_) => EXIT_LLM,
+            Error::StaleLock(_) => EXIT_USAGE,
         }
     }
     pub fn hints(&self) -> Vec<String> {
-        vec![]
+        match self {
+            Error::SecretsInInstructions { .. } => vec![
+                "reference a Secret by name instead of pasting its value, or pass --allow-secrets if this is intended".into(),
+            ],
+            Error::NotUnderstood(_) => vec![
+                "rephrase those requirements (without --strict the rest is still rendered), or use a model provider: --provider anthropic".into(),
+            ],
+            Error::Rejected(_) => vec![
+                "run again with --no-cache to regenerate, or fix the instructions; `kubectl claude lint` shows every issue".into(),
+            ],
+            Error::StaleLock(_) => vec!["run `kubectl claude generate --lock` and commit the lock".into()],
+            Error::Llm(e) => e.hints(),
+            Error::Input(_) => vec![],
+        }
     }
+}
+
+/// Where manifests come from.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Offline,
+    Model(Provider),
+}
+
+impl Backend {
+    pub fn name(&self) -> &str {
+        match self {
+            Backend::Offline => "offline",
+            Backend::Model(p) => p.name(),
+        }
+    }
+    pub fn model(&self) -> &str {
+        match self {
+            Backend::Offline => offline::OFFLINE_GENERATOR_VERSION,
+            Backend::Model(p) => p.model(),
+        }
+    }
+}
+
+/// One generation request.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// Instructions after parameter substitution.
+    pub instructions: &'a str,
+    pub params: &'a BTreeMap<String, String>,
+    pub namespace: Option<&'a str>,
+    pub app_name: &'a str,
+    pub backend: &'a Backend,
+    /// `None` bypasses the cache.
+    pub cache: Option<&'a cache::Cache>,
+    /// A lock to use when it matches.
+    pub lock: Option<&'a lock::Lock>,
+    pub allow_secrets: bool,
+    pub strict: bool,
+    pub max_tokens: u32,
+    pub lint: &'a LintOptions,
+    /// The time, RFC 3339 (cache entries record it).
+    pub now: &'a str,
+}
+
+/// Where the manifests came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Lock,
+    CacheHit,
+    Generated,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Lock => "lock",
+            Source::CacheHit => "hit",
+            Source::Generated => "miss",
+        }
+    }
+}
+
+/// The result of a successful run.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub objects: Vec<Value>,
+    pub source: Source,
+    pub key: String,
+    /// Values the offline generator chose without being asked.
+    pub defaults: Vec<String>,
+    /// Requirements the offline generator did not understand.
+    pub not_understood: Vec<String>,
+    /// Lint warnings and infos (errors reject the run).
+    pub issues: Vec<Issue>,
+    pub completion: Option<Completion>,
+    pub duration: Duration,
+    pub prompt_sha256: String,
+}
+
+/// The cache key for a request.
+pub fn key_for(req: &Request<'_>, provider: &str, model: &str) -> String {
+    cache::key(&cache::KeyInput {
+        provider,
+        model,
+        prompt_version: prompt::PROMPT_VERSION,
+        instructions: req.instructions,
+        params: req.params,
+        namespace: req.namespace,
+    })
+}
+
+/// True when the lock was generated for exactly these instructions.
+pub fn lock_matches(req: &Request<'_>, l: &lock::Lock) -> bool {
+    l.prompt_version == prompt::PROMPT_VERSION && key_for(req, &l.provider, &l.model) == l.key
+}
+
+/// Runs the pipeline.
+pub async fn run(req: &Request<'_>) -> Result<Outcome, Error> {
+    let started = Instant::now();
+    if !req.allow_secrets {
+        let found = secrets::scan(req.instructions);
+        if !found.is_empty() {
+            return Err(Error::SecretsInInstructions {
+                what: found
+                    .iter()
+                    .map(|s| format!("{} (line {})", s.what, s.line))
+                    .collect(),
+            });
+        }
+    }
+    let prompt = prompt::build(req.instructions, req.params, req.namespace, req.max_tokens);
+    let prompt_sha256 = cache::sha256_hex(&format!("{}\n{}", prompt.system, prompt.user));
+    let key = key_for(req, req.backend.name(), req.backend.model());
+    let mut defaults = Vec::new();
+    let mut not_understood = Vec::new();
+    let mut completion = None;
+    let (objects, source) = if let Some(l) = req.lock.filter(|l| lock_matches(req, l)) {
+        (l.manifests.clone(), Source::Lock)
+    } else if let Some(e) = req.cache.and_then(|c| c.get(&key)) {
+        defaults = e.defaults;
+        not_understood = e.not_understood;
+        (e.objects, Source::CacheHit)
+    } else {
+        let objects = match req.backend {
+            Backend::Offline => {
+                let out = offline::generate(&offline::OfflineRequest {
+                    instructions: req.instructions,
+                    namespace: req.namespace,
+                    app_name: Some(req.app_name),
+                });
+                defaults = out.defaults;
+                not_understood = out.not_understood;
+                if out.objects.is_empty() {
+                    let mut what = not_understood.clone();
+                    if what.is_empty() {
+                        what.push(
+                            "nothing in the instructions names a workload and an image".into(),
+                        );
+                    }
+                    return Err(Error::NotUnderstood(what));
+                }
+                out.objects
+            }
+            Backend::Model(p) => {
+                let c = p.complete(&prompt).await?;
+                let objs = extract::objects(&c.text)?;
+                completion = Some(c);
+                objs
+            }
+        };
+        (objects, Source::Generated)
+    };
+    if req.strict && !not_understood.is_empty() {
+        return Err(Error::NotUnderstood(not_understood));
+    }
+    let objects = finish(objects, req.namespace);
+    let origins: Vec<String> = (1..=objects.len())
+        .map(|i| format!("{}#{i}", source.as_str()))
+        .collect();
+    let mut issues = crate::manifest::validate::validate(&objects, &origins);
+    issues.extend(crate::manifest::lint::lint(&objects, &origins, req.lint));
+    for i in &mut issues {
+        i.origin = None;
+    }
+    if issues.iter().any(|i| i.level == Level::Error) {
+        return Err(Error::Rejected(issues));
+    }
+    if source == Source::Generated
+        && let Some(c) = req.cache
+    {
+        // A cache write failure costs a model call next time, never correctness.
+        let _ = c.put(&cache::Entry {
+            v: 1,
+            key: key.clone(),
+            provider: req.backend.name().to_string(),
+            model: req.backend.model().to_string(),
+            created: req.now.to_string(),
+            objects: objects.clone(),
+            defaults: defaults.clone(),
+            not_understood: not_understood.clone(),
+        });
+    }
+    Ok(Outcome {
+        objects,
+        source,
+        key,
+        defaults,
+        not_understood,
+        issues,
+        completion,
+        duration: started.elapsed(),
+        prompt_sha256,
+    })
+}
+
+/// Kinds that never take a namespace.
+pub fn is_cluster_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Namespace"
+            | "Node"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "IngressClass"
+            | "GatewayClass"
+            | "PriorityClass"
+            | "RuntimeClass"
+            | "ValidatingWebhookConfiguration"
+            | "MutatingWebhookConfiguration"
+            | "APIService"
+            | "ClusterIssuer"
+    )
+}
+
+/// Sets the default namespace on namespaced objects that have none.
+fn finish(mut objects: Vec<Value>, namespace: Option<&str>) -> Vec<Value> {
+    let Some(ns) = namespace else { return objects };
+    for o in &mut objects {
+        let kind = o
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if is_cluster_scoped(&kind) {
+            continue;
+        }
+        if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut)
+            && meta
+                .get("namespace")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+        {
+            meta.insert("namespace".into(), Value::String(ns.to_string()));
+        }
+    }
+    objects
 }

@@ -64,3 +64,108 @@ impl Error {
         }
     }
 }
+
+pub mod anthropic;
+pub mod calllog;
+pub mod openai;
+mod retry;
+
+use std::time::Duration;
+
+/// What we send: a system prompt, one user message, and a token budget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub system: String,
+    pub user: String,
+    pub max_tokens: u32,
+}
+
+/// What came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub text: String,
+    pub model: String,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    /// Provider's stop reason, normalised: `end_turn`, `max_tokens`, `refusal`, …
+    pub stop_reason: String,
+    /// How many HTTP attempts the call took.
+    pub attempts: u32,
+}
+
+/// Connection settings shared by the HTTP providers.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub base_url: String,
+    pub api_key: Option<String>,
+    /// Where the key came from (`ANTHROPIC_API_KEY`, a file path…), for error messages.
+    pub key_source: String,
+    pub model: String,
+    pub temperature: Option<f32>,
+    pub top_p: Option<f32>,
+    /// Total deadline for the call, retries included.
+    pub deadline: Duration,
+    /// How many retries after the first attempt.
+    pub max_retries: u32,
+    /// Ollama context size (`options.num_ctx`).
+    pub num_ctx: Option<u32>,
+}
+
+/// A configured model provider.
+#[derive(Debug, Clone)]
+pub enum Provider {
+    Anthropic(HttpSettings),
+    OpenAi(HttpSettings),
+}
+
+impl Provider {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Provider::Anthropic(_) => "anthropic",
+            Provider::OpenAi(_) => "openai",
+        }
+    }
+
+    pub fn model(&self) -> &str {
+        match self {
+            Provider::Anthropic(s) | Provider::OpenAi(s) => &s.model,
+        }
+    }
+
+    /// Sends the prompt, retrying transient failures within the deadline.
+    pub async fn complete(&self, prompt: &Prompt) -> Result<Completion, Error> {
+        match self {
+            Provider::Anthropic(s) => anthropic::complete(s, prompt).await,
+            Provider::OpenAi(s) => openai::complete(s, prompt).await,
+        }
+    }
+}
+
+/// Builds the shared HTTP client: rustls, no cookies, the deadline as the overall timeout.
+fn http_client(deadline: Duration) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .timeout(deadline)
+        .connect_timeout(Duration::from_secs(10).min(deadline))
+        .user_agent(concat!("kubectl-claude/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// The `message` of an API error body, or the body itself, trimmed for display.
+fn error_message(body: &str) -> String {
+    let parsed: Option<serde_json::Value> = serde_json::from_str(body).ok();
+    let msg = parsed
+        .as_ref()
+        .and_then(|v| {
+            v.pointer("/error/message")
+                .or_else(|| v.get("message"))
+                .or_else(|| v.get("error"))
+        })
+        .and_then(|m| m.as_str().map(str::to_string))
+        .unwrap_or_else(|| body.trim().to_string());
+    let mut m: String = msg.chars().take(300).collect();
+    if m.is_empty() {
+        m = "(empty body)".into();
+    }
+    m
+}

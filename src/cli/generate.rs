@@ -1,0 +1,547 @@
+//! `kubectl claude generate`: natural-language instructions to validated, linted manifests.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::Ctx;
+use crate::error::{Error, Result};
+use crate::generate::layout::{Layout, LayoutOptions};
+use crate::generate::{self, Backend, Instructions, Outcome, cache, input, lock};
+use crate::llm::{self, HttpSettings, Provider, anthropic, openai};
+use crate::manifest::lint::{Level, LintOptions};
+
+/// Generate Kubernetes manifests from natural-language instructions
+///
+/// Reads instructions from TEXT, from -f FILE (claudernetes.yaml with `instructions:`,
+/// claudernetes.md, or any text file), from a directory holding one of those, from stdin
+/// (-f -), or from ./claudernetes.yaml. Without an API key the offline generator is used (no
+/// network); it lists every requirement it did not understand. Output is validated and
+/// linted; nothing is printed when generation fails. Results are cached: the same input never
+/// calls a model twice.
+///
+/// Examples:
+///   kubectl claude generate "Deploy nginx with 2 replicas and a LoadBalancer service"
+///   kubectl claude generate -f examples/fastapi/claudernetes.yaml -n web
+///   kubectl claude generate -f app/ --lock                 # write app/claudernetes.lock.yaml
+///   kubectl claude generate -f app/ --write out/ --layout flux
+///   echo "Deploy redis with 1Gi storage" | kubectl claude generate -f - -o json
+///   kubectl claude generate -f app/ --provider anthropic --model claude-sonnet-4-6
+#[derive(Debug, Clone, Default, Args)]
+pub struct GenerateArgs {
+    /// Instructions as text (instead of -f)
+    pub text: Option<String>,
+    /// Instructions file or directory, or - for stdin
+    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
+    pub file: Option<PathBuf>,
+    /// Provider: offline, anthropic or openai (default: anthropic when a key is set, else offline)
+    #[arg(long, value_parser = ["offline", "anthropic", "openai"])]
+    pub provider: Option<String>,
+    /// Model id (default: config, else claude-sonnet-4-6 / the OpenAI-compatible default)
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Write one file per object into DIR (atomically) instead of stdout
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<PathBuf>,
+    /// File layout for --write
+    #[arg(long, value_enum, default_value = "plain")]
+    pub layout: Layout,
+    /// Git repository URL for the ArgoCD layout's Application
+    #[arg(long, value_name = "URL")]
+    pub repo_url: Option<String>,
+    /// Fail (exit 5) when the offline generator did not understand a requirement
+    #[arg(long)]
+    pub strict: bool,
+    /// Bypass the cache and any lock; always generate
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Write claudernetes.lock.yaml next to the instructions (commit it for reproducible renders)
+    #[arg(long)]
+    pub lock: bool,
+    /// (dangerous) Send instructions that look like they contain credentials
+    #[arg(long)]
+    pub allow_secrets: bool,
+    /// Only allow these kinds in the output (comma-separated; default from config)
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub allowed_kinds: Vec<String>,
+    /// Maximum output tokens for model providers
+    #[arg(long, value_name = "N")]
+    pub max_tokens: Option<u32>,
+    /// Total deadline for a model call in seconds, retries included (default 60)
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+}
+
+/// Where the Anthropic key comes from: (key, human-readable source).
+pub fn anthropic_key_source(ctx: &Ctx) -> Option<(String, String)> {
+    if let Some(k) = ctx.env.get("ANTHROPIC_API_KEY") {
+        return Some((
+            k.trim().to_string(),
+            "the ANTHROPIC_API_KEY environment variable".into(),
+        ));
+    }
+    let cfg = ctx.config().ok()?;
+    let file = ctx
+        .env
+        .path("ANTHROPIC_API_KEY_FILE")
+        .or_else(|| cfg.anthropic.api_key_file.clone());
+    if let Some(f) = file
+        && let Ok(k) = std::fs::read_to_string(&f)
+        && !k.trim().is_empty()
+    {
+        return Some((
+            k.trim().to_string(),
+            format!("the key file {}", f.display()),
+        ));
+    }
+    cfg.anthropic.api_key.clone().map(|k| {
+        (
+            k,
+            format!("anthropic.api_key in {}", ctx.config_path().display()),
+        )
+    })
+}
+
+/// Picks the provider name: flag, then the instructions file, then the environment
+/// (`KCLAUDE_PROVIDER`), then the config, then anthropic when a key exists, else offline.
+pub fn resolve_provider_name(ctx: &Ctx, flag: Option<&str>, file: Option<&str>) -> Result<String> {
+    let cfg = ctx.config()?;
+    let chosen = flag
+        .or(file)
+        .or(ctx.env.get("KCLAUDE_PROVIDER"))
+        .or(cfg.provider.as_deref());
+    Ok(match chosen {
+        Some(p) => p.to_string(),
+        None if anthropic_key_source(ctx).is_some() => "anthropic".into(),
+        None => "offline".into(),
+    })
+}
+
+/// Builds the backend for a provider name and model.
+pub fn backend(
+    ctx: &Ctx,
+    provider: &str,
+    model: Option<&str>,
+    timeout: Option<u64>,
+) -> Result<Backend> {
+    let cfg = ctx.config()?;
+    let deadline = Duration::from_secs(timeout.or(cfg.timeout_seconds).unwrap_or(60).max(1));
+    let model = model.map(str::to_string).or_else(|| cfg.model.clone());
+    match provider {
+        "offline" => Ok(Backend::Offline),
+        "anthropic" => {
+            let (key, key_source) = anthropic_key_source(ctx).ok_or_else(|| {
+                Error::Llm(llm::Error::Config(
+                    "provider anthropic needs an API key: set ANTHROPIC_API_KEY, ANTHROPIC_API_KEY_FILE or anthropic.api_key_file".into(),
+                ))
+            })?;
+            Ok(Backend::Model(Provider::Anthropic(HttpSettings {
+                base_url: ctx
+                    .env
+                    .get("ANTHROPIC_BASE_URL")
+                    .map(str::to_string)
+                    .or_else(|| cfg.anthropic.base_url.clone())
+                    .unwrap_or_else(|| anthropic::DEFAULT_BASE_URL.into()),
+                api_key: Some(key),
+                key_source,
+                model: model.unwrap_or_else(|| anthropic::DEFAULT_MODEL.into()),
+                temperature: cfg.anthropic.temperature,
+                top_p: cfg.anthropic.top_p,
+                deadline,
+                max_retries: 4,
+                num_ctx: None,
+            })))
+        }
+        "openai" => {
+            let (api_key, key_source) = match ctx.env.get("OPENAI_API_KEY") {
+                Some(k) => (
+                    Some(k.to_string()),
+                    "the OPENAI_API_KEY environment variable".to_string(),
+                ),
+                None => (
+                    cfg.openai.api_key.clone(),
+                    format!("openai.api_key in {}", ctx.config_path().display()),
+                ),
+            };
+            Ok(Backend::Model(Provider::OpenAi(HttpSettings {
+                base_url: ctx
+                    .env
+                    .get("OPENAI_BASE_URL")
+                    .map(str::to_string)
+                    .or_else(|| cfg.openai.base_url.clone())
+                    .unwrap_or_else(|| openai::DEFAULT_BASE_URL.into()),
+                api_key,
+                key_source,
+                model: model.unwrap_or_else(|| openai::DEFAULT_MODEL.into()),
+                temperature: None,
+                top_p: None,
+                deadline,
+                max_retries: 4,
+                num_ctx: Some(cfg.openai.num_ctx.unwrap_or(16384)),
+            })))
+        }
+        other => Err(Error::usage(format!(
+            "unknown provider `{other}` (expected offline, anthropic or openai)"
+        ))),
+    }
+}
+
+/// Loads the instructions from the arguments.
+pub fn load_instructions(
+    ctx: &Ctx,
+    text: Option<&str>,
+    file: Option<&Path>,
+) -> Result<Instructions> {
+    match (text, file) {
+        (Some(_), Some(_)) => Err(Error::usage(
+            "give the instructions as TEXT or with -f, not both",
+        )),
+        (Some(t), None) => {
+            if t.trim().is_empty() {
+                return Err(Error::usage("the instructions are empty"));
+            }
+            Ok(Instructions::from_text(t, None))
+        }
+        (None, Some(p)) if p.as_os_str() == "-" => {
+            let t = ctx
+                .read_stdin()
+                .map_err(|e| Error::io("read", "<stdin>", e))?;
+            if t.trim().is_empty() {
+                return Err(Error::usage("no instructions on stdin"));
+            }
+            // A claudernetes.yaml on stdin is parsed as such.
+            if t.lines().any(|l| l.starts_with("instructions:")) {
+                Ok(Instructions::from_yaml(&t, Path::new("<stdin>"))?)
+            } else {
+                Ok(Instructions::from_text(&t, None))
+            }
+        }
+        (None, Some(p)) => {
+            let p = if p.is_relative() {
+                ctx.env.cwd.join(p)
+            } else {
+                p.to_path_buf()
+            };
+            Ok(Instructions::from_path(&p)?)
+        }
+        (None, None) => match input::find_in_dir(&ctx.env.cwd) {
+            Some(f) => Ok(Instructions::from_path(&f)?),
+            None => Err(Error::usage_hint(
+                "no instructions: pass TEXT, -f FILE|DIR|-, or run where claudernetes.yaml is",
+                "try: kubectl claude generate \"Deploy nginx with 2 replicas and a LoadBalancer service\"",
+            )),
+        },
+    }
+}
+
+/// Everything resolved for one generation, shared by `generate`, `diff` and the CMP.
+pub struct Prepared {
+    pub instructions: Instructions,
+    pub text: String,
+    pub params: BTreeMap<String, String>,
+    pub namespace: Option<String>,
+    pub backend: Backend,
+    pub lock: Option<lock::Lock>,
+    pub lint: LintOptions,
+    /// True when no flag, file, env or config chose the provider.
+    pub provider_defaulted: bool,
+}
+
+impl Prepared {
+    pub fn request<'a>(
+        &'a self,
+        cache: Option<&'a cache::Cache>,
+        strict: bool,
+        allow_secrets: bool,
+        max_tokens: u32,
+        now: &'a str,
+        app: &'a str,
+    ) -> generate::Request<'a> {
+        generate::Request {
+            instructions: &self.text,
+            params: &self.params,
+            namespace: self.namespace.as_deref(),
+            app_name: app,
+            backend: &self.backend,
+            cache,
+            lock: self.lock.as_ref(),
+            allow_secrets,
+            strict,
+            max_tokens,
+            lint: &self.lint,
+            now,
+        }
+    }
+}
+
+/// Reads a lock next to the instructions, if there is one.
+pub fn read_lock(instructions: &Instructions) -> Result<Option<lock::Lock>> {
+    let Some(p) = instructions.lock_path() else {
+        return Ok(None);
+    };
+    match std::fs::read_to_string(&p) {
+        Ok(t) => lock::Lock::parse(&t)
+            .map(Some)
+            .map_err(|e| Error::usage(format!("{}: invalid lock: {e}", p.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("read", p, e)),
+    }
+}
+
+/// Who a call-log record is about.
+pub struct CallMeta<'a> {
+    pub provider: &'a str,
+    pub model: &'a str,
+    pub app: &'a str,
+}
+
+/// Records one model call or cache hit in the call log; failures only warn.
+pub fn log_call(
+    ctx: &Ctx,
+    meta: &CallMeta<'_>,
+    source: &str,
+    outcome: &str,
+    o: Option<&Outcome>,
+    duration: Duration,
+) {
+    let completion = o.and_then(|o| o.completion.as_ref());
+    let rec = llm::calllog::CallRecord {
+        v: 1,
+        ts: ctx.env.now().to_string(),
+        provider: meta.provider.to_string(),
+        // The configured model, not the API's dated alias, so hits and calls sum together.
+        model: meta.model.to_string(),
+        input_tokens: completion.map_or(0, |c| c.input_tokens),
+        output_tokens: completion.map_or(0, |c| c.output_tokens),
+        duration_ms: duration.as_millis() as u64,
+        outcome: outcome.to_string(),
+        cache: source.to_string(),
+        app: meta.app.to_string(),
+        prompt_sha256: o.map(|o| o.prompt_sha256.clone()).unwrap_or_default(),
+    };
+    if let Err(e) = llm::calllog::record(&ctx.paths.usage_dir(), ctx.env.now(), &rec) {
+        ctx.ui
+            .warn(&format!("could not write the model call log: {e}"));
+    }
+}
+
+/// Prints the offline generator's notes and lint findings on stderr.
+pub fn report_notes(ctx: &Ctx, o: &Outcome) {
+    for d in &o.defaults {
+        ctx.ui.status(&format!("note: {d}"));
+    }
+    if !o.not_understood.is_empty() {
+        ctx.ui.warn(&format!(
+            "the offline generator did not understand {} requirement(s):",
+            o.not_understood.len()
+        ));
+        for n in &o.not_understood {
+            eprintln!("  - {n}");
+        }
+    }
+    for i in o.issues.iter().filter(|i| i.level >= Level::Warning) {
+        ctx.ui
+            .warn(&format!("{}: {} [{}]", i.object, i.message, i.rule));
+    }
+}
+
+/// Serializes objects for stdout.
+pub fn render(objects: &[Value], format: &str) -> String {
+    match format {
+        "json" => format!(
+            "{:#}\n",
+            json!({"apiVersion": "v1", "kind": "List", "items": objects})
+        ),
+        _ => crate::manifest::to_yaml_stream(objects),
+    }
+}
+
+pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
+    let format = ctx.output(&["yaml", "json"], "yaml")?;
+    let layout = if args.layout == Layout::Plain
+        && ctx.persona == crate::persona::Persona::Flux
+        && args.write.is_some()
+    {
+        Layout::Flux // `flux claude generate --write` lays out the Flux way
+    } else {
+        args.layout
+    };
+    let instructions = load_instructions(ctx, args.text.as_deref(), args.file.as_deref())?;
+    let prepared = prepare(ctx, instructions, args)?;
+    let app = prepared.instructions.app_name();
+    let cache_dir = cache::Cache::new(&ctx.paths.cache_dir);
+    let cache = (!args.no_cache).then_some(&cache_dir);
+    let now = ctx.env.now().to_string();
+    let max_tokens = args
+        .max_tokens
+        .or(ctx.config()?.anthropic.max_tokens)
+        .unwrap_or(8192);
+    let mut req = prepared.request(
+        cache,
+        args.strict,
+        args.allow_secrets,
+        max_tokens,
+        &now,
+        &app,
+    );
+    if args.no_cache {
+        req.lock = None;
+    }
+    if matches!(prepared.backend, Backend::Offline) && prepared.provider_defaulted {
+        ctx.ui.status("using the offline generator (no API key configured; set ANTHROPIC_API_KEY or pass --provider)");
+    }
+    let started = std::time::Instant::now();
+    let result = generate::run(&req).await;
+    let meta = CallMeta {
+        provider: prepared.backend.name(),
+        model: prepared.backend.model(),
+        app: &app,
+    };
+    let outcome = match result {
+        Ok(o) => {
+            log_call(ctx, &meta, o.source.as_str(), "ok", Some(&o), o.duration);
+            o
+        }
+        Err(e) => {
+            if matches!(prepared.backend, Backend::Model(_)) {
+                let short: String = e.to_string().chars().take(120).collect();
+                let outcome = format!("error: {short}");
+                log_call(ctx, &meta, "miss", &outcome, None, started.elapsed());
+            }
+            return Err(e.into());
+        }
+    };
+    report_notes(ctx, &outcome);
+    match outcome.source {
+        generate::Source::Lock => ctx
+            .ui
+            .status("rendered from claudernetes.lock.yaml (no model call)"),
+        generate::Source::CacheHit => ctx.ui.status("cache hit (no model call)"),
+        generate::Source::Generated => {}
+    }
+    if args.lock {
+        write_lock(ctx, &prepared, &outcome)?;
+    }
+    if let Some(dir) = &args.write {
+        let ns = prepared
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
+        let files = crate::generate::layout::lay_out(
+            layout,
+            &outcome.objects,
+            &LayoutOptions {
+                app: &app,
+                namespace: &ns,
+                write_dir: dir,
+                repo_url: args
+                    .repo_url
+                    .as_deref()
+                    .unwrap_or("https://example.com/your/gitops-repo.git"),
+            },
+        );
+        write_files(ctx, dir, &files)?;
+        return Ok(0);
+    }
+    ctx.ui.out(&render(&outcome.objects, &format))?;
+    Ok(0)
+}
+
+/// Resolves parameters, namespace, provider and lock for a generation.
+pub fn prepare(ctx: &Ctx, instructions: Instructions, args: &GenerateArgs) -> Result<Prepared> {
+    let mut params = instructions.params.clone();
+    params.extend(input::parse_sets(&args.set)?);
+    let (text, missing) = input::substitute(&instructions.text, &params);
+    for m in missing {
+        ctx.ui.warn(&format!(
+            "no value for `{{{{ {m} }}}}`; pass --set {m}=VALUE"
+        ));
+    }
+    let namespace = ctx
+        .global
+        .namespace
+        .clone()
+        .or_else(|| instructions.namespace.clone());
+    let provider = resolve_provider_name(
+        ctx,
+        args.provider.as_deref(),
+        instructions.provider.as_deref(),
+    )?;
+    let provider_defaulted = args.provider.is_none()
+        && instructions.provider.is_none()
+        && ctx.env.get("KCLAUDE_PROVIDER").is_none()
+        && ctx.config()?.provider.is_none();
+    let model = args.model.as_deref().or(instructions.model.as_deref());
+    let backend = backend(ctx, &provider, model, args.timeout)?;
+    let lock = read_lock(&instructions)?;
+    let mut allowed = args.allowed_kinds.clone();
+    if allowed.is_empty() {
+        allowed = ctx.config()?.allowed_kinds.clone();
+    }
+    Ok(Prepared {
+        instructions,
+        text,
+        params,
+        namespace,
+        backend,
+        lock,
+        lint: LintOptions {
+            allowed_kinds: allowed,
+        },
+        provider_defaulted,
+    })
+}
+
+fn write_lock(ctx: &Ctx, p: &Prepared, o: &Outcome) -> Result<()> {
+    let path = p.instructions.lock_path().ok_or_else(|| {
+        Error::usage("--lock needs instructions from a file (-f FILE or a directory)")
+    })?;
+    let (provider, model, key) = match (&o.source, &p.lock) {
+        (generate::Source::Lock, Some(l)) => (l.provider.clone(), l.model.clone(), l.key.clone()),
+        _ => (
+            p.backend.name().to_string(),
+            p.backend.model().to_string(),
+            o.key.clone(),
+        ),
+    };
+    let l = lock::Lock::new(
+        &key,
+        &provider,
+        &model,
+        generate::prompt::PROMPT_VERSION,
+        &ctx.env.now().to_string(),
+        o.objects.clone(),
+    );
+    cache::write_atomic(&path, l.to_yaml().as_bytes())
+        .map_err(|e| Error::io("write the lock", &path, e))?;
+    ctx.ui.status(&format!("wrote {}", path.display()));
+    Ok(())
+}
+
+/// Writes every file to a temp name first, then renames them all: a failure leaves no
+/// half-written manifest behind.
+pub fn write_files(ctx: &Ctx, dir: &Path, files: &[(PathBuf, String)]) -> Result<()> {
+    let mut staged = Vec::new();
+    for (rel, content) in files {
+        let path = dir.join(rel);
+        let parent = path.parent().unwrap_or(dir).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io("create directory", &parent, e))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&parent)
+            .map_err(|e| Error::io("create a file in", &parent, e))?;
+        std::io::Write::write_all(&mut tmp, content.as_bytes())
+            .map_err(|e| Error::io("write", &path, e))?;
+        staged.push((tmp, path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(&path)
+            .map_err(|e| Error::io("write", &path, e.error))?;
+        ctx.ui.status(&format!("wrote {}", path.display()));
+    }
+    Ok(())
+}

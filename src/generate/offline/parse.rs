@@ -1,0 +1,1385 @@
+//! Requirement parsing: runs keyword matchers over each unit and fills a [`Spec`], the
+//! structured intent that rendering turns into objects. Matchers mark the tokens they use so
+//! that coverage (what was not understood) can be computed afterwards.
+
+use std::ops::Range;
+
+use super::conventions::known_image;
+use super::schedule::{Schedule, mentions_schedule, parse_schedule};
+use super::text::{
+    QuantityKind, Unit, extract_quoted, is_dns_name, is_env_name, is_filename, is_hostname,
+    parse_duration_seconds, parse_percent, parse_port, parse_quantity, parse_quantity_or_cores,
+    parse_u64, split_pair,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+    Job,
+    CronJob,
+}
+
+/// The topic a section header ("Service:") sets for the bullets under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Section {
+    #[default]
+    None,
+    Workload,
+    Service,
+    Network,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Probe {
+    pub path: Option<String>,
+    pub port: Option<u16>,
+    pub period: Option<u64>,
+    pub initial_delay: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    pub req_cpu: Option<String>,
+    pub req_mem: Option<String>,
+    pub lim_cpu: Option<String>,
+    pub lim_mem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Strategy {
+    /// maxSurge / maxUnavailable as written ("1", "25%").
+    RollingUpdate(Option<String>, Option<String>),
+    Recreate,
+    OnDelete,
+    Partition(u64),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Storage {
+    pub size: Option<String>,
+    pub mount: Option<String>,
+    pub class: Option<String>,
+    pub access_mode: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Pdb {
+    pub min_available: Option<String>,
+    pub max_unavailable: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NetPol {
+    pub only_app: bool,
+    pub from_namespaces: Vec<String>,
+    pub from_labels: Vec<(String, String)>,
+    pub deny_ingress: bool,
+    pub deny_egress: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Hpa {
+    pub min: Option<u64>,
+    pub max: Option<u64>,
+    pub cpu: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toleration {
+    pub key: String,
+    pub value: Option<String>,
+    pub effect: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Monitoring {
+    pub port: Option<u16>,
+    pub path: Option<String>,
+}
+
+/// Everything the instructions asked for; `None`/empty means "not mentioned".
+#[derive(Debug, Clone, Default)]
+pub struct Spec {
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    pub kind: Option<Kind>,
+    pub image: Option<String>,
+    /// A well-known image named by a bare word ("deploy nginx"), used when no image was given.
+    pub bare_image: Option<String>,
+    pub replicas: Option<u64>,
+    pub container_port: Option<u16>,
+    pub service_port: Option<u16>,
+    pub service: bool,
+    pub service_name: Option<String>,
+    pub service_type: Option<&'static str>,
+    pub headless: bool,
+    pub ingress: bool,
+    pub ingress_class: Option<String>,
+    pub tls: bool,
+    pub tls_secret: Option<String>,
+    pub host: Option<String>,
+    pub path: Option<String>,
+    pub route: bool,
+    pub gateway: Option<String>,
+    pub gateway_ns: Option<String>,
+    pub route_ns: Option<String>,
+    pub liveness: Option<Probe>,
+    pub readiness: Option<Probe>,
+    pub startup: Option<Probe>,
+    pub resources: Resources,
+    /// The word the user used to ask for default resources ("appropriately").
+    pub resources_hint: Option<String>,
+    pub env: Vec<(String, String)>,
+    pub env_configmaps: Vec<String>,
+    pub env_secrets: Vec<String>,
+    /// A secret was asked for without a name.
+    pub unnamed_secret: bool,
+    pub storage: Option<Storage>,
+    pub config_files: Vec<String>,
+    pub pdb: Option<Pdb>,
+    pub netpol: Option<NetPol>,
+    pub hpa: Option<Hpa>,
+    pub strategy: Option<Strategy>,
+    pub node_selector: Vec<(String, String)>,
+    pub tolerations: Vec<Toleration>,
+    pub labels: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
+    pub monitoring: Option<Monitoring>,
+    pub schedule: Option<Schedule>,
+    pub command: Option<Vec<String>>,
+}
+
+/// Parses all units (with their header flags) into a spec, marking used tokens.
+pub fn parse(units: &mut [Unit], headers: &[bool]) -> Spec {
+    let mut spec = Spec::default();
+    let mut section = Section::None;
+    for (u, &header) in units.iter_mut().zip(headers) {
+        if header {
+            section = section_of(u).unwrap_or(section);
+            header_mentions(u);
+        }
+        parse_unit(u, &mut spec, section);
+    }
+    if spec.image.is_none() {
+        spec.bare_image = units.iter_mut().find_map(bare_image);
+    }
+    spec
+}
+
+fn section_of(u: &Unit) -> Option<Section> {
+    u.tokens.iter().find_map(|t| match t.low.as_str() {
+        "deployment" | "statefulset" | "daemonset" | "job" | "cronjob" | "container" => {
+            Some(Section::Workload)
+        }
+        "service" | "services" => Some(Section::Service),
+        "networking" | "network" | "networkpolicy" | "security" => Some(Section::Network),
+        _ => None,
+    })
+}
+
+/// "Create a production deployment for my FastAPI application:" names the app in passing; a
+/// header that only does that counts as understood.
+fn header_mentions(u: &mut Unit) {
+    let Some(f) = u.pos(&["for"]) else { return };
+    let rest: Vec<usize> = (f + 1..u.len())
+        .filter(|&i| !["my", "the", "our", "a", "an"].contains(&u.low(i)))
+        .collect();
+    let app_word = |s: &str| {
+        [
+            "application",
+            "app",
+            "service",
+            "api",
+            "microservice",
+            "project",
+            "stack",
+        ]
+        .contains(&s)
+    };
+    if rest.len() == 1 || (rest.len() == 2 && app_word(u.low(rest[1]))) {
+        rest.iter().for_each(|&i| u.mark(i));
+    }
+}
+
+fn parse_unit(u: &mut Unit, spec: &mut Spec, section: Section) {
+    probes(u, spec);
+    if mentions_schedule(u)
+        && !is_probe_unit(u)
+        && let Some(s) = parse_schedule(u)
+    {
+        spec.schedule = Some(s);
+    }
+    hpa(u, spec);
+    pdb(u, spec);
+    strategy(u, spec);
+    netpol(u, spec, section);
+    scheduling(u, spec);
+    labels_and_monitoring(u, spec);
+    config_and_env(u, spec);
+    storage(u, spec);
+    resources(u, spec);
+    exposure(u, spec);
+    service(u, spec, section);
+    ports(u, spec, section);
+    replicas(u, spec);
+    image(u, spec);
+    names(u, spec, section);
+    kind(u, spec);
+    command(u, spec);
+    u.take(&["production", "prod", "production-ready"]);
+}
+
+fn is_probe_unit(u: &Unit) -> bool {
+    u.has_prefix("liveness")
+        || u.has_prefix("readiness")
+        || u.has_prefix("startup")
+        || u.has_prefix("healthcheck")
+        || u.has_prefix("health-check")
+        || u.phrase("health check").is_some()
+        || u.phrase("health checks").is_some()
+        || u.has(&["probe", "probes"])
+}
+
+fn probes(u: &mut Unit, spec: &mut Spec) {
+    if !is_probe_unit(u) {
+        return;
+    }
+    let live = u.take_prefix("liveness");
+    let ready = u.take_prefix("readiness");
+    let startup = u.take_prefix("startup");
+    u.take_prefix("healthcheck");
+    u.take_prefix("health-check");
+    // Only the clauses that name the probe describe it: "..., port 80 to 8080, liveness on /livez"
+    // must not give the probe the Service's port.
+    let scope = probe_scope(u);
+    u.take_in(
+        &[
+            "health", "check", "checks", "probe", "probes", "http", "get", "httpget", "endpoint",
+            "on", "with", "tcp", "initial", "seconds", "second", "s",
+        ],
+        scope.clone(),
+    );
+    let mut probe = Probe::default();
+    if let Some(i) = scope.clone().find(|&i| u.low(i).starts_with('/')) {
+        u.mark(i);
+        probe.path = Some(u.raw(i).to_string());
+    }
+    if let Some(i) = u.free_in(&["port"], scope.clone()) {
+        u.mark(i);
+        probe.port = u
+            .next_value(i)
+            .and_then(|k| parse_port(u.low(k)).inspect(|_| u.mark(k)));
+    }
+    probe.period = duration_after(
+        u,
+        &["every", "period", "periodseconds", "interval"],
+        scope.clone(),
+    );
+    probe.initial_delay = duration_after(u, &["after", "delay", "initialdelayseconds"], scope);
+    let both = !(live || ready || startup);
+    for (wanted, slot) in [
+        (live || both, &mut spec.liveness),
+        (ready || both, &mut spec.readiness),
+        (startup, &mut spec.startup),
+    ] {
+        if wanted {
+            *slot = Some(probe.clone());
+        }
+    }
+}
+
+/// Token range spanning the clauses that mention a probe.
+fn probe_scope(u: &Unit) -> Range<usize> {
+    u.scope_of(|w| {
+        ["liveness", "readiness", "startup", "health", "probe"]
+            .iter()
+            .any(|p| w.starts_with(p))
+    })
+}
+
+/// A duration following one of `keys` ("every 10s", "period 5 seconds").
+fn duration_after(u: &mut Unit, keys: &[&str], scope: Range<usize>) -> Option<u64> {
+    let i = u.free_in(keys, scope)?;
+    let k = u.next_value(i)?;
+    let mut text = u.low(k).to_string();
+    if matches!(
+        u.low(k + 1),
+        "s" | "sec" | "secs" | "second" | "seconds" | "m" | "min" | "minutes"
+    ) {
+        text.push_str(u.low(k + 1));
+    }
+    let secs = parse_duration_seconds(&text)?;
+    u.mark(i);
+    u.mark(k);
+    Some(secs)
+}
+
+fn hpa(u: &mut Unit, spec: &mut Spec) {
+    let asked = u.has_prefix("autoscal")
+        || u.has(&["hpa", "horizontalpodautoscaler"])
+        || u.phrase("horizontal pod").is_some();
+    if !asked {
+        return;
+    }
+    u.take_prefix("autoscal");
+    u.take(&[
+        "hpa",
+        "horizontalpodautoscaler",
+        "horizontal",
+        "pod",
+        "scale",
+        "scaling",
+        "replicas",
+        "replica",
+        "pods",
+        "cpu",
+        "target",
+        "targeting",
+        "utilization",
+        "average",
+        "usage",
+        "when",
+        "above",
+        "based",
+    ]);
+    let hpa = spec.hpa.get_or_insert_with(Hpa::default);
+    if let Some(i) = u.pos(&["min", "minimum", "minreplicas", "from", "between"]) {
+        u.mark(i);
+        hpa.min = u.number_after(i);
+    }
+    if let Some(i) = u.pos(&["max", "maximum", "maxreplicas", "to", "and"]) {
+        u.mark(i);
+        hpa.max = u.number_after(i);
+    }
+    // "2-10 replicas"
+    if let Some(i) = (0..u.len()).find(|&i| {
+        u.low(i)
+            .split_once('-')
+            .is_some_and(|(a, b)| parse_u64(a).is_some() && parse_u64(b).is_some())
+    }) {
+        let (a, b) = u.low(i).split_once('-').unwrap_or_default();
+        (hpa.min, hpa.max) = (parse_u64(a), parse_u64(b));
+        u.mark(i);
+    }
+    if let Some(i) = (0..u.len()).find(|&i| parse_percent(u.low(i), false).is_some()) {
+        hpa.cpu = parse_percent(u.low(i), false);
+        u.mark(i);
+        u.take(&["at", "of"]);
+    }
+}
+
+fn is_pdb_unit(u: &Unit) -> bool {
+    u.has(&[
+        "poddisruptionbudget",
+        "pdb",
+        "disruption",
+        "poddisruptionbudgets",
+    ])
+}
+
+fn pdb(u: &mut Unit, spec: &mut Spec) {
+    if !is_pdb_unit(u) {
+        return;
+    }
+    u.take(&[
+        "poddisruptionbudget",
+        "poddisruptionbudgets",
+        "pdb",
+        "disruption",
+        "budget",
+        "pod",
+        "least",
+        "available",
+        "pods",
+    ]);
+    let pdb = spec.pdb.get_or_insert_with(Pdb::default);
+    let min = u
+        .pos(&["minavailable"])
+        .or_else(|| u.phrase("min available"))
+        .or_else(|| u.phrase("at least"));
+    if let Some(i) = min {
+        pdb.min_available = int_or_percent_after(u, i);
+    }
+    let max = u
+        .pos(&["maxunavailable"])
+        .or_else(|| u.phrase("max unavailable"));
+    if let Some(i) = max {
+        pdb.max_unavailable = int_or_percent_after(u, i);
+    }
+}
+
+/// An int-or-percent value after token `i` (skipping a second keyword word); marks both.
+fn int_or_percent_after(u: &mut Unit, i: usize) -> Option<String> {
+    u.mark(i);
+    let mut k = u.next_value(i)?;
+    if ["available", "unavailable", "surge"].contains(&u.low(k)) {
+        u.mark(k);
+        k = u.next_value(k)?;
+    }
+    let v = u.low(k).to_string();
+    let ok =
+        parse_u64(&v).is_some_and(|n| n <= i32::MAX as u64) || parse_percent(&v, false).is_some();
+    ok.then(|| {
+        u.mark(k);
+        v
+    })
+}
+
+fn strategy(u: &mut Unit, spec: &mut Spec) {
+    if is_pdb_unit(u) {
+        return;
+    }
+    if u.take(&["recreate"]) {
+        spec.strategy = Some(Strategy::Recreate);
+    } else if u.take(&["ondelete"]) || u.take_phrase("on delete").is_some() {
+        spec.strategy = Some(Strategy::OnDelete);
+    } else if let Some(i) = u.pos(&["partition"]) {
+        u.mark(i);
+        spec.strategy = u.number_after(i).map(Strategy::Partition);
+    } else {
+        let rolling = u.take(&["rollingupdate", "rolling"]);
+        let surge = u.pos(&["maxsurge"]).or_else(|| u.phrase("max surge"));
+        let unavailable = u
+            .pos(&["maxunavailable"])
+            .or_else(|| u.phrase("max unavailable"));
+        if rolling || surge.is_some() || unavailable.is_some() {
+            let surge = surge.and_then(|i| int_or_percent_after(u, i));
+            let unavailable = unavailable.and_then(|i| int_or_percent_after(u, i));
+            spec.strategy = Some(Strategy::RollingUpdate(surge, unavailable));
+            u.take(&["update", "max"]);
+        }
+    }
+    if spec.strategy.is_some() {
+        u.take(&["strategy", "update", "updates"]);
+    }
+}
+
+fn netpol(u: &mut Unit, spec: &mut Spec, section: Section) {
+    let asked = u.has(&["networkpolicy", "networkpolicies"])
+        || u.phrase("network policy").is_some()
+        || u.phrase("network policies").is_some();
+    let in_section =
+        section == Section::Network && u.has(&["allow", "deny", "block", "egress", "ingress"]);
+    if !asked && !in_section {
+        return;
+    }
+    u.take(&[
+        "networkpolicy",
+        "networkpolicies",
+        "network",
+        "policy",
+        "policies",
+        "allow",
+        "allowing",
+        "only",
+        "traffic",
+        "from",
+        "to",
+        "restrict",
+        "restricting",
+        "access",
+    ]);
+    let np = spec.netpol.get_or_insert_with(NetPol::default);
+    if u.has(&["egress", "outbound"]) && u.has(&["deny", "block", "no", "denies", "blocks"]) {
+        u.take(&[
+            "egress", "outbound", "deny", "block", "no", "denies", "blocks", "all",
+        ]);
+        np.deny_egress = true;
+    }
+    if u.has(&["ingress", "inbound"]) && u.has(&["deny", "block", "denies", "blocks"]) {
+        u.take(&[
+            "ingress", "inbound", "deny", "block", "denies", "blocks", "all",
+        ]);
+        np.deny_ingress = true;
+    }
+    if let Some(i) = u.pos(&["namespace", "namespaces"]) {
+        u.mark(i);
+        if let Some(ns) = u.value_after(i).filter(|v| is_dns_name(v)) {
+            np.from_namespaces.push(ns);
+        }
+    }
+    // Only pairs in the policy's own clauses are peers; "labels team=x" elsewhere are labels.
+    let scope = u.scope_of(|w| {
+        [
+            "networkpolic",
+            "network",
+            "allow",
+            "deny",
+            "from",
+            "traffic",
+        ]
+        .iter()
+        .any(|p| w.starts_with(p))
+    });
+    for i in scope {
+        if let Some((k, v)) = split_pair(u.raw(i)).filter(|(k, _)| is_label_key(k)) {
+            np.from_labels.push((k, v));
+            u.mark(i);
+            u.take(&["pods", "labelled", "labeled", "with", "label"]);
+        }
+    }
+    if u.has(&["app", "application", "same"]) && u.has(&["pods", "pod"]) {
+        u.take(&["app", "application", "same", "pods", "pod", "ingress"]);
+        np.only_app = true;
+    }
+}
+
+fn is_label_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.len() <= 253
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"./-_".contains(&b))
+        && k.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+}
+
+/// nodeSelector (architecture words, `key=value` after "node selector") and tolerations.
+fn scheduling(u: &mut Unit, spec: &mut Spec) {
+    for (words, arch) in [
+        (&["arm64", "aarch64", "arm"][..], "arm64"),
+        (&["amd64", "x86_64", "x86"][..], "amd64"),
+    ] {
+        if u.take(words) {
+            push_unique(
+                &mut spec.node_selector,
+                ("kubernetes.io/arch".into(), arch.into()),
+            );
+            u.take(&[
+                "node",
+                "nodes",
+                "only",
+                "architecture",
+                "arch",
+                "cpu",
+                "cpus",
+                "machines",
+            ]);
+        }
+    }
+    let selector = u.has(&["nodeselector"])
+        || u.phrase("node selector").is_some()
+        || u.phrase("nodes labelled").is_some()
+        || u.phrase("nodes labeled").is_some();
+    let tolerate = u.has_prefix("tolerat") || u.has(&["taint", "tainted", "taints"]);
+    if !selector && !tolerate {
+        return;
+    }
+    u.take_prefix("tolerat");
+    u.take(&[
+        "taint",
+        "tainted",
+        "taints",
+        "nodeselector",
+        "node",
+        "nodes",
+        "selector",
+        "labelled",
+        "labeled",
+        "with",
+        "label",
+    ]);
+    for i in 0..u.len() {
+        if u.hit[i] {
+            continue;
+        }
+        let raw = u.raw(i).to_string();
+        if tolerate && let Some(t) = parse_toleration(&raw, u.low(i + 1)) {
+            if t.effect.is_some() && !raw.contains(':') {
+                u.mark(i + 1);
+            }
+            spec.tolerations.push(t);
+            u.mark(i);
+            continue;
+        }
+        if selector && let Some(pair) = split_pair(&raw).filter(|(k, _)| is_label_key(k)) {
+            push_unique(&mut spec.node_selector, pair);
+            u.mark(i);
+        }
+    }
+}
+
+/// `key=value:Effect`, `key:Effect`, or `key=value` followed by an effect word.
+fn parse_toleration(raw: &str, next: &str) -> Option<Toleration> {
+    let effect_of = |s: &str| match s.to_ascii_lowercase().as_str() {
+        "noschedule" => Some("NoSchedule"),
+        "prefernoschedule" => Some("PreferNoSchedule"),
+        "noexecute" => Some("NoExecute"),
+        _ => None,
+    };
+    let (body, effect) = match raw.rsplit_once(':') {
+        Some((b, e)) => (b, Some(effect_of(e)?)),
+        None => (raw, effect_of(next)),
+    };
+    let (key, value) = match body.split_once('=') {
+        Some((k, v)) => (k, Some(v.to_string())),
+        None if effect.is_some() => (body, None),
+        None => return None,
+    };
+    is_label_key(key).then(|| Toleration {
+        key: key.to_string(),
+        value,
+        effect,
+    })
+}
+
+fn push_unique(list: &mut Vec<(String, String)>, pair: (String, String)) {
+    if !list.iter().any(|(k, _)| *k == pair.0) {
+        list.push(pair);
+    }
+}
+
+fn labels_and_monitoring(u: &mut Unit, spec: &mut Spec) {
+    if u.take(&["label", "labels"]) {
+        u.take(&[
+            "appropriate",
+            "standard",
+            "recommended",
+            "proper",
+            "sensible",
+            "kubernetes",
+            "common",
+            "with",
+        ]);
+        for i in 0..u.len() {
+            if let Some(pair) = split_pair(u.raw(i))
+                .filter(|(k, _)| !u.hit[i] && is_label_key(k) && !is_env_name(k))
+            {
+                push_unique(&mut spec.labels, pair);
+                u.mark(i);
+            }
+        }
+    }
+    let annotate = u.take(&["annotation", "annotations", "annotate"]);
+    if annotate {
+        for i in 0..u.len() {
+            if let Some(pair) = split_pair(u.raw(i)).filter(|(k, _)| !u.hit[i] && is_label_key(k)) {
+                push_unique(&mut spec.annotations, pair);
+                u.mark(i);
+            }
+        }
+    }
+    if u.take(&[
+        "monitoring",
+        "prometheus",
+        "metrics",
+        "scrape",
+        "scraping",
+        "observability",
+    ]) {
+        let m = spec.monitoring.get_or_insert_with(Monitoring::default);
+        if let Some(i) = u.free(&["port"]) {
+            u.mark(i);
+            m.port = u
+                .next_value(i)
+                .and_then(|k| parse_port(u.low(k)).inspect(|_| u.mark(k)));
+        }
+        if let Some(i) = (0..u.len()).find(|&i| !u.hit[i] && u.low(i).starts_with('/')) {
+            u.mark(i);
+            m.path = Some(u.raw(i).to_string());
+        }
+        u.take(&["for", "on", "at", "path", "enable", "enabled"]);
+    }
+}
+
+fn config_and_env(u: &mut Unit, spec: &mut Spec) {
+    // KEY=value and "set KEY to value".
+    for i in 0..u.len() {
+        if u.hit[i] {
+            continue;
+        }
+        if let Some(pair) = split_pair(u.raw(i)).filter(|(k, _)| is_env_name(k)) {
+            push_unique(&mut spec.env, pair);
+            u.mark(i);
+        } else if is_env_name(u.raw(i)) && matches!(u.low(i + 1), "to" | "=") && u.len() > i + 2 {
+            let name = u.raw(i).to_string();
+            u.mark(i);
+            u.mark(i + 1);
+            if let Some(v) = u.value_after(i + 1) {
+                push_unique(&mut spec.env, (name, v));
+            }
+            if i > 0 && u.low(i - 1) == "set" {
+                u.mark(i - 1);
+            }
+        }
+    }
+    if !spec.env.is_empty() {
+        u.take(&["env", "environment", "variable", "variables", "var", "vars"]);
+    }
+    let configmap = u
+        .free(&["configmap", "configmaps"])
+        .or_else(|| u.phrase("config map"));
+    if let Some(i) = configmap {
+        u.mark(i);
+        if u.low(i) == "config" {
+            u.mark(i + 1);
+        }
+        let files: Vec<usize> = (0..u.len()).filter(|&k| is_filename(u.raw(k))).collect();
+        if files.is_empty() {
+            if let Some(name) = u.value_after(i).filter(|v| is_dns_name(v) && !is_filler(v)) {
+                push_unique_str(&mut spec.env_configmaps, name);
+                u.take(&[
+                    "env",
+                    "environment",
+                    "variables",
+                    "variable",
+                    "vars",
+                    "from",
+                    "load",
+                    "all",
+                ]);
+            }
+        } else {
+            for k in files {
+                u.mark(k);
+                push_unique_str(&mut spec.config_files, u.raw(k).to_string());
+            }
+            u.take(&["for", "with", "file", "mounted", "config", "configuration"]);
+        }
+    }
+    if let Some(i) = u.free(&["secret", "secrets"]) {
+        let tls = u.has(&["tls", "https", "certificate"]);
+        u.mark(i);
+        let name = u.value_after(i).filter(|v| is_dns_name(v) && !is_filler(v));
+        match (name, tls) {
+            (Some(n), true) => spec.tls_secret = Some(n),
+            (Some(n), false) => push_unique_str(&mut spec.env_secrets, n),
+            (None, true) => {}
+            (None, false) => spec.unnamed_secret = true,
+        }
+        u.take(&[
+            "db",
+            "database",
+            "credentials",
+            "credential",
+            "password",
+            "passwords",
+            "api",
+            "key",
+            "keys",
+            "token",
+            "tokens",
+            "from",
+            "env",
+            "environment",
+            "variables",
+            "mounted",
+            "as",
+            "containing",
+        ]);
+        // "... for S3 credentials": what the secret is for is description, not a requirement.
+        if let Some(f) = (i..u.len()).find(|&k| u.low(k) == "for") {
+            let clause_end = u
+                .clauses
+                .iter()
+                .find(|c| c.start <= u.tokens[f].start && u.tokens[f].end <= c.end)
+                .map_or(0, |c| c.end);
+            let purpose: Vec<usize> = (f..u.len())
+                .filter(|&k| u.tokens[k].end <= clause_end)
+                .collect();
+            purpose.into_iter().for_each(|k| u.mark(k));
+        }
+    }
+}
+
+fn push_unique_str(list: &mut Vec<String>, s: String) {
+    if !list.contains(&s) {
+        list.push(s);
+    }
+}
+
+/// Words that follow a keyword but are never a name ("secret for DB credentials").
+fn is_filler(s: &str) -> bool {
+    const FILLER: &[&str] = &[
+        "for",
+        "with",
+        "in",
+        "on",
+        "at",
+        "from",
+        "named",
+        "called",
+        "and",
+        "holding",
+        "containing",
+        "that",
+        "which",
+        "api",
+        "namespace",
+        "to",
+        "listener",
+        "via",
+    ];
+    FILLER.contains(&s.to_ascii_lowercase().as_str())
+}
+
+fn storage(u: &mut Unit, spec: &mut Spec) {
+    let asked = u.has(&[
+        "storage",
+        "persistent",
+        "persistence",
+        "volume",
+        "pvc",
+        "persistentvolumeclaim",
+        "disk",
+        "volumeclaimtemplates",
+        "storageclass",
+        "storageclassname",
+    ]);
+    if !asked {
+        return;
+    }
+    u.take(&[
+        "storage",
+        "persistent",
+        "persistence",
+        "volume",
+        "pvc",
+        "persistentvolumeclaim",
+        "disk",
+        "volumeclaimtemplates",
+        "per",
+        "pod",
+        "each",
+        "replica",
+        "mounted",
+        "mount",
+        "at",
+        "of",
+        "with",
+        "data",
+    ]);
+    let st = spec.storage.get_or_insert_with(Storage::default);
+    for i in 0..u.len() {
+        if let Some((QuantityKind::Memory, q)) = parse_quantity(u.raw(i)) {
+            st.size.get_or_insert(q);
+            u.mark(i);
+        }
+    }
+    if let Some(i) = (0..u.len()).find(|&i| !u.hit[i] && u.low(i).starts_with('/')) {
+        st.mount = Some(u.raw(i).to_string());
+        u.mark(i);
+    }
+    let class = u
+        .pos(&["storageclass", "storageclassname"])
+        .or_else(|| u.phrase("storage class").map(|i| i + 1));
+    if let Some(i) = class {
+        u.mark(i);
+        u.take(&["class", "using", "use", "the"]);
+        let after = u.value_after(i).filter(|v| is_dns_name(v) && !is_filler(v));
+        // "the fast-ssd storage class": the name comes before.
+        let before = || {
+            (i >= 2)
+                .then(|| u.raw(i - 2).to_string())
+                .filter(|v| is_dns_name(v))
+        };
+        st.class = after.or_else(before);
+        if let Some(k) = (i >= 2 && st.class.as_deref() == Some(u.raw(i - 2))).then(|| i - 2) {
+            u.mark(k);
+        }
+    }
+    for (words, mode) in [
+        (&["readwritemany", "rwx"][..], "ReadWriteMany"),
+        (&["readwriteonce", "rwo"][..], "ReadWriteOnce"),
+        (&["readonlymany", "rox"][..], "ReadOnlyMany"),
+    ] {
+        if u.take(words) {
+            st.access_mode = Some(mode);
+        }
+    }
+}
+
+fn resources(u: &mut Unit, spec: &mut Spec) {
+    const KEYS: &[&str] = &[
+        "resource",
+        "resources",
+        "requests",
+        "request",
+        "limits",
+        "limit",
+        "cpu",
+        "memory",
+        "mem",
+        "ram",
+    ];
+    if u.free(KEYS).is_none() {
+        return;
+    }
+    let req = u.free(&["requests", "request"]);
+    let lim = u.free(&["limits", "limit"]);
+    let r = &mut spec.resources;
+    let mut found = false;
+    match (req, lim) {
+        (None, None) => found |= quantity_pair(u, 0, u.len(), &mut r.req_cpu, &mut r.req_mem),
+        _ => {
+            if let Some(i) = req {
+                let end = lim.filter(|&l| l > i).unwrap_or(u.len());
+                found |= quantity_pair(u, i + 1, end, &mut r.req_cpu, &mut r.req_mem);
+            }
+            if let Some(i) = lim {
+                let end = req.filter(|&q| q > i).unwrap_or(u.len());
+                found |= quantity_pair(u, i + 1, end, &mut r.lim_cpu, &mut r.lim_mem);
+            }
+        }
+    }
+    const HINTS: &[&str] = &[
+        "appropriately",
+        "appropriate",
+        "sensible",
+        "sensibly",
+        "reasonable",
+        "reasonably",
+        "proper",
+        "properly",
+        "default",
+        "defaults",
+        "standard",
+        "production",
+        "good",
+    ];
+    if !found {
+        if let Some(i) = u.pos(HINTS) {
+            spec.resources_hint = Some(u.raw(i).to_string());
+            u.mark(i);
+        } else if !u.has(&["resource", "resources"]) {
+            return; // a bare "limit"/"memory" elsewhere is not a resources requirement
+        }
+    }
+    u.take(KEYS);
+    u.take(&["set", "and", "of", "with"]);
+}
+
+/// Reads cpu/memory quantities in tokens `from..to` ("100m/128Mi", "cpu 250m memory 256Mi",
+/// "250m CPU"); true when anything was found.
+fn quantity_pair(
+    u: &mut Unit,
+    from: usize,
+    to: usize,
+    cpu: &mut Option<String>,
+    mem: &mut Option<String>,
+) -> bool {
+    let mut found = false;
+    for i in from..to.min(u.len()) {
+        let raw = u.raw(i).to_string();
+        let parts: Vec<&str> = raw.split('/').collect();
+        let after_keyword = matches!(u.low(i.wrapping_sub(1)), "cpu" | "cpus")
+            || matches!(u.low(i + 1), "cpu" | "cpus" | "cores" | "core");
+        for part in parts {
+            let q = if after_keyword {
+                parse_quantity_or_cores(part)
+            } else {
+                parse_quantity(part)
+            };
+            match q {
+                Some((QuantityKind::Cpu, q)) => *cpu = Some(q),
+                Some((QuantityKind::Memory, q)) => *mem = Some(q),
+                None => continue,
+            }
+            found = true;
+            u.mark(i);
+        }
+    }
+    found
+}
+
+/// Ingress / HTTPRoute, hostnames, paths and TLS.
+fn exposure(u: &mut Unit, spec: &mut Spec) {
+    let netpol_context = u.has(&["networkpolicy", "allow", "deny", "egress"])
+        || u.phrase("network policy").is_some();
+    let route = u.take(&["httproute", "httproutes", "gateway", "gateways"])
+        || u.take_phrase("http route").is_some();
+    if route {
+        spec.route = true;
+        u.take(&[
+            "api", "route", "via", "through", "attached", "attach", "parent", "exposed", "expose",
+            "using", "listener",
+        ]);
+        if let Some(i) = u.pos(&["gateway"]) {
+            let k = u
+                .pos(&["named", "called"])
+                .filter(|&k| k == i + 1)
+                .unwrap_or(i);
+            u.mark(k);
+            if let Some(name) = u.value_after(k).filter(|v| is_dns_name(v) && !is_filler(v)) {
+                spec.gateway = Some(name);
+            } else if let Some(q) = i
+                .checked_sub(1)
+                .filter(|&p| u.text[u.tokens[p].end..].starts_with('"'))
+            {
+                spec.gateway = Some(u.raw(q).to_string());
+                u.mark(q);
+            }
+        }
+    }
+    if !netpol_context && u.take(&["ingress"]) {
+        spec.ingress = true;
+        u.take(&["expose", "exposed", "via", "through", "using"]);
+    }
+    if let Some(i) = u.free(&["ingressclass", "ingressclassname", "class"])
+        && (spec.ingress || u.has(&["ingress"]))
+    {
+        u.mark(i);
+        spec.ingress_class = u.value_after(i).filter(|v| is_dns_name(v));
+    }
+    if u.take(&["tls", "https"]) {
+        spec.tls = true;
+        u.take(&["with", "enabled", "termination"]);
+    }
+    if let Some(i) = (0..u.len()).find(|&i| !u.hit[i] && is_hostname(u.raw(i))) {
+        spec.host = Some(u.raw(i).to_ascii_lowercase());
+        u.mark(i);
+        u.take(&["on", "at", "host", "hostname", "domain", "for"]);
+    }
+    if let Some(i) = u.free(&["path", "prefix", "pathprefix", "under"])
+        && let Some(k) = (i + 1..u.len()).find(|&k| u.low(k).starts_with('/'))
+    {
+        spec.path = Some(u.raw(k).to_string());
+        u.mark(i);
+        u.mark(k);
+        u.take(&["path", "prefix"]);
+    }
+}
+
+fn service(u: &mut Unit, spec: &mut Spec, section: Section) {
+    for (words, t) in [
+        (&["clusterip"][..], "ClusterIP"),
+        (&["nodeport"][..], "NodePort"),
+        (&["loadbalancer"][..], "LoadBalancer"),
+    ] {
+        if u.take(words) {
+            spec.service_type = Some(t);
+            spec.service = true;
+        }
+    }
+    if u.take_phrase("load balancer").is_some() {
+        spec.service_type = Some("LoadBalancer");
+        spec.service = true;
+    }
+    let headless = u.take(&["headless"]);
+    spec.headless |= headless;
+    let mentioned = u.take(&["service", "services", "svc"]);
+    if mentioned && !headless {
+        spec.service = true;
+    }
+    if mentioned || headless || spec.service_type.is_some() && section == Section::Service {
+        u.take(&[
+            "type", "regular", "normal", "for", "clients", "client", "cluster", "internal",
+            "external", "expose", "exposed", "with", "via",
+        ]);
+    }
+}
+
+fn ports(u: &mut Unit, spec: &mut Spec, section: Section) {
+    let service_words = [
+        "service",
+        "svc",
+        "loadbalancer",
+        "nodeport",
+        "clusterip",
+        "headless",
+    ];
+    while let Some(i) = u.free(&[
+        "port",
+        "ports",
+        "containerport",
+        "targetport",
+        "listens",
+        "listening",
+        "listen",
+    ]) {
+        u.mark(i);
+        let container_word = u.low(i.wrapping_sub(1)) == "container"
+            || [
+                "containerport",
+                "targetport",
+                "listens",
+                "listening",
+                "listen",
+            ]
+            .contains(&u.low(i));
+        if container_word {
+            u.mark(i.wrapping_sub(1));
+        }
+        let Some(k) = u.next_value(i) else { break };
+        let Some((first, second)) = port_mapping(u, k) else {
+            continue;
+        };
+        u.take(&[
+            "expose",
+            "exposed",
+            "exposing",
+            "on",
+            "from",
+            "->",
+            "to",
+            "=>",
+            "→",
+            "targeting",
+            "target",
+        ]);
+        let service_ctx = !container_word && (section == Section::Service || u.has(&service_words));
+        match second {
+            Some(target) => {
+                spec.service_port = Some(first);
+                spec.container_port.get_or_insert(target);
+            }
+            None if service_ctx => spec.service_port = Some(first),
+            None => spec.container_port = Some(first),
+        }
+    }
+    // A bare mapping under "Service:" ("- 80 -> 3000").
+    if section == Section::Service
+        && spec.service_port.is_none()
+        && let Some(k) = (0..u.len()).find(|&k| !u.hit[k] && parse_port(u.low(k)).is_some())
+        && let Some((first, Some(target))) = port_mapping(u, k)
+    {
+        spec.service_port = Some(first);
+        spec.container_port.get_or_insert(target);
+    }
+}
+
+/// Reads "80", "80 -> 3000", "80 to 8080", "80->3000", "80:3000" at token `k`; marks it.
+fn port_mapping(u: &mut Unit, k: usize) -> Option<(u16, Option<u16>)> {
+    let tok = u.low(k).to_string();
+    for sep in ["->", "=>", "→", ":"] {
+        if let Some((a, b)) = tok.split_once(sep) {
+            let pair = (parse_port(a)?, parse_port(b)?);
+            u.mark(k);
+            return Some((pair.0, Some(pair.1)));
+        }
+    }
+    let first = parse_port(&tok)?;
+    u.mark(k);
+    let arrow = matches!(
+        u.low(k + 1),
+        "->" | "=>" | "→" | "to" | "targeting" | "forwarding" | "forwards"
+    );
+    let mut t = k + 2;
+    if matches!(u.low(t), "port" | "container" | "target" | "targetport") {
+        t += 1;
+    }
+    let second = arrow.then(|| parse_port(u.low(t))).flatten();
+    if second.is_some() {
+        (k + 1..=t).for_each(|x| u.mark(x));
+    }
+    Some((first, second))
+}
+
+fn replicas(u: &mut Unit, spec: &mut Spec) {
+    while let Some(i) = u.free(&[
+        "replicas",
+        "replica",
+        "instances",
+        "instance",
+        "copies",
+        "pods",
+    ]) {
+        u.mark(i);
+        let n = u.number_before(i).or_else(|| {
+            if u.low(i) == "replicas" {
+                u.number_after(i)
+            } else {
+                None
+            }
+        });
+        if let Some(n) = n.filter(|&n| n <= i32::MAX as u64) {
+            spec.replicas = Some(n);
+        }
+    }
+}
+
+fn image(u: &mut Unit, spec: &mut Spec) {
+    if let Some(i) = u.free(&["image", "img"]) {
+        u.mark(i);
+        u.take(&["container", "docker", "using", "use", "from", "with"]);
+        if let Some(v) = u
+            .value_after(i)
+            .filter(|v| looks_like_image(v) || known_image(v).is_some())
+        {
+            spec.image = Some(v);
+            return;
+        }
+    }
+    if spec.image.is_none()
+        && let Some(i) = (0..u.len()).find(|&i| !u.hit[i] && looks_like_tagged_image(u.raw(i)))
+    {
+        spec.image = Some(u.raw(i).to_string());
+        u.mark(i);
+    }
+}
+
+fn looks_like_image(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(['/', '.', '-', ':'])
+        && !s.contains("://")
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"./_:-@".contains(&b))
+        && s.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// A token that is clearly an image reference even without the word "image": it has a tag.
+fn looks_like_tagged_image(s: &str) -> bool {
+    let after_slash = s.rsplit('/').next().unwrap_or(s);
+    looks_like_image(s)
+        && after_slash.split_once(':').is_some_and(|(repo, tag)| {
+            repo.bytes().any(|b| b.is_ascii_alphabetic()) && !tag.is_empty()
+        })
+        && parse_toleration(s, "").is_none()
+}
+
+/// A well-known image named by a bare word ("Deploy nginx", "setup for Redis").
+fn bare_image(u: &mut Unit) -> Option<String> {
+    // Hit tokens qualify too: a header like "setup for Redis" marks the word as understood.
+    let i = (0..u.len()).find(|&i| {
+        known_image(u.low(i)).is_some()
+            && !matches!(
+                u.low(i.wrapping_sub(1)),
+                "class" | "ingressclass" | "ingressclassname"
+            )
+            && u.low(i + 1) != "ingress"
+    })?;
+    u.mark(i);
+    Some(u.low(i).to_string())
+}
+
+/// What a "named x" / "in namespace x" refers to, judged from the nearest subject word before.
+#[derive(PartialEq, Eq)]
+enum Subject {
+    App,
+    Gateway,
+    Route,
+    Other,
+}
+
+fn subject_before(u: &Unit, i: usize) -> Subject {
+    (0..i)
+        .rev()
+        .find_map(|k| match u.low(k) {
+            "gateway" | "gateways" => Some(Subject::Gateway),
+            "route" | "httproute" | "routes" => Some(Subject::Route),
+            "configmap" | "secret" | "class" | "storageclass" | "label" => Some(Subject::Other),
+            "deployment" | "statefulset" | "daemonset" | "job" | "cronjob" | "app"
+            | "application" | "service" | "it" | "everything" => Some(Subject::App),
+            _ => None,
+        })
+        .unwrap_or(Subject::App)
+}
+
+fn names(u: &mut Unit, spec: &mut Spec, section: Section) {
+    if let Some(i) = u.free(&["name"]) {
+        u.mark(i);
+        if let Some(v) = u.value_after(i).filter(|v| !is_filler(v)) {
+            if section == Section::Service {
+                spec.service_name = Some(v);
+            } else {
+                spec.name = Some(v);
+            }
+        }
+    }
+    while let Some(i) = u.free(&["called", "named"]) {
+        u.mark(i);
+        let Some(v) = u.value_after(i) else { break };
+        match subject_before(u, i) {
+            Subject::App => {
+                // "a queue worker called x": the words before describe what x is.
+                let described: Vec<usize> = (i.saturating_sub(3)..i)
+                    .filter(|&k| !is_filler(u.low(k)))
+                    .collect();
+                described.into_iter().for_each(|k| u.mark(k));
+                spec.name = Some(v);
+            }
+            Subject::Gateway => spec.gateway = Some(v),
+            Subject::Route | Subject::Other => {}
+        }
+    }
+    while let Some(i) = u.free(&["namespace", "ns"]) {
+        u.mark(i);
+        u.take(&["in", "into", "to"]);
+        let after = u.next_value(i).map(|k| u.raw(k).to_string());
+        let value = match after.filter(|v| !is_filler(v)) {
+            Some(_) => u.value_after(i),
+            // "in the shop namespace"
+            None => i
+                .checked_sub(1)
+                .filter(|&p| is_dns_name(u.low(p)) && !is_filler(u.low(p)))
+                .map(|p| {
+                    u.mark(p);
+                    u.raw(p).to_string()
+                }),
+        };
+        let Some(ns) = value.filter(|v| is_dns_name(v)) else {
+            continue;
+        };
+        match subject_before(u, i) {
+            Subject::Gateway => spec.gateway_ns = Some(ns),
+            Subject::Route => {
+                u.take(&["route", "routes", "httproute"]);
+                spec.route_ns = Some(ns);
+            }
+            Subject::App | Subject::Other => spec.namespace = Some(ns),
+        }
+    }
+}
+
+fn kind(u: &mut Unit, spec: &mut Spec) {
+    let found = if u.take(&["cronjob", "cronjobs"]) || u.take_phrase("cron job").is_some() {
+        Some(Kind::CronJob)
+    } else if u.take(&["statefulset", "statefulsets", "sts"])
+        || u.take_phrase("stateful set").is_some()
+    {
+        Some(Kind::StatefulSet)
+    } else if u.take(&["daemonset", "daemonsets"]) || u.take_phrase("daemon set").is_some() {
+        Some(Kind::DaemonSet)
+    } else if u.take(&["job", "jobs"]) || u.take(&["batch"]) {
+        Some(Kind::Job)
+    } else if u.take(&["deployment", "deployments"]) {
+        Some(Kind::Deployment)
+    } else {
+        None
+    };
+    // A generic "deployment" never overrides a more specific kind named elsewhere.
+    match (spec.kind, found) {
+        (Some(_), Some(Kind::Deployment)) | (Some(Kind::CronJob), Some(Kind::Job)) | (_, None) => {}
+        (_, Some(k)) => spec.kind = Some(k),
+    }
+    if found.is_some() {
+        u.take(&[
+            "on", "every", "node", "nodes", "one", "per", "with", "that", "runs", "run",
+        ]);
+    }
+}
+
+/// "Command: python backup.py" or "runs `python backup.py`".
+fn command(u: &mut Unit, spec: &mut Spec) {
+    let Some(i) = u.free(&[
+        "command",
+        "cmd",
+        "runs",
+        "run",
+        "running",
+        "execute",
+        "executes",
+        "executing",
+    ]) else {
+        return;
+    };
+    let tail_start = u.tokens[i].end;
+    let tail = &u.text[tail_start..];
+    let is_schedule = |q: &String| spec.schedule.as_ref().is_some_and(|s| s.cron == *q);
+    let text = extract_quoted(tail)
+        .filter(|q| !is_schedule(q))
+        .or_else(|| {
+            (u.low(i) == "command" || u.low(i) == "cmd")
+                .then(|| tail.trim_start_matches([':', ' ']).trim().to_string())
+                .filter(|t| !t.is_empty())
+        });
+    let Some(text) = text else { return };
+    let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    if words.is_empty() {
+        return;
+    }
+    u.mark(i);
+    let end = u.text.len();
+    u.mark_bytes(tail_start, end);
+    spec.command = Some(words);
+}
