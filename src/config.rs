@@ -139,7 +139,15 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self, Error> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            // A missing file, or a HOME that is not a directory (read-only sidecars), is no config.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                return Ok(Self::default());
+            }
             Err(source) => {
                 return Err(Error::Read {
                     path: path.to_path_buf(),

@@ -2,5 +2,6 @@
 
 mod support;
 
+mod test_cmp;
 mod test_foundation;
 mod test_generate;

@@ -3,6 +3,7 @@
 //! Every subcommand lives in its own file with `pub struct <Verb>Args` and
 //! `pub async fn run(ctx: &Ctx, args: &<Verb>Args) -> Result<u8>`.
 
+pub mod cmp;
 pub mod completion;
 pub mod config;
 pub mod ctx;
@@ -122,7 +123,10 @@ pub fn main(persona: Persona, args: Vec<OsString>) -> u8 {
         _ => {}
     }
     let ui_for_errors = crate::ui::Ui::detect(env.no_color(), false);
-    let result = run_cli(persona, args, env);
+    let result = match persona {
+        Persona::ArgoCmp => cmp::main(&args, &env),
+        _ => run_cli(persona, args, env),
+    };
     match result {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => EXIT_OK,

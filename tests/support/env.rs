@@ -65,16 +65,25 @@ impl TestEnv {
 
     /// The binary through a symlink named `name` (persona tests).
     pub fn persona(&self, name: &str) -> Command {
+        Command::from_std(self.std_persona(name))
+    }
+
+    /// Like [`TestEnv::persona`], as a std Command (for spawning and signalling).
+    pub fn std_persona(&self, name: &str) -> std::process::Command {
         let link = self.path().join("bin").join(name);
         if !link.exists() {
             std::fs::create_dir_all(link.parent().unwrap()).unwrap();
             std::os::unix::fs::symlink(bin(), &link).unwrap();
         }
-        self.cmd_at(&link)
+        self.std_cmd_at(&link)
     }
 
     fn cmd_at(&self, program: &Path) -> Command {
-        let mut c = Command::new(program);
+        Command::from_std(self.std_cmd_at(program))
+    }
+
+    pub fn std_cmd_at(&self, program: &Path) -> std::process::Command {
+        let mut c = std::process::Command::new(program);
         c.env_clear();
         for (k, v) in &self.env {
             c.env(k, v);
