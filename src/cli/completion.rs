@@ -23,6 +23,7 @@ use crate::persona::Persona;
 ///   kubectl claude completion zsh > "${fpath[1]}/_kubectl-claude"
 ///   kubectl claude completion fish > ~/.config/fish/completions/kubectl-claude.fish
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct CompletionArgs {
     /// The shell
     pub shell: Shell,

@@ -14,6 +14,7 @@ use crate::error::Result;
 ///   kubectl claude config view -o json
 ///   kubectl claude config path
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ConfigArgs {
     #[command(subcommand)]
     pub what: ConfigWhat,

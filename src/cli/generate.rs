@@ -31,6 +31,7 @@ use crate::manifest::lint::{Level, LintOptions};
 ///   echo "Deploy redis with 1Gi storage" | kubectl claude generate -f - -o json
 ///   kubectl claude generate -f app/ --provider anthropic --model claude-sonnet-4-6
 #[derive(Debug, Clone, Default, Args)]
+#[command(verbatim_doc_comment)]
 pub struct GenerateArgs {
     /// Instructions as text (instead of -f)
     pub text: Option<String>,

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 ///   kubectl claude install links --dir ~/.local/bin --no-flux
 ///   kubectl claude install links --copy --dir /usr/local/bin
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct InstallArgs {
     #[command(subcommand)]
     pub what: InstallWhat,

@@ -26,6 +26,7 @@ use crate::manifest::{
 ///   kustomize build apps/web | kubectl claude lint -f -
 ///   kubectl claude lint -f apps/ --allowed-kinds Deployment,Service,ConfigMap
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct LintArgs {
     /// Manifest file or directory (recursive), or - for stdin
     #[arg(

@@ -17,6 +17,7 @@ use crate::llm::calllog::{CallRecord, summarize};
 ///   kubectl claude usage
 ///   kubectl claude usage --since 2026-11-01 -o json
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct UsageArgs {
     /// Only days on or after this date (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]

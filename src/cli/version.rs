@@ -12,6 +12,7 @@ use crate::error::Result;
 ///   kubectl claude version
 ///   kubectl claude version -o json
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct VersionArgs {}
 
 pub async fn run(ctx: &Ctx, _args: &VersionArgs) -> Result<u8> {

@@ -1,0 +1,180 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kubectl_claude_global_optspecs
+    string join \n kubeconfig= context= n/namespace= A/all-namespaces o/output= snapshot= config= q/quiet h/help
+end
+
+function __fish_kubectl_claude_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kubectl_claude_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kubectl_claude_using_subcommand
+    set -l cmd (__fish_kubectl_claude_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "generate" -d 'Generate Kubernetes manifests from natural-language instructions'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "config" -d 'Show the effective configuration'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "version" -d 'Print version information'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "install" -d 'Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s f -l filename -d 'Instructions file or directory, or - for stdin' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l provider -d 'Provider: offline, anthropic or openai (default: anthropic when a key is set, else offline)' -r -f -a "offline\t''
+anthropic\t''
+openai\t''"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l model -d 'Model id (default: config, else claude-sonnet-4-6 / the OpenAI-compatible default)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l set -d 'Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l write -d 'Write one file per object into DIR (atomically) instead of stdout' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l layout -d 'File layout for --write' -r -f -a "plain\t'One file per object: `<kind>-<name>.yaml`'
+flux\t'`<ns>/<app>/ks.yaml` (Flux Kustomization) + `<ns>/<app>/app/` (kustomization.yaml + objects)'
+argocd\t'`apps/<app>.yaml` (ArgoCD Application) + `manifests/<app>/` (objects)'"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l repo-url -d 'Git repository URL for the ArgoCD layout\'s Application' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l allowed-kinds -d 'Only allow these kinds in the output (comma-separated; default from config)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l max-tokens -d 'Maximum output tokens for model providers' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l timeout -d 'Total deadline for a model call in seconds, retries included (default 60)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l strict -d 'Fail (exit 5) when the offline generator did not understand a requirement'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l no-cache -d 'Bypass the cache and any lock; always generate'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l lock -d 'Write claudernetes.lock.yaml next to the instructions (commit it for reproducible renders)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l allow-secrets -d '(dangerous) Send instructions that look like they contain credentials'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s f -l filename -d 'Manifest file or directory (recursive), or - for stdin' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l allowed-kinds -d 'Only allow these kinds (comma-separated; default from config)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l all -d 'Also show info-level suggestions'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l since -d 'Only days on or after this date (YYYY-MM-DD)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -f -a "view" -d 'Print the effective config (file + environment), secrets masked, with the autonomy tiers'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -f -a "path" -d 'Print where the config, cache and state files live'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -s h -l help -d 'Print help'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "view" -d 'Print the effective config (file + environment), secrets masked, with the autonomy tiers'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print where the config, cache and state files live'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -f -a "links" -d 'Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l dir -d 'Directory for kubectl_complete-claude and argocd-cmp-claude (default: this binary\'s directory)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l flux-dir -d 'Directory for flux-claude (default: $FLUXCD_PLUGINS or ~/.fluxcd/plugins)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l no-flux -d 'Do not install the Flux plugin link'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l copy -d 'Copy the binary instead of symlinking (for filesystems without symlinks)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -s h -l help -d 'Print help'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from help" -f -a "links" -d 'Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage config version completion install help" -f -a "generate" -d 'Generate Kubernetes manifests from natural-language instructions'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage config version completion install help" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage config version completion install help" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage config version completion install help" -f -a "config" -d 'Show the effective configuration'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage config version completion install help" -f -a "version" -d 'Print version information'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage config version completion install help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage config version completion install help" -f -a "install" -d 'Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage config version completion install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Print the effective config (file + environment), secrets masked, with the autonomy tiers'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where the config, cache and state files live'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from install" -f -a "links" -d 'Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links'

@@ -1,0 +1,606 @@
+#compdef kubectl-claude
+
+autoload -U is-at-least
+
+_kubectl-claude() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_kubectl-claude_commands" \
+"*::: :->kubectl-claude" \
+&& ret=0
+    case $state in
+    (kubectl-claude)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-command-$line[1]:"
+        case $line[1] in
+            (generate)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Instructions file or directory, or - for stdin]:FILE|DIR|-:_files' \
+'--filename=[Instructions file or directory, or - for stdin]:FILE|DIR|-:_files' \
+'--provider=[Provider\: offline, anthropic or openai (default\: anthropic when a key is set, else offline)]:PROVIDER:(offline anthropic openai)' \
+'--model=[Model id (default\: config, else claude-sonnet-4-6 / the OpenAI-compatible default)]:MODEL:_default' \
+'*--set=[Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)]:KEY=VALUE:_default' \
+'--write=[Write one file per object into DIR (atomically) instead of stdout]:DIR:_files' \
+'--layout=[File layout for --write]:LAYOUT:((plain\:"One file per object\: \`<kind>-<name>.yaml\`"
+flux\:"\`<ns>/<app>/ks.yaml\` (Flux Kustomization) + \`<ns>/<app>/app/\` (kustomization.yaml + objects)"
+argocd\:"\`apps/<app>.yaml\` (ArgoCD Application) + \`manifests/<app>/\` (objects)"))' \
+'--repo-url=[Git repository URL for the ArgoCD layout'\''s Application]:URL:_default' \
+'*--allowed-kinds=[Only allow these kinds in the output (comma-separated; default from config)]:KINDS:_default' \
+'--max-tokens=[Maximum output tokens for model providers]:N:_default' \
+'--timeout=[Total deadline for a model call in seconds, retries included (default 60)]:SECONDS:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--strict[Fail (exit 5) when the offline generator did not understand a requirement]' \
+'--no-cache[Bypass the cache and any lock; always generate]' \
+'--lock[Write claudernetes.lock.yaml next to the instructions (commit it for reproducible renders)]' \
+'--allow-secrets[(dangerous) Send instructions that look like they contain credentials]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'::text -- Instructions as text (instead of -f):_default' \
+&& ret=0
+;;
+(lint)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Manifest file or directory (recursive), or - for stdin]:FILE|DIR|-:_files' \
+'--filename=[Manifest file or directory (recursive), or - for stdin]:FILE|DIR|-:_files' \
+'*--allowed-kinds=[Only allow these kinds (comma-separated; default from config)]:KINDS:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--all[Also show info-level suggestions]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(usage)
+_arguments "${_arguments_options[@]}" : \
+'--since=[Only days on or after this date (YYYY-MM-DD)]:DATE:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_kubectl-claude__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-config-command-$line[1]:"
+        case $line[1] in
+            (view)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(path)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__config__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-config-help-command-$line[1]:"
+        case $line[1] in
+            (view)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(path)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(version)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(completion)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':shell -- The shell:(bash zsh fish powershell)' \
+&& ret=0
+;;
+(install)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_kubectl-claude__subcmd__install_commands" \
+"*::: :->install" \
+&& ret=0
+
+    case $state in
+    (install)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-install-command-$line[1]:"
+        case $line[1] in
+            (links)
+_arguments "${_arguments_options[@]}" : \
+'--dir=[Directory for kubectl_complete-claude and argocd-cmp-claude (default\: this binary'\''s directory)]:DIR:_files' \
+'--flux-dir=[Directory for flux-claude (default\: \$FLUXCD_PLUGINS or ~/.fluxcd/plugins)]:DIR:_files' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--no-flux[Do not install the Flux plugin link]' \
+'--copy[Copy the binary instead of symlinking (for filesystems without symlinks)]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__install__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-install-help-command-$line[1]:"
+        case $line[1] in
+            (links)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-help-command-$line[1]:"
+        case $line[1] in
+            (generate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(lint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(usage)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__help__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-help-config-command-$line[1]:"
+        case $line[1] in
+            (view)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(path)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(version)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(completion)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(install)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__help__subcmd__install_commands" \
+"*::: :->install" \
+&& ret=0
+
+    case $state in
+    (install)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-help-install-command-$line[1]:"
+        case $line[1] in
+            (links)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_kubectl-claude_commands] )) ||
+_kubectl-claude_commands() {
+    local commands; commands=(
+'generate:Generate Kubernetes manifests from natural-language instructions' \
+'lint:Validate and lint manifests against house conventions and deny rules' \
+'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
+'config:Show the effective configuration' \
+'version:Print version information' \
+'completion:Print a shell completion script' \
+'install:Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__completion_commands] )) ||
+_kubectl-claude__subcmd__completion_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude completion commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__config_commands] )) ||
+_kubectl-claude__subcmd__config_commands() {
+    local commands; commands=(
+'view:Print the effective config (file + environment), secrets masked, with the autonomy tiers' \
+'path:Print where the config, cache and state files live' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude config commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__config__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__config__subcmd__help_commands() {
+    local commands; commands=(
+'view:Print the effective config (file + environment), secrets masked, with the autonomy tiers' \
+'path:Print where the config, cache and state files live' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude config help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__config__subcmd__help__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__config__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude config help help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__config__subcmd__help__subcmd__path_commands] )) ||
+_kubectl-claude__subcmd__config__subcmd__help__subcmd__path_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude config help path commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__config__subcmd__help__subcmd__view_commands] )) ||
+_kubectl-claude__subcmd__config__subcmd__help__subcmd__view_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude config help view commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__config__subcmd__path_commands] )) ||
+_kubectl-claude__subcmd__config__subcmd__path_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude config path commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__config__subcmd__view_commands] )) ||
+_kubectl-claude__subcmd__config__subcmd__view_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude config view commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__generate_commands] )) ||
+_kubectl-claude__subcmd__generate_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude generate commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__help_commands() {
+    local commands; commands=(
+'generate:Generate Kubernetes manifests from natural-language instructions' \
+'lint:Validate and lint manifests against house conventions and deny rules' \
+'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
+'config:Show the effective configuration' \
+'version:Print version information' \
+'completion:Print a shell completion script' \
+'install:Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__completion_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__completion_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help completion commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__config_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__config_commands() {
+    local commands; commands=(
+'view:Print the effective config (file + environment), secrets masked, with the autonomy tiers' \
+'path:Print where the config, cache and state files live' \
+    )
+    _describe -t commands 'kubectl-claude help config commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__config__subcmd__path_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__config__subcmd__path_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help config path commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__config__subcmd__view_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__config__subcmd__view_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help config view commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__generate_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__generate_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help generate commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__install_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__install_commands() {
+    local commands; commands=(
+'links:Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links' \
+    )
+    _describe -t commands 'kubectl-claude help install commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__install__subcmd__links_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__install__subcmd__links_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help install links commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__lint_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__lint_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help lint commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__usage_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__usage_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help usage commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__version_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__version_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help version commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__install_commands] )) ||
+_kubectl-claude__subcmd__install_commands() {
+    local commands; commands=(
+'links:Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude install commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__install__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__install__subcmd__help_commands() {
+    local commands; commands=(
+'links:Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude install help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__install__subcmd__help__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__install__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude install help help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__install__subcmd__help__subcmd__links_commands] )) ||
+_kubectl-claude__subcmd__install__subcmd__help__subcmd__links_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude install help links commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__install__subcmd__links_commands] )) ||
+_kubectl-claude__subcmd__install__subcmd__links_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude install links commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__lint_commands] )) ||
+_kubectl-claude__subcmd__lint_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude lint commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__usage_commands] )) ||
+_kubectl-claude__subcmd__usage_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude usage commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__version_commands] )) ||
+_kubectl-claude__subcmd__version_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude version commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_kubectl-claude" ]; then
+    _kubectl-claude "$@"
+else
+    compdef _kubectl-claude kubectl-claude
+fi
