@@ -296,7 +296,8 @@ fn real_kubectl_runs_the_plugin() {
         std::env::var("PATH").unwrap_or_default()
     );
     t.set("PATH", path);
-    let o = std::process::Command::from(t.std_cmd_at(std::path::Path::new("kubectl")))
+    let o = t
+        .std_cmd_at(std::path::Path::new("kubectl"))
         .args(["claude", "version"])
         .output()
         .unwrap();
