@@ -330,3 +330,24 @@ fn plugin_files_parse_and_reference_the_binary_and_uid_999() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
 }
+
+#[test]
+fn a_lock_made_without_a_namespace_matches_and_gets_the_destination_namespace() {
+    let mut t = TestEnv::new();
+    let dir = app(&mut t, "instructions: |\n  Deploy nginx with 2 replicas\n");
+    let mut dev = TestEnv::new();
+    dev.set("HOME", t.path().join("dev-home").display().to_string());
+    let o = dev
+        .cmd()
+        .current_dir(&dir)
+        .args(["generate", "-q", "--lock", "-f", "."])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = cmp(&t, &dir, &["generate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("from lock"), "{}", stderr(&o));
+    for d in docs(&o) {
+        assert_eq!(d["metadata"]["namespace"], "shop-prod");
+    }
+}

@@ -257,11 +257,10 @@ fn discover(env: &Env) -> u8 {
 }
 
 fn ctx_for(env: &Env, s: &CmpSettings) -> Result<Ctx> {
+    // Only an explicit namespace parameter is part of the key; ARGOCD_APP_NAMESPACE is a
+    // default applied afterwards, so a lock made on a laptop matches in the sidecar.
     let global = GlobalArgs {
-        namespace: s
-            .namespace
-            .clone()
-            .or_else(|| env.get("ARGOCD_APP_NAMESPACE").map(str::to_string)),
+        namespace: s.namespace.clone(),
         ..GlobalArgs::default()
     };
     let mut ctx = Ctx::new(Persona::ArgoCmp, global, env.clone())?;
@@ -383,7 +382,8 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
         timeout: Some(budget.as_secs().max(1)),
         ..GenerateArgs::default()
     };
-    let prepared = prepare(&ctx, instructions, &args)?;
+    let mut prepared = prepare(&ctx, instructions, &args)?;
+    prepared.default_namespace = env.get("ARGOCD_APP_NAMESPACE").map(str::to_string);
     if mode == "locked" {
         let lock = prepared
             .lock

@@ -247,6 +247,7 @@ pub struct Prepared {
     pub text: String,
     pub params: BTreeMap<String, String>,
     pub namespace: Option<String>,
+    pub default_namespace: Option<String>,
     pub backend: Backend,
     pub lock: Option<lock::Lock>,
     pub lint: LintOptions,
@@ -268,6 +269,7 @@ impl Prepared {
             instructions: &self.text,
             params: &self.params,
             namespace: self.namespace.as_deref(),
+            default_namespace: self.default_namespace.as_deref(),
             app_name: app,
             backend: &self.backend,
             cache,
@@ -490,6 +492,7 @@ pub fn prepare(ctx: &Ctx, instructions: Instructions, args: &GenerateArgs) -> Re
         text,
         params,
         namespace,
+        default_namespace: None,
         backend,
         lock,
         lint: LintOptions {

@@ -118,7 +118,11 @@ pub struct Request<'a> {
     /// Instructions after parameter substitution.
     pub instructions: &'a str,
     pub params: &'a BTreeMap<String, String>,
+    /// The namespace asked for (`-n`, the file, a CMP parameter): part of the prompt and key.
     pub namespace: Option<&'a str>,
+    /// Applied to namespaced objects without one after generation, and not part of the key
+    /// (the CMP's destination namespace), so a lock made without it still matches.
+    pub default_namespace: Option<&'a str>,
     pub app_name: &'a str,
     pub backend: &'a Backend,
     /// `None` bypasses the cache.
@@ -244,7 +248,7 @@ pub async fn run(req: &Request<'_>) -> Result<Outcome, Error> {
     if req.strict && !not_understood.is_empty() {
         return Err(Error::NotUnderstood(not_understood));
     }
-    let objects = finish(objects, req.namespace);
+    let objects = finish(objects, req.namespace.or(req.default_namespace));
     let origins: Vec<String> = (1..=objects.len())
         .map(|i| format!("{}#{i}", source.as_str()))
         .collect();
