@@ -2,4 +2,5 @@
 
 mod support;
 
+mod test_diagnose;
 mod test_foundation;

@@ -3,9 +3,11 @@
 //! Every subcommand lives in its own file with `pub struct <Verb>Args` and
 //! `pub async fn run(ctx: &Ctx, args: &<Verb>Args) -> Result<u8>`.
 
+pub mod cluster_view;
 pub mod completion;
 pub mod config;
 pub mod ctx;
+pub mod diagnose;
 
 pub mod install;
 
@@ -15,6 +17,7 @@ use std::ffi::OsString;
 
 use clap::{Args, FromArgMatches, Parser, Subcommand};
 
+pub use cluster_view::cluster_view;
 pub use ctx::{Ctx, Env};
 
 use crate::error::{EXIT_OK, EXIT_USAGE, Error, Result};
@@ -80,6 +83,7 @@ pub struct GlobalArgs {
         "  kubectl claude generate \"Deploy nginx with 2 replicas and a LoadBalancer service\"\n",
         "  kubectl claude generate -f examples/fastapi/claudernetes.yaml --write out/\n",
         "  kubectl claude lint -f clusters/\n",
+        "  kubectl claude diagnose --snapshot examples/snapshots/flux-git-auth\n",
         "  kubectl claude version\n\n",
         "Exit codes:\n",
         "  0 ok · 1 something to report · 2 usage · 3 refused · 4 cluster · 5 LLM · 6 I/O or audit"),
@@ -94,6 +98,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Diagnose(diagnose::DiagnoseArgs),
     Config(config::ConfigArgs),
     Version(version::VersionArgs),
     Completion(completion::CompletionArgs),
@@ -176,6 +181,7 @@ fn run_cli(persona: Persona, args: Vec<OsString>, env: Env) -> Result<u8> {
 
 async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
     match command {
+        Command::Diagnose(a) => diagnose::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,

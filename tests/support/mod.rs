@@ -1,4 +1,6 @@
 //! Test support shared by every integration test: a hermetic environment for running the
 //! built binary, and loopback fakes of the Kubernetes API server and of LLM endpoints.
 
+// Helpers are shared by every test module; not each uses all of them.
+#[allow(dead_code)]
 pub mod env;
