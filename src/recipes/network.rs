@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::Recipe;
 use super::common::{
-    Propose, controller_of, describe, gitops_of_ref, merge_patch, pods_matching, trunc,
+    Propose, controller_of, describe, gitops_of_ref, merge_patch, selector_matches, trunc,
     warning_events,
 };
 use crate::action::Action;
@@ -49,8 +49,13 @@ impl Recipe for Network {
     }
     fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
+        // Pods with their labels, by namespace, built once: services × pods is the hot loop.
+        let mut pods: PodIndex = BTreeMap::new();
+        for p in inv.of_kind("Pod") {
+            pods.entry(p.namespace()).or_default().push((p, p.labels()));
+        }
         for svc in inv.of_kind("Service") {
-            out.extend(service_endpoints(inv, &svc));
+            out.extend(service_endpoints(inv, &svc, &pods));
             out.extend(load_balancer(inv, &svc));
         }
         out.extend(routes(inv));
@@ -90,13 +95,22 @@ fn ready_endpoints(inv: &Inventory, svc: &Obj) -> Option<usize> {
 }
 
 /// k8s.service-no-endpoints, with the three-way decision from failure-modes.md.
-fn service_endpoints(inv: &Inventory, svc: &Obj) -> Option<Finding> {
+type PodIndex<'a> = BTreeMap<Option<&'a str>, Vec<(Obj<'a>, BTreeMap<&'a str, &'a str>)>>;
+
+fn service_endpoints(inv: &Inventory, svc: &Obj, index: &PodIndex) -> Option<Finding> {
     let selector = string_map(svc.at("/spec/selector"));
     if selector.is_empty() || svc.str_at("/spec/type") == Some("ExternalName") {
         return None;
     }
     let ready = ready_endpoints(inv, svc)?;
-    let pods = pods_matching(inv, svc.namespace(), &selector);
+    let pods: Vec<Obj> = index
+        .get(&svc.namespace())
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|(_, labels)| selector_matches(&selector, labels))
+        .map(|(p, _)| *p)
+        .collect();
     let r = svc.obj_ref();
     let sel = selector
         .iter()
