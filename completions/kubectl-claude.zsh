@@ -115,6 +115,28 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(diagnose)
+_arguments "${_arguments_options[@]}" : \
+'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc workloads network nodes)' \
+'--fail-on=[Exit 1 when a finding reaches this severity]:SEVERITY:(critical error warning info never)' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--show-symptoms[List the symptoms under each root cause (table output)]' \
+'--list[List the recipes and exit]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (config)
 _arguments "${_arguments_options[@]}" : \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
@@ -346,6 +368,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(diagnose)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (config)
 _arguments "${_arguments_options[@]}" : \
 ":: :_kubectl-claude__subcmd__help__subcmd__config_commands" \
@@ -417,6 +443,7 @@ _kubectl-claude_commands() {
 'generate:Generate Kubernetes manifests from natural-language instructions' \
 'lint:Validate and lint manifests against house conventions and deny rules' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
+'diagnose:Diagnose a cluster top-down and group findings by root cause' \
 'config:Show the effective configuration' \
 'version:Print version information' \
 'completion:Print a shell completion script' \
@@ -473,6 +500,11 @@ _kubectl-claude__subcmd__config__subcmd__view_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude config view commands' commands "$@"
 }
+(( $+functions[_kubectl-claude__subcmd__diagnose_commands] )) ||
+_kubectl-claude__subcmd__diagnose_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude diagnose commands' commands "$@"
+}
 (( $+functions[_kubectl-claude__subcmd__generate_commands] )) ||
 _kubectl-claude__subcmd__generate_commands() {
     local commands; commands=()
@@ -484,6 +516,7 @@ _kubectl-claude__subcmd__help_commands() {
 'generate:Generate Kubernetes manifests from natural-language instructions' \
 'lint:Validate and lint manifests against house conventions and deny rules' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
+'diagnose:Diagnose a cluster top-down and group findings by root cause' \
 'config:Show the effective configuration' \
 'version:Print version information' \
 'completion:Print a shell completion script' \
@@ -514,6 +547,11 @@ _kubectl-claude__subcmd__help__subcmd__config__subcmd__path_commands() {
 _kubectl-claude__subcmd__help__subcmd__config__subcmd__view_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help config view commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__diagnose_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__diagnose_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help diagnose commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__generate_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__generate_commands() {

@@ -30,6 +30,7 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod error;
+pub mod explain;
 pub mod finding;
 pub mod generate;
 pub mod jsonl;

@@ -3,5 +3,6 @@
 mod support;
 
 mod test_cmp;
+mod test_diagnose;
 mod test_foundation;
 mod test_generate;

@@ -3,15 +3,15 @@
 //! Every subcommand lives in its own file with `pub struct <Verb>Args` and
 //! `pub async fn run(ctx: &Ctx, args: &<Verb>Args) -> Result<u8>`.
 
+pub mod cluster_view;
 pub mod cmp;
 pub mod completion;
 pub mod config;
 pub mod ctx;
+pub mod diagnose;
 pub mod generate;
-
 pub mod install;
 pub mod lint;
-
 pub mod usage;
 pub mod version;
 
@@ -19,6 +19,7 @@ use std::ffi::OsString;
 
 use clap::{Args, FromArgMatches, Parser, Subcommand};
 
+pub use cluster_view::cluster_view;
 pub use ctx::{Ctx, Env};
 
 use crate::error::{EXIT_OK, EXIT_USAGE, Error, Result};
@@ -84,6 +85,7 @@ pub struct GlobalArgs {
         "  kubectl claude generate \"Deploy nginx with 2 replicas and a LoadBalancer service\"\n",
         "  kubectl claude generate -f examples/fastapi/claudernetes.yaml --write out/\n",
         "  kubectl claude lint -f clusters/\n",
+        "  kubectl claude diagnose --snapshot examples/snapshots/flux-git-auth\n",
         "  kubectl claude version\n\n",
         "Exit codes:\n",
         "  0 ok · 1 something to report · 2 usage · 3 refused · 4 cluster · 5 LLM · 6 I/O or audit"),
@@ -101,6 +103,7 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     Lint(lint::LintArgs),
     Usage(usage::UsageArgs),
+    Diagnose(diagnose::DiagnoseArgs),
     Config(config::ConfigArgs),
     Version(version::VersionArgs),
     Completion(completion::CompletionArgs),
@@ -189,6 +192,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Generate(a) => generate::run(ctx, a).await,
         Command::Lint(a) => lint::run(ctx, a).await,
         Command::Usage(a) => usage::run(ctx, a).await,
+        Command::Diagnose(a) => diagnose::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,

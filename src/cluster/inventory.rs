@@ -192,6 +192,8 @@ pub type LogKey = (String, String, String);
 pub struct Inventory {
     objects: Vec<Value>,
     by_kind: BTreeMap<String, Vec<usize>>,
+    /// (kind, namespace, name) → index: keeps `insert` and `get` logarithmic on big clusters.
+    by_key: BTreeMap<(String, Option<String>, String), usize>,
     /// Kinds known to exist in the cluster (served by discovery, or present in the snapshot,
     /// or declared by a CRD object) even when no object of the kind exists.
     served: BTreeSet<String>,
@@ -224,8 +226,14 @@ impl Inventory {
             self.served.insert(k.to_string());
         }
         self.served.insert(kind.clone());
+        let key = (
+            kind.clone(),
+            o.namespace().map(str::to_string),
+            o.name().to_string(),
+        );
         self.objects.push(obj);
         let idx = self.objects.len() - 1;
+        self.by_key.insert(key, idx);
         self.by_kind.entry(kind).or_default().push(idx);
     }
 
@@ -274,10 +282,13 @@ impl Inventory {
     }
 
     fn find_index(&self, kind: &str, namespace: Option<&str>, name: &str) -> Option<usize> {
-        self.by_kind.get(kind)?.iter().copied().find(|&i| {
-            let o = Obj(&self.objects[i]);
-            o.name() == name && o.namespace() == namespace
-        })
+        self.by_key
+            .get(&(
+                kind.to_string(),
+                namespace.map(str::to_string),
+                name.to_string(),
+            ))
+            .copied()
     }
 
     /// Events whose `involvedObject` (or `regarding`) is the given object, oldest first.
@@ -287,9 +298,11 @@ impl Inventory {
             .filter(|e| {
                 let inv = e.at("/involvedObject").or_else(|| e.at("/regarding"));
                 let Some(inv) = inv else { return false };
-                let o = Obj(inv);
-                o.kind() == kind && o.name() == name && {
-                    let ns = o.namespace().or(e.namespace());
+                // `involvedObject` is an ObjectReference: name/namespace are top-level
+                // fields, not under `metadata`.
+                let field = |k: &str| inv.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+                field("kind") == Some(kind) && field("name") == Some(name) && {
+                    let ns = field("namespace").or(e.namespace());
                     namespace.is_none() || ns == namespace
                 }
             })

@@ -1,0 +1,306 @@
+//! `kubectl claude diagnose`: gather, run recipes, link findings by root cause, report.
+//!
+//! The engine is pure (`recipes::run` + `finding::link`); this file only picks recipes and
+//! scope, renders table/JSON/YAML and maps findings to the exit code.
+
+use std::fmt::Write as _;
+
+use clap::{Args, ValueEnum};
+use comfy_table::{ContentArrangement, Table, presets::NOTHING};
+use serde_json::json;
+
+use super::Ctx;
+use crate::autonomy::Policy;
+use crate::cluster::{Scope, SkippedKind};
+use crate::error::{EXIT_OK, EXIT_REPORT, Result};
+use crate::finding::{LinkedFinding, Severity, link};
+use crate::persona::Persona;
+use crate::recipes::{self, Recipe};
+use crate::ui::Style;
+
+/// Diagnose a cluster top-down and group findings by root cause
+///
+/// Runs triage recipes over the cluster (or a snapshot) and links symptoms to their deepest
+/// root cause: Node → Pod → workload → HelmRelease/Kustomization/Application → source →
+/// credentials. Each root cause comes with proposed actions and their autonomy tier
+/// (safe / confirm / forbidden). Nothing is changed.
+///
+/// Diagnose is cluster-wide by nature: it reads all namespaces unless -n is given. Kinds that
+/// could not be read are listed, never reported as healthy.
+///
+/// Examples:
+///   kubectl claude diagnose
+///   kubectl claude diagnose --snapshot examples/snapshots/flux-git-auth
+///   kubectl claude diagnose --recipe flux --recipe workloads -n apps
+///   kubectl claude diagnose -o json --fail-on warning
+///   kubectl claude diagnose --list
+///   flux claude diagnose            # Flux first: flux, workloads, network, nodes
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct DiagnoseArgs {
+    /// Run only these recipes (repeatable or comma-separated; default: all that apply)
+    #[arg(long = "recipe", value_name = "ID", value_delimiter = ',',
+          value_parser = clap::builder::PossibleValuesParser::new(recipes::ids()))]
+    pub recipes: Vec<String>,
+    /// Exit 1 when a finding reaches this severity
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// List the symptoms under each root cause (table output)
+    #[arg(long)]
+    pub show_symptoms: bool,
+    /// List the recipes and exit
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// The `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn reached_by(self, s: Severity) -> bool {
+        let min = match self {
+            FailOn::Critical => Severity::Critical,
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+            FailOn::Never => return false,
+        };
+        s.rank() >= min.rank()
+    }
+}
+
+/// The recipes to run: `--recipe` in registry order, else all; `flux-claude` runs Flux first
+/// and the generic recipes its chain leads to.
+fn selected(ctx: &Ctx, args: &DiagnoseArgs) -> Vec<&'static dyn Recipe> {
+    if !args.recipes.is_empty() {
+        return recipes::RECIPES
+            .iter()
+            .copied()
+            .filter(|r| args.recipes.iter().any(|id| id == r.id()))
+            .collect();
+    }
+    if ctx.persona == Persona::Flux {
+        return ["flux", "workloads", "network", "nodes"]
+            .iter()
+            .filter_map(|id| recipes::by_id(id))
+            .collect();
+    }
+    recipes::RECIPES.to_vec()
+}
+
+pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
+    let format = ctx.output(&["table", "json", "yaml"], "table")?;
+    if args.list {
+        return list(ctx, &format);
+    }
+    let chosen = selected(ctx, args);
+    let kinds = recipes::kinds_for(&chosen);
+    let scope = match &ctx.global.namespace {
+        Some(ns) => Scope::namespace(ns.clone()),
+        None => Scope::all(),
+    };
+    let view = super::cluster_view(ctx).await?;
+    let bar = crate::ui::BarProgress(ctx.ui.progress(kinds.len() as u64, "gathering"));
+    let inv = view.gather(&kinds, &scope, true, &bar).await?;
+    crate::cluster::Progress::finish(&bar);
+
+    let outcome = recipes::run(&chosen, &inv);
+    let policy = Policy::new(ctx.config()?.autonomy.clone());
+    let findings = link(outcome.findings, &policy);
+    let mut skipped = outcome.skipped;
+    // A recipe the user asked for but the cluster cannot answer is a gap, not a pass.
+    for id in &outcome.not_relevant {
+        if args.recipes.iter().any(|r| r == id) {
+            skipped.push(SkippedKind {
+                kind: recipes::by_id(id)
+                    .and_then(|r| r.reads().first().copied())
+                    .unwrap_or("")
+                    .to_string(),
+                reason: format!("not served by the cluster: recipe {id} not run"),
+            });
+        }
+    }
+    for (file, err) in &inv.unreadable {
+        ctx.ui.warn(&format!("could not read {file}: {err}"));
+    }
+
+    match format.as_str() {
+        "json" | "yaml" => {
+            // The v1 contract: drop the internal `recipe` field from each finding.
+            let mut fs = serde_json::to_value(&findings).unwrap_or_default();
+            if let Some(arr) = fs.as_array_mut() {
+                for f in arr.iter_mut().filter_map(|f| f.as_object_mut()) {
+                    f.remove("recipe");
+                }
+            }
+            let doc = json!({"v": 1, "findings": fs, "skipped": skipped, "recipes": outcome.ran});
+            if format == "json" {
+                ctx.ui.out(&format!("{doc:#}\n"))?;
+            } else {
+                ctx.ui.out(&crate::manifest::to_yaml(&doc))?;
+            }
+        }
+        _ => ctx.ui.out(&render_table(
+            ctx,
+            &findings,
+            &skipped,
+            &outcome.ran,
+            &outcome.not_relevant,
+            args.show_symptoms,
+            &view.describe(),
+        ))?,
+    }
+    let fail = findings.iter().any(|f| args.fail_on.reached_by(f.severity));
+    Ok(if fail { EXIT_REPORT } else { EXIT_OK })
+}
+
+fn list(ctx: &Ctx, format: &str) -> Result<u8> {
+    let rows: Vec<serde_json::Value> = recipes::RECIPES
+        .iter()
+        .map(|r| json!({"id": r.id(), "summary": r.summary(), "reads": r.reads()}))
+        .collect();
+    match format {
+        "json" => ctx.ui.out(&format!("{:#}\n", json!(rows)))?,
+        "yaml" => ctx.ui.out(&crate::manifest::to_yaml(&rows))?,
+        _ => {
+            let mut t = Table::new();
+            t.load_style(NOTHING)
+                .set_content_arrangement(ContentArrangement::Dynamic);
+            t.set_header(["RECIPE", "CHECKS"]);
+            for r in recipes::RECIPES {
+                t.add_row([r.id(), r.summary()]);
+            }
+            ctx.ui.out(&format!("{t}\n"))?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Critical | Severity::Error => Style::Red,
+        Severity::Warning => Style::Yellow,
+        Severity::Info => Style::Cyan,
+    }
+}
+
+/// Per root cause: severity, object, title, key evidence, next steps with tiers; symptoms
+/// folded as a count (listed with `--show-symptoms`); then what was not checked.
+fn render_table(
+    ctx: &Ctx,
+    findings: &[LinkedFinding],
+    skipped: &[SkippedKind],
+    ran: &[&str],
+    not_relevant: &[&str],
+    show_symptoms: bool,
+    source: &str,
+) -> String {
+    let p = |s: Style, t: &str| ctx.ui.paint(true, s, t);
+    let mut out = String::new();
+    let roots: Vec<(usize, &LinkedFinding)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.root_cause)
+        .collect();
+    if roots.is_empty() {
+        let _ = writeln!(out, "No problems found by {} in {source}.", ran.join(", "));
+    } else {
+        let mut t = Table::new();
+        t.load_style(NOTHING)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_header(["SEVERITY", "ROOT CAUSE", "FINDING", "SYMPTOMS"]);
+        for (i, f) in &roots {
+            let n = findings.iter().filter(|s| s.caused_by == Some(*i)).count();
+            t.add_row([
+                f.severity.as_str().to_uppercase(),
+                f.object.display(),
+                f.id.clone(),
+                n.to_string(),
+            ]);
+        }
+        let _ = writeln!(out, "{t}\n");
+        for (i, f) in &roots {
+            let sev = f.severity.as_str().to_uppercase();
+            let _ = writeln!(
+                out,
+                "{} {}  {}",
+                p(severity_style(f.severity), &sev),
+                p(Style::Bold, &f.object.display()),
+                p(Style::Dim, &f.id)
+            );
+            let _ = writeln!(out, "  {}", f.title);
+            for e in f.evidence.iter().take(4) {
+                let _ = writeln!(out, "  · {e}");
+            }
+            for a in &f.actions {
+                let tier = a.tier.as_str();
+                let style = match a.tier {
+                    crate::autonomy::Tier::Safe => Style::Green,
+                    crate::autonomy::Tier::Confirm => Style::Yellow,
+                    crate::autonomy::Tier::Forbidden => Style::Red,
+                };
+                let _ = writeln!(out, "  → [{}] {}", p(style, tier), a.command);
+                let _ = writeln!(out, "      {}", a.rationale);
+            }
+            let symptoms: Vec<&LinkedFinding> = findings
+                .iter()
+                .filter(|s| s.caused_by == Some(*i))
+                .collect();
+            if !symptoms.is_empty() {
+                if show_symptoms {
+                    let _ = writeln!(out, "  symptoms:");
+                    for s in symptoms {
+                        let _ = writeln!(
+                            out,
+                            "    - {} {}: {}",
+                            s.object.display(),
+                            p(Style::Dim, &s.id),
+                            s.title
+                        );
+                    }
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "  + {} symptom(s) folded under this root cause (--show-symptoms)",
+                        symptoms.len()
+                    );
+                }
+            }
+            let _ = writeln!(out);
+        }
+        let symptoms = findings.len() - roots.len();
+        let _ = writeln!(
+            out,
+            "{} root cause(s), {symptoms} symptom(s) — recipes: {} — {source}",
+            roots.len(),
+            ran.join(", ")
+        );
+    }
+    if !skipped.is_empty() {
+        let list: Vec<String> = skipped
+            .iter()
+            .map(|s| format!("{} ({})", s.kind, s.reason))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} {}",
+            p(Style::Yellow, "Not checked:"),
+            list.join("; ")
+        );
+    }
+    if !not_relevant.is_empty() {
+        let _ = writeln!(
+            out,
+            "Not applicable (kinds not served): {}",
+            not_relevant.join(", ")
+        );
+    }
+    out
+}

@@ -1,0 +1,784 @@
+//! Workloads recipe: pods, their controllers and their claims.
+//!
+//! Pod problems are reported on the pod's top-level controller (Deployment, StatefulSet,
+//! DaemonSet, Job — or the bare Pod), one finding per controller and failure mode, so five
+//! crashing replicas read as one problem and GitOps recipes can point at the workload.
+//! Covers k8s.crashloopbackoff, k8s.oomkilled, k8s.imagepullbackoff,
+//! k8s.createcontainerconfigerror, k8s.pending-* (node-condition taints blame the node, unbound
+//! claims blame the PVC), k8s.pvc-pending, k8s.quota-exceeded, stuck rollouts and evictions.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::Recipe;
+use super::common::{
+    GitOps, Propose, cond_line, controller_of, describe, gitops_of_ref, oref, strategic_patch,
+    trunc, warning_events,
+};
+use crate::action::Action;
+use crate::cluster::{Inventory, Obj, ObjRef};
+use crate::finding::{Finding, Severity};
+
+pub struct Workloads;
+
+const ID: &str = "workloads";
+
+impl Recipe for Workloads {
+    fn id(&self) -> &'static str {
+        ID
+    }
+    fn summary(&self) -> &'static str {
+        "Pods and controllers: crash loops (OOM, exit codes, probes), image pulls, missing config, Pending (resources, taints, affinity, PVCs), quota, stuck rollouts, evictions"
+    }
+    fn reads(&self) -> &'static [&'static str] {
+        &[
+            "Pod",
+            "Event",
+            "Deployment",
+            "ReplicaSet",
+            "StatefulSet",
+            "DaemonSet",
+            "Job",
+            "PersistentVolumeClaim",
+            "Node",
+        ]
+    }
+    fn relevant(&self, _inv: &Inventory) -> bool {
+        true
+    }
+    fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
+        // (controller, id) → finding; BTreeMap keeps the output deterministic.
+        let mut grouped: BTreeMap<(ObjRef, String), Finding> = BTreeMap::new();
+        for pod in inv.of_kind("Pod") {
+            let owner = controller_of(inv, &pod);
+            for f in pod_findings(inv, &pod, &owner) {
+                match grouped.entry((owner.clone(), f.id.clone())) {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(f);
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut o) => {
+                        // Same mode on another replica: one more evidence line is enough.
+                        if let Some(e) = f.evidence.into_iter().next()
+                            && o.get().evidence.len() < 8
+                        {
+                            o.get_mut().evidence.push(e);
+                        }
+                    }
+                }
+            }
+        }
+        let mut out: Vec<Finding> = grouped.into_values().collect();
+        out.extend(controller_findings(inv, &out));
+        out.extend(pvc_findings(inv));
+        out
+    }
+}
+
+fn finding(id: &str, sev: Severity, obj: &ObjRef, title: String) -> Finding {
+    Finding::new(ID, id, sev, obj.clone(), title)
+}
+
+/// Everything wrong with one pod, reported on its controller `owner`.
+fn pod_findings(inv: &Inventory, pod: &Obj, owner: &ObjRef) -> Vec<Finding> {
+    let name = pod.name();
+    let gitops = gitops_of_ref(inv, owner);
+    let mut out = Vec::new();
+
+    // k8s.node-pressure: evicted pods name the starved resource; the node is the cause.
+    if pod.str_at("/status/phase") == Some("Failed")
+        && pod.str_at("/status/reason") == Some("Evicted")
+    {
+        let mut f = finding(
+            "k8s.pod-evicted",
+            Severity::Warning,
+            owner,
+            format!("{} pod(s) evicted by the kubelet", owner.kind),
+        )
+        .evidence(format!(
+            "pod {name}: {}",
+            trunc(pod.str_at("/status/message").unwrap_or("Evicted"), 200)
+        ))
+        .fix(
+            Action::Delete {
+                target: pod.obj_ref(),
+            },
+            "evicted pod objects are kept for inspection only; delete them once read (k8s.node-pressure)",
+            None,
+        );
+        if let Some(node) = pod.str_at("/spec/nodeName") {
+            f = f.caused_by(oref("Node", None, node));
+        }
+        out.push(f);
+        return out;
+    }
+
+    if let Some(f) = pending_finding(inv, pod, owner) {
+        out.push(f);
+        return out;
+    }
+
+    let statuses = pod
+        .array_at("/status/initContainerStatuses")
+        .iter()
+        .chain(pod.array_at("/status/containerStatuses"));
+    for cs in statuses {
+        let c = Obj(cs);
+        let cname = c.str_at("/name").unwrap_or("");
+        let reason = c.str_at("/state/waiting/reason").unwrap_or("");
+        let message = c.str_at("/state/waiting/message").unwrap_or("");
+        let restarts = c.i64_at("/restartCount").unwrap_or(0);
+        let last_reason = c.str_at("/lastState/terminated/reason").unwrap_or("");
+        let exit = c.i64_at("/lastState/terminated/exitCode");
+        match reason {
+            "CrashLoopBackOff" | "RunContainerError" | "" if last_reason == "OOMKilled" => {
+                out.push(oom_finding(pod, owner, cname, restarts, gitops.as_ref()));
+            }
+            "CrashLoopBackOff" => {
+                out.push(crashloop_finding(
+                    inv,
+                    pod,
+                    owner,
+                    cname,
+                    restarts,
+                    exit,
+                    gitops.as_ref(),
+                ));
+            }
+            "ImagePullBackOff" | "ErrImagePull" | "InvalidImageName" | "ErrImageNeverPull" => {
+                out.push(image_finding(
+                    inv,
+                    pod,
+                    owner,
+                    &c,
+                    reason,
+                    message,
+                    gitops.as_ref(),
+                ));
+            }
+            "CreateContainerConfigError" => {
+                // k8s.createcontainerconfigerror: the message names the missing object or key.
+                out.push(
+                    finding(
+                        "k8s.createcontainerconfigerror",
+                        Severity::Error,
+                        owner,
+                        format!("container {cname} cannot start: {}", trunc(message, 120)),
+                    )
+                    .evidence(format!("pod {name}: container {cname}: {message}"))
+                    .evidence(
+                        "a missing Secret is usually produced by another system (External Secrets, \
+                         SOPS, another Kustomization): check that producer first",
+                    )
+                    .fix(
+                        describe(pod.obj_ref()),
+                        "confirm which Secret/ConfigMap or key is missing; the kubelet retries on its own once it exists",
+                        None,
+                    ),
+                );
+            }
+            "CreateContainerError" | "CreatePodSandboxError" => out.push(
+                finding(
+                    "k8s.container-error",
+                    Severity::Error,
+                    owner,
+                    format!("container {cname}: {reason}"),
+                )
+                .evidence(format!("pod {name}: {}", trunc(message, 300)))
+                .fix(
+                    describe(pod.obj_ref()),
+                    "read the runtime error in the pod events",
+                    None,
+                ),
+            ),
+            _ => {}
+        }
+    }
+    if out.is_empty()
+        && pod.str_at("/status/phase") == Some("Running")
+        && pod.condition("Ready").is_some_and(|c| c.is_false())
+    {
+        // Running but never Ready: usually the readiness probe (k8s.service-no-endpoints case 2).
+        let probe: Vec<String> = warning_events(inv, pod)
+            .into_iter()
+            .filter(|(r, m)| r == "Unhealthy" && m.starts_with("Readiness probe failed"))
+            .map(|(_, m)| trunc(&m, 200))
+            .collect();
+        if let Some(last) = probe.last() {
+            out.push(
+                finding(
+                    "k8s.readiness-probe-failing",
+                    Severity::Warning,
+                    owner,
+                    "pods run but fail their readiness probe".into(),
+                )
+                .evidence(format!("pod {name}: {last}"))
+                .fix(
+                    Action::Logs {
+                        target: pod.obj_ref(),
+                        container: None,
+                        previous: None,
+                    },
+                    "see why the application does not report ready",
+                    None,
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// k8s.oomkilled: the limit is below the working set. Proposes doubling the memory limit.
+fn oom_finding(
+    pod: &Obj,
+    owner: &ObjRef,
+    cname: &str,
+    restarts: i64,
+    gitops: Option<&GitOps>,
+) -> Finding {
+    let limit = container_spec(pod, cname)
+        .and_then(|c| c.pointer("/resources/limits/memory"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let new_limit = limit
+        .as_deref()
+        .and_then(double_quantity)
+        .unwrap_or_else(|| "1Gi".into());
+    let mut f = finding(
+        "k8s.oomkilled",
+        Severity::Error,
+        owner,
+        format!(
+            "container {cname} is OOMKilled (memory limit {})",
+            limit.as_deref().unwrap_or("none")
+        ),
+    )
+    .evidence(format!(
+        "pod {}: container {cname} lastState OOMKilled (exit 137), {restarts} restarts",
+        pod.name()
+    ));
+    if matches!(
+        owner.kind.as_str(),
+        "Deployment" | "StatefulSet" | "DaemonSet"
+    ) {
+        let patch = json!({"spec":{"template":{"spec":{"containers":[
+            {"name": cname, "resources": {"limits": {"memory": new_limit}}}]}}}});
+        f = f.fix(
+            strategic_patch(owner.clone(), patch),
+            format!(
+                "raise the memory limit of {cname} from {} to {new_limit} (for JVM/Node also check the heap setting)",
+                limit.as_deref().unwrap_or("unset")
+            ),
+            gitops,
+        );
+    }
+    f.fix(
+        Action::Top {
+            target: pod.obj_ref(),
+        },
+        "compare the working set with the limit (needs the metrics API)",
+        None,
+    )
+}
+
+/// k8s.crashloopbackoff, split by the last termination.
+fn crashloop_finding(
+    inv: &Inventory,
+    pod: &Obj,
+    owner: &ObjRef,
+    cname: &str,
+    restarts: i64,
+    exit: Option<i64>,
+    gitops: Option<&GitOps>,
+) -> Finding {
+    let liveness = warning_events(inv, pod)
+        .into_iter()
+        .rev()
+        .find(|(r, m)| r == "Unhealthy" && m.starts_with("Liveness probe failed"));
+    let why = match (exit, &liveness) {
+        (Some(137), Some(_)) => "killed by its failing liveness probe",
+        (Some(137), None) => "killed with SIGKILL (exit 137) by a probe or an external kill",
+        (Some(127 | 126), _) => "command or entrypoint not found / not executable",
+        (Some(0), _) => "process exits successfully but should stay up",
+        (Some(_), _) => "application exits with an error (configuration or a dependency)",
+        (None, _) => "keeps exiting",
+    };
+    let mut f = finding(
+        "k8s.crashloopbackoff",
+        Severity::Error,
+        owner,
+        format!("container {cname} in CrashLoopBackOff: {why}"),
+    )
+    .evidence(format!(
+        "pod {}: container {cname} exit code {}, {restarts} restarts",
+        pod.name(),
+        exit.map_or("?".into(), |e| e.to_string())
+    ));
+    if let Some((_, m)) = &liveness {
+        f = f.evidence(trunc(m, 200));
+    }
+    if let Some(log) = inv.logs_for(pod.namespace().unwrap_or(""), pod.name(), Some(cname)) {
+        let tail: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
+        for l in &tail[tail.len().saturating_sub(2)..] {
+            f = f.evidence(format!("log: {}", trunc(l, 200)));
+        }
+    }
+    if liveness.is_some() && owner.kind == "Deployment" {
+        let patch = json!({"spec":{"template":{"spec":{"containers":[
+            {"name": cname, "livenessProbe": {"initialDelaySeconds": 30, "failureThreshold": 6}}]}}}});
+        f = f.fix(
+            strategic_patch(owner.clone(), patch),
+            "give the container time to start before liveness kills it (or add a startupProbe)",
+            gitops,
+        );
+    }
+    f.fix(
+        Action::Logs {
+            target: pod.obj_ref(),
+            container: Some(cname.to_string()),
+            previous: Some(true),
+        },
+        "the previous container's last lines say why it exited",
+        None,
+    )
+}
+
+/// k8s.imagepullbackoff, classified from the runtime error.
+fn image_finding(
+    inv: &Inventory,
+    pod: &Obj,
+    owner: &ObjRef,
+    c: &Obj,
+    reason: &str,
+    message: &str,
+    gitops: Option<&GitOps>,
+) -> Finding {
+    let image = c.str_at("/image").unwrap_or("");
+    let pulls: Vec<String> = warning_events(inv, pod)
+        .into_iter()
+        .filter(|(r, m)| r == "Failed" && m.contains("pull"))
+        .map(|(_, m)| m)
+        .collect();
+    let text = format!("{message} {}", pulls.join(" ")).to_ascii_lowercase();
+    let has = |ws: &[&str]| ws.iter().any(|w| text.contains(w));
+    let (class, advice) = if reason == "InvalidImageName" {
+        ("invalid image name", "fix the image reference")
+    } else if has(&["429", "too many requests", "rate limit"]) {
+        (
+            "registry rate limit",
+            "authenticate pulls (imagePullSecrets) or use a mirror",
+        )
+    } else if has(&[
+        "401",
+        "403",
+        "unauthorized",
+        "pull access denied",
+        "authorization failed",
+        "denied",
+    ]) {
+        (
+            "unauthorized",
+            "add or fix imagePullSecrets for this registry",
+        )
+    } else if has(&["not found", "manifest unknown", "name unknown"]) {
+        ("image or tag not found", "fix the tag or repository in Git")
+    } else if has(&["no such host", "dial tcp", "i/o timeout", "x509", "lookup "]) {
+        (
+            "registry unreachable (DNS, network, proxy or CA)",
+            "check DNS, egress and the registry certificate from the node",
+        )
+    } else {
+        ("pull failed", "read the pull error in the pod events")
+    };
+    let mut f = finding(
+        "k8s.imagepullbackoff",
+        Severity::Error,
+        owner,
+        format!("image {image} cannot be pulled: {class}"),
+    )
+    .evidence(format!("pod {}: {reason}", pod.name()));
+    if let Some(p) = pulls.last() {
+        f = f.evidence(trunc(p, 300));
+    }
+    if class == "unauthorized"
+        && matches!(
+            owner.kind.as_str(),
+            "Deployment" | "StatefulSet" | "DaemonSet"
+        )
+    {
+        f = f.fix(
+            strategic_patch(
+                owner.clone(),
+                json!({"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"regcred"}]}}}}),
+            ),
+            "create a docker-registry Secret `regcred` and reference it",
+            gitops,
+        );
+    }
+    f.fix(describe(pod.obj_ref()), advice, None)
+}
+
+/// k8s.pending-*: why the scheduler cannot place the pod.
+fn pending_finding(inv: &Inventory, pod: &Obj, owner: &ObjRef) -> Option<Finding> {
+    let cond = pod.condition("PodScheduled").filter(|c| c.is_false())?;
+    let events = warning_events(inv, pod);
+    let message = events
+        .iter()
+        .rev()
+        .find(|(r, _)| r == "FailedScheduling")
+        .map(|(_, m)| m.clone())
+        .unwrap_or(cond.message.clone());
+    let ev = format!("pod {}: {}", pod.name(), trunc(&message, 300));
+    let ns = pod.namespace();
+
+    // k8s.pvc-pending: an unbound claim is the cause; the PVC gets its own finding.
+    let pending_claim = pod
+        .array_at("/spec/volumes")
+        .iter()
+        .filter_map(|v| v.pointer("/persistentVolumeClaim/claimName")?.as_str())
+        .find(|c| {
+            inv.get("PersistentVolumeClaim", ns, c)
+                .is_none_or(|pvc| pvc.str_at("/status/phase") != Some("Bound"))
+        });
+    if message.contains("unbound")
+        || message.contains("PersistentVolumeClaim")
+        || pending_claim.is_some()
+    {
+        let mut f = finding(
+            "k8s.pvc-pending",
+            Severity::Error,
+            owner,
+            format!(
+                "pod Pending: PersistentVolumeClaim {} is not bound",
+                pending_claim.unwrap_or("?")
+            ),
+        )
+        .evidence(ev);
+        if let Some(c) = pending_claim {
+            f = f.caused_by(oref("PersistentVolumeClaim", ns, c));
+        }
+        return Some(f);
+    }
+
+    // k8s.pending-taint: a node-condition taint means the node is the root cause.
+    if message.contains("untolerated taint") || message.contains("didn't tolerate") {
+        let key = message
+            .split('{')
+            .nth(1)
+            .and_then(|s| s.split(':').next())
+            .map(str::trim)
+            .unwrap_or("");
+        let condition_node = inv.of_kind("Node").find(|n| {
+            n.array_at("/spec/taints").iter().any(|t| {
+                let k = t.get("key").and_then(Value::as_str).unwrap_or("");
+                k.starts_with("node.kubernetes.io/") && (key.is_empty() || k == key)
+            })
+        });
+        if key.starts_with("node.kubernetes.io/") || (key.is_empty() && condition_node.is_some()) {
+            let mut f = finding(
+                "k8s.pending-taint",
+                Severity::Error,
+                owner,
+                format!(
+                    "pod Pending: node condition taint {} — the node is the problem, not the pod",
+                    if key.is_empty() {
+                        "node.kubernetes.io/*"
+                    } else {
+                        key
+                    }
+                ),
+            )
+            .evidence(ev)
+            .evidence("do not add tolerations for node-condition taints; fix the node");
+            if let Some(n) = condition_node {
+                f = f.caused_by(n.obj_ref());
+            }
+            return Some(f);
+        }
+        let (tkey, tval) = key.split_once('=').unwrap_or((key, ""));
+        let mut f = finding(
+            "k8s.pending-taint",
+            Severity::Error,
+            owner,
+            format!("pod Pending: untolerated taint {key}"),
+        )
+        .evidence(ev);
+        if !tkey.is_empty()
+            && matches!(
+                owner.kind.as_str(),
+                "Deployment" | "StatefulSet" | "DaemonSet"
+            )
+        {
+            let tol = json!({"spec":{"template":{"spec":{"tolerations":[
+                {"key": tkey, "operator": if tval.is_empty() {"Exists"} else {"Equal"}, "value": tval, "effect": "NoSchedule"}]}}}});
+            f = f.fix(
+                strategic_patch(owner.clone(), tol),
+                "tolerate the dedicated pool's taint (pair it with a nodeSelector so the pod lands there)",
+                gitops_of_ref(inv, owner).as_ref(),
+            );
+        }
+        return Some(f.fix(
+            Action::List {
+                kind: "Node".into(),
+                namespace: None,
+            },
+            "list node taints to see which pool the pod would need",
+            None,
+        ));
+    }
+    let (id, title) = if message.contains("Insufficient") || message.contains("Too many pods") {
+        (
+            "k8s.pending-insufficient-resources",
+            "pod Pending: no node has enough allocatable capacity for its requests",
+        )
+    } else if [
+        "node affinity",
+        "selector",
+        "affinity rules",
+        "topology spread",
+        "were unschedulable",
+    ]
+    .iter()
+    .any(|t| message.contains(t))
+    {
+        (
+            "k8s.pending-affinity",
+            "pod Pending: nodeSelector/affinity/topology matches no schedulable node",
+        )
+    } else {
+        ("k8s.pod-pending", "pod cannot be scheduled")
+    };
+    let mut f = finding(id, Severity::Error, owner, title.into()).evidence(ev);
+    if let Some(sel) = pod.at("/spec/nodeSelector") {
+        f = f.evidence(format!("nodeSelector: {sel}"));
+    }
+    Some(f.fix(
+        describe(pod.obj_ref()),
+        "requests, not usage, decide scheduling: compare them with node allocatable",
+        None,
+    ))
+}
+
+/// Controller-level modes: quota/admission FailedCreate and stuck rollouts.
+fn controller_findings(inv: &Inventory, pod_findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for kind in ["Deployment", "StatefulSet", "DaemonSet", "Job"] {
+        for o in inv.of_kind(kind) {
+            let r = o.obj_ref();
+            let has_pod_finding = pod_findings.iter().any(|f| f.object.same_object(&r));
+            // k8s.quota-exceeded: pods never exist, so only the controller's events say why.
+            let mut creators = vec![o];
+            if kind == "Deployment" {
+                creators.extend(inv.of_kind("ReplicaSet").filter(|rs| {
+                    rs.namespace() == o.namespace()
+                        && rs
+                            .owner_refs()
+                            .iter()
+                            .any(|(k, n)| *k == "Deployment" && *n == o.name())
+                }));
+            }
+            let failed = creators
+                .iter()
+                .flat_map(|c| warning_events(inv, c))
+                .rfind(|(r, _)| r == "FailedCreate")
+                .map(|(_, m)| m)
+                .or_else(|| {
+                    o.condition("ReplicaFailure")
+                        .filter(|c| c.is_true())
+                        .map(|c| c.message)
+                });
+            if let Some(m) = failed {
+                let what = if m.contains("exceeded quota") {
+                    "namespace ResourceQuota exceeded"
+                } else if m.contains("must specify") {
+                    "ResourceQuota requires requests/limits the pod template lacks"
+                } else if m.contains("admission webhook") {
+                    "an admission webhook denies the pods"
+                } else {
+                    "pods cannot be created"
+                };
+                out.push(
+                    finding(
+                        "k8s.quota-exceeded",
+                        Severity::Error,
+                        &r,
+                        format!("{kind} cannot create pods: {what}"),
+                    )
+                    .evidence(format!("FailedCreate: {}", trunc(&m, 300)))
+                    .fix(
+                        Action::List {
+                            kind: "ResourceQuota".into(),
+                            namespace: o.namespace().map(str::to_string),
+                        },
+                        "compare the quota's used/hard with the template's requests and limits",
+                        None,
+                    ),
+                );
+                continue;
+            }
+            if let Some(c) = o
+                .condition("Progressing")
+                .filter(|c| c.reason == "ProgressDeadlineExceeded")
+                && !has_pod_finding
+            {
+                out.push(
+                    finding(
+                        "k8s.rollout-stuck",
+                        Severity::Error,
+                        &r,
+                        "rollout exceeded its progress deadline".into(),
+                    )
+                    .evidence(cond_line("Progressing", &c.reason, &c.message))
+                    .fix(
+                        Action::RolloutUndo {
+                            target: r.clone(),
+                            to_revision: None,
+                        },
+                        "roll back to the last working ReplicaSet while the new one is investigated",
+                        gitops_of_ref(inv, &r).as_ref(),
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// k8s.pvc-pending: claims that stay unbound, classified from their events.
+fn pvc_findings(inv: &Inventory) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for pvc in inv.of_kind("PersistentVolumeClaim") {
+        if pvc.str_at("/status/phase") != Some("Pending") {
+            continue;
+        }
+        let evs = warning_events(inv, &pvc);
+        let all = inv.events_for("PersistentVolumeClaim", pvc.namespace(), pvc.name());
+        let last_any = all.last().map(|e| {
+            (
+                e.str_at("/reason").unwrap_or("").to_string(),
+                e.str_at("/message").unwrap_or("").to_string(),
+            )
+        });
+        let (reason, msg) = evs.last().cloned().or(last_any).unwrap_or_default();
+        // WaitForFirstConsumer is normal until a pod uses the claim: the pod is the story.
+        if reason == "WaitForFirstConsumer" {
+            continue;
+        }
+        let sc = pvc.str_at("/spec/storageClassName");
+        let why = match reason.as_str() {
+            "ProvisioningFailed" if msg.contains("not found") => {
+                format!("StorageClass {} does not exist", sc.unwrap_or("?"))
+            }
+            "ProvisioningFailed" => "the provisioner failed".into(),
+            "FailedBinding" => "no PersistentVolume matches and no StorageClass is set".into(),
+            "ExternalProvisioning" => "waiting for a CSI provisioner that is not running".into(),
+            _ => "claim is not bound".into(),
+        };
+        let r = pvc.obj_ref();
+        let mut f = finding(
+            "k8s.pvc-pending",
+            Severity::Error,
+            &r,
+            format!("PersistentVolumeClaim Pending: {why}"),
+        )
+        .evidence(format!(
+            "storageClassName: {}",
+            sc.unwrap_or("<unset: uses the default StorageClass>")
+        ));
+        if !reason.is_empty() {
+            f = f.evidence(format!("{reason}: {}", trunc(&msg, 300)));
+        }
+        f = f.fix(
+            Action::List {
+                kind: "StorageClass".into(),
+                namespace: None,
+            },
+            "see which StorageClasses exist and which is the default",
+            None,
+        );
+        if reason == "ProvisioningFailed" || reason == "FailedBinding" {
+            f = f.fix(
+                Action::Delete { target: r.clone() },
+                "storageClassName is immutable: delete and recreate the claim with an existing class \
+                 (safe only because it was never bound — no data is lost)",
+                gitops_of_ref(inv, &r).as_ref(),
+            );
+        }
+        out.push(f);
+    }
+    out
+}
+
+fn container_spec<'a>(pod: &Obj<'a>, name: &str) -> Option<&'a Value> {
+    pod.array_at("/spec/containers")
+        .iter()
+        .chain(pod.array_at("/spec/initContainers"))
+        .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
+}
+
+/// Doubles a memory quantity (`256Mi` → `512Mi`); None for forms we do not parse.
+pub fn double_quantity(q: &str) -> Option<String> {
+    let digits: String = q.chars().take_while(char::is_ascii_digit).collect();
+    let suffix = &q[digits.len()..];
+    let n: u64 = digits.parse().ok()?;
+    if !["", "Ki", "Mi", "Gi", "Ti", "K", "M", "G", "k"].contains(&suffix) {
+        return None;
+    }
+    Some(format!("{}{suffix}", n.checked_mul(2)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recipes::testing::{by_id, load};
+
+    #[test]
+    fn quantities() {
+        assert_eq!(double_quantity("256Mi").as_deref(), Some("512Mi"));
+        assert_eq!(double_quantity("1.5Gi"), None);
+    }
+
+    #[test]
+    fn oomkilled_helm_workload_gets_a_gitops_memory_patch() {
+        let inv = load("helmrelease-oomkilled");
+        let fs = Workloads.diagnose(&inv);
+        let f = by_id(&fs, "k8s.oomkilled");
+        assert_eq!(f.object.display(), "Deployment/shop/checkout");
+        assert!(f.cause.is_none());
+        let p = &f.proposals[0];
+        assert!(p.gitops_managed);
+        assert!(p.rationale.contains("belongs in Git"));
+        match &p.action {
+            Action::Patch { patch, .. } => assert_eq!(
+                patch.pointer("/spec/template/spec/containers/0/resources/limits/memory"),
+                Some(&json!("512Mi"))
+            ),
+            a => panic!("{a:?}"),
+        }
+    }
+
+    #[test]
+    fn homelab_pending_pods_blame_node_and_pvc() {
+        let inv = load("homelab-mixed");
+        let fs = Workloads.diagnose(&inv);
+        let taint = by_id(&fs, "k8s.pending-taint");
+        assert_eq!(taint.cause.as_ref().unwrap().display(), "Node/k8s-3");
+        let pvc_pod = fs
+            .iter()
+            .find(|f| f.id == "k8s.pvc-pending" && f.object.kind == "Deployment")
+            .unwrap();
+        assert_eq!(
+            pvc_pod.cause.as_ref().unwrap().display(),
+            "PersistentVolumeClaim/media/jellyfin-config"
+        );
+        let pvc = fs
+            .iter()
+            .find(|f| f.id == "k8s.pvc-pending" && f.object.kind == "PersistentVolumeClaim")
+            .unwrap();
+        assert!(
+            pvc.title.contains("StorageClass fast-ssd does not exist"),
+            "{}",
+            pvc.title
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! `diagnose` end to end: every demo snapshot through the built binary.
+
+use serde_json::Value;
+
+use crate::support::env::{TestEnv, repo, stderr, stdout};
+
+fn snapshot(name: &str) -> String {
+    repo()
+        .join("examples/snapshots")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Runs `diagnose -o json` on a scenario; returns (exit code, document).
+fn json(t: &TestEnv, scenario: &str, extra: &[&str]) -> (i32, Value) {
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", &snapshot(scenario), "-o", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(&o), stderr(&o)));
+    (o.status.code().unwrap_or(-1), v)
+}
+
+fn find<'a>(doc: &'a Value, id: &str, name: &str) -> (usize, &'a Value) {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f["id"] == id && f["object"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {id} on {name} in {doc:#}"))
+}
+
+#[test]
+fn flux_git_auth_one_root_five_symptoms() {
+    let t = TestEnv::new();
+    let (code, doc) = json(&t, "flux-git-auth", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["v"], 1);
+    let (root, git) = find(&doc, "flux.git-auth-failed", "fleet-infra");
+    assert_eq!(git["root_cause"], true);
+    assert_eq!(git["caused_by"], Value::Null);
+    assert_eq!(
+        git["object"],
+        serde_json::json!({"apiVersion":"source.toolkit.fluxcd.io/v1","kind":"GitRepository","namespace":"flux-system","name":"fleet-infra"})
+    );
+    for (id, name) in [
+        ("flux.source-artifact-missing", "infra"),
+        ("flux.dependency-not-ready", "apps"),
+        ("flux.source-artifact-missing", "podinfo"),
+    ] {
+        let (_, f) = find(&doc, id, name);
+        assert_eq!(f["caused_by"], root, "{name}");
+        assert_eq!(f["root_cause"], false);
+    }
+    let a = git["actions"].as_array().unwrap();
+    assert!(
+        a.iter()
+            .any(|a| a["verb"] == "reconcile" && a["tier"] == "confirm")
+    );
+    assert!(
+        git.get("recipe").is_none(),
+        "v1 contract has no recipe field"
+    );
+    assert!(
+        doc["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["kind"] == "Secret")
+    );
+    assert!(
+        doc["recipes"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("flux"))
+    );
+}
+
+#[test]
+fn helmrelease_oomkilled_root_is_the_workload_with_a_gitops_patch() {
+    let t = TestEnv::new();
+    let (code, doc) = json(&t, "helmrelease-oomkilled", &[]);
+    assert_eq!(code, 1);
+    let (root, oom) = find(&doc, "k8s.oomkilled", "checkout");
+    assert_eq!(oom["root_cause"], true);
+    let patch = &oom["actions"][0];
+    assert_eq!(patch["verb"], "patch");
+    assert_eq!(patch["tier"], "confirm");
+    assert_eq!(patch["gitops_managed"], true);
+    assert_eq!(
+        patch["patch"]["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"],
+        "512Mi"
+    );
+    let (_, hr) = find(&doc, "flux.helmrelease-retries-exhausted", "checkout");
+    assert_eq!(hr["caused_by"], root);
+    let (_, ks) = find(&doc, "flux.kustomization-health-check-failed", "apps");
+    assert_eq!(ks["caused_by"], root);
+}
+
+#[test]
+fn argocd_sync_error_and_drift() {
+    let t = TestEnv::new();
+    let (code, doc) = json(&t, "argocd-sync-error", &["--recipe", "argocd"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["recipes"], serde_json::json!(["argocd"]));
+    let (_, f) = find(&doc, "argocd.sync-failed-apply", "storefront");
+    assert_eq!(f["root_cause"], true);
+    assert!(
+        f["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["verb"] == "argo-sync" && a["command"] == "argocd app sync storefront")
+    );
+    let (_, d) = find(&doc, "argocd.outofsync-drift", "grafana");
+    assert_eq!(d["severity"], "warning");
+    find(&doc, "argocd.sync-failed-missing-crd", "kube-prometheus");
+}
+
+#[test]
+fn arc_listener_restarts_fold_under_argocd_cm() {
+    let t = TestEnv::new();
+    let (code, doc) = json(&t, "arc-listener-restarts", &[]);
+    assert_eq!(code, 1);
+    let (root, cm) = find(&doc, "arc.listener-restart-argocd-labels", "argocd-cm");
+    assert_eq!(cm["root_cause"], true);
+    assert_eq!(
+        cm["actions"][0]["patch"]["data"]["application.resourceTrackingMethod"],
+        "annotation"
+    );
+    let (_, l) = find(
+        &doc,
+        "arc.listener-restarting",
+        "home-io-runners-754b578d-listener",
+    );
+    assert_eq!(l["caused_by"], root);
+    let (_, app) = find(&doc, "argocd.outofsync-drift", "arc-runners");
+    assert_eq!(app["caused_by"], root);
+}
+
+#[test]
+fn homelab_table_shows_roots_and_next_steps() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args([
+            "diagnose",
+            "--snapshot",
+            &snapshot("homelab-mixed"),
+            "--show-symptoms",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let s = stdout(&o);
+    for want in [
+        "CRITICAL Node/k8s-3",
+        "[forbidden] kubectl cordon k8s-3",
+        "PersistentVolumeClaim/media/jellyfin-config",
+        "StorageClass fast-ssd does not exist",
+        "Deployment/home/zigbee2mqtt",
+        "Service/home/homepage",
+        "app.kubernetes.io/name=homepage-app",
+        "Not checked: Secret",
+    ] {
+        assert!(s.contains(want), "missing {want:?} in\n{s}");
+    }
+    assert!(!s.contains("\x1b["), "NO_COLOR must disable colours");
+    let (_, doc) = json(&t, "homelab-mixed", &[]);
+    let (node, _) = find(&doc, "k8s.node-notready", "k8s-3");
+    let (pvc, _) = find(&doc, "k8s.pvc-pending", "jellyfin-config");
+    assert_eq!(
+        find(&doc, "k8s.pending-taint", "zigbee2mqtt").1["caused_by"],
+        node
+    );
+    assert_eq!(
+        find(&doc, "k8s.pvc-pending", "jellyfin").1["caused_by"],
+        pvc
+    );
+}
+
+#[test]
+fn fail_on_threshold_and_recipe_selection() {
+    let t = TestEnv::new();
+    // A snapshot whose only finding is a warning (metrics API down).
+    t.write(
+        "warn/apiservice.yaml",
+        "apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata: {name: v1beta1.metrics.k8s.io}\n\
+         status:\n  conditions:\n  - {type: Available, status: \"False\", reason: MissingEndpoints, message: no endpoints}\n",
+    );
+    let warn = t.path().join("warn").display().to_string();
+    let code = |extra: &[&str]| {
+        t.cmd()
+            .args(["diagnose", "--snapshot", &warn])
+            .args(extra)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(
+        code(&[]),
+        Some(0),
+        "a warning is below the default threshold (error)"
+    );
+    assert_eq!(code(&["--fail-on", "warning"]), Some(1));
+
+    let (code, doc) = json(
+        &t,
+        "homelab-mixed",
+        &["--recipe", "network", "--fail-on", "critical"],
+    );
+    assert_eq!(code, 0, "an error is below a critical threshold");
+    assert_eq!(doc["recipes"], serde_json::json!(["network"]));
+    let (code, doc) = json(&t, "argocd-sync-error", &["--recipe", "flux"]);
+    assert_eq!(code, 0);
+    assert!(doc["findings"].as_array().unwrap().is_empty());
+    assert!(
+        doc["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["reason"]
+                .as_str()
+                .unwrap()
+                .contains("recipe flux not run")),
+        "an explicitly requested recipe that cannot run is reported: {doc:#}"
+    );
+}
+
+#[test]
+fn list_and_unknown_recipe() {
+    let t = TestEnv::new();
+    let o = t.cmd().args(["diagnose", "--list"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let s = stdout(&o);
+    for id in ["flux", "argocd", "arc", "workloads", "network", "nodes"] {
+        assert!(s.contains(id), "{s}");
+    }
+    let o = t
+        .cmd()
+        .args(["diagnose", "--recipe", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("flux"), "{}", stderr(&o));
+}
+
+#[test]
+fn flux_persona_runs_flux_first_without_argocd() {
+    let t = TestEnv::new();
+    let o = t
+        .persona("flux-claude")
+        .args([
+            "diagnose",
+            "--snapshot",
+            &snapshot("helmrelease-oomkilled"),
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["recipes"],
+        serde_json::json!(["flux", "workloads", "network", "nodes"])
+    );
+}
+
+#[test]
+fn yaml_output_and_live_without_snapshot() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args([
+            "diagnose",
+            "--snapshot",
+            &snapshot("arc-listener-restarts"),
+            "-o",
+            "yaml",
+        ])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).starts_with("v: 1\n"), "{}", stdout(&o));
+    let o = t.cmd().args(["diagnose"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+}
