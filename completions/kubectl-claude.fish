@@ -102,6 +102,9 @@ error\t''
 warning\t''
 info\t''
 never\t''"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l provider -d 'With --explain: the provider (anthropic or openai; default from config/env)' -r -f -a "anthropic\t''
+openai\t''"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l model -d 'With --explain: the model' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -110,6 +113,8 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l show-symptoms -d 'List the symptoms under each root cause (table output)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l list -d 'List the recipes and exit'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l explain -d 'Ask the configured model to explain the findings (a compact, redacted summary is sent; never Secret data or secret-looking env values)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l mask-names -d 'With --explain: replace object names by reversible tokens in what is sent'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -119,6 +119,8 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc workloads network nodes)' \
 '--fail-on=[Exit 1 when a finding reaches this severity]:SEVERITY:(critical error warning info never)' \
+'--provider=[With --explain\: the provider (anthropic or openai; default from config/env)]:PROVIDER:(anthropic openai)' \
+'--model=[With --explain\: the model]:MODEL:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -129,6 +131,8 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
 '--show-symptoms[List the symptoms under each root cause (table output)]' \
 '--list[List the recipes and exit]' \
+'--explain[Ask the configured model to explain the findings (a compact, redacted summary is sent; never Secret data or secret-looking env values)]' \
+'--mask-names[With --explain\: replace object names by reversible tokens in what is sent]' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \

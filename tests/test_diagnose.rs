@@ -291,3 +291,109 @@ fn yaml_output_and_live_without_snapshot() {
     let o = t.cmd().args(["diagnose"]).output().unwrap();
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
 }
+
+/// A snapshot with a crashlooping pod whose env carries a password, and a Secret with data.
+fn secretive_snapshot(t: &TestEnv) -> String {
+    std::fs::create_dir_all(t.path().join("snap")).unwrap();
+    let src = repo().join("examples/snapshots/helmrelease-oomkilled");
+    for e in std::fs::read_dir(&src).unwrap().flatten() {
+        if e.path().is_file() {
+            std::fs::copy(e.path(), t.path().join("snap").join(e.file_name())).unwrap();
+        }
+    }
+    // aHVudGVyMi1zZWNyZXQ= is base64("hunter2-secret")
+    t.write(
+        "snap/secrets.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: db-creds, namespace: shop}\ndata:\n  password: aHVudGVyMi1zZWNyZXQ=\nstringData:\n  token: plain-token-value-123\n",
+    );
+    let pods = std::fs::read_to_string(t.path().join("snap/pods.yaml")).unwrap();
+    // Give every container an env var that looks secret.
+    let pods = pods.replace(
+        "    containers:\n    - name: checkout\n",
+        "    containers:\n    - name: checkout\n      env:\n      - name: DB_PASSWORD\n        value: hunter2-secret\n",
+    );
+    std::fs::write(t.path().join("snap/pods.yaml"), pods).unwrap();
+    let w = std::fs::read_to_string(t.path().join("snap/workloads.yaml")).unwrap();
+    let w = w.replace(
+        "        containers:\n        - name: checkout\n",
+        "        containers:\n        - name: checkout\n          env:\n          - name: DB_PASSWORD\n            value: hunter2-secret\n",
+    );
+    assert!(w.contains("hunter2-secret"));
+    std::fs::write(t.path().join("snap/workloads.yaml"), w).unwrap();
+    t.path().join("snap").display().to_string()
+}
+
+#[test]
+fn explain_sends_a_redacted_summary_and_types_suggested_actions() {
+    use crate::support::fake_llm::{FakeLlm, Reply};
+    let reply = "The HelmRelease fails because its pods are OOMKilled.\n\n```json\n[{\"verb\": \"drain\", \"target\": {\"apiVersion\": \"v1\", \"kind\": \"Node\", \"name\": \"k8s-1\"}}]\n```\n";
+    let llm = FakeLlm::start(vec![Reply::anthropic(reply)]);
+    let mut t = TestEnv::new();
+    t.set("ANTHROPIC_API_KEY", "k");
+    t.set("ANTHROPIC_BASE_URL", llm.url());
+    let snap = secretive_snapshot(&t);
+    assert!(
+        std::fs::read_to_string(t.path().join("snap/pods.yaml"))
+            .unwrap()
+            .contains("hunter2-secret")
+    );
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", &snap, "--explain"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(llm.count(), 1);
+    let body = &llm.requests()[0].body;
+    for secret in [
+        "hunter2-secret",
+        "aHVudGVyMi1zZWNyZXQ=",
+        "plain-token-value-123",
+    ] {
+        assert!(!body.contains(secret), "the prompt leaked {secret}: {body}");
+    }
+    // The env var itself was summarised (so the check above is not vacuous), value redacted.
+    assert!(body.contains("DB_PASSWORD=<redacted>"), "{body}");
+    let out = stdout(&o);
+    assert!(out.contains("OOMKilled"), "{out}");
+    assert!(out.contains("[forbidden] kubectl drain k8s-1"), "{out}");
+    // JSON carries the explanation and the typed suggestion with its tier.
+    let o = t
+        .cmd()
+        .args([
+            "diagnose",
+            "--snapshot",
+            &snap,
+            "--explain",
+            "--mask-names",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["explanation"]["suggested_actions"][0]["tier"],
+        "forbidden"
+    );
+    let masked = &llm.requests()[1].body;
+    assert!(!masked.contains("hunter2-secret"));
+}
+
+#[test]
+fn explain_without_a_model_is_a_usage_error() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args([
+            "diagnose",
+            "--snapshot",
+            &snapshot("homelab-mixed"),
+            "--explain",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("ANTHROPIC_API_KEY"), "{}", stderr(&o));
+}

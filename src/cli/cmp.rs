@@ -424,6 +424,7 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
                     "miss",
                     &format!("error: {short}"),
                     None,
+                    "",
                     started.elapsed(),
                 );
             }
@@ -436,7 +437,8 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
             &meta,
             outcome.source.as_str(),
             "ok",
-            Some(&outcome),
+            outcome.completion.as_ref(),
+            &outcome.prompt_sha256,
             outcome.duration,
         );
     }

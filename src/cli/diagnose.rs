@@ -51,6 +51,19 @@ pub struct DiagnoseArgs {
     /// List the recipes and exit
     #[arg(long)]
     pub list: bool,
+    /// Ask the configured model to explain the findings (a compact, redacted summary is sent;
+    /// never Secret data or secret-looking env values)
+    #[arg(long)]
+    pub explain: bool,
+    /// With --explain: replace object names by reversible tokens in what is sent
+    #[arg(long, requires = "explain")]
+    pub mask_names: bool,
+    /// With --explain: the provider (anthropic or openai; default from config/env)
+    #[arg(long, requires = "explain", value_parser = ["anthropic", "openai"])]
+    pub provider: Option<String>,
+    /// With --explain: the model
+    #[arg(long, requires = "explain")]
+    pub model: Option<String>,
 }
 
 /// The `--fail-on` threshold.
@@ -100,6 +113,12 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     if args.list {
         return list(ctx, &format);
     }
+    // Fail before gathering when --explain has no model to ask.
+    let explainer = if args.explain {
+        Some(explain_backend(ctx, args)?)
+    } else {
+        None
+    };
     let chosen = selected(ctx, args);
     let kinds = recipes::kinds_for(&chosen);
     let scope = match &ctx.global.namespace {
@@ -130,6 +149,10 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     for (file, err) in &inv.unreadable {
         ctx.ui.warn(&format!("could not read {file}: {err}"));
     }
+    let explanation = match &explainer {
+        Some(p) => Some(explain(ctx, p, &findings, &inv, args.mask_names, &policy).await?),
+        None => None,
+    };
 
     match format.as_str() {
         "json" | "yaml" => {
@@ -140,7 +163,11 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
                     f.remove("recipe");
                 }
             }
-            let doc = json!({"v": 1, "findings": fs, "skipped": skipped, "recipes": outcome.ran});
+            let mut doc =
+                json!({"v": 1, "findings": fs, "skipped": skipped, "recipes": outcome.ran});
+            if let Some(e) = &explanation {
+                doc["explanation"] = json!({"provider": e.provider, "model": e.model, "text": e.text, "suggested_actions": e.actions});
+            }
             if format == "json" {
                 ctx.ui.out(&format!("{doc:#}\n"))?;
             } else {
@@ -156,6 +183,26 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
             args.show_symptoms,
             &view.describe(),
         ))?,
+    }
+    if format == "table"
+        && let Some(e) = &explanation
+    {
+        let mut out = format!(
+            "\n{} ({} {})\n{}\n",
+            ctx.ui.paint(true, Style::Bold, "Explanation"),
+            e.provider,
+            e.model,
+            e.text.trim_end()
+        );
+        if !e.actions.is_empty() {
+            out.push_str(
+                "\nSuggested by the model (not executed; each goes through the autonomy gate):\n",
+            );
+            for a in &e.actions {
+                out.push_str(&format!("  → [{}] {}\n", a.tier.as_str(), a.command));
+            }
+        }
+        ctx.ui.out(&out)?;
     }
     let fail = findings.iter().any(|f| args.fail_on.reached_by(f.severity));
     Ok(if fail { EXIT_REPORT } else { EXIT_OK })
@@ -303,4 +350,89 @@ fn render_table(
         );
     }
     out
+}
+
+/// What `--explain` got back.
+struct Explanation {
+    provider: String,
+    model: String,
+    text: String,
+    actions: Vec<crate::finding::ActionView>,
+}
+
+fn explain_backend(ctx: &Ctx, args: &DiagnoseArgs) -> Result<crate::llm::Provider> {
+    let name = super::generate::resolve_provider_name(ctx, args.provider.as_deref(), None)?;
+    match super::generate::backend(ctx, &name, args.model.as_deref(), None)? {
+        crate::generate::Backend::Model(p) => Ok(p),
+        crate::generate::Backend::Offline => Err(crate::error::Error::usage_hint(
+            "--explain needs a model provider; none is configured",
+            "set ANTHROPIC_API_KEY, or pass --provider openai with OPENAI_BASE_URL (e.g. Ollama)",
+        )),
+    }
+}
+
+/// Sends the redacted summary, unmasks the reply, and types any suggested actions (which are
+/// shown with their tier and never executed here).
+async fn explain(
+    ctx: &Ctx,
+    provider: &crate::llm::Provider,
+    findings: &[LinkedFinding],
+    inv: &crate::cluster::Inventory,
+    mask_names: bool,
+    policy: &Policy,
+) -> Result<Explanation> {
+    let (user, masker) = crate::explain::build_explain_prompt(findings, inv, mask_names);
+    let prompt = crate::llm::Prompt {
+        system: "You are a senior Kubernetes SRE. Be concise and concrete.".into(),
+        user,
+        max_tokens: 1500,
+    };
+    let started = std::time::Instant::now();
+    let meta = super::generate::CallMeta {
+        provider: provider.name(),
+        model: provider.model(),
+        app: "diagnose --explain",
+    };
+    let completion = match provider.complete(&prompt).await {
+        Ok(c) => c,
+        Err(e) => {
+            let short: String = e.to_string().chars().take(120).collect();
+            super::generate::log_call(
+                ctx,
+                &meta,
+                "miss",
+                &format!("error: {short}"),
+                None,
+                "",
+                started.elapsed(),
+            );
+            return Err(e.into());
+        }
+    };
+    let sha = crate::generate::cache::sha256_hex(&format!("{}\n{}", prompt.system, prompt.user));
+    super::generate::log_call(
+        ctx,
+        &meta,
+        "miss",
+        "ok",
+        Some(&completion),
+        &sha,
+        started.elapsed(),
+    );
+    let text = masker.unmask(&completion.text);
+    let actions = crate::explain::parse_suggested_actions(&text)
+        .into_iter()
+        .map(|a| {
+            crate::finding::ActionView::from_proposal(
+                &crate::finding::Proposal::new(a, "suggested by the model"),
+                policy,
+            )
+        })
+        .collect();
+    Ok(Explanation {
+        provider: provider.name().to_string(),
+        model: provider.model().to_string(),
+        text,
+        actions,
+    })
 }

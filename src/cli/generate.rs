@@ -310,10 +310,10 @@ pub fn log_call(
     meta: &CallMeta<'_>,
     source: &str,
     outcome: &str,
-    o: Option<&Outcome>,
+    completion: Option<&llm::Completion>,
+    prompt_sha256: &str,
     duration: Duration,
 ) {
-    let completion = o.and_then(|o| o.completion.as_ref());
     let rec = llm::calllog::CallRecord {
         v: 1,
         ts: ctx.env.now().to_string(),
@@ -326,7 +326,7 @@ pub fn log_call(
         outcome: outcome.to_string(),
         cache: source.to_string(),
         app: meta.app.to_string(),
-        prompt_sha256: o.map(|o| o.prompt_sha256.clone()).unwrap_or_default(),
+        prompt_sha256: prompt_sha256.to_string(),
     };
     if let Err(e) = llm::calllog::record(&ctx.paths.usage_dir(), ctx.env.now(), &rec) {
         ctx.ui
@@ -408,14 +408,23 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
     };
     let outcome = match result {
         Ok(o) => {
-            log_call(ctx, &meta, o.source.as_str(), "ok", Some(&o), o.duration);
+            let c = o.completion.as_ref();
+            log_call(
+                ctx,
+                &meta,
+                o.source.as_str(),
+                "ok",
+                c,
+                &o.prompt_sha256,
+                o.duration,
+            );
             o
         }
         Err(e) => {
             if matches!(prepared.backend, Backend::Model(_)) {
                 let short: String = e.to_string().chars().take(120).collect();
                 let outcome = format!("error: {short}");
-                log_call(ctx, &meta, "miss", &outcome, None, started.elapsed());
+                log_call(ctx, &meta, "miss", &outcome, None, "", started.elapsed());
             }
             return Err(e.into());
         }
