@@ -37,6 +37,9 @@ _kubectl__claude() {
             kubectl__claude,lint)
                 cmd="kubectl__claude__subcmd__lint"
                 ;;
+            kubectl__claude,status)
+                cmd="kubectl__claude__subcmd__status"
+                ;;
             kubectl__claude,usage)
                 cmd="kubectl__claude__subcmd__usage"
                 ;;
@@ -82,6 +85,9 @@ _kubectl__claude() {
             kubectl__claude__subcmd__help,lint)
                 cmd="kubectl__claude__subcmd__help__subcmd__lint"
                 ;;
+            kubectl__claude__subcmd__help,status)
+                cmd="kubectl__claude__subcmd__help__subcmd__status"
+                ;;
             kubectl__claude__subcmd__help,usage)
                 cmd="kubectl__claude__subcmd__help__subcmd__usage"
                 ;;
@@ -116,7 +122,7 @@ _kubectl__claude() {
 
     case "${cmd}" in
         kubectl__claude)
-            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help generate lint usage diagnose config version completion install help"
+            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help generate lint usage diagnose status config version completion install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -554,7 +560,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__help)
-            opts="generate lint usage diagnose config version completion install help"
+            opts="generate lint usage diagnose status config version completion install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -694,6 +700,20 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__help__subcmd__lint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -893,6 +913,56 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --allowed-kinds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__status)
+            opts="-n -A -o -q -h --limit --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,6 +37,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "gener
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "diagnose" -d 'Diagnose a cluster top-down and group findings by root cause'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "status" -d 'Show a quick health overview: nodes, active problems, Flux and Argo CD sync, recommendations'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "config" -d 'Show the effective configuration'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "version" -d 'Print version information'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "completion" -d 'Print a shell completion script'
@@ -118,6 +119,16 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -l limit -d 'How many problems and recommendations to show' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -195,15 +206,16 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; a
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -s h -l help -d 'Print help'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from help" -f -a "links" -d 'Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose config version completion install help" -f -a "generate" -d 'Generate Kubernetes manifests from natural-language instructions'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose config version completion install help" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose config version completion install help" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose config version completion install help" -f -a "diagnose" -d 'Diagnose a cluster top-down and group findings by root cause'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose config version completion install help" -f -a "config" -d 'Show the effective configuration'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose config version completion install help" -f -a "version" -d 'Print version information'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose config version completion install help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose config version completion install help" -f -a "install" -d 'Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose config version completion install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "generate" -d 'Generate Kubernetes manifests from natural-language instructions'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "diagnose" -d 'Diagnose a cluster top-down and group findings by root cause'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "status" -d 'Show a quick health overview: nodes, active problems, Flux and Argo CD sync, recommendations'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "config" -d 'Show the effective configuration'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "version" -d 'Print version information'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "install" -d 'Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Print the effective config (file + environment), secrets masked, with the autonomy tiers'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where the config, cache and state files live'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from install" -f -a "links" -d 'Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links'

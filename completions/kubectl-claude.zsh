@@ -141,6 +141,25 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'--limit=[How many problems and recommendations to show]:LIMIT:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (config)
 _arguments "${_arguments_options[@]}" : \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
@@ -376,6 +395,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (config)
 _arguments "${_arguments_options[@]}" : \
 ":: :_kubectl-claude__subcmd__help__subcmd__config_commands" \
@@ -448,6 +471,7 @@ _kubectl-claude_commands() {
 'lint:Validate and lint manifests against house conventions and deny rules' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'diagnose:Diagnose a cluster top-down and group findings by root cause' \
+'status:Show a quick health overview\: nodes, active problems, Flux and Argo CD sync, recommendations' \
 'config:Show the effective configuration' \
 'version:Print version information' \
 'completion:Print a shell completion script' \
@@ -521,6 +545,7 @@ _kubectl-claude__subcmd__help_commands() {
 'lint:Validate and lint manifests against house conventions and deny rules' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'diagnose:Diagnose a cluster top-down and group findings by root cause' \
+'status:Show a quick health overview\: nodes, active problems, Flux and Argo CD sync, recommendations' \
 'config:Show the effective configuration' \
 'version:Print version information' \
 'completion:Print a shell completion script' \
@@ -584,6 +609,11 @@ _kubectl-claude__subcmd__help__subcmd__lint_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help lint commands' commands "$@"
 }
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__status_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help status commands' commands "$@"
+}
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__usage_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__usage_commands() {
     local commands; commands=()
@@ -629,6 +659,11 @@ _kubectl-claude__subcmd__install__subcmd__links_commands() {
 _kubectl-claude__subcmd__lint_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude lint commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__status_commands] )) ||
+_kubectl-claude__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude status commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__usage_commands] )) ||
 _kubectl-claude__subcmd__usage_commands() {

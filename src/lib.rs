@@ -38,6 +38,7 @@ pub mod llm;
 pub mod manifest;
 pub mod persona;
 pub mod recipes;
+pub mod status;
 pub mod ui;
 
 pub use error::{Error, Result};

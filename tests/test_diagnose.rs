@@ -397,3 +397,51 @@ fn explain_without_a_model_is_a_usage_error() {
     assert!(o.stdout.is_empty());
     assert!(stderr(&o).contains("ANTHROPIC_API_KEY"), "{}", stderr(&o));
 }
+
+#[test]
+fn status_overview_on_snapshots() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args([
+            "status",
+            "--snapshot",
+            &snapshot("homelab-mixed"),
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["v"], 1);
+    let nodes = v["nodes"].as_array().unwrap();
+    assert!(
+        nodes
+            .iter()
+            .any(|n| n["name"] == "k8s-3" && n["ready"].as_str().unwrap().starts_with("NotReady"))
+    );
+    assert_eq!(v["problems"][0]["object"], "Node/k8s-3");
+    assert!(
+        v["recommendations"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("[forbidden] kubectl cordon k8s-3")
+    );
+    let o = t
+        .cmd()
+        .args(["status", "--snapshot", &snapshot("flux-git-auth")])
+        .output()
+        .unwrap();
+    let s = stdout(&o);
+    assert!(
+        s.contains("Flux") && s.contains("GitRepository") && s.contains("AuthenticationFailed"),
+        "{s}"
+    );
+    let o = t
+        .cmd()
+        .args(["status", "--snapshot", &snapshot("argocd-sync-error")])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("OutOfSync"), "{}", stdout(&o));
+}

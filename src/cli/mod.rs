@@ -12,6 +12,7 @@ pub mod diagnose;
 pub mod generate;
 pub mod install;
 pub mod lint;
+pub mod status;
 pub mod usage;
 pub mod version;
 
@@ -104,6 +105,7 @@ pub enum Command {
     Lint(lint::LintArgs),
     Usage(usage::UsageArgs),
     Diagnose(diagnose::DiagnoseArgs),
+    Status(status::StatusArgs),
     Config(config::ConfigArgs),
     Version(version::VersionArgs),
     Completion(completion::CompletionArgs),
@@ -193,6 +195,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Lint(a) => lint::run(ctx, a).await,
         Command::Usage(a) => usage::run(ctx, a).await,
         Command::Diagnose(a) => diagnose::run(ctx, a).await,
+        Command::Status(a) => status::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,
