@@ -30,11 +30,10 @@ fn gib(b: u64) -> String {
 }
 
 fn pct(a: u64, b: u64) -> String {
-    if b == 0 {
-        "-".into()
-    } else {
-        format!("{}%", a * 100 / b)
-    }
+    (a * 100)
+        .checked_div(b)
+        .map(|p| format!("{p}%"))
+        .unwrap_or_else(|| "-".into())
 }
 
 pub async fn run(ctx: &Ctx, args: &StatusArgs) -> Result<u8> {
