@@ -2,4 +2,5 @@
 
 mod support;
 
+mod test_cluster;
 mod test_foundation;

@@ -3,11 +3,14 @@
 //! Every subcommand lives in its own file with `pub struct <Verb>Args` and
 //! `pub async fn run(ctx: &Ctx, args: &<Verb>Args) -> Result<u8>`.
 
+pub mod cluster_view;
 pub mod completion;
 pub mod config;
 pub mod ctx;
+pub mod diff;
 
 pub mod install;
+pub mod snapshot;
 
 pub mod version;
 
@@ -98,6 +101,8 @@ pub enum Command {
     Version(version::VersionArgs),
     Completion(completion::CompletionArgs),
     Install(install::InstallArgs),
+    Diff(diff::DiffArgs),
+    Snapshot(snapshot::SnapshotArgs),
 }
 
 /// Runs the binary as `persona` and returns the process exit code. The only place errors are
@@ -180,5 +185,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,
         Command::Install(a) => install::run(ctx, a).await,
+        Command::Diff(a) => diff::run(ctx, a).await,
+        Command::Snapshot(a) => snapshot::run(ctx, a).await,
     }
 }

@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use serde_json::Value;
+
 use super::{Error, Inventory, Scope};
 use crate::manifest;
 
@@ -165,6 +167,186 @@ fn read_log(root: &Path, f: &Path, inv: &mut Inventory) {
         (ns.to_string(), pod.to_string(), container),
         String::from_utf8_lossy(&bytes).into_owned(),
     );
+}
+
+/// What [`write`] produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub files: usize,
+    pub objects: usize,
+    pub logs: usize,
+}
+
+/// The value secrets are replaced with.
+pub const REDACTED: &str = "<redacted>";
+
+/// Writes an inventory as a snapshot directory [`SnapshotCluster::load`] reads back: one
+/// `<kind>.yaml` List per kind, `served-kinds.txt`, `skipped-kinds.txt` and
+/// `<ns>/<pod>/<container>.log`. Objects are [`redact`]ed first. Every file is written to a
+/// temporary name and renamed, so an interrupted run never leaves a half-written file.
+pub fn write(dir: &Path, inv: &Inventory) -> Result<WriteSummary, Error> {
+    let err = |path: &Path, e: &dyn std::fmt::Display| Error::Snapshot {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| err(dir, &e))?;
+    let mut summary = WriteSummary::default();
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<Value>> = Default::default();
+    for o in inv.all() {
+        let mut v = o.value().clone();
+        redact(&mut v);
+        by_kind.entry(o.kind()).or_default().push(v);
+    }
+    for (kind, mut items) in by_kind {
+        items.sort_by(|a, b| {
+            let (a, b) = (super::Obj(a), super::Obj(b));
+            (a.namespace(), a.name()).cmp(&(b.namespace(), b.name()))
+        });
+        summary.objects += items.len();
+        let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+        let path = dir.join(format!(
+            "{}.yaml",
+            safe_component(&kind.to_ascii_lowercase())
+        ));
+        atomic_write(&path, manifest::to_yaml(&list).as_bytes()).map_err(|e| err(&path, &e))?;
+        summary.files += 1;
+    }
+    let served: Vec<&str> = inv.served_kinds().collect();
+    let path = dir.join("served-kinds.txt");
+    let text = format!(
+        "# kinds the cluster serves (even with no objects)\n{}\n",
+        served.join("\n")
+    );
+    atomic_write(&path, text.as_bytes()).map_err(|e| err(&path, &e))?;
+    let path = dir.join("skipped-kinds.txt");
+    let mut text = String::from("# kinds that could not be read: `Kind: reason`\n");
+    for s in &inv.skipped {
+        text.push_str(&format!("{}: {}\n", s.kind, s.reason.replace('\n', " ")));
+    }
+    atomic_write(&path, text.as_bytes()).map_err(|e| err(&path, &e))?;
+    summary.files += 2;
+    for ((ns, pod, container), log) in &inv.logs {
+        let file = if container.is_empty() {
+            "logs.txt".to_string()
+        } else {
+            format!("{}.log", safe_component(container))
+        };
+        let path = dir
+            .join(safe_component(ns))
+            .join(safe_component(pod))
+            .join(file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| err(parent, &e))?;
+        }
+        atomic_write(&path, log.as_bytes()).map_err(|e| err(&path, &e))?;
+        summary.logs += 1;
+        summary.files += 1;
+    }
+    Ok(summary)
+}
+
+/// A name from the cluster as one safe path component: no separators, no `..`.
+fn safe_component(s: &str) -> String {
+    let out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.chars().all(|c| c == '.') {
+        "_".into()
+    } else {
+        out
+    }
+}
+
+fn atomic_write(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(data)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// True for names that usually hold credentials (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`).
+pub fn looks_secret(name: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "TOKEN",
+        "PASSWORD",
+        "PASSWD",
+        "PWD",
+        "SECRET",
+        "KEY",
+        "CREDENTIAL",
+        "AUTH",
+        "PRIVATE",
+        "DSN",
+        "SESSION",
+        "COOKIE",
+    ];
+    let up = name.to_ascii_uppercase();
+    WORDS.iter().any(|w| up.contains(w))
+}
+
+/// Removes what a snapshot must never hold or does not need: Secret values, likely-secret
+/// env and ConfigMap values (keys kept, values `<redacted>`), `managedFields` and the
+/// last-applied annotation (a full copy of the object, Secret data included).
+pub fn redact(v: &mut Value) {
+    let kind = v
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.remove("managedFields");
+        if let Some(ann) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+            ann.remove("kubectl.kubernetes.io/last-applied-configuration");
+        }
+    }
+    let Value::Object(m) = v else { return };
+    for field in ["data", "stringData", "binaryData"] {
+        if let Some(Value::Object(d)) = m.get_mut(field) {
+            for (k, val) in d.iter_mut() {
+                if kind == "Secret" || looks_secret(k) {
+                    *val = Value::String(REDACTED.into());
+                }
+            }
+        }
+    }
+    redact_env(v);
+}
+
+/// Redacts `env: [{name, value}]` entries with secret-looking names anywhere in the object.
+fn redact_env(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                if k == "env"
+                    && let Value::Array(items) = child
+                {
+                    for it in items.iter_mut() {
+                        let secret = it
+                            .get("name")
+                            .and_then(Value::as_str)
+                            .is_some_and(looks_secret);
+                        if secret && let Some(val) = it.get_mut("value") {
+                            *val = Value::String(REDACTED.into());
+                        }
+                    }
+                } else {
+                    redact_env(child);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(redact_env),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

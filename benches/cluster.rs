@@ -1,0 +1,2 @@
+//! Benchmarks (stub).
+fn main() {}
