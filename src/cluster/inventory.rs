@@ -287,9 +287,10 @@ impl Inventory {
             .filter(|e| {
                 let inv = e.at("/involvedObject").or_else(|| e.at("/regarding"));
                 let Some(inv) = inv else { return false };
-                let o = Obj(inv);
-                o.kind() == kind && o.name() == name && {
-                    let ns = o.namespace().or(e.namespace());
+                // An ObjectReference has kind/name/namespace at the top, not under metadata.
+                let field = |k: &str| inv.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+                field("kind") == Some(kind) && field("name") == Some(name) && {
+                    let ns = field("namespace").or(e.namespace());
                     namespace.is_none() || ns == namespace
                 }
             })
