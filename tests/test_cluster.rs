@@ -573,3 +573,106 @@ fn executor_patches_and_never_sends_forbidden_verbs() {
         "/apis/apps/v1/namespaces/app/deployments/web/scale"
     );
 }
+
+#[test]
+fn executor_flux_and_argo_verbs_patch_what_the_upstream_tools_patch() {
+    use kubectl_claude::action::Action;
+    let fake = FakeApiServer::start(vec![
+        json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+            "metadata": {"name": "apps", "namespace": "flux-system"},
+            "spec": {"sourceRef": {"kind": "GitRepository", "name": "repo"}}}),
+        json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+            "metadata": {"name": "repo", "namespace": "flux-system"}}),
+        json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+            "metadata": {"name": "shop", "namespace": "argocd", "finalizers": ["resources-finalizer.argocd.argoproj.io"]},
+            "operation": {"sync": {}}, "status": {"operationState": {"phase": "Running"}}}),
+    ]);
+    let d = tempfile::tempdir().unwrap();
+    let ks = ObjRef::new(
+        "kustomize.toolkit.fluxcd.io/v1",
+        "Kustomization",
+        Some("flux-system"),
+        "apps",
+    );
+    let app = ObjRef::new(
+        "argoproj.io/v1alpha1",
+        "Application",
+        Some("argocd"),
+        "shop",
+    );
+    let ts = "2026-11-22T10:00:00Z";
+    rt().block_on(async {
+        let live = connect(&fake, d.path())
+            .await
+            .with_clock(ts.parse().unwrap());
+        let out = live
+            .execute(&Action::Reconcile {
+                target: ks.clone(),
+                with_source: true,
+                reset: false,
+                force: true,
+            })
+            .await
+            .unwrap();
+        let ann = &out["metadata"]["annotations"];
+        assert_eq!(ann["reconcile.fluxcd.io/requestedAt"], ts);
+        assert_eq!(ann["reconcile.fluxcd.io/forceAt"], ts);
+        let out = live
+            .execute(&Action::Suspend { target: ks.clone() })
+            .await
+            .unwrap();
+        assert_eq!(out["spec"]["suspend"], true);
+        let out = live
+            .execute(&Action::ArgoRefresh {
+                target: app.clone(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            out["metadata"]["annotations"]["argocd.argoproj.io/refresh"],
+            "hard"
+        );
+        let out = live
+            .execute(&Action::ArgoTerminateOp {
+                target: app.clone(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(out["status"]["operationState"]["phase"], "Terminating");
+        let out = live
+            .execute(&Action::RemoveFinalizers {
+                target: app.clone(),
+            })
+            .await
+            .unwrap();
+        assert!(out["metadata"].get("finalizers").is_none(), "{out}");
+    });
+    let writes: Vec<String> = fake.writes().iter().map(|w| w.path.clone()).collect();
+    assert!(
+        writes.contains(
+            &"/apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories/repo"
+                .to_string()
+        ),
+        "--with-source reconciles the source too: {writes:?}"
+    );
+    assert!(
+        fake.writes()
+            .iter()
+            .all(|w| w.content_type.as_deref() == Some("application/merge-patch+json"))
+    );
+}
+
+#[test]
+fn namespace_completion_asks_the_cluster() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let o = t
+        .persona("kubectl_complete-claude")
+        .args(["diff", "-n", ""])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.lines().any(|l| l == "app"), "{out}");
+    assert!(out.trim_end().ends_with(":4"), "{out}");
+}

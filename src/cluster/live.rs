@@ -914,11 +914,20 @@ impl LiveCluster {
                 self.merge_patch(target, &body).await
             }
             Action::ArgoTerminateOp { target } => {
-                // Argo CD's TerminateOperation marks the running operation Terminating; the
-                // controller then stops it and clears `operation`. Removing `operation` too
-                // prevents a queued one from starting.
-                let body = json!({"operation": null,
-                    "status": {"operationState": {"phase": "Terminating"}}});
+                // Exactly what Argo CD's TerminateOperation does: with an operation in
+                // progress, mark it Terminating; the controller stops the sync and clears
+                // `operation` itself (removing `operation` here would orphan the running sync).
+                let app = self.require(target).await?;
+                let o = super::Obj(&app);
+                let running = o.at("/operation").is_some_and(|v| !v.is_null())
+                    && o.at("/status/operationState").is_some_and(|v| !v.is_null());
+                if !running {
+                    return Err(Error::Api {
+                        what: format!("terminate the operation of {}", target.display()),
+                        message: "no operation is in progress".into(),
+                    });
+                }
+                let body = json!({"status": {"operationState": {"phase": "Terminating"}}});
                 self.merge_patch(target, &body).await
             }
             Action::RemoveFinalizers { target } => {
@@ -943,25 +952,23 @@ fn forbidden(action: &Action) -> Error {
     }
 }
 
-/// The source a Flux Kustomization or HelmRelease reads from.
+/// The source a Flux Kustomization or HelmRelease reads from. A `sourceRef` is a cross-object
+/// reference: kind, name, namespace (defaulting to the referrer's) at its top level.
 fn flux_source(obj: &Value, target: &ObjRef) -> Option<ObjRef> {
     let o = super::Obj(obj);
     let src = o
         .at("/spec/sourceRef")
         .or_else(|| o.at("/spec/chart/spec/sourceRef"))
         .or_else(|| o.at("/spec/chartRef"))?;
-    let s = super::Obj(src);
-    let kind = s.kind();
-    let info = kinds::lookup(kind)?;
-    let ns = s.namespace().or(target.namespace.as_deref());
-    Some(ObjRef::new(
-        &s.str_at("/apiVersion")
-            .map(str::to_string)
-            .unwrap_or_else(|| info.api_version()),
-        kind,
-        ns,
-        s.name(),
-    ))
+    let field = |k: &str| src.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let kind = field("kind")?;
+    let name = field("name")?;
+    let api_version = match field("apiVersion") {
+        Some(av) => av.to_string(),
+        None => kinds::lookup(kind)?.api_version(),
+    };
+    let ns = field("namespace").or(target.namespace.as_deref());
+    Some(ObjRef::new(&api_version, kind, ns, name))
 }
 
 /// Containers worth reading logs from: not ready, restarted, or in a failed pod, with
