@@ -676,3 +676,22 @@ fn namespace_completion_asks_the_cluster() {
     assert!(out.lines().any(|l| l == "app"), "{out}");
     assert!(out.trim_end().ends_with(":4"), "{out}");
 }
+
+#[test]
+fn diff_reads_manifests_from_stdin() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args(["diff", "-f", "-"])
+        .write_stdin(DESIRED.replace("image: nginx:1.27", "image: nginx:1.28"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        diff_lines(&stdout(&o)),
+        vec!["-      - image: nginx:1.27", "+      - image: nginx:1.28"],
+        "{}",
+        stdout(&o)
+    );
+}
