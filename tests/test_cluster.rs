@@ -385,7 +385,7 @@ fn snapshot_command_redacts_skips_forbidden_and_reads_back() {
     );
     let skipped = std::fs::read_to_string(dir.join("skipped-kinds.txt")).unwrap();
     assert!(skipped.contains("Secret: forbidden"), "{skipped}");
-    let pods = std::fs::read_to_string(dir.join("pod.yaml")).unwrap();
+    let pods = std::fs::read_to_string(dir.join("pod.json")).unwrap();
     assert!(!pods.contains("hunter2"), "{pods}");
     assert!(
         pods.contains("<redacted>") && pods.contains("prod"),

@@ -199,7 +199,7 @@ pub struct WriteSummary {
 pub const REDACTED: &str = "<redacted>";
 
 /// Writes an inventory as a snapshot directory [`SnapshotCluster::load`] reads back: one
-/// `<kind>.yaml` List per kind, `served-kinds.txt`, `skipped-kinds.txt` and
+/// `<kind>.json` List per kind, `served-kinds.txt`, `skipped-kinds.txt` and
 /// `<ns>/<pod>/<container>.log`. Objects are [`redact`]ed first. Every file is written to a
 /// temporary name and renamed, so an interrupted run never leaves a half-written file.
 pub fn write(dir: &Path, inv: &Inventory) -> Result<WriteSummary, Error> {
@@ -222,11 +222,15 @@ pub fn write(dir: &Path, inv: &Inventory) -> Result<WriteSummary, Error> {
         });
         summary.objects += items.len();
         let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+        // JSON, as `kubectl cluster-info dump` writes: it is YAML too, and it loads through
+        // serde_json in ~0.1 s for 10,000 objects where the YAML parser takes ~36 s (quadratic
+        // in one large document; see benches/cluster.rs).
         let path = dir.join(format!(
-            "{}.yaml",
+            "{}.json",
             safe_component(&kind.to_ascii_lowercase())
         ));
-        atomic_write(&path, manifest::to_yaml(&list).as_bytes()).map_err(|e| err(&path, &e))?;
+        let text = serde_json::to_string_pretty(&list).map_err(|e| err(&path, &e))?;
+        atomic_write(&path, text.as_bytes()).map_err(|e| err(&path, &e))?;
         summary.files += 1;
     }
     let served: Vec<&str> = inv.served_kinds().collect();
@@ -549,7 +553,7 @@ metadata:
         let out = d.path().join("snap");
         let w = write(&out, &inv).unwrap();
         assert_eq!(w.objects, 2);
-        let text = std::fs::read_to_string(out.join("secret.yaml")).unwrap();
+        let text = std::fs::read_to_string(out.join("secret.json")).unwrap();
         assert!(
             !text.contains("c2VjcmV0") && text.contains(REDACTED),
             "{text}"
@@ -558,7 +562,7 @@ metadata:
             !text.contains("managedFields") && !text.contains("last-applied"),
             "{text}"
         );
-        let text = std::fs::read_to_string(out.join("deployment.yaml")).unwrap();
+        let text = std::fs::read_to_string(out.join("deployment.json")).unwrap();
         assert!(!text.contains("ghp_x") && text.contains("debug") && text.contains("secretKeyRef"));
         let back = SnapshotCluster::load(&out).unwrap();
         let inv2 = back.inventory();
