@@ -139,7 +139,7 @@ fn bench_snapshot_load() {
         ("kubectl get -o yaml list", &yaml_dir, n.min(yaml_objects())),
     ] {
         if count < n {
-            // Rewrite a smaller YAML list: the YAML parser is quadratic on one big document.
+            // A smaller YAML list when asked (BENCH_YAML_OBJECTS), for quick runs.
             let items: Vec<Value> = (0..count).map(pod).collect();
             let list = json!({"apiVersion": "v1", "kind": "List", "items": items});
             std::fs::write(
@@ -170,12 +170,12 @@ fn bench_snapshot_load() {
     }
 }
 
-/// How many objects the YAML comparison uses (BENCH_YAML_OBJECTS; default 2,500).
+/// How many objects the YAML comparison uses (BENCH_YAML_OBJECTS; default: all).
 fn yaml_objects() -> usize {
     std::env::var("BENCH_YAML_OBJECTS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(2_500)
+        .unwrap_or(usize::MAX)
 }
 
 /// The child: load one directory, print time and peak RSS.
