@@ -25,6 +25,9 @@ _kubectl__claude() {
             kubectl__claude,diagnose)
                 cmd="kubectl__claude__subcmd__diagnose"
                 ;;
+            kubectl__claude,diff)
+                cmd="kubectl__claude__subcmd__diff"
+                ;;
             kubectl__claude,generate)
                 cmd="kubectl__claude__subcmd__generate"
                 ;;
@@ -36,6 +39,9 @@ _kubectl__claude() {
                 ;;
             kubectl__claude,lint)
                 cmd="kubectl__claude__subcmd__lint"
+                ;;
+            kubectl__claude,snapshot)
+                cmd="kubectl__claude__subcmd__snapshot"
                 ;;
             kubectl__claude,status)
                 cmd="kubectl__claude__subcmd__status"
@@ -73,6 +79,9 @@ _kubectl__claude() {
             kubectl__claude__subcmd__help,diagnose)
                 cmd="kubectl__claude__subcmd__help__subcmd__diagnose"
                 ;;
+            kubectl__claude__subcmd__help,diff)
+                cmd="kubectl__claude__subcmd__help__subcmd__diff"
+                ;;
             kubectl__claude__subcmd__help,generate)
                 cmd="kubectl__claude__subcmd__help__subcmd__generate"
                 ;;
@@ -84,6 +93,9 @@ _kubectl__claude() {
                 ;;
             kubectl__claude__subcmd__help,lint)
                 cmd="kubectl__claude__subcmd__help__subcmd__lint"
+                ;;
+            kubectl__claude__subcmd__help,snapshot)
+                cmd="kubectl__claude__subcmd__help__subcmd__snapshot"
                 ;;
             kubectl__claude__subcmd__help,status)
                 cmd="kubectl__claude__subcmd__help__subcmd__status"
@@ -122,7 +134,7 @@ _kubectl__claude() {
 
     case "${cmd}" in
         kubectl__claude)
-            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help generate lint usage diagnose status config version completion install help"
+            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help generate lint diff diagnose status snapshot usage config version completion install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +481,60 @@ _kubectl__claude() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__claude__subcmd__diff)
+            opts="-f -n -A -o -q -h --filename --server-side --prune-preview --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__claude__subcmd__generate)
             opts="-f -n -A -o -q -h --filename --provider --model --set --write --layout --repo-url --strict --no-cache --lock --allow-secrets --allowed-kinds --max-tokens --timeout --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -560,7 +626,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__help)
-            opts="generate lint usage diagnose status config version completion install help"
+            opts="generate lint diff diagnose status snapshot usage config version completion install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,6 +709,20 @@ _kubectl__claude() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__claude__subcmd__help__subcmd__generate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -700,6 +780,20 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__help__subcmd__lint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__snapshot)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -913,6 +1007,60 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --allowed-kinds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__snapshot)
+            opts="-n -A -o -q -h --kinds --log-lines --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kinds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-lines)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

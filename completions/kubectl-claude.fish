@@ -35,9 +35,11 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s q -l quie
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "generate" -d 'Generate Kubernetes manifests from natural-language instructions'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
-complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "diff" -d 'Show how manifests differ from the live cluster'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "diagnose" -d 'Diagnose a cluster top-down and group findings by root cause'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "status" -d 'Show a quick health overview: nodes, active problems, Flux and Argo CD sync, recommendations'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "snapshot" -d 'Capture cluster state into a directory for offline diagnosis'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "config" -d 'Show the effective configuration'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "version" -d 'Print version information'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "completion" -d 'Print a shell completion script'
@@ -82,16 +84,18 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l a
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l since -d 'Only days on or after this date (YYYY-MM-DD)' -r
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l context -d 'The name of the kubeconfig context to use' -r
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s A -l all-namespaces -d 'Work across all namespaces'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s q -l quiet -d 'Print only data and errors'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s f -l filename -d 'Manifests: a file, a directory (recursive) or `-` for stdin (repeatable; default: stdin when it is not a terminal)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l server-side -d 'Diff against the server-side apply dry run, as `kubectl diff` does'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l prune-preview -d 'Also list live objects with the same app.kubernetes.io/instance (or name) label that the manifests no longer contain'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l recipe -d 'Run only these recipes (repeatable or comma-separated; default: all that apply)' -r -f -a "flux\t''
 argocd\t''
 arc\t''
@@ -129,6 +133,27 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -l
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l kinds -d 'Only these kinds (kubectl names or short names, comma-separated; default: all known)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l log-lines -d 'Lines of log tail per failing container (0: no logs)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l since -d 'Only days on or after this date (YYYY-MM-DD)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -206,16 +231,18 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; a
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -s h -l help -d 'Print help'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from help" -f -a "links" -d 'Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "generate" -d 'Generate Kubernetes manifests from natural-language instructions'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "diagnose" -d 'Diagnose a cluster top-down and group findings by root cause'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "status" -d 'Show a quick health overview: nodes, active problems, Flux and Argo CD sync, recommendations'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "config" -d 'Show the effective configuration'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "version" -d 'Print version information'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "install" -d 'Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint usage diagnose status config version completion install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "generate" -d 'Generate Kubernetes manifests from natural-language instructions'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "diff" -d 'Show how manifests differ from the live cluster'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "diagnose" -d 'Diagnose a cluster top-down and group findings by root cause'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "status" -d 'Show a quick health overview: nodes, active problems, Flux and Argo CD sync, recommendations'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "snapshot" -d 'Capture cluster state into a directory for offline diagnosis'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "config" -d 'Show the effective configuration'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "version" -d 'Print version information'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "install" -d 'Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Print the effective config (file + environment), secrets masked, with the autonomy tiers'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where the config, cache and state files live'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from install" -f -a "links" -d 'Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links'

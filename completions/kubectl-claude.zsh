@@ -96,9 +96,10 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
-(usage)
+(diff)
 _arguments "${_arguments_options[@]}" : \
-'--since=[Only days on or after this date (YYYY-MM-DD)]:DATE:_default' \
+'*-f+[Manifests\: a file, a directory (recursive) or \`-\` for stdin (repeatable; default\: stdin when it is not a terminal)]:FILE|DIR|-:_files' \
+'*--filename=[Manifests\: a file, a directory (recursive) or \`-\` for stdin (repeatable; default\: stdin when it is not a terminal)]:FILE|DIR|-:_files' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -107,6 +108,8 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--server-side[Diff against the server-side apply dry run, as \`kubectl diff\` does]' \
+'--prune-preview[Also list live objects with the same app.kubernetes.io/instance (or name) label that the manifests no longer contain]' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -144,6 +147,45 @@ _arguments "${_arguments_options[@]}" : \
 (status)
 _arguments "${_arguments_options[@]}" : \
 '--limit=[How many problems and recommendations to show]:LIMIT:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(snapshot)
+_arguments "${_arguments_options[@]}" : \
+'*--kinds=[Only these kinds (kubectl names or short names, comma-separated; default\: all known)]:KIND,…:_default' \
+'--log-lines=[Lines of log tail per failing container (0\: no logs)]:N:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(usage)
+_arguments "${_arguments_options[@]}" : \
+'--since=[Only days on or after this date (YYYY-MM-DD)]:DATE:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -387,7 +429,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
-(usage)
+(diff)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -396,6 +438,14 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(snapshot)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(usage)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -469,9 +519,11 @@ _kubectl-claude_commands() {
     local commands; commands=(
 'generate:Generate Kubernetes manifests from natural-language instructions' \
 'lint:Validate and lint manifests against house conventions and deny rules' \
-'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
+'diff:Show how manifests differ from the live cluster' \
 'diagnose:Diagnose a cluster top-down and group findings by root cause' \
 'status:Show a quick health overview\: nodes, active problems, Flux and Argo CD sync, recommendations' \
+'snapshot:Capture cluster state into a directory for offline diagnosis' \
+'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
 'version:Print version information' \
 'completion:Print a shell completion script' \
@@ -533,6 +585,11 @@ _kubectl-claude__subcmd__diagnose_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude diagnose commands' commands "$@"
 }
+(( $+functions[_kubectl-claude__subcmd__diff_commands] )) ||
+_kubectl-claude__subcmd__diff_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude diff commands' commands "$@"
+}
 (( $+functions[_kubectl-claude__subcmd__generate_commands] )) ||
 _kubectl-claude__subcmd__generate_commands() {
     local commands; commands=()
@@ -543,9 +600,11 @@ _kubectl-claude__subcmd__help_commands() {
     local commands; commands=(
 'generate:Generate Kubernetes manifests from natural-language instructions' \
 'lint:Validate and lint manifests against house conventions and deny rules' \
-'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
+'diff:Show how manifests differ from the live cluster' \
 'diagnose:Diagnose a cluster top-down and group findings by root cause' \
 'status:Show a quick health overview\: nodes, active problems, Flux and Argo CD sync, recommendations' \
+'snapshot:Capture cluster state into a directory for offline diagnosis' \
+'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
 'version:Print version information' \
 'completion:Print a shell completion script' \
@@ -582,6 +641,11 @@ _kubectl-claude__subcmd__help__subcmd__diagnose_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help diagnose commands' commands "$@"
 }
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__diff_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__diff_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help diff commands' commands "$@"
+}
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__generate_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__generate_commands() {
     local commands; commands=()
@@ -608,6 +672,11 @@ _kubectl-claude__subcmd__help__subcmd__install__subcmd__links_commands() {
 _kubectl-claude__subcmd__help__subcmd__lint_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help lint commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__snapshot_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__snapshot_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help snapshot commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__status_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__status_commands() {
@@ -659,6 +728,11 @@ _kubectl-claude__subcmd__install__subcmd__links_commands() {
 _kubectl-claude__subcmd__lint_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude lint commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__snapshot_commands] )) ||
+_kubectl-claude__subcmd__snapshot_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude snapshot commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__status_commands] )) ||
 _kubectl-claude__subcmd__status_commands() {

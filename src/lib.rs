@@ -29,6 +29,7 @@ pub mod autonomy;
 pub mod cli;
 pub mod cluster;
 pub mod config;
+pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod finding;

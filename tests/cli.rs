@@ -2,6 +2,7 @@
 
 mod support;
 
+mod test_cluster;
 mod test_cmp;
 mod test_diagnose;
 mod test_foundation;

@@ -9,9 +9,11 @@ pub mod completion;
 pub mod config;
 pub mod ctx;
 pub mod diagnose;
+pub mod diff;
 pub mod generate;
 pub mod install;
 pub mod lint;
+pub mod snapshot;
 pub mod status;
 pub mod usage;
 pub mod version;
@@ -103,9 +105,11 @@ pub struct Cli {
 pub enum Command {
     Generate(generate::GenerateArgs),
     Lint(lint::LintArgs),
-    Usage(usage::UsageArgs),
+    Diff(diff::DiffArgs),
     Diagnose(diagnose::DiagnoseArgs),
     Status(status::StatusArgs),
+    Snapshot(snapshot::SnapshotArgs),
+    Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
     Version(version::VersionArgs),
     Completion(completion::CompletionArgs),
@@ -200,5 +204,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,
         Command::Install(a) => install::run(ctx, a).await,
+        Command::Diff(a) => diff::run(ctx, a).await,
+        Command::Snapshot(a) => snapshot::run(ctx, a).await,
     }
 }

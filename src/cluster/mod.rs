@@ -7,6 +7,7 @@
 
 pub mod inventory;
 pub mod kinds;
+pub mod kubeconfig;
 pub mod live;
 pub mod snapshot;
 

@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use serde_json::Value;
+
 use super::{Error, Inventory, Scope};
 use crate::manifest;
 
@@ -48,15 +50,15 @@ impl SnapshotCluster {
                     continue;
                 }
             };
-            match manifest::from_text(&text, &f) {
-                Ok(ms) => {
-                    for m in ms {
-                        inv.insert(m.value);
+            match parse_file(&text) {
+                Ok(values) => {
+                    for v in values {
+                        inv.insert(v);
                     }
                 }
                 Err(e) => inv
                     .unreadable
-                    .push((f.display().to_string(), e.to_string())),
+                    .push((f.display().to_string(), format!("invalid YAML/JSON: {e}"))),
             }
         }
         // `served-kinds.txt` records kinds the cluster serves even with no objects.
@@ -121,6 +123,24 @@ impl SnapshotCluster {
     }
 }
 
+/// Objects in one file. JSON (what `cluster-info dump` writes) goes through serde_json,
+/// tens of times faster than a YAML parser on a large dump; everything else through the
+/// YAML parser with budgets sized for whole-cluster lists.
+fn parse_file(text: &str) -> Result<Vec<Value>, manifest::YamlError> {
+    let t = text.trim_start();
+    if (t.starts_with('{') || t.starts_with('['))
+        && let Ok(v) = serde_json::from_str::<Value>(t)
+    {
+        let docs = match v {
+            Value::Array(a) => a,
+            other => vec![other],
+        };
+        return Ok(docs.into_iter().flat_map(manifest::unpack_lists).collect());
+    }
+    let docs = manifest::yaml::parse_stream_large(text)?;
+    Ok(docs.into_iter().flat_map(manifest::unpack_lists).collect())
+}
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
@@ -167,6 +187,190 @@ fn read_log(root: &Path, f: &Path, inv: &mut Inventory) {
     );
 }
 
+/// What [`write`] produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub files: usize,
+    pub objects: usize,
+    pub logs: usize,
+}
+
+/// The value secrets are replaced with.
+pub const REDACTED: &str = "<redacted>";
+
+/// Writes an inventory as a snapshot directory [`SnapshotCluster::load`] reads back: one
+/// `<kind>.json` List per kind, `served-kinds.txt`, `skipped-kinds.txt` and
+/// `<ns>/<pod>/<container>.log`. Objects are [`redact`]ed first. Every file is written to a
+/// temporary name and renamed, so an interrupted run never leaves a half-written file.
+pub fn write(dir: &Path, inv: &Inventory) -> Result<WriteSummary, Error> {
+    let err = |path: &Path, e: &dyn std::fmt::Display| Error::Snapshot {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| err(dir, &e))?;
+    let mut summary = WriteSummary::default();
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<Value>> = Default::default();
+    for o in inv.all() {
+        let mut v = o.value().clone();
+        redact(&mut v);
+        by_kind.entry(o.kind()).or_default().push(v);
+    }
+    for (kind, mut items) in by_kind {
+        items.sort_by(|a, b| {
+            let (a, b) = (super::Obj(a), super::Obj(b));
+            (a.namespace(), a.name()).cmp(&(b.namespace(), b.name()))
+        });
+        summary.objects += items.len();
+        let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+        // JSON, as `kubectl cluster-info dump` writes: it is YAML too, and 10,000 pods load
+        // through serde_json in ~0.15 s against ~0.65 s through the YAML parser
+        // (benches/cluster.rs).
+        let path = dir.join(format!(
+            "{}.json",
+            safe_component(&kind.to_ascii_lowercase())
+        ));
+        let text = serde_json::to_string_pretty(&list).map_err(|e| err(&path, &e))?;
+        atomic_write(&path, text.as_bytes()).map_err(|e| err(&path, &e))?;
+        summary.files += 1;
+    }
+    let served: Vec<&str> = inv.served_kinds().collect();
+    let path = dir.join("served-kinds.txt");
+    let text = format!(
+        "# kinds the cluster serves (even with no objects)\n{}\n",
+        served.join("\n")
+    );
+    atomic_write(&path, text.as_bytes()).map_err(|e| err(&path, &e))?;
+    let path = dir.join("skipped-kinds.txt");
+    let mut text = String::from("# kinds that could not be read: `Kind: reason`\n");
+    for s in &inv.skipped {
+        text.push_str(&format!("{}: {}\n", s.kind, s.reason.replace('\n', " ")));
+    }
+    atomic_write(&path, text.as_bytes()).map_err(|e| err(&path, &e))?;
+    summary.files += 2;
+    for ((ns, pod, container), log) in &inv.logs {
+        let file = if container.is_empty() {
+            "logs.txt".to_string()
+        } else {
+            format!("{}.log", safe_component(container))
+        };
+        let path = dir
+            .join(safe_component(ns))
+            .join(safe_component(pod))
+            .join(file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| err(parent, &e))?;
+        }
+        atomic_write(&path, log.as_bytes()).map_err(|e| err(&path, &e))?;
+        summary.logs += 1;
+        summary.files += 1;
+    }
+    Ok(summary)
+}
+
+/// A name from the cluster as one safe path component: no separators, no `..`.
+fn safe_component(s: &str) -> String {
+    let out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.chars().all(|c| c == '.') {
+        "_".into()
+    } else {
+        out
+    }
+}
+
+fn atomic_write(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(data)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// True for names that usually hold credentials (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`).
+pub fn looks_secret(name: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "TOKEN",
+        "PASSWORD",
+        "PASSWD",
+        "PWD",
+        "SECRET",
+        "KEY",
+        "CREDENTIAL",
+        "AUTH",
+        "PRIVATE",
+        "DSN",
+        "SESSION",
+        "COOKIE",
+    ];
+    let up = name.to_ascii_uppercase();
+    WORDS.iter().any(|w| up.contains(w))
+}
+
+/// Removes what a snapshot must never hold or does not need: Secret values, likely-secret
+/// env and ConfigMap values (keys kept, values `<redacted>`), `managedFields` and the
+/// last-applied annotation (a full copy of the object, Secret data included).
+pub fn redact(v: &mut Value) {
+    let kind = v
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.remove("managedFields");
+        if let Some(ann) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+            ann.remove("kubectl.kubernetes.io/last-applied-configuration");
+        }
+    }
+    let Value::Object(m) = v else { return };
+    for field in ["data", "stringData", "binaryData"] {
+        if let Some(Value::Object(d)) = m.get_mut(field) {
+            for (k, val) in d.iter_mut() {
+                if kind == "Secret" || looks_secret(k) {
+                    *val = Value::String(REDACTED.into());
+                }
+            }
+        }
+    }
+    redact_env(v);
+}
+
+/// Redacts `env: [{name, value}]` entries with secret-looking names anywhere in the object.
+fn redact_env(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                if k == "env"
+                    && let Value::Array(items) = child
+                {
+                    for it in items.iter_mut() {
+                        let secret = it
+                            .get("name")
+                            .and_then(Value::as_str)
+                            .is_some_and(looks_secret);
+                        if secret && let Some(val) = it.get_mut("value") {
+                            *val = Value::String(REDACTED.into());
+                        }
+                    }
+                } else {
+                    redact_env(child);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(redact_env),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +407,216 @@ mod tests {
     #[test]
     fn missing_directory_is_an_error() {
         assert!(SnapshotCluster::load(Path::new("/nonexistent/snap")).is_err());
+    }
+
+    #[test]
+    fn loads_real_kubectl_get_yaml_lists() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("deploy.yaml"),
+            r#"apiVersion: v1
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    annotations:
+      deployment.kubernetes.io/revision: "3"
+      kubectl.kubernetes.io/last-applied-configuration: |
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"shop"}}
+    creationTimestamp: "2026-05-01T10:00:00Z"
+    generation: 3
+    labels:
+      app: web
+    name: web
+    namespace: shop
+    resourceVersion: "123456"
+    uid: 5c0e3a9e-8c1f-4a57-9b1e-0c7d2a7f4b11
+  spec:
+    replicas: 2
+    selector:
+      matchLabels:
+        app: web
+    template:
+      metadata:
+        labels:
+          app: web
+      spec:
+        containers:
+        - image: nginx:1.27
+          name: web
+          ports:
+          - containerPort: 80
+            protocol: TCP
+  status:
+    conditions:
+    - lastTransitionTime: "2026-05-01T10:01:00Z"
+      message: Deployment does not have minimum availability.
+      reason: MinimumReplicasUnavailable
+      status: "False"
+      type: Available
+    observedGeneration: 3
+    replicas: 2
+    unavailableReplicas: 2
+kind: List
+metadata:
+  resourceVersion: ""
+"#,
+        )
+        .unwrap();
+        let s = SnapshotCluster::load(d.path()).unwrap();
+        let inv = s.inventory();
+        let web = inv.get("Deployment", Some("shop"), "web").unwrap();
+        assert_eq!(
+            web.condition("Available").unwrap().reason,
+            "MinimumReplicasUnavailable"
+        );
+        assert_eq!(web.i64_at("/spec/replicas"), Some(2));
+        assert!(inv.unreadable.is_empty());
+    }
+
+    #[test]
+    fn loads_a_cluster_info_dump_tree() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        std::fs::write(
+            root.join("nodes.json"),
+            r#"{"kind":"NodeList","apiVersion":"v1","metadata":{"resourceVersion":"99"},"items":[
+              {"metadata":{"name":"pi5-a","labels":{"kubernetes.io/arch":"arm64"}},
+               "status":{"conditions":[{"type":"Ready","status":"False","reason":"KubeletNotReady"}]}}]}"#,
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("kube-system/coredns-abc")).unwrap();
+        std::fs::write(
+            root.join("kube-system/pods.json"),
+            r#"{"kind":"PodList","apiVersion":"v1","metadata":{},"items":[
+              {"metadata":{"name":"coredns-abc","namespace":"kube-system"},
+               "status":{"phase":"Running","containerStatuses":[{"name":"coredns","ready":false,"restartCount":7}]}}]}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("kube-system/events.json"),
+            r#"{"kind":"EventList","apiVersion":"v1","metadata":{},"items":[
+              {"metadata":{"name":"coredns-abc.1","namespace":"kube-system"},
+               "involvedObject":{"kind":"Pod","name":"coredns-abc","namespace":"kube-system"},
+               "reason":"BackOff","lastTimestamp":"2026-05-01T10:00:00Z"}]}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("kube-system/deployments.json"),
+            r#"{"kind":"DeploymentList","apiVersion":"apps/v1","metadata":{},"items":[]}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("kube-system/coredns-abc/logs.txt"),
+            "plugin/errors: 2 SERVFAIL\n",
+        )
+        .unwrap();
+        let s = SnapshotCluster::load(root).unwrap();
+        let inv = s.inventory();
+        assert!(inv.unreadable.is_empty(), "{:?}", inv.unreadable);
+        assert_eq!(inv.of_kind("Node").count(), 1);
+        assert_eq!(inv.get("Node", None, "pi5-a").unwrap().api_version(), "v1");
+        assert_eq!(
+            inv.events_for("Pod", Some("kube-system"), "coredns-abc")
+                .len(),
+            1
+        );
+        assert!(
+            inv.logs_for("kube-system", "coredns-abc", None)
+                .unwrap()
+                .contains("SERVFAIL")
+        );
+        assert!(inv.unreadable.is_empty(), "{:?}", inv.unreadable);
+    }
+
+    #[test]
+    fn write_redacts_and_reads_back() {
+        let mut inv = Inventory::new();
+        inv.insert(serde_json::json!({"apiVersion":"v1","kind":"Secret",
+            "metadata":{"name":"s","namespace":"x","managedFields":[{}],
+                "annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"k\":\"c2VjcmV0\"}}"}},
+            "data":{"k":"c2VjcmV0"}}));
+        inv.insert(
+            serde_json::json!({"apiVersion":"apps/v1","kind":"Deployment",
+            "metadata":{"name":"../../etc","namespace":"x"},
+            "spec":{"template":{"spec":{"containers":[{"name":"a","env":[
+                {"name":"GITHUB_TOKEN","value":"ghp_x"},{"name":"LOG_LEVEL","value":"debug"},
+                {"name":"API_KEY","valueFrom":{"secretKeyRef":{"name":"s","key":"k"}}}]}]}}}}),
+        );
+        inv.logs
+            .insert(("x".into(), "..".into(), "a/b".into()), "log\n".into());
+        inv.skipped.push(crate::cluster::SkippedKind {
+            kind: "Node".into(),
+            reason: "forbidden: no".into(),
+        });
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("snap");
+        let w = write(&out, &inv).unwrap();
+        assert_eq!(w.objects, 2);
+        let text = std::fs::read_to_string(out.join("secret.json")).unwrap();
+        assert!(
+            !text.contains("c2VjcmV0") && text.contains(REDACTED),
+            "{text}"
+        );
+        assert!(
+            !text.contains("managedFields") && !text.contains("last-applied"),
+            "{text}"
+        );
+        let text = std::fs::read_to_string(out.join("deployment.json")).unwrap();
+        assert!(!text.contains("ghp_x") && text.contains("debug") && text.contains("secretKeyRef"));
+        let back = SnapshotCluster::load(&out).unwrap();
+        let inv2 = back.inventory();
+        assert_eq!(inv2.len(), 2);
+        assert_eq!(inv2.skipped, inv.skipped);
+        assert_eq!(
+            inv2.logs.len(),
+            1,
+            "log written inside the snapshot: {:?}",
+            inv2.logs
+        );
+        assert!(out.join("x/_/a_b.log").exists());
+    }
+
+    #[test]
+    fn deeply_nested_input_is_reported_not_a_crash() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("deep.yaml"), "[".repeat(100_000)).unwrap();
+        std::fs::write(d.path().join("deep.json"), "{\"a\":".repeat(50_000)).unwrap();
+        let s = SnapshotCluster::load(d.path()).unwrap();
+        assert_eq!(s.inventory().unreadable.len(), 2);
+    }
+
+    mod prop {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+            /// Whatever the files hold, the loader never panics, and every file it could not
+            /// use is reported by its path.
+            #[test]
+            fn arbitrary_files_never_panic(
+                files in proptest::collection::vec(
+                    (0usize..5, prop_oneof![
+                        proptest::collection::vec(any::<u8>(), 0..300),
+                        "[a-zA-Z0-9:{}\\[\\], \n\"'#&*!|>@%-]{0,300}".prop_map(String::into_bytes),
+                    ]),
+                    1..6,
+                )
+            ) {
+                let d = tempfile::tempdir().unwrap();
+                let names = ["a.yaml", "b.json", "c.yml", "x/y/z.log", "served-kinds.txt"];
+                for (i, (n, bytes)) in files.iter().enumerate() {
+                    let p = d.path().join(format!("{i}")).join(names[*n]);
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    std::fs::write(&p, bytes).unwrap();
+                }
+                let s = SnapshotCluster::load(d.path()).unwrap();
+                for (path, _) in &s.inventory().unreadable {
+                    prop_assert!(std::path::Path::new(path).exists(), "{path}");
+                }
+            }
+        }
     }
 }

@@ -51,6 +51,22 @@ pub fn parse_stream(text: &str) -> Result<Vec<Value>, YamlError> {
     Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
 }
 
+/// Like [`parse_stream`], with parser budgets sized for cluster dumps: a `kubectl get -A -o
+/// yaml` list of 10,000 pods is a million nodes, four times the default cap (which exists to
+/// stop alias bombs in small configs). Nesting depth stays capped, so the stack is safe.
+pub fn parse_stream_large(text: &str) -> Result<Vec<Value>, YamlError> {
+    let mut o = options();
+    let mut b = serde_saphyr::Budget::default();
+    b.max_reader_input_bytes = Some(4 << 30);
+    b.max_events = 500_000_000;
+    b.max_nodes = 200_000_000;
+    b.max_documents = 10_000_000;
+    b.max_total_scalar_bytes = 4 << 30;
+    o.budget = Some(b);
+    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, o).map_err(to_error)?;
+    Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
+}
+
 /// Parses one YAML document into a typed value.
 pub fn parse_one<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_saphyr::from_str_with_options(text, options()).map_err(to_error)

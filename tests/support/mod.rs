@@ -1,8 +1,8 @@
 //! Test support shared by every integration test: a hermetic environment for running the
-#![allow(dead_code)] // shared helpers: not every test binary module uses every one
 //! built binary, and loopback fakes of the Kubernetes API server and of LLM endpoints.
+//! Not every test module uses every helper.
+#![allow(dead_code)]
 
-// Helpers are shared by every test module; not each uses all of them.
-#[allow(dead_code)]
 pub mod env;
+pub mod fake_apiserver;
 pub mod fake_llm;

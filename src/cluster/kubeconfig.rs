@@ -1,0 +1,218 @@
+//! Finding the kubeconfig exactly as kubectl does, from values the CLI passes in.
+//!
+//! Order (kubectl's `ClientConfigLoadingRules`): `--kubeconfig` wins and must exist; else every
+//! path in `KUBECONFIG`, merged in order with first-wins semantics (missing files skipped);
+//! else `~/.kube/config`; else in-cluster when `KUBERNETES_SERVICE_HOST` is set. Nothing here
+//! reads the environment: the raw `KUBECONFIG` value and `HOME` arrive in [`ConnectOptions`].
+
+use std::path::PathBuf;
+
+use kube::config::Kubeconfig;
+
+use super::Error;
+
+/// What the CLI knows about where to connect.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    /// `--kubeconfig FILE`.
+    pub kubeconfig: Option<PathBuf>,
+    /// The raw `KUBECONFIG` value (a `:`-separated list on Unix).
+    pub kubeconfig_env: Option<String>,
+    /// `--context NAME`.
+    pub context: Option<String>,
+    /// `-n NS`; default: the context's namespace, else `default`.
+    pub namespace: Option<String>,
+    /// `HOME`, for `~/.kube/config`.
+    pub home: Option<PathBuf>,
+    /// True when `KUBERNETES_SERVICE_HOST` is set (running in a pod).
+    pub in_cluster_env: bool,
+}
+
+/// Where the configuration came from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// One or more kubeconfig files, merged; `description` names them for messages.
+    Files {
+        kubeconfig: Box<Kubeconfig>,
+        description: String,
+    },
+    /// The pod's service account.
+    InCluster,
+}
+
+impl Source {
+    /// The kubeconfig path(s) for messages, or `in-cluster`.
+    pub fn description(&self) -> String {
+        match self {
+            Source::Files { description, .. } => description.clone(),
+            Source::InCluster => "in-cluster service account".into(),
+        }
+    }
+}
+
+/// The `KUBECONFIG` list, split like kubectl (`:` on Unix, `;` on Windows), empties dropped.
+pub fn split_env(value: &str) -> Vec<PathBuf> {
+    let sep = if cfg!(windows) { ';' } else { ':' };
+    value
+        .split(sep)
+        .filter(|s| !s.is_empty())
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// Resolves the kubeconfig source. Errors name every path that was tried.
+pub fn resolve(opts: &ConnectOptions) -> Result<Source, Error> {
+    if let Some(p) = &opts.kubeconfig {
+        let kc = Kubeconfig::read_from(p).map_err(|e| Error::Kubeconfig {
+            source_desc: p.display().to_string(),
+            message: error_chain(&e),
+        })?;
+        return Ok(Source::Files {
+            kubeconfig: Box::new(kc),
+            description: p.display().to_string(),
+        });
+    }
+    let (paths, from_env) = match opts.kubeconfig_env.as_deref().map(split_env) {
+        Some(paths) if !paths.is_empty() => (paths, true),
+        _ => (
+            opts.home
+                .iter()
+                .map(|h| h.join(".kube").join("config"))
+                .collect(),
+            false,
+        ),
+    };
+    let existing: Vec<&PathBuf> = paths.iter().filter(|p| p.exists()).collect();
+    let tried = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(":");
+    if existing.is_empty() {
+        if opts.in_cluster_env {
+            return Ok(Source::InCluster);
+        }
+        return Err(Error::Kubeconfig {
+            source_desc: if tried.is_empty() {
+                "(no HOME and no KUBECONFIG)".into()
+            } else {
+                tried
+            },
+            message: if from_env {
+                "none of the files in KUBECONFIG exist".into()
+            } else {
+                "file not found".into()
+            },
+        });
+    }
+    let mut merged = Kubeconfig::default();
+    for p in &existing {
+        let kc = Kubeconfig::read_from(p).map_err(|e| Error::Kubeconfig {
+            source_desc: p.display().to_string(),
+            message: error_chain(&e),
+        })?;
+        // First wins for clusters, users, contexts and current-context, as kubectl merges.
+        merged = merged.merge(kc).map_err(|e| Error::Kubeconfig {
+            source_desc: p.display().to_string(),
+            message: error_chain(&e),
+        })?;
+    }
+    Ok(Source::Files {
+        kubeconfig: Box::new(merged),
+        description: existing
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(":"),
+    })
+}
+
+/// An error and its sources as one line, without repeating a message its wrapper already shows.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let m = s.to_string();
+        if !out.contains(&m) {
+            out.push_str(": ");
+            out.push_str(&m);
+        }
+        cur = s.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &std::path::Path, name: &str, ctx: &str, server: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(
+            &p,
+            format!(
+                "apiVersion: v1\nkind: Config\ncurrent-context: {ctx}\nclusters:\n- name: {ctx}\n  cluster: {{server: \"{server}\"}}\ncontexts:\n- name: {ctx}\n  context: {{cluster: {ctx}, user: {ctx}, namespace: ns-{ctx}}}\nusers:\n- name: {ctx}\n  user: {{token: t}}\n"
+            ),
+        )
+        .unwrap();
+        p
+    }
+
+    #[test]
+    fn env_list_merges_first_wins_and_skips_missing() {
+        let d = tempfile::tempdir().unwrap();
+        let a = write(d.path(), "a", "one", "http://127.0.0.1:1");
+        let b = write(d.path(), "b", "two", "http://127.0.0.1:2");
+        let missing = d.path().join("missing");
+        let env = format!("{}:{}:{}", missing.display(), a.display(), b.display());
+        let src = resolve(&ConnectOptions {
+            kubeconfig_env: Some(env),
+            ..Default::default()
+        })
+        .unwrap();
+        let Source::Files {
+            kubeconfig,
+            description,
+        } = src
+        else {
+            panic!("files expected")
+        };
+        assert_eq!(kubeconfig.current_context.as_deref(), Some("one"));
+        assert_eq!(kubeconfig.contexts.len(), 2);
+        assert!(!description.contains("missing"));
+    }
+
+    #[test]
+    fn explicit_flag_wins_and_must_exist() {
+        let d = tempfile::tempdir().unwrap();
+        let err = resolve(&ConnectOptions {
+            kubeconfig: Some(d.path().join("nope")),
+            kubeconfig_env: Some(
+                write(d.path(), "a", "one", "http://x")
+                    .display()
+                    .to_string(),
+            ),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn falls_back_to_home_then_in_cluster() {
+        let d = tempfile::tempdir().unwrap();
+        let src = resolve(&ConnectOptions {
+            home: Some(d.path().to_path_buf()),
+            in_cluster_env: true,
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(matches!(src, Source::InCluster));
+        let err = resolve(&ConnectOptions {
+            home: Some(d.path().to_path_buf()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains(".kube/config"), "{err}");
+    }
+}

@@ -1,0 +1,745 @@
+//! A loopback fake Kubernetes API server for end-to-end tests.
+//!
+//! Plain HTTP/1.1 on `127.0.0.1:0`, one thread per connection, `Connection: close` on every
+//! answer (kube's hyper client then never reuses a socket the fake has closed). It serves
+//! discovery for the kinds it holds, GET/LIST (namespaced and all-namespaces, `limit` and
+//! `continue`, `labelSelector`), PATCH (merge, strategic as merge, JSON patch basics,
+//! server-side apply with or without `dryRun=All`), DELETE, `pods/{name}/log` and the scale
+//! subresource, and records every request so tests can assert what was (not) sent.
+//! It never answers 429/503/504: kube retries those.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+
+/// One request as the fake saw it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub content_type: Option<String>,
+    pub body: String,
+}
+
+#[derive(Default)]
+struct State {
+    objects: Vec<Value>,
+    /// (apiVersion, kind) served even without objects.
+    served: BTreeSet<(String, String)>,
+    /// Kinds that answer 403 to everything.
+    forbidden: BTreeSet<String>,
+    token: Option<String>,
+    requests: Vec<Recorded>,
+    /// (namespace, pod, container) → log text.
+    logs: BTreeMap<(String, String, String), String>,
+    resource_version: u64,
+}
+
+/// Configures a fake before it starts.
+#[derive(Default)]
+pub struct Builder {
+    state: State,
+}
+
+impl Builder {
+    pub fn objects(mut self, objects: impl IntoIterator<Item = Value>) -> Self {
+        self.state.objects.extend(objects);
+        self
+    }
+    /// A kind served with no objects (`served("v1", "Secret")`).
+    pub fn served(mut self, api_version: &str, kind: &str) -> Self {
+        self.state
+            .served
+            .insert((api_version.to_string(), kind.to_string()));
+        self
+    }
+    /// A kind that answers 403 Forbidden (still listed in discovery).
+    pub fn forbid(mut self, api_version: &str, kind: &str) -> Self {
+        self.state.forbidden.insert(kind.to_string());
+        self.served(api_version, kind)
+    }
+    /// Requires `Authorization: Bearer <token>`; 401 otherwise.
+    pub fn token(mut self, token: &str) -> Self {
+        self.state.token = Some(token.to_string());
+        self
+    }
+    pub fn log(mut self, ns: &str, pod: &str, container: &str, text: &str) -> Self {
+        self.state.logs.insert(
+            (ns.to_string(), pod.to_string(), container.to_string()),
+            text.to_string(),
+        );
+        self
+    }
+    pub fn start(self) -> FakeApiServer {
+        FakeApiServer::run(self.state)
+    }
+}
+
+/// A running fake; it lives until the test process ends.
+pub struct FakeApiServer {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+}
+
+impl FakeApiServer {
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    pub fn start(objects: Vec<Value>) -> Self {
+        Self::builder().objects(objects).start()
+    }
+
+    /// Seeds from a snapshot directory, read by the product's own loader.
+    pub fn from_dir(dir: &Path) -> Self {
+        let snap = kubectl_claude::cluster::snapshot::SnapshotCluster::load(dir).expect("snapshot");
+        let inv = snap.inventory().clone();
+        let mut b = Self::builder();
+        for k in inv.served_kinds() {
+            if let Some(info) = kubectl_claude::cluster::kinds::lookup(k) {
+                b = b.served(&info.api_version(), info.kind);
+            }
+        }
+        for ((ns, pod, c), text) in &inv.logs {
+            b = b.log(ns, pod, c, text);
+        }
+        b.objects(inv.into_objects()).start()
+    }
+
+    fn run(state: State) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().expect("addr");
+        let state = Arc::new(Mutex::new(state));
+        let st = state.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let st = st.clone();
+                std::thread::spawn(move || {
+                    let _ = serve(stream, &st);
+                });
+            }
+        });
+        Self { addr, state }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.lock().unwrap().requests.clone()
+    }
+
+    /// Requests other than GET (the autonomy tests assert there are none).
+    pub fn writes(&self) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method != "GET")
+            .collect()
+    }
+
+    /// The stored objects now.
+    pub fn objects(&self) -> Vec<Value> {
+        self.state.lock().unwrap().objects.clone()
+    }
+
+    pub fn kubeconfig_yaml(&self, context: &str, token: &str, namespace: Option<&str>) -> String {
+        kubeconfig_yaml(&self.url(), context, token, namespace)
+    }
+
+    /// Writes a kubeconfig whose only context, `context`, points at this fake.
+    pub fn write_kubeconfig(&self, path: &Path, context: &str) {
+        let token = self
+            .state
+            .lock()
+            .unwrap()
+            .token
+            .clone()
+            .unwrap_or_else(|| "fake-token".into());
+        std::fs::write(path, self.kubeconfig_yaml(context, &token, None)).expect("kubeconfig");
+    }
+}
+
+/// A kubeconfig with one cluster, user and context.
+pub fn kubeconfig_yaml(
+    server: &str,
+    context: &str,
+    token: &str,
+    namespace: Option<&str>,
+) -> String {
+    let ns = namespace
+        .map(|n| format!(", namespace: {n}"))
+        .unwrap_or_default();
+    format!(
+        "apiVersion: v1\nkind: Config\ncurrent-context: {context}\nclusters:\n- name: {context}\n  cluster:\n    server: {server}\ncontexts:\n- name: {context}\n  context: {{cluster: {context}, user: {context}{ns}}}\nusers:\n- name: {context}\n  user:\n    token: {token}\n"
+    )
+}
+
+// ---------------------------------------------------------------------------- HTTP
+
+struct Req {
+    method: String,
+    path: String,
+    query: BTreeMap<String, String>,
+    raw_query: String,
+    headers: BTreeMap<String, String>,
+    body: Vec<u8>,
+}
+
+fn serve(stream: TcpStream, st: &Mutex<State>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("/").to_string();
+    let mut headers = BTreeMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h)? == 0 {
+            break;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body)?;
+    let (path, raw_query) = target.split_once('?').unwrap_or((&target, ""));
+    let query = raw_query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect();
+    let req = Req {
+        method,
+        path: decode(path),
+        query,
+        raw_query: raw_query.to_string(),
+        headers,
+        body,
+    };
+    let (code, ctype, body) = {
+        let mut s = st.lock().unwrap();
+        s.requests.push(Recorded {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            query: req.raw_query.clone(),
+            content_type: req.headers.get("content-type").cloned(),
+            body: String::from_utf8_lossy(&req.body).into_owned(),
+        });
+        route(&mut s, &req)
+    };
+    let reason = match code {
+        200 => "OK",
+        201 => "Created",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        _ => "Error",
+    };
+    let mut out = stream;
+    write!(
+        out,
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    out.write_all(body.as_bytes())?;
+    out.flush()
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) =
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("x"), 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(if b[i] == b'+' { b' ' } else { b[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+type Answer = (u16, &'static str, String);
+
+fn json_answer(code: u16, v: &Value) -> Answer {
+    (code, "application/json", v.to_string())
+}
+
+fn status(code: u16, reason: &str, message: &str) -> Answer {
+    json_answer(
+        code,
+        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": message, "reason": reason, "code": code}),
+    )
+}
+
+// ---------------------------------------------------------------------------- resources
+
+#[derive(Clone, Debug)]
+struct Res {
+    group: String,
+    version: String,
+    kind: String,
+    plural: String,
+    namespaced: bool,
+}
+
+impl Res {
+    fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+}
+
+fn resources(s: &State) -> Vec<Res> {
+    let mut pairs: BTreeMap<(String, String), bool> = BTreeMap::new();
+    for o in &s.objects {
+        let av = o["apiVersion"].as_str().unwrap_or("").to_string();
+        let kind = o["kind"].as_str().unwrap_or("").to_string();
+        let namespaced = o.pointer("/metadata/namespace").is_some();
+        pairs.entry((av, kind)).or_insert(namespaced);
+    }
+    for (av, k) in &s.served {
+        pairs.entry((av.clone(), k.clone())).or_insert(true);
+    }
+    pairs
+        .into_iter()
+        .filter(|((av, k), _)| !av.is_empty() && !k.is_empty())
+        .map(|((av, kind), seen_ns)| {
+            let (group, version) = av.rsplit_once('/').unwrap_or(("", &av));
+            let info = kubectl_claude::cluster::kinds::lookup(&kind);
+            Res {
+                group: group.to_string(),
+                version: version.to_string(),
+                plural: info
+                    .map(|i| i.plural.to_string())
+                    .unwrap_or_else(|| format!("{}s", kind.to_ascii_lowercase())),
+                namespaced: info.map(|i| i.namespaced).unwrap_or(seen_ns),
+                kind,
+            }
+        })
+        .collect()
+}
+
+fn route(s: &mut State, req: &Req) -> Answer {
+    if let Some(tok) = &s.token {
+        let ok = req
+            .headers
+            .get("authorization")
+            .is_some_and(|h| h == &format!("Bearer {tok}"));
+        if !ok {
+            return status(401, "Unauthorized", "Unauthorized");
+        }
+    }
+    let segs: Vec<&str> = req.path.split('/').filter(|p| !p.is_empty()).collect();
+    let res = resources(s);
+    match segs.as_slice() {
+        ["version"] => {
+            return json_answer(
+                200,
+                &json!({"major": "1", "minor": "35", "gitVersion": "v1.35.0-fake"}),
+            );
+        }
+        ["api"] => {
+            return json_answer(200, &json!({"kind": "APIVersions", "versions": ["v1"]}));
+        }
+        ["apis"] => {
+            let mut groups: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for r in res.iter().filter(|r| !r.group.is_empty()) {
+                groups
+                    .entry(r.group.clone())
+                    .or_default()
+                    .insert(r.version.clone());
+            }
+            let groups: Vec<Value> = groups
+                .into_iter()
+                .map(|(g, vs)| {
+                    let versions: Vec<Value> = vs
+                        .iter()
+                        .map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v}))
+                        .collect();
+                    let preferred = versions.last().cloned().unwrap_or(Value::Null);
+                    json!({"name": g, "versions": versions, "preferredVersion": preferred})
+                })
+                .collect();
+            return json_answer(
+                200,
+                &json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
+            );
+        }
+        _ => {}
+    }
+    // /api/v1/... or /apis/<group>/<version>/...
+    let (group, version, rest) = match segs.as_slice() {
+        ["api", v, rest @ ..] => ("", *v, rest),
+        ["apis", g, v, rest @ ..] => (*g, *v, rest),
+        _ => {
+            return status(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            );
+        }
+    };
+    let gv_res: Vec<&Res> = res
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+        .collect();
+    if rest.is_empty() {
+        if gv_res.is_empty() {
+            return status(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            );
+        }
+        let gv = if group.is_empty() {
+            version.to_string()
+        } else {
+            format!("{group}/{version}")
+        };
+        let mut list = Vec::new();
+        for r in &gv_res {
+            list.push(
+                json!({"name": r.plural, "singularName": r.kind.to_ascii_lowercase(),
+                "namespaced": r.namespaced, "kind": r.kind,
+                "verbs": ["get", "list", "watch", "patch", "delete", "create", "update"]}),
+            );
+            if r.kind == "Pod" {
+                list.push(json!({"name": "pods/log", "namespaced": true, "kind": "Pod", "verbs": ["get"]}));
+            }
+            if matches!(r.kind.as_str(), "Deployment" | "StatefulSet" | "ReplicaSet") {
+                list.push(
+                    json!({"name": format!("{}/scale", r.plural), "namespaced": true,
+                    "kind": "Scale", "verbs": ["get", "patch", "update"]}),
+                );
+            }
+        }
+        return json_answer(
+            200,
+            &json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": list}),
+        );
+    }
+    let (ns, plural, name, sub) = match rest {
+        ["namespaces", ns, plural, more @ ..] => (
+            Some(*ns),
+            *plural,
+            more.first().copied(),
+            more.get(1).copied(),
+        ),
+        [plural, more @ ..] => (None, *plural, more.first().copied(), more.get(1).copied()),
+        [] => unreachable!(),
+    };
+    let Some(r) = gv_res
+        .iter()
+        .find(|r| r.plural == plural)
+        .map(|r| (*r).clone())
+    else {
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        );
+    };
+    if s.forbidden.contains(&r.kind) {
+        return status(
+            403,
+            "Forbidden",
+            &format!(
+                "{plural}.{group} is forbidden: User \"tester\" cannot list resource \"{plural}\" in API group \"{group}\""
+            ),
+        );
+    }
+    let ns = if r.namespaced { ns } else { None };
+    match (req.method.as_str(), name, sub) {
+        ("GET", None, _) => list(s, &r, ns, req),
+        ("GET", Some(pod), Some("log")) => {
+            let c = req.query.get("container").cloned().unwrap_or_default();
+            let key = (ns.unwrap_or("").to_string(), pod.to_string(), c);
+            match s.logs.get(&key) {
+                Some(t) => (200, "text/plain", t.clone()),
+                None => status(404, "NotFound", "no logs"),
+            }
+        }
+        ("GET", Some(name), sub) => match find(s, &r, ns, name) {
+            Some(i) => {
+                let o = s.objects[i].clone();
+                if sub == Some("scale") {
+                    json_answer(200, &scale_of(&o))
+                } else {
+                    json_answer(200, &o)
+                }
+            }
+            None => not_found(&r, name),
+        },
+        ("PATCH", Some(name), sub) => patch(s, &r, ns, name, sub, req),
+        ("DELETE", Some(name), None) => match find(s, &r, ns, name) {
+            Some(i) => {
+                let o = s.objects.remove(i);
+                json_answer(200, &o)
+            }
+            None => not_found(&r, name),
+        },
+        _ => status(405, "MethodNotAllowed", "not supported by the fake"),
+    }
+}
+
+fn not_found(r: &Res, name: &str) -> Answer {
+    status(
+        404,
+        "NotFound",
+        &format!("{}.{} \"{name}\" not found", r.plural, r.group),
+    )
+}
+
+fn matches_res(o: &Value, r: &Res) -> bool {
+    o["kind"].as_str() == Some(&r.kind) && o["apiVersion"].as_str() == Some(&r.api_version())
+}
+
+fn find(s: &State, r: &Res, ns: Option<&str>, name: &str) -> Option<usize> {
+    s.objects.iter().position(|o| {
+        matches_res(o, r)
+            && o.pointer("/metadata/name").and_then(Value::as_str) == Some(name)
+            && o.pointer("/metadata/namespace").and_then(Value::as_str) == ns
+    })
+}
+
+fn selector_matches(o: &Value, selector: &str) -> bool {
+    selector.split(',').filter(|t| !t.is_empty()).all(|term| {
+        let labels = o.pointer("/metadata/labels");
+        match term.split_once('=') {
+            Some((k, v)) => {
+                let k = k.trim_end_matches('=').trim_end_matches('!');
+                labels.and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v)
+            }
+            None => labels.and_then(|l| l.get(term)).is_some(),
+        }
+    })
+}
+
+fn list(s: &State, r: &Res, ns: Option<&str>, req: &Req) -> Answer {
+    let selector = req.query.get("labelSelector").cloned().unwrap_or_default();
+    let mut items: Vec<&Value> = s
+        .objects
+        .iter()
+        .filter(|o| matches_res(o, r))
+        .filter(|o| ns.is_none() || o.pointer("/metadata/namespace").and_then(Value::as_str) == ns)
+        .filter(|o| selector_matches(o, &selector))
+        .collect();
+    items.sort_by_key(|o| {
+        (
+            o.pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or(""),
+            o.pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or(""),
+        )
+    });
+    let start: usize = req
+        .query
+        .get("continue")
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let limit: usize = req
+        .query
+        .get("limit")
+        .and_then(|c| c.parse().ok())
+        .filter(|&l| l > 0)
+        .unwrap_or(usize::MAX);
+    let end = start.saturating_add(limit).min(items.len());
+    let page: Vec<Value> = items[start.min(end)..end]
+        .iter()
+        .map(|o| {
+            // Real typed lists omit apiVersion/kind on items.
+            let mut o = (*o).clone();
+            if let Value::Object(m) = &mut o {
+                m.remove("apiVersion");
+                m.remove("kind");
+            }
+            o
+        })
+        .collect();
+    let mut meta = json!({"resourceVersion": s.resource_version.to_string()});
+    if end < items.len() {
+        meta["continue"] = json!(end.to_string());
+    }
+    json_answer(
+        200,
+        &json!({"apiVersion": r.api_version(), "kind": format!("{}List", r.kind),
+            "metadata": meta, "items": page}),
+    )
+}
+
+fn scale_of(o: &Value) -> Value {
+    json!({"apiVersion": "autoscaling/v1", "kind": "Scale",
+        "metadata": {"name": o.pointer("/metadata/name"), "namespace": o.pointer("/metadata/namespace")},
+        "spec": {"replicas": o.pointer("/spec/replicas").cloned().unwrap_or(json!(1))}})
+}
+
+fn patch(
+    s: &mut State,
+    r: &Res,
+    ns: Option<&str>,
+    name: &str,
+    sub: Option<&str>,
+    req: &Req,
+) -> Answer {
+    let ctype = req.headers.get("content-type").cloned().unwrap_or_default();
+    let dry_run = req.query.get("dryRun").is_some_and(|d| d == "All");
+    let text = String::from_utf8_lossy(&req.body).into_owned();
+    let body: Value = match kubectl_claude::manifest::parse_stream(&text) {
+        Ok(mut d) if !d.is_empty() => d.remove(0),
+        _ => return status(400, "BadRequest", "cannot parse the patch body"),
+    };
+    let existing = find(s, r, ns, name);
+    let mut obj = match (existing, ctype.as_str()) {
+        (Some(i), _) => s.objects[i].clone(),
+        (None, "application/apply-patch+yaml") => {
+            let mut o = json!({"apiVersion": r.api_version(), "kind": r.kind,
+                "metadata": {"name": name, "uid": format!("uid-{name}"),
+                    "creationTimestamp": "2026-11-22T10:00:00Z"}});
+            if let Some(ns) = ns {
+                o["metadata"]["namespace"] = json!(ns);
+            }
+            o
+        }
+        (None, _) => return not_found(r, name),
+    };
+    if sub == Some("scale") {
+        let replicas = body.pointer("/spec/replicas").cloned().unwrap_or(json!(1));
+        obj["spec"]["replicas"] = replicas;
+    } else if ctype.starts_with("application/json-patch+json") {
+        let Some(ops) = body.as_array() else {
+            return status(400, "BadRequest", "json patch must be an array");
+        };
+        for op in ops {
+            let path = op["path"].as_str().unwrap_or("");
+            let (parent, last) = path.rsplit_once('/').unwrap_or(("", path));
+            let last = last.replace("~1", "/").replace("~0", "~");
+            let Some(p) = obj.pointer_mut(parent) else {
+                return status(422, "Invalid", &format!("no path {parent}"));
+            };
+            match (op["op"].as_str(), p) {
+                (Some("add" | "replace"), Value::Object(m)) => {
+                    m.insert(last, op["value"].clone());
+                }
+                (Some("add"), Value::Array(a)) if last == "-" => a.push(op["value"].clone()),
+                (Some("remove"), Value::Object(m)) => {
+                    m.remove(&last);
+                }
+                _ => return status(422, "Invalid", "unsupported json patch op"),
+            }
+        }
+    } else if ctype.starts_with("application/apply-patch") {
+        apply_merge(&mut obj, &body);
+    } else {
+        merge(&mut obj, &body);
+    }
+    if sub == Some("scale") {
+        if !dry_run {
+            store(s, existing, obj.clone());
+        }
+        return json_answer(200, &scale_of(&obj));
+    }
+    if !dry_run {
+        s.resource_version += 1;
+        obj["metadata"]["resourceVersion"] = json!(s.resource_version.to_string());
+        store(s, existing, obj.clone());
+    }
+    json_answer(200, &obj)
+}
+
+fn store(s: &mut State, at: Option<usize>, obj: Value) {
+    match at {
+        Some(i) => s.objects[i] = obj,
+        None => s.objects.push(obj),
+    }
+}
+
+/// RFC 7386 JSON merge patch.
+pub fn merge(target: &mut Value, patch: &Value) {
+    let Value::Object(p) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = json!({});
+    }
+    let Value::Object(t) = target else { return };
+    for (k, v) in p {
+        if v.is_null() {
+            t.remove(k);
+        } else {
+            merge(t.entry(k.clone()).or_insert(Value::Null), v);
+        }
+    }
+}
+
+/// Server-side apply, approximately: objects merge recursively, lists of named items merge
+/// by name (so fields the server defaulted stay, as on a real server), other lists replace.
+pub fn apply_merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                match t.get_mut(k) {
+                    Some(existing) => apply_merge(existing, v),
+                    None => {
+                        t.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (Value::Array(t), Value::Array(p))
+            if p.iter().all(|i| i.get("name").is_some())
+                && t.iter().all(|i| i.get("name").is_some()) =>
+        {
+            let mut out = Vec::new();
+            for pi in p {
+                let mut item = t
+                    .iter()
+                    .find(|ti| ti.get("name") == pi.get("name"))
+                    .cloned()
+                    .unwrap_or(json!({}));
+                apply_merge(&mut item, pi);
+                out.push(item);
+            }
+            *t = out;
+        }
+        // Lists with other merge keys (ports…): item by item when the lengths agree.
+        (Value::Array(t), Value::Array(p)) if t.len() == p.len() => {
+            for (ti, pi) in t.iter_mut().zip(p) {
+                apply_merge(ti, pi);
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
