@@ -445,3 +445,71 @@ fn status_overview_on_snapshots() {
         .unwrap();
     assert!(stdout(&o).contains("OutOfSync"), "{}", stdout(&o));
 }
+
+/// Every demo scenario gives the same findings live (through the fake API server seeded from
+/// the snapshot) as from the snapshot itself, and the same kinds are reported as not checked.
+#[test]
+fn live_and_snapshot_give_the_same_result() {
+    use crate::support::fake_apiserver::FakeApiServer;
+    for scenario in [
+        "flux-git-auth",
+        "helmrelease-oomkilled",
+        "argocd-sync-error",
+        "arc-listener-restarts",
+        "homelab-mixed",
+    ] {
+        let t = TestEnv::new();
+        let (snap_code, snap) = json(&t, scenario, &[]);
+        let fake = FakeApiServer::from_dir(&repo().join("examples/snapshots").join(scenario));
+        fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+        let o = t
+            .cmd()
+            .args(["diagnose", "-A", "-o", "json"])
+            .output()
+            .unwrap();
+        let live: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{scenario}: {e}: {}", stderr(&o)));
+        assert_eq!(
+            o.status.code(),
+            Some(snap_code),
+            "{scenario}: {}",
+            stderr(&o)
+        );
+        assert_eq!(
+            live["findings"], snap["findings"],
+            "{scenario}: live and snapshot differ"
+        );
+        assert_eq!(live["recipes"], snap["recipes"], "{scenario}");
+        let kinds = |v: &Value| -> Vec<String> {
+            let mut k: Vec<String> = v["skipped"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["kind"].as_str().unwrap().to_string())
+                .collect();
+            k.sort();
+            k
+        };
+        assert_eq!(
+            kinds(&live),
+            kinds(&snap),
+            "{scenario}: not-checked kinds differ"
+        );
+        // Read-only: diagnose never writes.
+        assert!(fake.writes().is_empty(), "{scenario}: {:?}", fake.writes());
+    }
+}
+
+#[test]
+fn live_diagnose_on_an_unreachable_cluster_exits_4() {
+    let t = TestEnv::new();
+    t.write(
+        "kubeconfig",
+        "apiVersion: v1\nkind: Config\ncurrent-context: gone\ncontexts:\n- name: gone\n  context: {cluster: gone, user: u}\nclusters:\n- name: gone\n  cluster: {server: \"http://127.0.0.1:9\"}\nusers:\n- name: u\n  user: {token: t}\n",
+    );
+    let o = t.cmd().args(["diagnose"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let e = stderr(&o);
+    assert!(e.contains("gone") && e.contains("127.0.0.1:9"), "{e}");
+}

@@ -214,6 +214,14 @@ pub const KNOWN: &[KindInfo] = &[
         "autoscalinglisteners",
         true
     ),
+    // MetalLB
+    k!(
+        "IPAddressPool",
+        "metallb.io",
+        "v1beta1",
+        "ipaddresspools",
+        true
+    ),
     // Gateway API
     k!(
         "GatewayClass",

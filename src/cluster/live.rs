@@ -509,7 +509,7 @@ impl LiveCluster {
                 Some(res) => to_list.push(res),
                 None => inv.skipped.push(SkippedKind {
                     kind: k.kind.to_string(),
-                    reason: "not served".into(),
+                    reason: super::inventory::NOT_SERVED.into(),
                 }),
             }
         }
@@ -546,7 +546,7 @@ impl LiveCluster {
                 }
                 Err(kube::Error::Api(s)) if s.code == 404 => inv.skipped.push(SkippedKind {
                     kind: res.kind.clone(),
-                    reason: "not served".into(),
+                    reason: super::inventory::NOT_SERVED.into(),
                 }),
                 Err(e) => {
                     let err = self.classify(&format!("list {}", res.plural), e);
@@ -573,7 +573,17 @@ impl LiveCluster {
         let mut wanted = Vec::new();
         for pod in inv.of_kind("Pod") {
             let Some(ns) = pod.namespace() else { continue };
-            for (container, previous) in failing_containers(pod.value()) {
+            let mut containers = failing_containers(pod.value());
+            if logs_are_evidence(&pod) {
+                for c in pod.array_at("/spec/containers") {
+                    if let Some(name) = c.get("name").and_then(Value::as_str)
+                        && !containers.iter().any(|(n, _)| n == name)
+                    {
+                        containers.push((name.to_string(), false));
+                    }
+                }
+            }
+            for (container, previous) in containers {
                 wanted.push((ns.to_string(), pod.name().to_string(), container, previous));
             }
         }
@@ -973,6 +983,13 @@ fn flux_source(obj: &Value, target: &ObjRef) -> Option<ObjRef> {
 
 /// Containers worth reading logs from: not ready, restarted, or in a failed pod, with
 /// whether to read the previous instance.
+/// Pods whose logs are read even when healthy: ARC's controller and listeners keep their
+/// state in logs, not in status, so the ARC recipe needs them as evidence.
+pub fn logs_are_evidence(pod: &super::Obj) -> bool {
+    pod.label("app.kubernetes.io/name") == Some("gha-rs-controller")
+        || pod.label("app.kubernetes.io/component") == Some("runner-scale-set-listener")
+}
+
 pub fn failing_containers(pod: &Value) -> Vec<(String, bool)> {
     let o = super::Obj(pod);
     let phase = o.str_at("/status/phase").unwrap_or("");

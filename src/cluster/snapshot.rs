@@ -117,7 +117,14 @@ impl SnapshotCluster {
                     .insert((ns.clone(), pod.clone(), c.clone()), text.clone());
             }
         }
-        out.skipped = self.inventory.skipped.clone();
+        // Like a live gather, report only the unreadable kinds that were asked for.
+        out.skipped = self
+            .inventory
+            .skipped
+            .iter()
+            .filter(|s| kinds.is_empty() || kinds.contains(&s.kind.as_str()))
+            .cloned()
+            .collect();
         out.unreadable = self.inventory.unreadable.clone();
         out
     }

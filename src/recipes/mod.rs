@@ -90,7 +90,12 @@ pub fn run(recipes: &[&dyn Recipe], inv: &Inventory) -> Run {
         out.ran.push(r.id());
         out.findings.extend(r.diagnose(inv));
     }
-    for s in &inv.skipped {
+    // A kind the cluster does not serve holds nothing to check; only unreadable kinds are gaps.
+    for s in inv
+        .skipped
+        .iter()
+        .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+    {
         let users: Vec<&str> = recipes
             .iter()
             .filter(|r| out.ran.contains(&r.id()) && r.reads().contains(&s.kind.as_str()))

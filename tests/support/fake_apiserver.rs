@@ -108,6 +108,12 @@ impl FakeApiServer {
         for ((ns, pod, c), text) in &inv.logs {
             b = b.log(ns, pod, c, text);
         }
+        // What the snapshot could not read, the fake refuses too.
+        for s in &inv.skipped {
+            if let Some(info) = kubectl_claude::cluster::kinds::lookup(&s.kind) {
+                b = b.forbid(&info.api_version(), info.kind);
+            }
+        }
         b.objects(inv.into_objects()).start()
     }
 
@@ -484,7 +490,10 @@ fn route(s: &mut State, req: &Req) -> Answer {
         ("GET", Some(pod), Some("log")) => {
             let c = req.query.get("container").cloned().unwrap_or_default();
             let key = (ns.unwrap_or("").to_string(), pod.to_string(), c);
-            match s.logs.get(&key) {
+            // A log seeded without a container name (cluster-info dump's logs.txt) answers
+            // for any container of the pod.
+            let any = (key.0.clone(), key.1.clone(), String::new());
+            match s.logs.get(&key).or_else(|| s.logs.get(&any)) {
                 Some(t) => (200, "text/plain", t.clone()),
                 None => status(404, "NotFound", "no logs"),
             }
