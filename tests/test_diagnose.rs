@@ -71,7 +71,7 @@ fn flux_git_auth_one_root_five_symptoms() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|s| s["kind"] == "Secret")
+            .any(|s| s["kind"] == "HorizontalPodAutoscaler")
     );
     assert!(
         doc["recipes"]
@@ -166,7 +166,7 @@ fn homelab_table_shows_roots_and_next_steps() {
         "Deployment/home/zigbee2mqtt",
         "Service/home/homepage",
         "app.kubernetes.io/name=homepage-app",
-        "Not checked: Secret",
+        "Not checked: HorizontalPodAutoscaler",
     ] {
         assert!(s.contains(want), "missing {want:?} in\n{s}");
     }
