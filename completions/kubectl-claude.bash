@@ -482,7 +482,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__diff)
-            opts="-f -n -A -o -q -h --filename --server-side --prune-preview --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
+            opts="-f -n -A -o -q -h --filename --server-side --prune-preview --provider --model --set --no-cache --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,6 +493,18 @@ _kubectl__claude() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "offline anthropic openai" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

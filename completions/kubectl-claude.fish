@@ -85,6 +85,11 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s A
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s f -l filename -d 'Manifests: a file, a directory (recursive) or `-` for stdin (repeatable; default: stdin when it is not a terminal)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l provider -d 'For instructions: the provider (offline, anthropic or openai)' -r -f -a "offline\t''
+anthropic\t''
+openai\t''"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l model -d 'For instructions: the model' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l set -d 'For instructions: a parameter (repeatable)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -93,6 +98,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l s
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l server-side -d 'Diff against the server-side apply dry run, as `kubectl diff` does'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l prune-preview -d 'Also list live objects with the same app.kubernetes.io/instance (or name) label that the manifests no longer contain'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l no-cache -d 'For instructions: bypass the cache and any lock'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -100,6 +100,9 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '*-f+[Manifests\: a file, a directory (recursive) or \`-\` for stdin (repeatable; default\: stdin when it is not a terminal)]:FILE|DIR|-:_files' \
 '*--filename=[Manifests\: a file, a directory (recursive) or \`-\` for stdin (repeatable; default\: stdin when it is not a terminal)]:FILE|DIR|-:_files' \
+'--provider=[For instructions\: the provider (offline, anthropic or openai)]:PROVIDER:(offline anthropic openai)' \
+'--model=[For instructions\: the model]:MODEL:_default' \
+'*--set=[For instructions\: a parameter (repeatable)]:KEY=VALUE:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -110,6 +113,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
 '--server-side[Diff against the server-side apply dry run, as \`kubectl diff\` does]' \
 '--prune-preview[Also list live objects with the same app.kubernetes.io/instance (or name) label that the manifests no longer contain]' \
+'--no-cache[For instructions\: bypass the cache and any lock]' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \

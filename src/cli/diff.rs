@@ -19,10 +19,14 @@ use crate::ui::Style;
 /// (`***`, `*** (changed)`) but a changed Secret is still reported as changed. Prints a
 /// unified diff per object, then a summary table (`-o json` for machines).
 ///
+/// A -f that names instructions (claudernetes.yaml / claudernetes.md, or a directory holding
+/// one) is rendered through the generate pipeline first (its lock and cache are honoured).
+///
 /// Exit status: 0 no differences, 1 differences, 4 cluster unreachable, 2 bad input.
 ///
 /// Examples:
 ///   kubectl claude diff -f deploy/
+///   kubectl claude diff -f apps/shop/claudernetes.yaml     # generate, then diff
 ///   kubectl claude generate "nginx with 2 replicas" | kubectl claude diff -f -
 ///   kubectl claude diff -f app.yaml --server-side --prune-preview -o json
 #[derive(Debug, Args)]
@@ -39,11 +43,23 @@ pub struct DiffArgs {
     /// the manifests no longer contain
     #[arg(long)]
     pub prune_preview: bool,
+    /// For instructions: the provider (offline, anthropic or openai)
+    #[arg(long, value_parser = ["offline", "anthropic", "openai"])]
+    pub provider: Option<String>,
+    /// For instructions: the model
+    #[arg(long)]
+    pub model: Option<String>,
+    /// For instructions: a parameter (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// For instructions: bypass the cache and any lock
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 pub async fn run(ctx: &Ctx, args: &DiffArgs) -> Result<u8> {
     let output = ctx.output(&["table", "json"], "table")?;
-    let desired = read_desired(ctx, args)?;
+    let desired = read_desired(ctx, args).await?;
     let live = live_cluster(ctx).await?;
     let opts = DiffOptions {
         server_side: args.server_side,
@@ -68,7 +84,53 @@ pub async fn run(ctx: &Ctx, args: &DiffArgs) -> Result<u8> {
     })
 }
 
-fn read_desired(ctx: &Ctx, args: &DiffArgs) -> Result<Vec<Manifest>> {
+/// True when `p` names generate instructions rather than manifests.
+fn is_instructions(p: &std::path::Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    crate::generate::input::FILE_NAMES.contains(&name)
+        || (p.is_dir() && crate::generate::input::find_in_dir(p).is_some())
+}
+
+/// Renders instructions through the generate pipeline (lock, cache, provider as configured).
+async fn generated(ctx: &Ctx, args: &DiffArgs, path: &std::path::Path) -> Result<Vec<Manifest>> {
+    let gen_args = super::generate::GenerateArgs {
+        file: Some(path.to_path_buf()),
+        provider: args.provider.clone(),
+        model: args.model.clone(),
+        set: args.set.clone(),
+        no_cache: args.no_cache,
+        ..Default::default()
+    };
+    let instructions = super::generate::load_instructions(ctx, None, Some(path))?;
+    let prepared = super::generate::prepare(ctx, instructions, &gen_args)?;
+    let app = prepared.instructions.app_name();
+    let cache = crate::generate::cache::Cache::new(&ctx.paths.cache_dir);
+    let now = ctx.env.now().to_string();
+    let mut req = prepared.request(
+        (!args.no_cache).then_some(&cache),
+        false,
+        false,
+        8192,
+        &now,
+        &app,
+    );
+    if args.no_cache {
+        req.lock = None;
+    }
+    let outcome = crate::generate::run(&req).await?;
+    super::generate::report_notes(ctx, &outcome);
+    Ok(outcome
+        .objects
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| Manifest {
+            value,
+            origin: format!("{}#{}", path.display(), i + 1),
+        })
+        .collect())
+}
+
+async fn read_desired(ctx: &Ctx, args: &DiffArgs) -> Result<Vec<Manifest>> {
     let files = if args.files.is_empty() {
         if std::io::stdin().is_terminal() {
             return Err(Error::usage_hint(
@@ -82,7 +144,11 @@ fn read_desired(ctx: &Ctx, args: &DiffArgs) -> Result<Vec<Manifest>> {
     };
     let mut out = Vec::new();
     for f in &files {
-        out.extend(manifest::load(f, || ctx.read_stdin())?);
+        if f.as_os_str() != "-" && is_instructions(f) {
+            out.extend(generated(ctx, args, f).await?);
+        } else {
+            out.extend(manifest::load(f, || ctx.read_stdin())?);
+        }
     }
     if out.is_empty() {
         return Err(manifest::Error::Empty {
