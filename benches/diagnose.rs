@@ -1,6 +1,9 @@
 //! Diagnose throughput on a large synthetic cluster: 5,000 pods (5% crashlooping), 300
 //! HelmReleases (10% failing) with their Deployments and Services, 200 Argo CD Applications.
-//! Times `recipes::run` + `finding::link` and prints min/median over N runs.
+//! Times `recipes::run` + `finding::link` and prints min/median over N runs; then serves the
+//! same cluster from the loopback fake API server and times the built binary's live
+//! `diagnose -A` end to end (wall time, API requests, peak RSS via GNU time) next to
+//! `kubectl get` of the same kinds as a baseline.
 //!
 //! `cargo bench --bench diagnose` (add `-- --runs 20` to change N). Without `--bench` in argv
 //! it exits at once, because `cargo test --all-targets` also runs bench targets.
@@ -12,6 +15,10 @@ use kubectl_claude::cluster::Inventory;
 use kubectl_claude::finding::link;
 use kubectl_claude::recipes::{self, RECIPES};
 use serde_json::json;
+
+#[path = "../tests/support/fake_apiserver.rs"]
+#[allow(dead_code)]
+mod fake_apiserver;
 
 fn synthetic() -> Inventory {
     let mut inv = Inventory::new();
@@ -110,4 +117,100 @@ fn main() {
         counts.0,
         counts.1
     );
+
+    live(inv);
+}
+
+/// Runs a command under GNU time; returns (wall seconds, peak RSS KiB) when available.
+fn timed(cmd: &mut std::process::Command) -> (f64, Option<u64>) {
+    let t = Instant::now();
+    let out = cmd.output().expect("spawn");
+    let wall = t.elapsed().as_secs_f64();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rss = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .rev()
+        .find_map(|l| {
+            l.strip_prefix("peak-rss-kib=")
+                .and_then(|v| v.trim().parse().ok())
+        });
+    (wall, rss)
+}
+
+fn with_time(program: &str, args: &[&str], kubeconfig: &std::path::Path) -> std::process::Command {
+    let gnu_time = std::path::Path::new("/usr/bin/time");
+    let mut c = if gnu_time.exists() {
+        let mut c = std::process::Command::new(gnu_time);
+        c.args(["-f", "peak-rss-kib=%M", program]);
+        c
+    } else {
+        std::process::Command::new(program)
+    };
+    c.args(args)
+        .env("KUBECONFIG", kubeconfig)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null());
+    c
+}
+
+/// The same cluster served over HTTP: the binary's live diagnose vs `kubectl get`.
+fn live(inv: Inventory) {
+    let served: Vec<(String, String)> = inv
+        .served_kinds()
+        .filter_map(|k| {
+            kubectl_claude::cluster::kinds::lookup(k).map(|i| (i.api_version(), i.kind.to_string()))
+        })
+        .collect();
+    let mut b = fake_apiserver::FakeApiServer::builder();
+    for (av, k) in &served {
+        b = b.served(av, k);
+    }
+    let fake = b.objects(inv.into_objects()).start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kubeconfig = dir.path().join("kubeconfig");
+    fake.write_kubeconfig(&kubeconfig, "bench");
+    let bin = env!("CARGO_BIN_EXE_kubectl-claude");
+    let before = fake.requests().len();
+    let (wall, rss) = timed(&mut with_time(
+        bin,
+        &["diagnose", "-A", "-o", "json"],
+        &kubeconfig,
+    ));
+    let requests = fake.requests().len() - before;
+    println!(
+        "live diagnose -A (fake API server): {:.0} ms wall, {requests} API requests, peak RSS {}",
+        wall * 1000.0,
+        rss.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+    );
+    let has_kubectl = std::process::Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has_kubectl {
+        let before = fake.requests().len();
+        let (wall, rss) = timed(&mut with_time(
+            "kubectl",
+            &[
+                "get",
+                "pods,deployments,services,helmreleases.helm.toolkit.fluxcd.io,applications.argoproj.io",
+                "-A",
+                "-o",
+                "json",
+            ],
+            &kubeconfig,
+        ));
+        let requests = fake.requests().len() - before;
+        println!(
+            "baseline kubectl get pods,deployments,services,helmreleases,applications -A -o json: {:.0} ms wall, {requests} API requests, peak RSS {}",
+            wall * 1000.0,
+            rss.map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+        );
+    } else {
+        println!("baseline skipped: kubectl is not on PATH");
+    }
 }
