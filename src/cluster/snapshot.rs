@@ -30,9 +30,7 @@ impl SnapshotCluster {
             });
         }
         let mut inv = Inventory::new();
-        let mut files = Vec::new();
-        collect(root, &mut files);
-        files.sort();
+        let files = manifest::walk_tree(root).unwrap_or_default();
         for f in files {
             let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if name == "logs.txt" || name.ends_with(".log") {
@@ -146,28 +144,6 @@ fn parse_file(text: &str) -> Result<Vec<Value>, manifest::YamlError> {
     }
     let docs = manifest::yaml::parse_stream_large(text)?;
     Ok(docs.into_iter().flat_map(manifest::unpack_lists).collect())
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        let hidden = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        // Follow no symlinked directories: a snapshot is a plain tree.
-        match e.file_type() {
-            Ok(t) if t.is_dir() => collect(&p, out),
-            Ok(t) if t.is_file() => out.push(p),
-            _ => {}
-        }
-    }
 }
 
 /// `<root>/.../<ns>/<pod>/logs.txt` or `<ns>/<pod>/<container>.log`.

@@ -99,20 +99,11 @@ pub fn parse(body: &str, attempts: u32, max_tokens: u32) -> Result<Completion, E
             reason: "the model refused the request".into(),
         });
     }
-    let usage = |k: &str| {
-        v.pointer(&format!("/usage/{k}"))
-            .and_then(Value::as_u64)
-            .unwrap_or(0)
-    };
     Ok(Completion {
         text,
-        model: v
-            .get("model")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
-        input_tokens: usage("input_tokens"),
-        output_tokens: usage("output_tokens"),
+        model: super::response_model(&v),
+        input_tokens: super::usage_tokens(&v, "input_tokens"),
+        output_tokens: super::usage_tokens(&v, "output_tokens"),
         stop_reason,
         attempts,
     })

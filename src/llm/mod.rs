@@ -169,3 +169,18 @@ fn error_message(body: &str) -> String {
     }
     m
 }
+
+/// A token count at `/usage/<key>` of a response, 0 when absent.
+fn usage_tokens(v: &serde_json::Value, key: &str) -> u64 {
+    v.pointer(&format!("/usage/{key}"))
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0)
+}
+
+/// The `model` a response reports, empty when absent.
+fn response_model(v: &serde_json::Value) -> String {
+    v.get("model")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}

@@ -77,20 +77,11 @@ pub fn parse(body: &str, attempts: u32, max_tokens: u32) -> Result<Completion, E
     if finish == "length" {
         return Err(Error::Truncated { max_tokens });
     }
-    let usage = |k: &str| {
-        v.pointer(&format!("/usage/{k}"))
-            .and_then(Value::as_u64)
-            .unwrap_or(0)
-    };
     Ok(Completion {
         text,
-        model: v
-            .get("model")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
-        input_tokens: usage("prompt_tokens"),
-        output_tokens: usage("completion_tokens"),
+        model: super::response_model(&v),
+        input_tokens: super::usage_tokens(&v, "prompt_tokens"),
+        output_tokens: super::usage_tokens(&v, "completion_tokens"),
         stop_reason: if finish == "stop" {
             "end_turn".into()
         } else {

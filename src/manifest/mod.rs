@@ -132,33 +132,47 @@ pub fn is_manifest_file(p: &Path) -> bool {
     )
 }
 
-/// Lists manifest files under a directory, sorted, recursively; hidden entries skipped.
-pub fn walk(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+/// Every regular file under `dir`, recursively and sorted; hidden entries are skipped and
+/// symlinked directories are not followed (a manifest or snapshot tree is a plain tree).
+/// Unreadable subdirectories are skipped; an unreadable `dir` itself is an error.
+pub fn walk_tree(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
+    let mut first = true;
     while let Some(d) = stack.pop() {
-        let rd = std::fs::read_dir(&d).map_err(|source| Error::Read {
-            path: d.clone(),
-            source,
-        })?;
+        let rd = match std::fs::read_dir(&d) {
+            Ok(rd) => rd,
+            Err(e) if first => return Err(e),
+            Err(_) => continue,
+        };
+        first = false;
         for entry in rd.flatten() {
             let p = entry.path();
             let hidden = p
                 .file_name()
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with('.'));
-            if hidden {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else if is_manifest_file(&p) {
-                out.push(p);
+            match entry.file_type() {
+                _ if hidden => {}
+                Ok(t) if t.is_dir() => stack.push(p),
+                Ok(t) if t.is_file() => out.push(p),
+                // A symlink to a file counts; to a directory it does not.
+                Ok(t) if t.is_symlink() && p.is_file() => out.push(p),
+                _ => {}
             }
         }
     }
     out.sort();
     Ok(out)
+}
+
+/// Lists manifest files under a directory, sorted, recursively; hidden entries skipped.
+pub fn walk(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let files = walk_tree(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    Ok(files.into_iter().filter(|p| is_manifest_file(p)).collect())
 }
 
 /// Reads manifests from a file, a directory (recursively) or `-` (the given stdin text).
