@@ -95,7 +95,28 @@ pub fn to_yaml_stream(values: &[Value]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    proptest! {
+        /// Arbitrary text never panics the parser; what parses round-trips through our writer.
+        #[test]
+        fn arbitrary_text_never_panics(s in "\\PC{0,300}") {
+            if let Ok(docs) = parse_stream(&s) {
+                let again = parse_stream(&to_yaml_stream(&docs));
+                prop_assert!(again.is_ok());
+            }
+        }
+
+        /// YAML-shaped noise (indentation, lists, anchors, tags, separators) never panics.
+        #[test]
+        fn yamlish_noise_never_panics(lines in prop::collection::vec(
+            prop_oneof![Just("---".to_string()), Just("- a".to_string()), Just("  b: [1, {c: d}]".to_string()),
+                        Just("&x k: v".to_string()), Just("*x".to_string()), Just("!!binary aGk=".to_string()),
+                        Just("? k".to_string()), Just("...".to_string()), "[ a-z:\\-{}\\[\\]|>'\"]{0,16}"], 0..40)) {
+            let _ = parse_stream(&lines.join("\n"));
+        }
+    }
 
     #[test]
     fn quotes_yaml11_booleans_and_octal_looking_strings() {
