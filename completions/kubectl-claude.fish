@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_claude_global_optspecs
-    string join \n kubeconfig= context= n/namespace= A/all-namespaces o/output= snapshot= config= q/quiet h/help
+    string join \n kubeconfig= context= n/namespace= A/all-namespaces o/output= snapshot= config= q/quiet h/help V/version
 end
 
 function __fish_kubectl_claude_needs_command
@@ -33,6 +33,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -l config -d
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "generate" -d 'Generate Kubernetes manifests from natural-language instructions'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "diff" -d 'Show how manifests differ from the live cluster'

@@ -29,6 +29,8 @@ _kubectl-claude() {
 '--quiet[Print only data and errors]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
 ":: :_kubectl-claude_commands" \
 "*::: :->kubectl-claude" \
 && ret=0

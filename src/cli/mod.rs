@@ -82,7 +82,6 @@ pub struct GlobalArgs {
     name = "kubectl-claude",
     bin_name = "kubectl claude",
     version,
-    disable_version_flag = true,
     after_help = EXIT_CODES_HELP,
     after_long_help = concat!("Examples:\n",
         "  kubectl claude generate \"Deploy nginx with 2 replicas and a LoadBalancer service\"\n",
