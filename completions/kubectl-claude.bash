@@ -16,6 +16,9 @@ _kubectl__claude() {
             ",$1")
                 cmd="kubectl__claude"
                 ;;
+            kubectl__claude,act)
+                cmd="kubectl__claude__subcmd__act"
+                ;;
             kubectl__claude,completion)
                 cmd="kubectl__claude__subcmd__completion"
                 ;;
@@ -69,6 +72,9 @@ _kubectl__claude() {
                 ;;
             kubectl__claude__subcmd__config__subcmd__help,view)
                 cmd="kubectl__claude__subcmd__config__subcmd__help__subcmd__view"
+                ;;
+            kubectl__claude__subcmd__help,act)
+                cmd="kubectl__claude__subcmd__help__subcmd__act"
                 ;;
             kubectl__claude__subcmd__help,completion)
                 cmd="kubectl__claude__subcmd__help__subcmd__completion"
@@ -134,12 +140,110 @@ _kubectl__claude() {
 
     case "${cmd}" in
         kubectl__claude)
-            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help generate lint diff diagnose status snapshot usage config version completion install help"
+            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help generate lint diff diagnose status act snapshot usage config version completion install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__act)
+            opts="-p -f -c -y -n -A -o -q -h --replicas --type --patch --filename --to-revision --history-id --with-source --reset --force --container --previous --label --taint --reason --yes --dry-run --read-only --suggest-only --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help get describe logs list top diff patch scale rollout-restart rollout-undo argo-rollback apply delete reconcile suspend resume argo-sync argo-refresh argo-terminate-op remove-finalizers drain cordon uncordon delete-node label-node taint-node reset"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -W "strategic merge json" -- "${cur}"))
+                    return 0
+                    ;;
+                --patch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to-revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --taint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -626,8 +730,22 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__help)
-            opts="generate lint diff diagnose status snapshot usage config version completion install help"
+            opts="generate lint diff diagnose status act snapshot usage config version completion install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__act)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -163,6 +163,48 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(act)
+_arguments "${_arguments_options[@]}" : \
+'--replicas=[scale\: the replica count]:N:_default' \
+'--type=[patch\: how the patch is interpreted]:TYPE:(strategic merge json)' \
+'-p+[patch\: the patch body (JSON or YAML)]:PATCH:_default' \
+'--patch=[patch\: the patch body (JSON or YAML)]:PATCH:_default' \
+'-f+[apply\: the manifest file (\`-\` for stdin)]:FILE:_files' \
+'--filename=[apply\: the manifest file (\`-\` for stdin)]:FILE:_files' \
+'--to-revision=[rollout-undo\: the revision to go back to]:N:_default' \
+'--history-id=[argo-rollback\: the history id]:ID:_default' \
+'-c+[logs\: the container]:NAME:_default' \
+'--container=[logs\: the container]:NAME:_default' \
+'--label=[label-node\: KEY=VALUE]:KEY=VALUE:_default' \
+'--taint=[taint-node\: KEY=VALUE\:EFFECT]:TAINT:_default' \
+'--reason=[Why (recorded in the audit log and shown in the prompt)]:TEXT:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--with-source[reconcile\: also reconcile the Flux source first]' \
+'--reset[reconcile\: reset the HelmRelease failure counters]' \
+'--force[reconcile\: force a one-off HelmRelease upgrade]' \
+'--previous[logs\: the previous instance]' \
+'-y[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--yes[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--dry-run[Show what would run and the exact change; change nothing]' \
+'(--suggest-only)--read-only[Refuse everything that is not safe (reads only)]' \
+'--suggest-only[Print the changes as patches to commit to Git, with the manual commands; change nothing]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':verb -- The verb:(get describe logs list top diff patch scale rollout-restart rollout-undo argo-rollback apply delete reconcile suspend resume argo-sync argo-refresh argo-terminate-op remove-finalizers drain cordon uncordon delete-node label-node taint-node reset)' \
+'::target -- KIND/NAME (kubectl short names work); a kind for `list`; none for `apply -f`:_default' \
+&& ret=0
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 '*--kinds=[Only these kinds (kubectl names or short names, comma-separated; default\: all known)]:KIND,…:_default' \
@@ -441,6 +483,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(act)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -522,6 +568,7 @@ _kubectl-claude_commands() {
 'diff:Show how manifests differ from the live cluster' \
 'diagnose:Diagnose a cluster top-down and group findings by root cause' \
 'status:Show a quick health overview\: nodes, active problems, Flux and Argo CD sync, recommendations' \
+'act:Run one action on the cluster through the autonomy gate' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -531,6 +578,11 @@ _kubectl-claude_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-claude commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__act_commands] )) ||
+_kubectl-claude__subcmd__act_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude act commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__completion_commands] )) ||
 _kubectl-claude__subcmd__completion_commands() {
@@ -603,6 +655,7 @@ _kubectl-claude__subcmd__help_commands() {
 'diff:Show how manifests differ from the live cluster' \
 'diagnose:Diagnose a cluster top-down and group findings by root cause' \
 'status:Show a quick health overview\: nodes, active problems, Flux and Argo CD sync, recommendations' \
+'act:Run one action on the cluster through the autonomy gate' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -612,6 +665,11 @@ _kubectl-claude__subcmd__help_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-claude help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__act_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__act_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help act commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__completion_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__completion_commands() {

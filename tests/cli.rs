@@ -2,6 +2,7 @@
 
 mod support;
 
+mod test_act;
 mod test_cluster;
 mod test_cmp;
 mod test_diagnose;

@@ -3,6 +3,7 @@
 //! Every subcommand lives in its own file with `pub struct <Verb>Args` and
 //! `pub async fn run(ctx: &Ctx, args: &<Verb>Args) -> Result<u8>`.
 
+pub mod act;
 pub mod cluster_view;
 pub mod cmp;
 pub mod completion;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod ctx;
 pub mod diagnose;
 pub mod diff;
+pub mod gate_ui;
 pub mod generate;
 pub mod install;
 pub mod lint;
@@ -108,6 +110,7 @@ pub enum Command {
     Diff(diff::DiffArgs),
     Diagnose(diagnose::DiagnoseArgs),
     Status(status::StatusArgs),
+    Act(act::ActArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -200,6 +203,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Usage(a) => usage::run(ctx, a).await,
         Command::Diagnose(a) => diagnose::run(ctx, a).await,
         Command::Status(a) => status::run(ctx, a).await,
+        Command::Act(a) => act::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,
