@@ -205,6 +205,50 @@ _arguments "${_arguments_options[@]}" : \
 '::target -- KIND/NAME (kubectl short names work); a kind for `list`; none for `apply -f`:_default' \
 && ret=0
 ;;
+(fix)
+_arguments "${_arguments_options[@]}" : \
+'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc workloads network nodes)' \
+'--fail-on=[Act on root causes at or above this severity]:SEVERITY:(critical error warning info never)' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-y[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--yes[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--dry-run[Show what would run and the exact change; change nothing]' \
+'(--suggest-only)--read-only[Refuse everything that is not safe (reads only)]' \
+'--suggest-only[Print the changes as patches to commit to Git, with the manual commands; change nothing]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(audit)
+_arguments "${_arguments_options[@]}" : \
+'--since=[Only attempts at or after this time\: a date (YYYY-MM-DD), an RFC 3339 time, or a duration back from now (30m, 24h, 7d)]:DATE|DURATION:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 '*--kinds=[Only these kinds (kubectl names or short names, comma-separated; default\: all known)]:KIND,…:_default' \
@@ -487,6 +531,14 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(fix)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(audit)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -569,6 +621,8 @@ _kubectl-claude_commands() {
 'diagnose:Diagnose a cluster top-down and group findings by root cause' \
 'status:Show a quick health overview\: nodes, active problems, Flux and Argo CD sync, recommendations' \
 'act:Run one action on the cluster through the autonomy gate' \
+'fix:Diagnose, then propose each root cause'\''s fix through the autonomy gate' \
+'audit:Show the action audit log\: every decision and outcome of the autonomy gate' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -583,6 +637,11 @@ _kubectl-claude_commands() {
 _kubectl-claude__subcmd__act_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude act commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__audit_commands] )) ||
+_kubectl-claude__subcmd__audit_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude audit commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__completion_commands] )) ||
 _kubectl-claude__subcmd__completion_commands() {
@@ -642,6 +701,11 @@ _kubectl-claude__subcmd__diff_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude diff commands' commands "$@"
 }
+(( $+functions[_kubectl-claude__subcmd__fix_commands] )) ||
+_kubectl-claude__subcmd__fix_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude fix commands' commands "$@"
+}
 (( $+functions[_kubectl-claude__subcmd__generate_commands] )) ||
 _kubectl-claude__subcmd__generate_commands() {
     local commands; commands=()
@@ -656,6 +720,8 @@ _kubectl-claude__subcmd__help_commands() {
 'diagnose:Diagnose a cluster top-down and group findings by root cause' \
 'status:Show a quick health overview\: nodes, active problems, Flux and Argo CD sync, recommendations' \
 'act:Run one action on the cluster through the autonomy gate' \
+'fix:Diagnose, then propose each root cause'\''s fix through the autonomy gate' \
+'audit:Show the action audit log\: every decision and outcome of the autonomy gate' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -670,6 +736,11 @@ _kubectl-claude__subcmd__help_commands() {
 _kubectl-claude__subcmd__help__subcmd__act_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help act commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__audit_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__audit_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help audit commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__completion_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__completion_commands() {
@@ -703,6 +774,11 @@ _kubectl-claude__subcmd__help__subcmd__diagnose_commands() {
 _kubectl-claude__subcmd__help__subcmd__diff_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help diff commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__fix_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__fix_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help fix commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__generate_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__generate_commands() {

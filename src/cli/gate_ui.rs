@@ -279,3 +279,88 @@ pub fn approval_str(a: Approval) -> String {
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
 }
+
+/// Runs one proposal against the cluster view: live clusters execute, snapshots only preview.
+/// A cluster that stopped answering ends the run (exit 4) after the outcome is recorded.
+pub async fn run_on(
+    ctx: &Ctx,
+    gate: &crate::gate::Gate<'_>,
+    view: &crate::cluster::ClusterView,
+    p: &Proposed,
+) -> crate::error::Result<Attempt> {
+    let human = TerminalHuman { ui: &ctx.ui };
+    let mut attempt = match view {
+        crate::cluster::ClusterView::Live(l) => gate.run(p, l.as_ref(), &human).await?,
+        crate::cluster::ClusterView::Snapshot(s) => {
+            let exec = crate::gate::SnapshotExecutor {
+                inventory: s.inventory(),
+                label: view_context(view),
+            };
+            gate.run(p, &exec, &human).await?
+        }
+    };
+    if matches!(
+        attempt.error,
+        Some(
+            crate::cluster::Error::Unreachable { .. } | crate::cluster::Error::Unauthorized { .. }
+        )
+    ) && let Some(e) = attempt.error.take()
+    {
+        return Err(e.into());
+    }
+    Ok(attempt)
+}
+
+/// The audit `context` of a cluster view.
+pub fn view_context(view: &crate::cluster::ClusterView) -> String {
+    match view {
+        crate::cluster::ClusterView::Live(l) => l.context().to_string(),
+        crate::cluster::ClusterView::Snapshot(s) => format!("snapshot:{}", s.root().display()),
+    }
+}
+
+/// Counts of what happened to a run's actions, and the exit code they make.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ran: usize,
+    pub declined: usize,
+    pub refused: usize,
+    pub failed: usize,
+    /// Dry runs and suggestions: shown, not run.
+    pub shown: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, a: &Attempt) {
+        match (a.approval, a.outcome) {
+            (_, Outcome::Ok) => self.ran += 1,
+            (_, Outcome::Error) => self.failed += 1,
+            (Approval::Declined, _) => self.declined += 1,
+            (Approval::DryRun | Approval::SuggestOnly, _) => self.shown += 1,
+            _ => self.refused += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.ran + self.declined + self.refused + self.failed + self.shown
+    }
+
+    /// 1 when an executed action failed, else 3 when anything was refused, else 0 (everything
+    /// chosen ran, or the user declined it, or it was only shown).
+    pub fn exit_code(&self) -> u8 {
+        if self.failed > 0 {
+            crate::error::EXIT_REPORT
+        } else if self.refused > 0 {
+            crate::error::EXIT_REFUSED
+        } else {
+            crate::error::EXIT_OK
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{} ran, {} declined, {} refused, {} failed, {} shown only",
+            self.ran, self.declined, self.refused, self.failed, self.shown
+        )
+    }
+}

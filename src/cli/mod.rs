@@ -4,6 +4,7 @@
 //! `pub async fn run(ctx: &Ctx, args: &<Verb>Args) -> Result<u8>`.
 
 pub mod act;
+pub mod audit;
 pub mod cluster_view;
 pub mod cmp;
 pub mod completion;
@@ -11,6 +12,7 @@ pub mod config;
 pub mod ctx;
 pub mod diagnose;
 pub mod diff;
+pub mod fix;
 pub mod gate_ui;
 pub mod generate;
 pub mod install;
@@ -111,6 +113,8 @@ pub enum Command {
     Diagnose(diagnose::DiagnoseArgs),
     Status(status::StatusArgs),
     Act(act::ActArgs),
+    Fix(fix::FixArgs),
+    Audit(audit::AuditArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -204,6 +208,8 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Diagnose(a) => diagnose::run(ctx, a).await,
         Command::Status(a) => status::run(ctx, a).await,
         Command::Act(a) => act::run(ctx, a).await,
+        Command::Fix(a) => fix::run(ctx, a).await,
+        Command::Audit(a) => audit::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,
