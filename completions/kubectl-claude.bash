@@ -61,6 +61,9 @@ _kubectl__claude() {
             kubectl__claude,version)
                 cmd="kubectl__claude__subcmd__version"
                 ;;
+            kubectl__claude,workflow)
+                cmd="kubectl__claude__subcmd__workflow"
+                ;;
             kubectl__claude__subcmd__config,help)
                 cmd="kubectl__claude__subcmd__config__subcmd__help"
                 ;;
@@ -124,6 +127,9 @@ _kubectl__claude() {
             kubectl__claude__subcmd__help,version)
                 cmd="kubectl__claude__subcmd__help__subcmd__version"
                 ;;
+            kubectl__claude__subcmd__help,workflow)
+                cmd="kubectl__claude__subcmd__help__subcmd__workflow"
+                ;;
             kubectl__claude__subcmd__help__subcmd__config,path)
                 cmd="kubectl__claude__subcmd__help__subcmd__config__subcmd__path"
                 ;;
@@ -132,6 +138,18 @@ _kubectl__claude() {
                 ;;
             kubectl__claude__subcmd__help__subcmd__install,links)
                 cmd="kubectl__claude__subcmd__help__subcmd__install__subcmd__links"
+                ;;
+            kubectl__claude__subcmd__help__subcmd__workflow,list)
+                cmd="kubectl__claude__subcmd__help__subcmd__workflow__subcmd__list"
+                ;;
+            kubectl__claude__subcmd__help__subcmd__workflow,run)
+                cmd="kubectl__claude__subcmd__help__subcmd__workflow__subcmd__run"
+                ;;
+            kubectl__claude__subcmd__help__subcmd__workflow,show)
+                cmd="kubectl__claude__subcmd__help__subcmd__workflow__subcmd__show"
+                ;;
+            kubectl__claude__subcmd__help__subcmd__workflow,validate)
+                cmd="kubectl__claude__subcmd__help__subcmd__workflow__subcmd__validate"
                 ;;
             kubectl__claude__subcmd__install,help)
                 cmd="kubectl__claude__subcmd__install__subcmd__help"
@@ -145,6 +163,36 @@ _kubectl__claude() {
             kubectl__claude__subcmd__install__subcmd__help,links)
                 cmd="kubectl__claude__subcmd__install__subcmd__help__subcmd__links"
                 ;;
+            kubectl__claude__subcmd__workflow,help)
+                cmd="kubectl__claude__subcmd__workflow__subcmd__help"
+                ;;
+            kubectl__claude__subcmd__workflow,list)
+                cmd="kubectl__claude__subcmd__workflow__subcmd__list"
+                ;;
+            kubectl__claude__subcmd__workflow,run)
+                cmd="kubectl__claude__subcmd__workflow__subcmd__run"
+                ;;
+            kubectl__claude__subcmd__workflow,show)
+                cmd="kubectl__claude__subcmd__workflow__subcmd__show"
+                ;;
+            kubectl__claude__subcmd__workflow,validate)
+                cmd="kubectl__claude__subcmd__workflow__subcmd__validate"
+                ;;
+            kubectl__claude__subcmd__workflow__subcmd__help,help)
+                cmd="kubectl__claude__subcmd__workflow__subcmd__help__subcmd__help"
+                ;;
+            kubectl__claude__subcmd__workflow__subcmd__help,list)
+                cmd="kubectl__claude__subcmd__workflow__subcmd__help__subcmd__list"
+                ;;
+            kubectl__claude__subcmd__workflow__subcmd__help,run)
+                cmd="kubectl__claude__subcmd__workflow__subcmd__help__subcmd__run"
+                ;;
+            kubectl__claude__subcmd__workflow__subcmd__help,show)
+                cmd="kubectl__claude__subcmd__workflow__subcmd__help__subcmd__show"
+                ;;
+            kubectl__claude__subcmd__workflow__subcmd__help,validate)
+                cmd="kubectl__claude__subcmd__workflow__subcmd__help__subcmd__validate"
+                ;;
             *)
                 ;;
         esac
@@ -152,7 +200,7 @@ _kubectl__claude() {
 
     case "${cmd}" in
         kubectl__claude)
-            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help generate lint diff diagnose status act fix audit snapshot usage config version completion install help"
+            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,7 +894,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__help)
-            opts="generate lint diff diagnose status act fix audit snapshot usage config version completion install help"
+            opts="generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1100,6 +1148,76 @@ _kubectl__claude() {
         kubectl__subcmd__claude__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__workflow)
+            opts="list show run validate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__workflow__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__workflow__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__workflow__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__workflow__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1468,6 +1586,324 @@ _kubectl__claude() {
         kubectl__subcmd__claude__subcmd__version)
             opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow)
+            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help list show run validate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow__subcmd__help)
+            opts="list show run validate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow__subcmd__help__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow__subcmd__list)
+            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow__subcmd__run)
+            opts="-y -n -A -o -q -h --param --yes --dry-run --read-only --suggest-only --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --param)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow__subcmd__show)
+            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__workflow__subcmd__validate)
+            opts="-n -A -o -q -h --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -249,6 +249,153 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(workflow)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_kubectl-claude__subcmd__workflow_commands" \
+"*::: :->workflow" \
+&& ret=0
+
+    case $state in
+    (workflow)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-workflow-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':name -- The workflow name:_default' \
+&& ret=0
+;;
+(run)
+_arguments "${_arguments_options[@]}" : \
+'*--param=[A parameter (repeatable)]:KEY=VALUE:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-y[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--yes[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--dry-run[Show what would run and the exact change; change nothing]' \
+'(--suggest-only)--read-only[Refuse everything that is not safe (reads only)]' \
+'--suggest-only[Print the changes as patches to commit to Git, with the manual commands; change nothing]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':name -- The workflow name:_default' \
+&& ret=0
+;;
+(validate)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':file -- The workflow file:_files' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__workflow__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-workflow-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(run)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(validate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 '*--kinds=[Only these kinds (kubectl names or short names, comma-separated; default\: all known)]:KIND,…:_default' \
@@ -539,6 +686,38 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(workflow)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__help__subcmd__workflow_commands" \
+"*::: :->workflow" \
+&& ret=0
+
+    case $state in
+    (workflow)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-help-workflow-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(run)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(validate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -623,6 +802,7 @@ _kubectl-claude_commands() {
 'act:Run one action on the cluster through the autonomy gate' \
 'fix:Diagnose, then propose each root cause'\''s fix through the autonomy gate' \
 'audit:Show the action audit log\: every decision and outcome of the autonomy gate' \
+'workflow:List, show, validate and run workflows (built-in and your own)' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -722,6 +902,7 @@ _kubectl-claude__subcmd__help_commands() {
 'act:Run one action on the cluster through the autonomy gate' \
 'fix:Diagnose, then propose each root cause'\''s fix through the autonomy gate' \
 'audit:Show the action audit log\: every decision and outcome of the autonomy gate' \
+'workflow:List, show, validate and run workflows (built-in and your own)' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -827,6 +1008,36 @@ _kubectl-claude__subcmd__help__subcmd__version_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help version commands' commands "$@"
 }
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__workflow_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__workflow_commands() {
+    local commands; commands=(
+'list:List the built-in and user workflows' \
+'show:Print a workflow'\''s YAML' \
+'run:Run a workflow' \
+'validate:Check a workflow file; errors name the file and the step' \
+    )
+    _describe -t commands 'kubectl-claude help workflow commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help workflow list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__run_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help workflow run commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__show_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help workflow show commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__validate_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help workflow validate commands' commands "$@"
+}
 (( $+functions[_kubectl-claude__subcmd__install_commands] )) ||
 _kubectl-claude__subcmd__install_commands() {
     local commands; commands=(
@@ -882,6 +1093,73 @@ _kubectl-claude__subcmd__usage_commands() {
 _kubectl-claude__subcmd__version_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude version commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow_commands] )) ||
+_kubectl-claude__subcmd__workflow_commands() {
+    local commands; commands=(
+'list:List the built-in and user workflows' \
+'show:Print a workflow'\''s YAML' \
+'run:Run a workflow' \
+'validate:Check a workflow file; errors name the file and the step' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude workflow commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help_commands() {
+    local commands; commands=(
+'list:List the built-in and user workflows' \
+'show:Print a workflow'\''s YAML' \
+'run:Run a workflow' \
+'validate:Check a workflow file; errors name the file and the step' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude workflow help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow help help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow help list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__run_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow help run commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__show_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow help show commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__validate_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow help validate commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__run_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow run commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__show_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow show commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__validate_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow validate commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_kubectl-claude" ]; then

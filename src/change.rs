@@ -299,6 +299,66 @@ fn remove(target: &mut Value, path: &str) -> Result<Value, Error> {
     }
 }
 
+/// What `kubectl rollout undo` does for a Deployment, as a typed patch: the pod template of
+/// the previous revision (or `to_revision`), taken from the Deployment's ReplicaSets, replaces
+/// the current one. Returns the revision and the JSON patch action.
+pub fn rollout_undo_patch(
+    target: &ObjRef,
+    replicasets: &[Value],
+    to_revision: Option<i64>,
+) -> Result<(i64, Action), String> {
+    const REV: &str = "/metadata/annotations/deployment.kubernetes.io~1revision";
+    let mut owned: Vec<(i64, &Value)> = replicasets
+        .iter()
+        .filter(|rs| {
+            crate::cluster::Obj(rs)
+                .array_at("/metadata/ownerReferences")
+                .iter()
+                .any(|o| {
+                    o.get("kind").and_then(Value::as_str) == Some("Deployment")
+                        && o.get("name").and_then(Value::as_str) == Some(target.name.as_str())
+                })
+        })
+        .filter_map(|rs| {
+            let rev = rs.pointer(REV)?.as_str()?.parse::<i64>().ok()?;
+            Some((rev, rs))
+        })
+        .collect();
+    owned.sort_by_key(|(r, _)| std::cmp::Reverse(*r));
+    let chosen = match to_revision {
+        Some(want) => owned.iter().find(|(r, _)| *r == want),
+        // The newest is the current revision; undo goes to the one before it.
+        None => owned.get(1),
+    }
+    .ok_or_else(|| match to_revision {
+        Some(r) => format!(
+            "revision {r} of {} not found in its ReplicaSets",
+            target.display()
+        ),
+        None => format!(
+            "{} has no previous revision to roll back to",
+            target.display()
+        ),
+    })?;
+    let mut template = chosen
+        .1
+        .pointer("/spec/template")
+        .cloned()
+        .ok_or_else(|| "the ReplicaSet has no pod template".to_string())?;
+    // The controller adds this label to each ReplicaSet; it is not part of the Deployment.
+    if let Some(Value::Object(labels)) = template.pointer_mut("/metadata/labels") {
+        labels.remove("pod-template-hash");
+    }
+    Ok((
+        chosen.0,
+        Action::Patch {
+            target: target.clone(),
+            patch_type: PatchType::Json,
+            patch: json!([{"op": "replace", "path": "/spec/template", "value": template}]),
+        },
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,5 +445,31 @@ mod tests {
         assert_eq!(doc["metadata"]["name"], "web");
         assert_eq!(doc["spec"]["replicas"], 3);
         assert!(git_patch(&Action::RolloutRestart { target: target() }).is_none());
+    }
+
+    #[test]
+    fn rollout_undo_restores_the_previous_template() {
+        let rs = |name: &str, rev: &str, image: &str| {
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "metadata": {"name": name, "namespace": "a",
+                    "annotations": {"deployment.kubernetes.io/revision": rev},
+                    "ownerReferences": [{"kind": "Deployment", "name": "web"}]},
+                "spec": {"template": {"metadata": {"labels": {"app": "web", "pod-template-hash": "h"}},
+                    "spec": {"containers": [{"name": "web", "image": image}]}}}})
+        };
+        let all = vec![rs("a", "3", "v3"), rs("b", "2", "v2"), rs("c", "1", "v1")];
+        let (rev, a) = rollout_undo_patch(&target(), &all, None).unwrap();
+        assert_eq!(rev, 2);
+        let Action::Patch { patch, .. } = a else {
+            panic!("a patch")
+        };
+        assert_eq!(patch[0]["value"]["spec"]["containers"][0]["image"], "v2");
+        assert!(
+            patch[0]["value"]["metadata"]["labels"]
+                .get("pod-template-hash")
+                .is_none()
+        );
+        assert_eq!(rollout_undo_patch(&target(), &all, Some(1)).unwrap().0, 1);
+        assert!(rollout_undo_patch(&target(), &all[..1], None).is_err());
     }
 }

@@ -44,6 +44,7 @@ pub mod persona;
 pub mod recipes;
 pub mod status;
 pub mod ui;
+pub mod workflow;
 
 pub use error::{Error, Result};
 

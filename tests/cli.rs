@@ -9,3 +9,4 @@ mod test_diagnose;
 mod test_fix;
 mod test_foundation;
 mod test_generate;
+mod test_workflow;

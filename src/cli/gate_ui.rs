@@ -364,3 +364,40 @@ impl Tally {
         )
     }
 }
+
+/// Turns `rollout-undo` of a Deployment into the JSON patch kubectl would send (the previous
+/// ReplicaSet's template), read from the cluster view; other actions are returned unchanged.
+pub async fn resolve_rollout_undo(
+    view: &crate::cluster::ClusterView,
+    action: crate::action::Action,
+) -> crate::error::Result<(crate::action::Action, Option<String>)> {
+    let crate::action::Action::RolloutUndo {
+        target,
+        to_revision,
+    } = &action
+    else {
+        return Ok((action, None));
+    };
+    if target.kind != "Deployment" {
+        return Ok((action, None));
+    }
+    let scope = crate::cluster::Scope {
+        namespace: target.namespace.clone(),
+    };
+    let inv = view
+        .gather(&["ReplicaSet"], &scope, false, &crate::cluster::NoProgress)
+        .await?;
+    let rs: Vec<Value> = inv
+        .of_kind("ReplicaSet")
+        .map(|o| o.value().clone())
+        .collect();
+    match crate::change::rollout_undo_patch(target, &rs, *to_revision) {
+        Ok((rev, patch)) => Ok((
+            patch,
+            Some(format!(
+                "rollout undo: restore the pod template of revision {rev}"
+            )),
+        )),
+        Err(e) => Err(crate::error::Error::usage(e)),
+    }
+}

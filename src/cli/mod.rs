@@ -21,6 +21,7 @@ pub mod snapshot;
 pub mod status;
 pub mod usage;
 pub mod version;
+pub mod workflow;
 
 use std::ffi::OsString;
 
@@ -115,6 +116,7 @@ pub enum Command {
     Act(act::ActArgs),
     Fix(fix::FixArgs),
     Audit(audit::AuditArgs),
+    Workflow(workflow::WorkflowArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -210,6 +212,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Act(a) => act::run(ctx, a).await,
         Command::Fix(a) => fix::run(ctx, a).await,
         Command::Audit(a) => audit::run(ctx, a).await,
+        Command::Workflow(a) => workflow::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,
