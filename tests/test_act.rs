@@ -539,3 +539,52 @@ fn interactive_prompt_no_writes_nothing_yes_writes_once() {
         ],
     );
 }
+
+#[test]
+fn rollout_undo_sends_the_previous_template_as_a_json_patch() {
+    let rs = |name: &str, rev: &str, image: &str| {
+        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": name, "namespace": "app",
+                "annotations": {"deployment.kubernetes.io/revision": rev},
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u1"}]},
+            "spec": {"template": {"metadata": {"labels": {"app": "web", "pod-template-hash": name}},
+                "spec": {"containers": [{"name": "web", "image": image}]}}}})
+    };
+    let mut objs = objects();
+    objs.push(rs("web-new", "2", "nginx:1.27"));
+    objs.push(rs("web-old", "1", "nginx:1.26"));
+    let fake = FakeApiServer::start(objs);
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "rollout-undo",
+            "deployment/web",
+            "-n",
+            "app",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let w = fake.writes();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].path, "/apis/apps/v1/namespaces/app/deployments/web");
+    assert_eq!(
+        w[0].content_type.as_deref(),
+        Some("application/json-patch+json")
+    );
+    let body: Value = serde_json::from_str(&w[0].body).unwrap();
+    assert_eq!(body[0]["op"], "replace");
+    assert_eq!(body[0]["path"], "/spec/template");
+    assert_eq!(
+        body[0]["value"]["spec"]["containers"][0]["image"],
+        "nginx:1.26"
+    );
+    let recs = audit_records(&t);
+    assert_eq!(
+        recs[0]["rationale"],
+        "rollout undo: restore the pod template of revision 1"
+    );
+}

@@ -9,12 +9,13 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Ctx;
-use super::gate_ui::{self, SafetyFlags, TerminalHuman};
+use super::gate_ui::{self, SafetyFlags};
 use crate::action::{self, Params, PatchType, VERBS};
 use crate::audit::Outcome;
+use crate::cluster::ClusterView;
 use crate::cluster::snapshot::SnapshotCluster;
 use crate::error::{EXIT_OK, Error, Result};
-use crate::gate::{Gate, Proposed, SnapshotExecutor};
+use crate::gate::{Gate, Proposed};
 
 /// Run one action on the cluster through the autonomy gate
 ///
@@ -140,12 +141,6 @@ fn params(ctx: &Ctx, args: &ActArgs) -> Result<Vec<Params>> {
         .collect())
 }
 
-/// Where the action is previewed or run.
-enum Place {
-    Live(Box<crate::cluster::live::LiveCluster>),
-    Snapshot(SnapshotCluster),
-}
-
 pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
     let verb = args.verb.as_str();
     if verb == "apply" && args.file.is_none() {
@@ -156,7 +151,6 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
     }
     let all_params = params(ctx, args)?;
     let policy = gate_ui::policy(ctx)?;
-    let human = TerminalHuman { ui: &ctx.ui };
 
     // A snapshot cannot be changed: only previews and suggestions may read one.
     let (place, default_ns, context) = if let Some(dir) = &ctx.global.snapshot {
@@ -167,7 +161,7 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
             ));
         }
         (
-            Place::Snapshot(SnapshotCluster::load(dir)?),
+            ClusterView::Snapshot(SnapshotCluster::load(dir)?),
             ctx.global
                 .namespace
                 .clone()
@@ -178,7 +172,7 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
         let l = super::cluster_view::live_cluster(ctx).await?;
         let ns = l.default_namespace().to_string();
         let c = l.context().to_string();
-        (Place::Live(Box::new(l)), ns, c)
+        (ClusterView::Live(Box::new(l)), ns, c)
     };
 
     let mut proposals = Vec::new();
@@ -201,8 +195,10 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
             }
         };
         let a = action::build(verb, target, p).map_err(Error::usage)?;
+        // `rollout undo` of a Deployment becomes the patch kubectl would send.
+        let (a, why) = gate_ui::resolve_rollout_undo(&place, a).await?;
         let mut prop = Proposed::new(a, "user");
-        prop.rationale = args.reason.clone();
+        prop.rationale = args.reason.clone().or(why);
         proposals.push(prop);
     }
 
@@ -216,16 +212,7 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
     let mut refused = None;
     let mut failed = None;
     for p in &proposals {
-        let attempt = match &place {
-            Place::Live(l) => gate.run(p, l.as_ref(), &human).await?,
-            Place::Snapshot(s) => {
-                let exec = SnapshotExecutor {
-                    inventory: s.inventory(),
-                    label: context.clone(),
-                };
-                gate.run(p, &exec, &human).await?
-            }
-        };
+        let attempt = gate_ui::run_on(ctx, &gate, &place, p).await?;
         match attempt.outcome {
             Outcome::Error => {
                 gate_ui::report(ctx, p, &attempt)?;
