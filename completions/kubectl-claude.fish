@@ -39,6 +39,10 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "lint"
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "diff" -d 'Show how manifests differ from the live cluster'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "diagnose" -d 'Diagnose a cluster top-down and group findings by root cause'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "status" -d 'Show a quick health overview: nodes, active problems, Flux and Argo CD sync, recommendations'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "act" -d 'Run one action on the cluster through the autonomy gate'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "fix" -d 'Diagnose, then propose each root cause\'s fix through the autonomy gate'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "audit" -d 'Show the action audit log: every decision and outcome of the autonomy gate'
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "workflow" -d 'List, show, validate and run workflows (built-in and your own)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "snapshot" -d 'Capture cluster state into a directory for offline diagnosis'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "config" -d 'Show the effective configuration'
@@ -140,6 +144,129 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -l
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l replicas -d 'scale: the replica count' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l type -d 'patch: how the patch is interpreted' -r -f -a "strategic\t''
+merge\t''
+json\t''"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s p -l patch -d 'patch: the patch body (JSON or YAML)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s f -l filename -d 'apply: the manifest file (`-` for stdin)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l to-revision -d 'rollout-undo: the revision to go back to' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l history-id -d 'argo-rollback: the history id' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s c -l container -d 'logs: the container' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l label -d 'label-node: KEY=VALUE' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l taint -d 'taint-node: KEY=VALUE:EFFECT' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l reason -d 'Why (recorded in the audit log and shown in the prompt)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l with-source -d 'reconcile: also reconcile the Flux source first'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l reset -d 'reconcile: reset the HelmRelease failure counters'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l force -d 'reconcile: force a one-off HelmRelease upgrade'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l previous -d 'logs: the previous instance'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s y -l yes -d '(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l dry-run -d 'Show what would run and the exact change; change nothing'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l read-only -d 'Refuse everything that is not safe (reads only)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l suggest-only -d 'Print the changes as patches to commit to Git, with the manual commands; change nothing'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l recipe -d 'Run only these recipes (repeatable or comma-separated; default: all that apply)' -r -f -a "flux\t''
+argocd\t''
+arc\t''
+workloads\t''
+network\t''
+nodes\t''"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l fail-on -d 'Act on root causes at or above this severity' -r -f -a "critical\t''
+error\t''
+warning\t''
+info\t''
+never\t''"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -s y -l yes -d '(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l dry-run -d 'Show what would run and the exact change; change nothing'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l read-only -d 'Refuse everything that is not safe (reads only)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l suggest-only -d 'Print the changes as patches to commit to Git, with the manual commands; change nothing'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -l since -d 'Only attempts at or after this time: a date (YYYY-MM-DD), an RFC 3339 time, or a duration back from now (30m, 24h, 7d)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -f -a "list" -d 'List the built-in and user workflows'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -f -a "show" -d 'Print a workflow\'s YAML'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -f -a "run" -d 'Run a workflow'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -f -a "validate" -d 'Check a workflow file; errors name the file and the step'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l param -d 'A parameter (repeatable)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -s y -l yes -d '(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l dry-run -d 'Show what would run and the exact change; change nothing'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l read-only -d 'Refuse everything that is not safe (reads only)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l suggest-only -d 'Print the changes as patches to commit to Git, with the manual commands; change nothing'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -s n -l namespace -d 'The namespace scope for this request' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -s A -l all-namespaces -d 'Work across all namespaces'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print only data and errors'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the built-in and user workflows'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a workflow\'s YAML'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a workflow'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check a workflow file; errors name the file and the step'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l kinds -d 'Only these kinds (kubectl names or short names, comma-separated; default: all known)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l log-lines -d 'Lines of log tail per failing container (0: no logs)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
@@ -238,18 +365,26 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; a
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -s h -l help -d 'Print help'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from help" -f -a "links" -d 'Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "generate" -d 'Generate Kubernetes manifests from natural-language instructions'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "diff" -d 'Show how manifests differ from the live cluster'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "diagnose" -d 'Diagnose a cluster top-down and group findings by root cause'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "status" -d 'Show a quick health overview: nodes, active problems, Flux and Argo CD sync, recommendations'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "snapshot" -d 'Capture cluster state into a directory for offline diagnosis'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "config" -d 'Show the effective configuration'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "version" -d 'Print version information'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "completion" -d 'Print a shell completion script'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "install" -d 'Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status snapshot usage config version completion install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "generate" -d 'Generate Kubernetes manifests from natural-language instructions'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "lint" -d 'Validate and lint manifests against house conventions and deny rules'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "diff" -d 'Show how manifests differ from the live cluster'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "diagnose" -d 'Diagnose a cluster top-down and group findings by root cause'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "status" -d 'Show a quick health overview: nodes, active problems, Flux and Argo CD sync, recommendations'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "act" -d 'Run one action on the cluster through the autonomy gate'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "fix" -d 'Diagnose, then propose each root cause\'s fix through the autonomy gate'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "audit" -d 'Show the action audit log: every decision and outcome of the autonomy gate'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "workflow" -d 'List, show, validate and run workflows (built-in and your own)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "snapshot" -d 'Capture cluster state into a directory for offline diagnosis'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "usage" -d 'Show model usage (tokens, calls, cache hits) by day, model and app'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "config" -d 'Show the effective configuration'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "version" -d 'Print version information'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "completion" -d 'Print a shell completion script'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "install" -d 'Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and not __fish_seen_subcommand_from generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from workflow" -f -a "list" -d 'List the built-in and user workflows'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from workflow" -f -a "show" -d 'Print a workflow\'s YAML'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from workflow" -f -a "run" -d 'Run a workflow'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from workflow" -f -a "validate" -d 'Check a workflow file; errors name the file and the step'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Print the effective config (file + environment), secrets masked, with the autonomy tiers'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where the config, cache and state files live'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand help; and __fish_seen_subcommand_from install" -f -a "links" -d 'Create kubectl_complete-claude, argocd-cmp-claude and flux-claude links'

@@ -169,6 +169,239 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(act)
+_arguments "${_arguments_options[@]}" : \
+'--replicas=[scale\: the replica count]:N:_default' \
+'--type=[patch\: how the patch is interpreted]:TYPE:(strategic merge json)' \
+'-p+[patch\: the patch body (JSON or YAML)]:PATCH:_default' \
+'--patch=[patch\: the patch body (JSON or YAML)]:PATCH:_default' \
+'-f+[apply\: the manifest file (\`-\` for stdin)]:FILE:_files' \
+'--filename=[apply\: the manifest file (\`-\` for stdin)]:FILE:_files' \
+'--to-revision=[rollout-undo\: the revision to go back to]:N:_default' \
+'--history-id=[argo-rollback\: the history id]:ID:_default' \
+'-c+[logs\: the container]:NAME:_default' \
+'--container=[logs\: the container]:NAME:_default' \
+'--label=[label-node\: KEY=VALUE]:KEY=VALUE:_default' \
+'--taint=[taint-node\: KEY=VALUE\:EFFECT]:TAINT:_default' \
+'--reason=[Why (recorded in the audit log and shown in the prompt)]:TEXT:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--with-source[reconcile\: also reconcile the Flux source first]' \
+'--reset[reconcile\: reset the HelmRelease failure counters]' \
+'--force[reconcile\: force a one-off HelmRelease upgrade]' \
+'--previous[logs\: the previous instance]' \
+'-y[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--yes[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--dry-run[Show what would run and the exact change; change nothing]' \
+'(--suggest-only)--read-only[Refuse everything that is not safe (reads only)]' \
+'--suggest-only[Print the changes as patches to commit to Git, with the manual commands; change nothing]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':verb -- The verb:(get describe logs list top diff patch scale rollout-restart rollout-undo argo-rollback apply delete reconcile suspend resume argo-sync argo-refresh argo-terminate-op remove-finalizers drain cordon uncordon delete-node label-node taint-node reset)' \
+'::target -- KIND/NAME (kubectl short names work); a kind for `list`; none for `apply -f`:_default' \
+&& ret=0
+;;
+(fix)
+_arguments "${_arguments_options[@]}" : \
+'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc workloads network nodes)' \
+'--fail-on=[Act on root causes at or above this severity]:SEVERITY:(critical error warning info never)' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-y[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--yes[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--dry-run[Show what would run and the exact change; change nothing]' \
+'(--suggest-only)--read-only[Refuse everything that is not safe (reads only)]' \
+'--suggest-only[Print the changes as patches to commit to Git, with the manual commands; change nothing]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(audit)
+_arguments "${_arguments_options[@]}" : \
+'--since=[Only attempts at or after this time\: a date (YYYY-MM-DD), an RFC 3339 time, or a duration back from now (30m, 24h, 7d)]:DATE|DURATION:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(workflow)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_kubectl-claude__subcmd__workflow_commands" \
+"*::: :->workflow" \
+&& ret=0
+
+    case $state in
+    (workflow)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-workflow-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':name -- The workflow name:_default' \
+&& ret=0
+;;
+(run)
+_arguments "${_arguments_options[@]}" : \
+'*--param=[A parameter (repeatable)]:KEY=VALUE:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-y[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--yes[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
+'--dry-run[Show what would run and the exact change; change nothing]' \
+'(--suggest-only)--read-only[Refuse everything that is not safe (reads only)]' \
+'--suggest-only[Print the changes as patches to commit to Git, with the manual commands; change nothing]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':name -- The workflow name:_default' \
+&& ret=0
+;;
+(validate)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':file -- The workflow file:_files' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__workflow__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-workflow-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(run)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(validate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 '*--kinds=[Only these kinds (kubectl names or short names, comma-separated; default\: all known)]:KIND,…:_default' \
@@ -447,6 +680,50 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(act)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(fix)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(audit)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(workflow)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__help__subcmd__workflow_commands" \
+"*::: :->workflow" \
+&& ret=0
+
+    case $state in
+    (workflow)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-help-workflow-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(run)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(validate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -528,6 +805,10 @@ _kubectl-claude_commands() {
 'diff:Show how manifests differ from the live cluster' \
 'diagnose:Diagnose a cluster top-down and group findings by root cause' \
 'status:Show a quick health overview\: nodes, active problems, Flux and Argo CD sync, recommendations' \
+'act:Run one action on the cluster through the autonomy gate' \
+'fix:Diagnose, then propose each root cause'\''s fix through the autonomy gate' \
+'audit:Show the action audit log\: every decision and outcome of the autonomy gate' \
+'workflow:List, show, validate and run workflows (built-in and your own)' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -537,6 +818,16 @@ _kubectl-claude_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-claude commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__act_commands] )) ||
+_kubectl-claude__subcmd__act_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude act commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__audit_commands] )) ||
+_kubectl-claude__subcmd__audit_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude audit commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__completion_commands] )) ||
 _kubectl-claude__subcmd__completion_commands() {
@@ -596,6 +887,11 @@ _kubectl-claude__subcmd__diff_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude diff commands' commands "$@"
 }
+(( $+functions[_kubectl-claude__subcmd__fix_commands] )) ||
+_kubectl-claude__subcmd__fix_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude fix commands' commands "$@"
+}
 (( $+functions[_kubectl-claude__subcmd__generate_commands] )) ||
 _kubectl-claude__subcmd__generate_commands() {
     local commands; commands=()
@@ -609,6 +905,10 @@ _kubectl-claude__subcmd__help_commands() {
 'diff:Show how manifests differ from the live cluster' \
 'diagnose:Diagnose a cluster top-down and group findings by root cause' \
 'status:Show a quick health overview\: nodes, active problems, Flux and Argo CD sync, recommendations' \
+'act:Run one action on the cluster through the autonomy gate' \
+'fix:Diagnose, then propose each root cause'\''s fix through the autonomy gate' \
+'audit:Show the action audit log\: every decision and outcome of the autonomy gate' \
+'workflow:List, show, validate and run workflows (built-in and your own)' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -618,6 +918,16 @@ _kubectl-claude__subcmd__help_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-claude help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__act_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__act_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help act commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__audit_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__audit_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help audit commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__completion_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__completion_commands() {
@@ -651,6 +961,11 @@ _kubectl-claude__subcmd__help__subcmd__diagnose_commands() {
 _kubectl-claude__subcmd__help__subcmd__diff_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help diff commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__fix_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__fix_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help fix commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__generate_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__generate_commands() {
@@ -698,6 +1013,36 @@ _kubectl-claude__subcmd__help__subcmd__usage_commands() {
 _kubectl-claude__subcmd__help__subcmd__version_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help version commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__workflow_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__workflow_commands() {
+    local commands; commands=(
+'list:List the built-in and user workflows' \
+'show:Print a workflow'\''s YAML' \
+'run:Run a workflow' \
+'validate:Check a workflow file; errors name the file and the step' \
+    )
+    _describe -t commands 'kubectl-claude help workflow commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help workflow list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__run_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help workflow run commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__show_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help workflow show commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__validate_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__workflow__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help workflow validate commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__install_commands] )) ||
 _kubectl-claude__subcmd__install_commands() {
@@ -754,6 +1099,73 @@ _kubectl-claude__subcmd__usage_commands() {
 _kubectl-claude__subcmd__version_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude version commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow_commands] )) ||
+_kubectl-claude__subcmd__workflow_commands() {
+    local commands; commands=(
+'list:List the built-in and user workflows' \
+'show:Print a workflow'\''s YAML' \
+'run:Run a workflow' \
+'validate:Check a workflow file; errors name the file and the step' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude workflow commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help_commands() {
+    local commands; commands=(
+'list:List the built-in and user workflows' \
+'show:Print a workflow'\''s YAML' \
+'run:Run a workflow' \
+'validate:Check a workflow file; errors name the file and the step' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude workflow help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow help help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow help list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__run_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow help run commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__show_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow help show commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__validate_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__help__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow help validate commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__run_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow run commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__show_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow show commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__workflow__subcmd__validate_commands] )) ||
+_kubectl-claude__subcmd__workflow__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude workflow validate commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_kubectl-claude" ]; then

@@ -411,6 +411,154 @@ impl Action {
     }
 }
 
+/// Verb arguments as `act` flags and workflow `inputs:` give them; [`build`] checks that the
+/// verb gets what it needs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub patch_type: Option<PatchType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patch: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_revision: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<Value>,
+    #[serde(default)]
+    pub with_source: bool,
+    #[serde(default)]
+    pub reset: bool,
+    #[serde(default)]
+    pub force: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    #[serde(default)]
+    pub previous: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taint: Option<String>,
+}
+
+/// True for verbs whose target is a Node (a bare name means `node/<name>`).
+pub fn is_node_verb(verb: &str) -> bool {
+    matches!(
+        verb,
+        "drain" | "cordon" | "uncordon" | "delete-node" | "label-node" | "taint-node"
+    )
+}
+
+/// Resolves `kind/name` (kubectl short names and plurals accepted) to an object reference;
+/// `namespace` is used for namespaced kinds. Node verbs also take a bare node name.
+pub fn parse_target(verb: &str, s: &str, namespace: &str) -> Result<ObjRef, String> {
+    let (kind, name) = match s.split_once('/') {
+        Some((k, n)) => (k, n),
+        None if is_node_verb(verb) => ("node", s),
+        None => {
+            return Err(format!(
+                "target `{s}` must be KIND/NAME (e.g. deployment/web)"
+            ));
+        }
+    };
+    if name.is_empty() || name.contains('/') {
+        return Err(format!(
+            "target `{s}` must be KIND/NAME (e.g. deployment/web)"
+        ));
+    }
+    let info = crate::cluster::kinds::lookup(kind).ok_or_else(|| {
+        format!("unknown kind `{kind}` (try deployment, statefulset, pod, kustomization, helmrelease, application, node…)")
+    })?;
+    let ns = info.namespaced.then_some(namespace);
+    Ok(ObjRef::new(&info.api_version(), info.kind, ns, name))
+}
+
+/// Builds the typed action for a verb, its target and its arguments.
+pub fn build(verb: &str, target: ObjRef, p: &Params) -> Result<Action, String> {
+    let need = |what: &str| format!("`{verb}` needs {what}");
+    Ok(match verb {
+        "get" => Action::Get { target },
+        "describe" => Action::Describe { target },
+        "logs" => Action::Logs {
+            target,
+            container: p.container.clone(),
+            previous: p.previous.then_some(true),
+        },
+        "list" => Action::List {
+            kind: target.kind,
+            namespace: target.namespace,
+        },
+        "top" => Action::Top { target },
+        "diff" => Action::Diff { target },
+        "patch" => Action::Patch {
+            target,
+            patch_type: p.patch_type.unwrap_or(PatchType::Strategic),
+            patch: p.patch.clone().ok_or_else(|| need("a patch (-p JSON)"))?,
+        },
+        "scale" => Action::Scale {
+            target,
+            replicas: p
+                .replicas
+                .filter(|r| *r >= 0)
+                .ok_or_else(|| need("--replicas N (N >= 0)"))?,
+        },
+        "rollout-restart" => Action::RolloutRestart { target },
+        "rollout-undo" => Action::RolloutUndo {
+            target,
+            to_revision: p.to_revision,
+        },
+        "argo-rollback" => Action::ArgoRollback {
+            target,
+            history_id: p.history_id.ok_or_else(|| need("--history-id N"))?,
+        },
+        "apply" => Action::Apply {
+            manifest: p
+                .manifest
+                .clone()
+                .ok_or_else(|| need("a manifest (-f FILE)"))?,
+        },
+        "delete" if target.kind == "Node" => Action::DeleteNode { target },
+        "delete" => Action::Delete { target },
+        "reconcile" => Action::Reconcile {
+            target,
+            with_source: p.with_source,
+            reset: p.reset,
+            force: p.force,
+        },
+        "suspend" => Action::Suspend { target },
+        "resume" => Action::Resume { target },
+        "argo-sync" => Action::ArgoSync { target },
+        "argo-refresh" => Action::ArgoRefresh { target },
+        "argo-terminate-op" => Action::ArgoTerminateOp { target },
+        "remove-finalizers" => Action::RemoveFinalizers { target },
+        "drain" => Action::Drain { target },
+        "cordon" => Action::Cordon { target },
+        "uncordon" => Action::Uncordon { target },
+        "delete-node" => Action::DeleteNode { target },
+        "label-node" => Action::LabelNode {
+            target,
+            label: p.label.clone().ok_or_else(|| need("--label KEY=VALUE"))?,
+        },
+        "taint-node" => Action::TaintNode {
+            target,
+            taint: p
+                .taint
+                .clone()
+                .ok_or_else(|| need("--taint KEY=VALUE:EFFECT"))?,
+        },
+        "reset" => Action::Reset { target },
+        other => {
+            return Err(format!(
+                "unknown verb `{other}` (expected one of: {})",
+                VERBS.join(", ")
+            ));
+        }
+    })
+}
+
 /// The `flux` CLI noun for a Flux kind.
 fn flux_subcommand(kind: &str) -> &'static str {
     match kind {
@@ -439,6 +587,39 @@ mod tests {
         assert!(VERBS.contains(&a.verb()));
         let back: Action = serde_json::from_value(v).unwrap();
         assert_eq!(back, a);
+    }
+
+    #[test]
+    fn every_verb_builds_with_enough_params() {
+        let t = ObjRef::new("apps/v1", "Deployment", Some("a"), "web");
+        let p = Params {
+            replicas: Some(1),
+            patch: Some(serde_json::json!({})),
+            history_id: Some(1),
+            manifest: Some(serde_json::json!({})),
+            label: Some("a=b".into()),
+            taint: Some("a=b:NoSchedule".into()),
+            ..Default::default()
+        };
+        for v in VERBS {
+            let a = build(v, t.clone(), &p).unwrap();
+            assert_eq!(a.verb(), *v);
+        }
+        assert!(build("scale", t.clone(), &Params::default()).is_err());
+        assert!(build("nope", t, &Params::default()).is_err());
+    }
+
+    #[test]
+    fn targets_resolve_short_names_and_bare_nodes() {
+        let r = parse_target("scale", "deploy/web", "apps").unwrap();
+        assert_eq!(
+            (r.kind.as_str(), r.namespace.as_deref()),
+            ("Deployment", Some("apps"))
+        );
+        let n = parse_target("drain", "pi5-a", "apps").unwrap();
+        assert_eq!((n.kind.as_str(), n.namespace), ("Node", None));
+        assert!(parse_target("scale", "web", "a").is_err());
+        assert!(parse_target("scale", "bogus/web", "a").is_err());
     }
 
     #[test]

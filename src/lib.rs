@@ -25,7 +25,9 @@
 //! ```
 
 pub mod action;
+pub mod audit;
 pub mod autonomy;
+pub mod change;
 pub mod cli;
 pub mod cluster;
 pub mod config;
@@ -33,6 +35,7 @@ pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod finding;
+pub mod gate;
 pub mod generate;
 pub mod jsonl;
 pub mod llm;
@@ -41,6 +44,7 @@ pub mod persona;
 pub mod recipes;
 pub mod status;
 pub mod ui;
+pub mod workflow;
 
 pub use error::{Error, Result};
 

@@ -2,8 +2,11 @@
 
 mod support;
 
+mod test_act;
 mod test_cluster;
 mod test_cmp;
 mod test_diagnose;
+mod test_fix;
 mod test_foundation;
 mod test_generate;
+mod test_workflow;

@@ -33,7 +33,11 @@ fn version_text_and_json() {
     );
     let o = t.cmd().arg("--version").output().unwrap();
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains(env!("CARGO_PKG_VERSION")), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(env!("CARGO_PKG_VERSION")),
+        "{}",
+        stdout(&o)
+    );
     let o = t.cmd().args(["version", "-o", "json"]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["kubernetesApi"], "1.35");

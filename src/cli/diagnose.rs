@@ -77,7 +77,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    fn reached_by(self, s: Severity) -> bool {
+    pub(crate) fn reached_by(self, s: Severity) -> bool {
         let min = match self {
             FailOn::Critical => Severity::Critical,
             FailOn::Error => Severity::Error,
@@ -92,11 +92,16 @@ impl FailOn {
 /// The recipes to run: `--recipe` in registry order, else all; `flux-claude` runs Flux first
 /// and the generic recipes its chain leads to.
 fn selected(ctx: &Ctx, args: &DiagnoseArgs) -> Vec<&'static dyn Recipe> {
-    if !args.recipes.is_empty() {
+    select_recipes(ctx, &args.recipes)
+}
+
+/// The recipes for `--recipe` ids (shared with `fix` and workflows).
+pub(crate) fn select_recipes(ctx: &Ctx, ids: &[String]) -> Vec<&'static dyn Recipe> {
+    if !ids.is_empty() {
         return recipes::RECIPES
             .iter()
             .copied()
-            .filter(|r| args.recipes.iter().any(|id| id == r.id()))
+            .filter(|r| ids.iter().any(|id| id == r.id()))
             .collect();
     }
     if ctx.persona == Persona::Flux {

@@ -3,6 +3,8 @@
 //! Every subcommand lives in its own file with `pub struct <Verb>Args` and
 //! `pub async fn run(ctx: &Ctx, args: &<Verb>Args) -> Result<u8>`.
 
+pub mod act;
+pub mod audit;
 pub mod cluster_view;
 pub mod cmp;
 pub mod completion;
@@ -10,6 +12,8 @@ pub mod config;
 pub mod ctx;
 pub mod diagnose;
 pub mod diff;
+pub mod fix;
+pub mod gate_ui;
 pub mod generate;
 pub mod install;
 pub mod lint;
@@ -17,6 +21,7 @@ pub mod snapshot;
 pub mod status;
 pub mod usage;
 pub mod version;
+pub mod workflow;
 
 use std::ffi::OsString;
 
@@ -107,6 +112,10 @@ pub enum Command {
     Diff(diff::DiffArgs),
     Diagnose(diagnose::DiagnoseArgs),
     Status(status::StatusArgs),
+    Act(act::ActArgs),
+    Fix(fix::FixArgs),
+    Audit(audit::AuditArgs),
+    Workflow(workflow::WorkflowArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -199,6 +208,10 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Usage(a) => usage::run(ctx, a).await,
         Command::Diagnose(a) => diagnose::run(ctx, a).await,
         Command::Status(a) => status::run(ctx, a).await,
+        Command::Act(a) => act::run(ctx, a).await,
+        Command::Fix(a) => fix::run(ctx, a).await,
+        Command::Audit(a) => audit::run(ctx, a).await,
+        Command::Workflow(a) => workflow::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,

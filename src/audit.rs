@@ -1,0 +1,341 @@
+//! The audit log: one JSON line per gate decision and one per outcome, append-only.
+//!
+//! Files live under `~/.local/state/kubectl-claude/actions/YYYY-MM-DD.jsonl` (mode 0600, see
+//! [`crate::jsonl`]). Every attempt — runs, refusals, declines, dry runs, suggestions — writes a
+//! `decision` record *before* anything is sent to the cluster and an `outcome` record after;
+//! both carry the same `id`. The decision record is fsynced first, so a crash mid-action still
+//! leaves a trace, and when it cannot be written the action does not run.
+//!
+//! Records never contain Secret data: the action is serialized with Secret `data`/`stringData`
+//! values (and JSON-patch values under those paths) replaced by `***`.
+//!
+//! The record shape is a contract (`v: 1`) documented in the README ("Acting safely").
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::action::Action;
+use crate::autonomy::{Approval, Tier};
+
+/// The record format version.
+pub const VERSION: u32 = 1;
+
+/// Which half of an attempt a record describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// Written before execution: what the gate decided and who approved.
+    Decision,
+    /// Written after: what happened.
+    Outcome,
+}
+
+/// What happened to the action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Ok,
+    Error,
+    /// Not executed: refused, declined, dry run or suggestion.
+    Skipped,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Error => "error",
+            Outcome::Skipped => "skipped",
+        }
+    }
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub v: u32,
+    /// Links the decision and the outcome of one attempt.
+    pub id: String,
+    pub phase: Phase,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// The kubeconfig context (or `snapshot:<dir>` when nothing live was touched).
+    pub context: String,
+    /// `user`, `llm`, `recipe:<id>` or `workflow:<name>`.
+    pub origin: String,
+    /// The typed action with its inputs (Secret values masked).
+    pub action: Value,
+    /// The verb and target again, flat, so `grep` and `jq` need no nesting.
+    pub verb: String,
+    pub target: String,
+    pub tier: Tier,
+    pub approval: Approval,
+    /// The command a human would type for the same change.
+    pub command: String,
+    /// Why the action was proposed, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    /// `None` on the decision record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Record {
+    /// The outcome record that pairs with this decision.
+    pub fn outcome_of(&self, at: jiff::Timestamp, outcome: Outcome, error: Option<String>) -> Self {
+        Self {
+            phase: Phase::Outcome,
+            at: at.to_string(),
+            outcome: Some(outcome),
+            error,
+            ..self.clone()
+        }
+    }
+}
+
+/// Errors writing or reading the log.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The record could not be appended; the action must not run.
+    #[error("failed to write the audit log {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl From<Error> for crate::error::Error {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Write { path, source } => crate::error::Error::Audit { path, source },
+        }
+    }
+}
+
+/// Where the log lives and who writes to it.
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    dir: PathBuf,
+    context: String,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl AuditLog {
+    pub fn new(dir: impl Into<PathBuf>, context: impl Into<String>) -> Self {
+        Self {
+            dir: dir.into(),
+            context: context.into(),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn context(&self) -> &str {
+        &self.context
+    }
+
+    /// A fresh attempt id: unique per process and call even under a fixed test clock, so it
+    /// mixes the real time, the pid and a counter.
+    pub fn new_id(&self, action: &Action) -> String {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let real = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let seed = format!(
+            "{real}:{}:{n}:{}",
+            std::process::id(),
+            serde_json::to_string(action).unwrap_or_default()
+        );
+        crate::generate::cache::sha256_hex(&seed)[..16].to_string()
+    }
+
+    /// Builds the decision record for `action` (masked) at `at`; the outcome record is a
+    /// copy with [`Record::outcome_of`].
+    pub fn record(
+        &self,
+        id: &str,
+        at: jiff::Timestamp,
+        origin: &str,
+        action: &Action,
+        tier: Tier,
+        approval: Approval,
+    ) -> Record {
+        Record {
+            v: VERSION,
+            id: id.to_string(),
+            phase: Phase::Decision,
+            at: at.to_string(),
+            context: self.context.clone(),
+            origin: origin.to_string(),
+            action: masked_action(action),
+            verb: action.verb().to_string(),
+            target: action.target_display(),
+            tier,
+            approval,
+            command: mask_command(action),
+            rationale: None,
+            outcome: None,
+            error: None,
+        }
+    }
+
+    /// Appends a record to the day's file, flushed to disk before returning.
+    pub fn write(&self, rec: &Record, at: jiff::Timestamp) -> Result<PathBuf, Error> {
+        let path = crate::jsonl::daily_file(&self.dir, at);
+        crate::jsonl::append(&path, rec).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
+    }
+}
+
+/// Reads every record under `dir`, oldest file first; torn lines are skipped.
+pub fn read(dir: &Path) -> std::io::Result<Vec<Record>> {
+    crate::jsonl::read_dir(dir)
+}
+
+fn is_secret_kind(kind: &str) -> bool {
+    kind.eq_ignore_ascii_case("secret")
+}
+
+/// The action as JSON with Secret values replaced by `***`.
+pub fn masked_action(action: &Action) -> Value {
+    let mut v = serde_json::to_value(action).unwrap_or(Value::Null);
+    let secret_target = action.target().is_some_and(|t| is_secret_kind(&t.kind));
+    match action {
+        Action::Apply { manifest } => {
+            if manifest
+                .get("kind")
+                .and_then(Value::as_str)
+                .is_some_and(is_secret_kind)
+                && let Some(m) = v.get_mut("manifest")
+            {
+                mask_secret_fields(m);
+            }
+        }
+        Action::Patch { .. } if secret_target => {
+            if let Some(p) = v.get_mut("patch") {
+                match p {
+                    Value::Array(ops) => {
+                        for op in ops.iter_mut() {
+                            let under_data =
+                                op.get("path").and_then(Value::as_str).is_some_and(|p| {
+                                    p.starts_with("/data") || p.starts_with("/stringData")
+                                });
+                            if under_data && let Some(val) = op.get_mut("value") {
+                                *val = mask_value(val);
+                            }
+                        }
+                    }
+                    other => mask_secret_fields(other),
+                }
+            }
+        }
+        _ => {}
+    }
+    v
+}
+
+/// The manual command, without the patch body when the target is a Secret.
+fn mask_command(action: &Action) -> String {
+    match action {
+        Action::Patch { target, .. } if is_secret_kind(&target.kind) => {
+            let c = action.manual_command();
+            match c.find(" -p '") {
+                Some(i) => format!("{} -p '***'", &c[..i]),
+                None => c,
+            }
+        }
+        _ => action.manual_command(),
+    }
+}
+
+fn mask_secret_fields(obj: &mut Value) {
+    for key in ["data", "stringData"] {
+        if let Some(d) = obj.get_mut(key) {
+            *d = mask_value(d);
+        }
+    }
+}
+
+/// Keeps the shape (keys) of a map and masks every value.
+fn mask_value(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, _)| (k.clone(), Value::String(crate::diff::MASK.into())))
+                .collect(),
+        ),
+        Value::Null => Value::Null,
+        _ => Value::String(crate::diff::MASK.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::PatchType;
+    use crate::cluster::ObjRef;
+    use serde_json::json;
+
+    #[test]
+    fn secrets_are_masked_in_apply_and_patch() {
+        let a = Action::Apply {
+            manifest: json!({"apiVersion": "v1", "kind": "Secret",
+                "metadata": {"name": "s", "namespace": "a"},
+                "data": {"password": "aHVudGVyMg=="}, "stringData": {"token": "hunter2"}}),
+        };
+        let s = masked_action(&a).to_string();
+        assert!(!s.contains("aHVudGVyMg==") && !s.contains("hunter2"), "{s}");
+        assert!(s.contains("password") && s.contains("***"), "{s}");
+
+        let t = ObjRef::new("v1", "Secret", Some("a"), "s");
+        let p = Action::Patch {
+            target: t.clone(),
+            patch_type: PatchType::Merge,
+            patch: json!({"stringData": {"token": "hunter2"}}),
+        };
+        assert!(!masked_action(&p).to_string().contains("hunter2"));
+        assert!(!mask_command(&p).contains("hunter2"));
+        let j = Action::Patch {
+            target: t,
+            patch_type: PatchType::Json,
+            patch: json!([{"op": "replace", "path": "/data/token", "value": "aHVudGVyMg=="}]),
+        };
+        assert!(!masked_action(&j).to_string().contains("aHVudGVyMg=="));
+    }
+
+    #[test]
+    fn records_round_trip_and_append_0600() {
+        let d = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(d.path().join("actions"), "kind-x");
+        let a = Action::Scale {
+            target: ObjRef::new("apps/v1", "Deployment", Some("a"), "web"),
+            replicas: 3,
+        };
+        let at: jiff::Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+        let id = log.new_id(&a);
+        assert_ne!(id, log.new_id(&a));
+        let r = log.record(&id, at, "user", &a, Tier::Confirm, Approval::FlagYes);
+        let p = log.write(&r, at).unwrap();
+        log.write(&r.outcome_of(at, Outcome::Ok, None), at).unwrap();
+        assert!(p.ends_with("actions/2026-11-22.jsonl"));
+        let back = read(&d.path().join("actions")).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[0].id, back[1].id);
+        assert_eq!(back[1].outcome, Some(Outcome::Ok));
+        let line = std::fs::read_to_string(&p).unwrap();
+        assert!(line.starts_with(r#"{"v":1,"id":""#), "{line}");
+    }
+}

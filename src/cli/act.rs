@@ -1,0 +1,237 @@
+//! `kubectl claude act`: one typed action from the command line, through the autonomy gate.
+//!
+//! Parses the verb and `KIND/NAME` into an [`Action`](crate::action::Action) (never a shell
+//! string), then hands it to [`crate::gate::Gate`] with origin `user`. Rendering lives in
+//! [`super::gate_ui`].
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Ctx;
+use super::gate_ui::{self, SafetyFlags};
+use crate::action::{self, Params, PatchType, VERBS};
+use crate::audit::Outcome;
+use crate::cluster::ClusterView;
+use crate::cluster::snapshot::SnapshotCluster;
+use crate::error::{EXIT_OK, Error, Result};
+use crate::gate::{Gate, Proposed};
+
+/// Run one action on the cluster through the autonomy gate
+///
+/// Safe actions (reads) run; confirm-tier actions show the exact change and ask on a
+/// terminal (without one they are refused unless --yes); forbidden actions (drain, cordon,
+/// node deletes, resets…) are refused whatever the flags, with the command a human could run.
+/// Every attempt is recorded in the audit log (`kubectl claude audit`).
+///
+/// Verbs: get describe logs list top diff · patch scale rollout-restart rollout-undo
+/// argo-rollback apply delete reconcile suspend resume argo-sync argo-refresh
+/// argo-terminate-op remove-finalizers · drain cordon uncordon delete-node label-node
+/// taint-node reset
+///
+/// Examples:
+///   kubectl claude act scale deployment/web --replicas 3 -n shop
+///   kubectl claude act reconcile kustomization/apps -n flux-system --with-source
+///   kubectl claude act patch deployment/web -n shop --type merge -p '{"spec":{"replicas":2}}'
+///   kubectl claude act rollout-restart deploy/web -n shop --dry-run
+///   kubectl claude act apply -f fix.yaml --suggest-only
+///   kubectl claude act drain node/pi5-a        # refused (forbidden), exit 3
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct ActArgs {
+    /// The verb
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(VERBS), hide_possible_values = true)]
+    pub verb: String,
+    /// KIND/NAME (kubectl short names work); a kind for `list`; none for `apply -f`
+    pub target: Option<String>,
+    /// scale: the replica count
+    #[arg(long, value_name = "N")]
+    pub replicas: Option<i32>,
+    /// patch: how the patch is interpreted
+    #[arg(long = "type", value_name = "TYPE", value_parser = ["strategic", "merge", "json"], default_value = "strategic")]
+    pub patch_type: String,
+    /// patch: the patch body (JSON or YAML)
+    #[arg(short = 'p', long, value_name = "PATCH")]
+    pub patch: Option<String>,
+    /// apply: the manifest file (`-` for stdin)
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// rollout-undo: the revision to go back to
+    #[arg(long, value_name = "N")]
+    pub to_revision: Option<i64>,
+    /// argo-rollback: the history id
+    #[arg(long, value_name = "ID")]
+    pub history_id: Option<i64>,
+    /// reconcile: also reconcile the Flux source first
+    #[arg(long)]
+    pub with_source: bool,
+    /// reconcile: reset the HelmRelease failure counters
+    #[arg(long)]
+    pub reset: bool,
+    /// reconcile: force a one-off HelmRelease upgrade
+    #[arg(long)]
+    pub force: bool,
+    /// logs: the container
+    #[arg(short = 'c', long, value_name = "NAME")]
+    pub container: Option<String>,
+    /// logs: the previous instance
+    #[arg(long)]
+    pub previous: bool,
+    /// label-node: KEY=VALUE
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub label: Option<String>,
+    /// taint-node: KEY=VALUE:EFFECT
+    #[arg(long, value_name = "TAINT")]
+    pub taint: Option<String>,
+    /// Why (recorded in the audit log and shown in the prompt)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub safety: SafetyFlags,
+}
+
+fn params(ctx: &Ctx, args: &ActArgs) -> Result<Vec<Params>> {
+    let patch_type = match args.patch_type.as_str() {
+        "merge" => PatchType::Merge,
+        "json" => PatchType::Json,
+        _ => PatchType::Strategic,
+    };
+    let patch = match &args.patch {
+        Some(p) => Some(
+            crate::manifest::yaml::parse_one::<serde_json::Value>(p)
+                .map_err(|e| Error::usage(format!("-p is not valid JSON or YAML: {e}")))?,
+        ),
+        None => None,
+    };
+    let base = Params {
+        replicas: args.replicas,
+        patch_type: Some(patch_type),
+        patch,
+        to_revision: args.to_revision,
+        history_id: args.history_id,
+        manifest: None,
+        with_source: args.with_source,
+        reset: args.reset,
+        force: args.force,
+        container: args.container.clone(),
+        previous: args.previous,
+        label: args.label.clone(),
+        taint: args.taint.clone(),
+    };
+    let Some(file) = &args.file else {
+        return Ok(vec![base]);
+    };
+    let text = if file.as_os_str() == "-" {
+        ctx.read_stdin()
+            .map_err(|e| Error::io("read", "<stdin>", e))?
+    } else {
+        std::fs::read_to_string(file).map_err(|e| Error::io("read", file, e))?
+    };
+    let docs = crate::manifest::parse_stream(&text)
+        .map_err(|e| Error::usage(format!("{}: {e}", file.display())))?;
+    if docs.is_empty() {
+        return Err(Error::usage(format!("{}: no objects", file.display())));
+    }
+    Ok(docs
+        .into_iter()
+        .map(|m| Params {
+            manifest: Some(m),
+            ..base.clone()
+        })
+        .collect())
+}
+
+pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
+    let verb = args.verb.as_str();
+    if verb == "apply" && args.file.is_none() {
+        return Err(Error::usage_hint(
+            "`apply` needs -f FILE",
+            "kubectl claude act apply -f fix.yaml",
+        ));
+    }
+    let all_params = params(ctx, args)?;
+    let policy = gate_ui::policy(ctx)?;
+
+    // A snapshot cannot be changed: only previews and suggestions may read one.
+    let (place, default_ns, context) = if let Some(dir) = &ctx.global.snapshot {
+        if !args.safety.changes_nothing() {
+            return Err(Error::usage_hint(
+                "act changes a live cluster; --snapshot works only with --dry-run or --suggest-only",
+                "drop --snapshot to act on the current context",
+            ));
+        }
+        (
+            ClusterView::Snapshot(SnapshotCluster::load(dir)?),
+            ctx.global
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into()),
+            format!("snapshot:{}", dir.display()),
+        )
+    } else {
+        let l = super::cluster_view::live_cluster(ctx).await?;
+        let ns = l.default_namespace().to_string();
+        let c = l.context().to_string();
+        (ClusterView::Live(Box::new(l)), ns, c)
+    };
+
+    let mut proposals = Vec::new();
+    for p in &all_params {
+        let target = match (&args.target, verb) {
+            (_, "apply") => crate::cluster::ObjRef::new("v1", "List", None, ""),
+            (Some(t), "list") if !t.contains('/') => {
+                let info = crate::cluster::kinds::lookup(t)
+                    .ok_or_else(|| Error::usage(format!("unknown kind `{t}`")))?;
+                let ns =
+                    (!ctx.global.all_namespaces && info.namespaced).then_some(default_ns.as_str());
+                crate::cluster::ObjRef::new(&info.api_version(), info.kind, ns, "")
+            }
+            (Some(t), _) => action::parse_target(verb, t, &default_ns).map_err(Error::usage)?,
+            (None, _) => {
+                return Err(Error::usage_hint(
+                    format!("`{verb}` needs a target KIND/NAME"),
+                    format!("kubectl claude act {verb} deployment/web"),
+                ));
+            }
+        };
+        let a = action::build(verb, target, p).map_err(Error::usage)?;
+        // `rollout undo` of a Deployment becomes the patch kubectl would send.
+        let (a, why) = gate_ui::resolve_rollout_undo(&place, a).await?;
+        let mut prop = Proposed::new(a, "user");
+        prop.rationale = args.reason.clone().or(why);
+        proposals.push(prop);
+    }
+
+    let audit = gate_ui::audit_log(ctx, &context);
+    let gate = Gate {
+        policy: &policy,
+        input: args.safety.input(&ctx.ui),
+        audit: &audit,
+        now: ctx.env.now(),
+    };
+    let mut refused = None;
+    let mut failed = None;
+    for p in &proposals {
+        let attempt = gate_ui::run_on(ctx, &gate, &place, p).await?;
+        match attempt.outcome {
+            Outcome::Error => {
+                gate_ui::report(ctx, p, &attempt)?;
+                failed = attempt.error;
+            }
+            Outcome::Skipped
+                if attempt.refusal.is_some()
+                    || attempt.approval == crate::autonomy::Approval::Declined =>
+            {
+                refused = Some(gate_ui::refusal(p, &attempt));
+            }
+            _ => gate_ui::report(ctx, p, &attempt)?,
+        }
+    }
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    if let Some((message, hints)) = refused {
+        return Err(Error::Refused { message, hints });
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,167 @@
+//! `kubectl claude audit`: the action audit log as a table or JSON, one row per attempt.
+//!
+//! Reads `~/.local/state/kubectl-claude/actions/*.jsonl` and pairs each decision record with
+//! its outcome by `id`. An attempt without an outcome (the process died mid-action) is shown
+//! as `(none)`: that is exactly the case the decision-first order exists for.
+
+use std::collections::BTreeMap;
+
+use clap::Args;
+use serde_json::json;
+
+use super::Ctx;
+use crate::audit::{Phase, Record};
+use crate::error::{EXIT_OK, Error, Result};
+
+/// Show the action audit log: every decision and outcome of the autonomy gate
+///
+/// Each attempt by `act`, `fix` and `workflow run` — runs, refusals, declines, dry runs and
+/// suggestions — is recorded before it executes and again after. The log lives in
+/// ~/.local/state/kubectl-claude/actions/YYYY-MM-DD.jsonl (mode 0600, append-only).
+///
+/// Examples:
+///   kubectl claude audit
+///   kubectl claude audit --since 24h
+///   kubectl claude audit --since 2026-11-01 -o json
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct AuditArgs {
+    /// Only attempts at or after this time: a date (YYYY-MM-DD), an RFC 3339 time, or a
+    /// duration back from now (30m, 24h, 7d)
+    #[arg(long, value_name = "DATE|DURATION")]
+    pub since: Option<String>,
+}
+
+/// Parses `--since` relative to `now`.
+pub fn parse_since(s: &str, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+    let s = s.trim();
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Some(t);
+    }
+    if let Ok(d) = s.parse::<jiff::civil::Date>() {
+        return d
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp());
+    }
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = s.split_at(split);
+    let n: i64 = n.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        "w" => n.checked_mul(7 * 86_400)?,
+        _ => return None,
+    };
+    now.checked_sub(jiff::SignedDuration::from_secs(secs)).ok()
+}
+
+/// One attempt: its decision, and its outcome when one was written.
+struct Row<'a> {
+    decision: &'a Record,
+    outcome: Option<&'a Record>,
+}
+
+pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<u8> {
+    let format = ctx.output(&["table", "json"], "table")?;
+    let since = match &args.since {
+        Some(s) => Some(parse_since(s, ctx.env.now()).ok_or_else(|| {
+            Error::usage_hint(
+                format!("--since `{s}` is not a date, a time or a duration"),
+                "examples: --since 2026-11-01, --since 2026-11-01T08:00:00Z, --since 24h",
+            )
+        })?),
+        None => None,
+    };
+    let dir = ctx.paths.audit_dir();
+    let records = crate::audit::read(&dir).map_err(|e| Error::io("read", &dir, e))?;
+    let mut outcomes: BTreeMap<&str, &Record> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.phase == Phase::Outcome) {
+        outcomes.insert(&r.id, r);
+    }
+    let rows: Vec<Row> = records
+        .iter()
+        .filter(|r| r.phase == Phase::Decision)
+        .filter(|r| match since {
+            Some(s) => r.at.parse::<jiff::Timestamp>().is_ok_and(|t| t >= s),
+            None => true,
+        })
+        .map(|d| Row {
+            decision: d,
+            outcome: outcomes.get(d.id.as_str()).copied(),
+        })
+        .collect();
+    let str_of = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    if format == "json" {
+        let attempts: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                let d = r.decision;
+                json!({"id": d.id, "at": d.at, "context": d.context, "origin": d.origin,
+                    "verb": d.verb, "target": d.target, "tier": d.tier, "approval": d.approval,
+                    "command": d.command, "rationale": d.rationale, "action": d.action,
+                    "outcome": r.outcome.and_then(|o| o.outcome),
+                    "error": r.outcome.and_then(|o| o.error.clone())})
+            })
+            .collect();
+        ctx.ui
+            .out(&format!("{:#}\n", json!({"v": 1, "attempts": attempts})))?;
+        return Ok(EXIT_OK);
+    }
+    if rows.is_empty() {
+        ctx.ui
+            .status(&format!("no actions recorded in {}", dir.display()));
+        return Ok(EXIT_OK);
+    }
+    let mut t = crate::ui::table([
+        "TIME", "CONTEXT", "ORIGIN", "VERB", "TARGET", "TIER", "APPROVAL", "OUTCOME",
+    ]);
+    for r in &rows {
+        let d = r.decision;
+        let outcome = match r.outcome.and_then(|o| o.outcome) {
+            Some(o) => o.as_str().to_string(),
+            None => "(none)".into(),
+        };
+        // Seconds are enough to read; the record keeps full precision.
+        let at =
+            d.at.parse::<jiff::Timestamp>()
+                .ok()
+                .and_then(|t| t.round(jiff::Unit::Second).ok())
+                .map_or_else(|| d.at.clone(), |t| t.to_string());
+        t.add_row([
+            at,
+            d.context.clone(),
+            d.origin.clone(),
+            d.verb.clone(),
+            d.target.clone(),
+            d.tier.as_str().to_string(),
+            str_of(serde_json::to_value(d.approval).unwrap_or_default()),
+            outcome,
+        ]);
+    }
+    ctx.ui.out(&format!("{t}\n"))?;
+    Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_accepts_dates_times_and_durations() {
+        let now: jiff::Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+        assert_eq!(
+            parse_since("24h", now).unwrap().to_string(),
+            "2026-11-21T10:00:00Z"
+        );
+        assert_eq!(
+            parse_since("2026-11-20", now).unwrap().to_string(),
+            "2026-11-20T00:00:00Z"
+        );
+        assert!(parse_since("2026-11-20T08:00:00Z", now).is_some());
+        assert!(parse_since("yesterday", now).is_none());
+        assert!(parse_since("99999999999999d", now).is_none());
+    }
+}

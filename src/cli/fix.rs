@@ -1,0 +1,136 @@
+//! `kubectl claude fix`: diagnose, then walk the root causes' proposed changes through the
+//! autonomy gate one by one.
+//!
+//! The diagnosis is `diagnose`'s (same recipes, scope and linking); only root causes are acted
+//! on, because fixing a symptom hides its cause. Reads are left to `diagnose`; every change goes
+//! through [`crate::gate::Gate`] with origin `recipe:<id>`.
+
+use std::fmt::Write as _;
+
+use clap::Args;
+
+use super::Ctx;
+use super::diagnose::FailOn;
+use super::gate_ui::{self, SafetyFlags, Tally};
+use crate::cluster::Scope;
+use crate::error::{Error, Result};
+use crate::finding::link;
+use crate::gate::{Gate, Proposed};
+use crate::recipes;
+use crate::ui::Style;
+
+/// Diagnose, then propose each root cause's fix through the autonomy gate
+///
+/// Runs the diagnose recipes, shows each root cause, and walks its proposed changes one by
+/// one: safe ones run, confirm-tier ones show the exact change and ask (or need --yes),
+/// forbidden ones are refused with the command a human could run. Symptoms are not acted on.
+/// With --snapshot, only --dry-run or --suggest-only are allowed (a snapshot cannot change).
+///
+/// Exit codes: 0 every chosen change ran, was declined, or was only shown (--dry-run,
+/// --suggest-only) · 1 an executed change failed · 3 a change was refused (forbidden,
+/// --read-only, or no terminal without --yes) and none failed · 4 the cluster stopped answering
+/// · 6 the audit log could not be written (nothing further runs).
+///
+/// Examples:
+///   kubectl claude fix
+///   kubectl claude fix --recipe flux -n flux-system --dry-run
+///   kubectl claude fix --suggest-only --snapshot examples/snapshots/helmrelease-oomkilled
+///   kubectl claude fix --recipe workloads --yes
+///   kubectl claude fix --read-only --fail-on error
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct FixArgs {
+    /// Run only these recipes (repeatable or comma-separated; default: all that apply)
+    #[arg(long = "recipe", value_name = "ID", value_delimiter = ',',
+          value_parser = clap::builder::PossibleValuesParser::new(recipes::ids()))]
+    pub recipes: Vec<String>,
+    /// Act on root causes at or above this severity
+    #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub safety: SafetyFlags,
+}
+
+pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
+    if ctx.global.snapshot.is_some() && !args.safety.changes_nothing() {
+        return Err(Error::usage_hint(
+            "a snapshot cannot be changed: fix --snapshot needs --dry-run or --suggest-only",
+            "drop --snapshot to fix the live cluster of the current context",
+        ));
+    }
+    let chosen = super::diagnose::select_recipes(ctx, &args.recipes);
+    let kinds = recipes::kinds_for(&chosen);
+    let scope = match &ctx.global.namespace {
+        Some(ns) => Scope::namespace(ns.clone()),
+        None => Scope::all(),
+    };
+    let view = super::cluster_view(ctx).await?;
+    let bar = crate::ui::BarProgress(ctx.ui.progress(kinds.len() as u64, "gathering"));
+    let inv = view.gather(&kinds, &scope, true, &bar).await?;
+    crate::cluster::Progress::finish(&bar);
+
+    let policy = gate_ui::policy(ctx)?;
+    let findings = link(recipes::run(&chosen, &inv).findings, &policy);
+    let audit = gate_ui::audit_log(ctx, &gate_ui::view_context(&view));
+    let gate = Gate {
+        policy: &policy,
+        input: args.safety.input(&ctx.ui),
+        audit: &audit,
+        now: ctx.env.now(),
+    };
+    let mut tally = Tally::default();
+    let roots = findings
+        .iter()
+        .filter(|f| f.root_cause && args.fail_on.reached_by(f.severity));
+    let mut acted_on = 0;
+    for f in roots {
+        let changes: Vec<_> = f
+            .actions
+            .iter()
+            .filter_map(|v| v.action.as_ref().map(|a| (a, v)))
+            .filter(|(a, _)| !a.is_read())
+            .collect();
+        acted_on += 1;
+        let mut head = String::new();
+        let _ = writeln!(
+            head,
+            "\n{} {}  {}",
+            ctx.ui
+                .paint(false, Style::Bold, &f.severity.as_str().to_uppercase()),
+            ctx.ui.paint(false, Style::Bold, &f.object.display()),
+            ctx.ui.paint(false, Style::Dim, &f.id)
+        );
+        let _ = writeln!(head, "  {}", f.title);
+        for e in f.evidence.iter().take(3) {
+            let _ = writeln!(head, "  · {e}");
+        }
+        if changes.is_empty() {
+            let _ = writeln!(
+                head,
+                "  no change proposed; `kubectl claude diagnose` lists what to read next"
+            );
+        }
+        ctx.ui.status(head.trim_end_matches('\n'));
+        for (action, view_) in changes {
+            let p = Proposed {
+                action: action.clone(),
+                origin: format!("recipe:{}", f.recipe),
+                rationale: Some(view_.rationale.clone()),
+                gitops_managed: view_.gitops_managed,
+                force_confirm: false,
+            };
+            let attempt = gate_ui::run_on(ctx, &gate, &view, &p).await?;
+            gate_ui::report(ctx, &p, &attempt)?;
+            tally.add(&attempt);
+        }
+    }
+    if acted_on == 0 {
+        ctx.ui.status(&format!(
+            "nothing to fix: no root cause at or above {} in {}",
+            format!("{:?}", args.fail_on).to_lowercase(),
+            view.describe()
+        ));
+    }
+    ctx.ui.status(&format!("\nfix: {}", tally.summary()));
+    Ok(tally.exit_code())
+}

@@ -1,0 +1,403 @@
+//! The terminal side of the gate, shared by `act`, `fix` and `workflow run`: the safety flags,
+//! the confirm prompt (target, rationale, exact change), and how refusals, dry runs and
+//! suggestions are shown. Data (diffs for `--dry-run`, patches for `--suggest-only`, what a read
+//! returned) goes to stdout; the conversation goes to stderr.
+
+use std::fmt::Write as _;
+
+use clap::Args;
+use serde_json::Value;
+
+use super::Ctx;
+use crate::audit::{AuditLog, Outcome};
+use crate::autonomy::{Approval, GateInput, Policy, Refusal, Tier, forbidden_reason};
+use crate::gate::{Ask, Attempt, Interaction, Preview, Proposed};
+use crate::ui::{Style, Ui};
+
+/// The flags every acting command takes.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Safety")]
+pub struct SafetyFlags {
+    /// (dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Show what would run and the exact change; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse everything that is not safe (reads only)
+    #[arg(long, conflicts_with = "suggest_only")]
+    pub read_only: bool,
+    /// Print the changes as patches to commit to Git, with the manual commands; change nothing
+    #[arg(long)]
+    pub suggest_only: bool,
+}
+
+impl SafetyFlags {
+    /// The gate's input: the flags plus whether a human can be asked.
+    pub fn input(&self, ui: &Ui) -> GateInput {
+        GateInput {
+            yes: self.yes,
+            dry_run: self.dry_run,
+            read_only: self.read_only,
+            suggest_only: self.suggest_only,
+            interactive: ui.can_prompt(),
+        }
+    }
+
+    /// True when nothing may be changed, so a snapshot is acceptable.
+    pub fn changes_nothing(&self) -> bool {
+        self.dry_run || self.suggest_only
+    }
+}
+
+/// The effective policy: built-in floor, then config (and the team settings.json it names).
+pub fn policy(ctx: &Ctx) -> crate::error::Result<Policy> {
+    Ok(Policy::new(ctx.config()?.autonomy.clone()))
+}
+
+/// The audit log for this run.
+pub fn audit_log(ctx: &Ctx, context: &str) -> AuditLog {
+    AuditLog::new(ctx.paths.audit_dir(), context)
+}
+
+/// Asks on the terminal through [`Ui::confirm`], after showing what would change.
+pub struct TerminalHuman<'a> {
+    pub ui: &'a Ui,
+}
+
+impl Interaction for TerminalHuman<'_> {
+    fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<bool> {
+        eprint!("{}", render_ask(self.ui, ask));
+        self.ui.confirm("Apply this change?")
+    }
+}
+
+fn tier_style(t: Tier) -> Style {
+    match t {
+        Tier::Safe => Style::Green,
+        Tier::Confirm => Style::Yellow,
+        Tier::Forbidden => Style::Red,
+    }
+}
+
+/// The proposal block shown before a prompt or a dry run (stderr).
+pub fn render_ask(ui: &Ui, ask: &Ask<'_>) -> String {
+    let p = ask.proposed;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} {}",
+        ui.paint(false, Style::Bold, p.action.verb()),
+        ui.paint(false, Style::Bold, &p.action.target_display()),
+        ui.paint(
+            false,
+            tier_style(ask.tier),
+            &format!("[{}]", ask.tier.as_str())
+        )
+    );
+    if let Some(r) = &p.rationale {
+        let _ = writeln!(out, "  why:     {r}");
+    }
+    let _ = writeln!(out, "  origin:  {}", p.origin);
+    let _ = writeln!(out, "  command: {}", p.action.manual_command());
+    if p.gitops_managed {
+        let _ = writeln!(
+            out,
+            "  {} managed by GitOps: commit the same change to Git or it will be reverted",
+            ui.paint(false, Style::Yellow, "note:")
+        );
+    }
+    out.push_str(&render_preview(ui, false, ask.preview));
+    out
+}
+
+/// The change: a coloured unified diff and/or a note.
+pub fn render_preview(ui: &Ui, on_stdout: bool, pv: &Preview) -> String {
+    let mut out = String::new();
+    if let Some(n) = &pv.note {
+        let _ = writeln!(out, "  change:  {n}");
+    }
+    if !pv.diff.is_empty() {
+        if pv.note.is_none() {
+            let _ = writeln!(out, "  change:");
+        }
+        for l in pv.diff.lines() {
+            let styled = if l.starts_with("+++") || l.starts_with("---") {
+                ui.paint(on_stdout, Style::Bold, l)
+            } else if l.starts_with('+') {
+                ui.paint(on_stdout, Style::Green, l)
+            } else if l.starts_with('-') {
+                ui.paint(on_stdout, Style::Red, l)
+            } else if l.starts_with("@@") {
+                ui.paint(on_stdout, Style::Cyan, l)
+            } else {
+                l.to_string()
+            };
+            let _ = writeln!(out, "    {styled}");
+        }
+    }
+    out
+}
+
+/// The `--suggest-only` document for one proposal (stdout): a commented YAML document with the
+/// patch to commit, or only the manual command for imperative verbs.
+pub fn render_suggestion(p: &Proposed, tier: Tier) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {} {} [{}] (origin {})",
+        p.action.verb(),
+        p.action.target_display(),
+        tier.as_str(),
+        p.origin
+    );
+    if let Some(r) = &p.rationale {
+        for line in r.lines() {
+            let _ = writeln!(out, "# why: {line}");
+        }
+    }
+    let _ = writeln!(out, "# manual: {}", p.action.manual_command());
+    match crate::change::git_patch(&p.action) {
+        Some((kind, doc)) => {
+            let _ = writeln!(out, "# patch type: {kind}");
+            out.push_str(&crate::manifest::to_yaml(&doc));
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "# nothing to commit: an imperative action; run the command above by hand"
+            );
+        }
+    }
+    out.push_str("---\n");
+    out
+}
+
+/// Why an attempt was refused, with what the user can do (for `Error::Refused`).
+pub fn refusal(p: &Proposed, a: &Attempt) -> (String, Vec<String>) {
+    let what = format!("{} {}", p.action.verb(), p.action.target_display());
+    match a.refusal {
+        Some(Refusal::Forbidden) => (
+            format!(
+                "refused: {what} is forbidden — {}",
+                forbidden_reason(&p.action)
+            ),
+            vec![
+                format!(
+                    "no flag or setting allows it; if a human decides to, run it by hand: {}",
+                    p.action.manual_command()
+                ),
+            ],
+        ),
+        Some(Refusal::NoTty) => (
+            format!(
+                "refused: {what} needs confirmation (tier {}) and there is no terminal to ask",
+                a.tier.as_str()
+            ),
+            vec![
+                "run it in a terminal to be asked, or pass --yes to approve it (recorded as flag-yes in the audit log)".into(),
+                "--dry-run shows the exact change without making it".into(),
+            ],
+        ),
+        Some(Refusal::ReadOnly) => (
+            format!(
+                "refused: {what} is a change (tier {}) and --read-only allows only safe actions",
+                a.tier.as_str()
+            ),
+            vec![format!("manual command: {}", p.action.manual_command())],
+        ),
+        None => (
+            format!("declined: {what} was not run"),
+            vec!["nothing was changed".into()],
+        ),
+    }
+}
+
+/// Shows a finished attempt: read results and dry-run diffs on stdout, the rest on stderr.
+pub fn report(ctx: &Ctx, p: &Proposed, a: &Attempt) -> std::io::Result<()> {
+    let ui = &ctx.ui;
+    let what = format!("{} {}", p.action.verb(), p.action.target_display());
+    match (a.approval, a.outcome) {
+        (Approval::DryRun, _) => {
+            ui.status(&format!(
+                "dry run: would {what} [{}]{}",
+                a.tier.as_str(),
+                match a.tier {
+                    Tier::Confirm if !ctx.ui.can_prompt() =>
+                        " — would need --yes or a terminal to confirm",
+                    Tier::Confirm => " — would ask first",
+                    _ => "",
+                }
+            ));
+            ui.status(&format!("  command: {}", p.action.manual_command()));
+            if let Some(pv) = &a.preview {
+                ui.out(&render_preview(ui, true, pv))?;
+            }
+        }
+        (Approval::SuggestOnly, _) => ui.out(&render_suggestion(p, a.tier))?,
+        (_, Outcome::Ok) => {
+            if p.action.is_read() {
+                match &a.result {
+                    Some(Value::String(s)) => ui.out(s)?,
+                    Some(v) => ui.out(&crate::manifest::to_yaml(v))?,
+                    None => {}
+                }
+            } else {
+                ui.status(&format!(
+                    "{} {what} ({})",
+                    ui.paint(false, Style::Green, "done:"),
+                    approval_str(a.approval)
+                ));
+            }
+        }
+        (_, Outcome::Error) => {
+            let e = a
+                .error
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            ui.error_line("failed:", &format!("{what}: {e}"));
+        }
+        (Approval::Declined, Outcome::Skipped) => {
+            ui.status(&format!("declined: {what} (nothing changed)"));
+        }
+        (_, Outcome::Skipped) => {
+            let (msg, hints) = refusal(p, a);
+            ui.error_line("refused:", msg.trim_start_matches("refused: "));
+            for h in hints {
+                ui.hint(&h);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The kebab-case approval name (as in the audit log).
+pub fn approval_str(a: Approval) -> String {
+    serde_json::to_value(a)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Runs one proposal against the cluster view: live clusters execute, snapshots only preview.
+/// A cluster that stopped answering ends the run (exit 4) after the outcome is recorded.
+pub async fn run_on(
+    ctx: &Ctx,
+    gate: &crate::gate::Gate<'_>,
+    view: &crate::cluster::ClusterView,
+    p: &Proposed,
+) -> crate::error::Result<Attempt> {
+    let human = TerminalHuman { ui: &ctx.ui };
+    let mut attempt = match view {
+        crate::cluster::ClusterView::Live(l) => gate.run(p, l.as_ref(), &human).await?,
+        crate::cluster::ClusterView::Snapshot(s) => {
+            let exec = crate::gate::SnapshotExecutor {
+                inventory: s.inventory(),
+                label: view_context(view),
+            };
+            gate.run(p, &exec, &human).await?
+        }
+    };
+    if matches!(
+        attempt.error,
+        Some(
+            crate::cluster::Error::Unreachable { .. } | crate::cluster::Error::Unauthorized { .. }
+        )
+    ) && let Some(e) = attempt.error.take()
+    {
+        return Err(e.into());
+    }
+    Ok(attempt)
+}
+
+/// The audit `context` of a cluster view.
+pub fn view_context(view: &crate::cluster::ClusterView) -> String {
+    match view {
+        crate::cluster::ClusterView::Live(l) => l.context().to_string(),
+        crate::cluster::ClusterView::Snapshot(s) => format!("snapshot:{}", s.root().display()),
+    }
+}
+
+/// Counts of what happened to a run's actions, and the exit code they make.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ran: usize,
+    pub declined: usize,
+    pub refused: usize,
+    pub failed: usize,
+    /// Dry runs and suggestions: shown, not run.
+    pub shown: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, a: &Attempt) {
+        match (a.approval, a.outcome) {
+            (_, Outcome::Ok) => self.ran += 1,
+            (_, Outcome::Error) => self.failed += 1,
+            (Approval::Declined, _) => self.declined += 1,
+            (Approval::DryRun | Approval::SuggestOnly, _) => self.shown += 1,
+            _ => self.refused += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.ran + self.declined + self.refused + self.failed + self.shown
+    }
+
+    /// 1 when an executed action failed, else 3 when anything was refused, else 0 (everything
+    /// chosen ran, or the user declined it, or it was only shown).
+    pub fn exit_code(&self) -> u8 {
+        if self.failed > 0 {
+            crate::error::EXIT_REPORT
+        } else if self.refused > 0 {
+            crate::error::EXIT_REFUSED
+        } else {
+            crate::error::EXIT_OK
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{} ran, {} declined, {} refused, {} failed, {} shown only",
+            self.ran, self.declined, self.refused, self.failed, self.shown
+        )
+    }
+}
+
+/// Turns `rollout-undo` of a Deployment into the JSON patch kubectl would send (the previous
+/// ReplicaSet's template), read from the cluster view; other actions are returned unchanged.
+pub async fn resolve_rollout_undo(
+    view: &crate::cluster::ClusterView,
+    action: crate::action::Action,
+) -> crate::error::Result<(crate::action::Action, Option<String>)> {
+    let crate::action::Action::RolloutUndo {
+        target,
+        to_revision,
+    } = &action
+    else {
+        return Ok((action, None));
+    };
+    if target.kind != "Deployment" {
+        return Ok((action, None));
+    }
+    let scope = crate::cluster::Scope {
+        namespace: target.namespace.clone(),
+    };
+    let inv = view
+        .gather(&["ReplicaSet"], &scope, false, &crate::cluster::NoProgress)
+        .await?;
+    let rs: Vec<Value> = inv
+        .of_kind("ReplicaSet")
+        .map(|o| o.value().clone())
+        .collect();
+    match crate::change::rollout_undo_patch(target, &rs, *to_revision) {
+        Ok((rev, patch)) => Ok((
+            patch,
+            Some(format!(
+                "rollout undo: restore the pod template of revision {rev}"
+            )),
+        )),
+        Err(e) => Err(crate::error::Error::usage(e)),
+    }
+}

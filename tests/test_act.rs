@@ -1,0 +1,590 @@
+//! Acting safely, end to end: `act` against the loopback fake API server, asserting on the
+//! requests the fake recorded and on the audit log the binary wrote.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::env::{TestEnv, stderr, stdout};
+use crate::support::fake_apiserver::{FakeApiServer, Recorded};
+
+pub fn deployment() -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "app", "uid": "u1", "resourceVersion": "7"},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
+                    "resources": {"limits": {"memory": "64Mi"}}}]}}},
+        "status": {"replicas": 2}})
+}
+
+fn objects() -> Vec<Value> {
+    vec![
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}),
+        json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "pi5-a"},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}]}}),
+        deployment(),
+        json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+            "metadata": {"name": "apps", "namespace": "flux-system"},
+            "spec": {"interval": "10m", "path": "./apps",
+                "sourceRef": {"kind": "GitRepository", "name": "flux-system"}}}),
+        json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+            "metadata": {"name": "flux-system", "namespace": "flux-system"},
+            "spec": {"interval": "1m", "url": "https://example.com/repo.git"}}),
+    ]
+}
+
+pub fn fake() -> FakeApiServer {
+    FakeApiServer::start(objects())
+}
+
+/// A TestEnv whose KUBECONFIG points at `fake` (context `kind-fake`).
+pub fn env_for(fake: &FakeApiServer) -> TestEnv {
+    let t = TestEnv::new();
+    fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+    t
+}
+
+/// Requests that change something: non-GETs that are not server-side dry runs.
+pub fn mutations(fake: &FakeApiServer) -> Vec<Recorded> {
+    fake.writes()
+        .into_iter()
+        .filter(|r| !r.query.contains("dryRun=All"))
+        .collect()
+}
+
+/// The audit records the binary wrote (all days), parsed.
+pub fn audit_records(t: &TestEnv) -> Vec<Value> {
+    let dir = audit_dir(t);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str::<Value>(l).unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+pub fn audit_dir(t: &TestEnv) -> PathBuf {
+    t.home().join(".local/state/kubectl-claude/actions")
+}
+
+/// Asserts one decision/outcome pair per attempt with the given approvals and outcomes, and
+/// mode 0600 on the file.
+pub fn assert_audit(t: &TestEnv, expected: &[(&str, &str, &str)]) {
+    let recs = audit_records(t);
+    assert_eq!(recs.len(), expected.len() * 2, "{recs:#?}");
+    for (pair, (verb, approval, outcome)) in recs.chunks(2).zip(expected) {
+        let (d, o) = (&pair[0], &pair[1]);
+        assert_eq!(d["v"], 1);
+        assert_eq!(d["phase"], "decision");
+        assert_eq!(o["phase"], "outcome");
+        assert_eq!(d["id"], o["id"], "{pair:#?}");
+        assert_eq!(d["verb"], *verb);
+        assert_eq!(d["action"]["verb"], *verb);
+        assert_eq!(d["approval"], *approval, "{pair:#?}");
+        assert!(d.get("outcome").is_none());
+        assert_eq!(o["outcome"], *outcome, "{pair:#?}");
+        assert_eq!(d["at"], crate::support::env::NOW);
+    }
+    if !expected.is_empty() {
+        assert_eq!(recs[0]["context"], "kind-fake");
+        let file = audit_dir(t).join("2026-11-22.jsonl");
+        assert_eq!(mode(&file), 0o600);
+    }
+}
+
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn forbidden_is_refused_with_and_without_yes_and_sends_nothing() {
+    let fake = fake();
+    let t = env_for(&fake);
+    for extra in [&[][..], &["--yes"][..], &["--yes", "--dry-run"][..]] {
+        let o = t
+            .cmd()
+            .args(["act", "drain", "node/pi5-a"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(3), "{extra:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("forbidden"), "{err}");
+        assert!(
+            err.contains("kubectl drain pi5-a --ignore-daemonsets"),
+            "the manual command is shown: {err}"
+        );
+    }
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+    assert_audit(
+        &t,
+        &[
+            ("drain", "refused-forbidden", "skipped"),
+            ("drain", "refused-forbidden", "skipped"),
+            ("drain", "refused-forbidden", "skipped"),
+        ],
+    );
+}
+
+#[test]
+fn confirm_without_a_terminal_is_refused_and_sends_nothing() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "scale",
+            "deployment/web",
+            "-n",
+            "app",
+            "--replicas",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--yes"), "{}", stderr(&o));
+    assert!(fake.writes().is_empty());
+    assert_audit(&t, &[("scale", "refused-no-tty", "skipped")]);
+}
+
+#[test]
+fn confirm_with_yes_sends_exactly_the_expected_patch() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "scale",
+            "deploy/web",
+            "-n",
+            "app",
+            "--replicas",
+            "3",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let w = fake.writes();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].method, "PATCH");
+    assert_eq!(
+        w[0].path,
+        "/apis/apps/v1/namespaces/app/deployments/web/scale"
+    );
+    assert_eq!(
+        w[0].content_type.as_deref(),
+        Some("application/merge-patch+json")
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&w[0].body).unwrap(),
+        json!({"spec": {"replicas": 3}})
+    );
+    assert!(w[0].query.contains("fieldManager=kubectl-claude"));
+
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "patch",
+            "deployment/web",
+            "-n",
+            "app",
+            "--type",
+            "merge",
+        ])
+        .args([
+            "-p",
+            r#"{"spec":{"template":{"spec":{"priorityClassName":"high"}}}}"#,
+        ])
+        .args(["--yes", "--reason", "ticket 42"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let w = fake.writes();
+    assert_eq!(w.len(), 2);
+    assert_eq!(w[1].path, "/apis/apps/v1/namespaces/app/deployments/web");
+    assert_eq!(
+        w[1].content_type.as_deref(),
+        Some("application/merge-patch+json")
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&w[1].body).unwrap(),
+        json!({"spec": {"template": {"spec": {"priorityClassName": "high"}}}})
+    );
+    assert_audit(
+        &t,
+        &[("scale", "flag-yes", "ok"), ("patch", "flag-yes", "ok")],
+    );
+    let recs = audit_records(&t);
+    assert_eq!(recs[2]["rationale"], "ticket 42");
+    assert_eq!(recs[2]["origin"], "user");
+    assert_eq!(recs[2]["tier"], "confirm");
+    assert_eq!(recs[2]["action"]["patch_type"], "merge");
+    assert_eq!(recs[2]["target"], "Deployment/app/web");
+}
+
+#[test]
+fn dry_run_shows_the_change_and_sends_nothing() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "scale",
+            "deployment/web",
+            "-n",
+            "app",
+            "--replicas",
+            "5",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("-  replicas: 2"), "{out}");
+    assert!(out.contains("+  replicas: 5"), "{out}");
+    assert!(stderr(&o).contains("kubectl scale deployment/web -n app --replicas 5"));
+    assert!(fake.writes().is_empty());
+    assert_audit(&t, &[("scale", "dry-run", "skipped")]);
+}
+
+#[test]
+fn read_only_refuses_changes_and_runs_reads() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "rollout-restart",
+            "deployment/web",
+            "-n",
+            "app",
+            "--read-only",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let o = t
+        .cmd()
+        .args(["act", "get", "deployment/web", "-n", "app", "--read-only"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("image: nginx:1.27"), "{}", stdout(&o));
+    assert!(fake.writes().is_empty());
+    assert_audit(
+        &t,
+        &[
+            ("rollout-restart", "refused-read-only", "skipped"),
+            ("get", "auto", "ok"),
+        ],
+    );
+}
+
+#[test]
+fn suggest_only_prints_a_patch_for_git_and_sends_nothing() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "scale",
+            "deployment/web",
+            "-n",
+            "app",
+            "--replicas",
+            "4",
+            "--suggest-only",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("# manual: kubectl scale deployment/web -n app --replicas 4"),
+        "{out}"
+    );
+    let docs = kubectl_claude::manifest::parse_stream(&out).unwrap();
+    assert_eq!(docs[0]["kind"], "Deployment");
+    assert_eq!(docs[0]["spec"]["replicas"], 4);
+    assert!(fake.writes().is_empty());
+    assert_audit(&t, &[("scale", "suggest-only", "skipped")]);
+}
+
+#[test]
+fn an_unwritable_audit_log_blocks_execution_with_exit_6() {
+    let fake = fake();
+    let mut t = env_for(&fake);
+    let file = t.write("not-a-dir", "x");
+    t.set("XDG_STATE_HOME", file.join("state").display().to_string());
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "scale",
+            "deployment/web",
+            "-n",
+            "app",
+            "--replicas",
+            "3",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert!(stderr(&o).contains("audit log"), "{}", stderr(&o));
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+}
+
+#[test]
+fn config_and_team_settings_cannot_lower_a_forbidden_tier() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let settings = t.write(
+        "team/settings.json",
+        r#"{"agents": {}, "autonomy": {"safe_actions": ["drain", "cordon", "delete node", "scale"],
+            "confirm_actions": [], "forbidden_actions": []}}"#,
+    );
+    t.write(
+        "home/.config/kubectl-claude/config.yaml",
+        &format!(
+            "autonomy:\n  safe_actions: [drain, cordon, scale, patch]\nautonomy_file: {}\n",
+            settings.display()
+        ),
+    );
+    for args in [
+        &["act", "drain", "node/pi5-a", "--yes"][..],
+        &["act", "cordon", "pi5-a"][..],
+        &["act", "delete", "node/pi5-a", "--yes"][..],
+    ] {
+        let o = t.cmd().args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("forbidden"), "{}", stderr(&o));
+    }
+    // "safe" in config does not lower a built-in confirm either.
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "scale",
+            "deployment/web",
+            "-n",
+            "app",
+            "--replicas",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(fake.writes().is_empty());
+    assert_audit(
+        &t,
+        &[
+            ("drain", "refused-forbidden", "skipped"),
+            ("cordon", "refused-forbidden", "skipped"),
+            ("delete-node", "refused-forbidden", "skipped"),
+            ("scale", "refused-no-tty", "skipped"),
+        ],
+    );
+}
+
+#[test]
+fn reconcile_with_source_annotates_source_then_kustomization() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "reconcile",
+            "ks/apps",
+            "-n",
+            "flux-system",
+            "--with-source",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let paths: Vec<String> = mutations(&fake).iter().map(|w| w.path.clone()).collect();
+    assert_eq!(
+        paths,
+        vec![
+            "/apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories/flux-system",
+            "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps",
+        ]
+    );
+}
+
+// ------------------------------------------------------------------ through a real pty
+
+/// Runs the binary inside a pseudo-terminal (util-linux `script`), waits for the prompt,
+/// types `answer` and returns (exit code, everything the terminal showed).
+pub fn run_in_pty(t: &TestEnv, args: &[&str], answer: &str) -> (Option<i32>, String) {
+    let quoted: Vec<String> = std::iter::once(crate::support::env::bin().display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .collect();
+    let mut cmd = t.std_cmd_at(Path::new("script"));
+    cmd.args(["-qec", &quoted.join(" "), "/dev/null"])
+        .env("TERM", "dumb")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("script(1) from util-linux");
+    let seen = Arc::new(Mutex::new(String::new()));
+    let mut out = child.stdout.take().unwrap();
+    let s2 = seen.clone();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            s2.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !seen.lock().unwrap().contains("Apply this change?") {
+        assert!(
+            Instant::now() < deadline,
+            "no prompt: {}",
+            seen.lock().unwrap()
+        );
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(answer.as_bytes());
+    let _ = stdin.flush();
+    let status = loop {
+        if let Ok(Some(s)) = child.try_wait() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "hung: {}", seen.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(stdin);
+    let _ = reader.join();
+    let text = seen.lock().unwrap().clone();
+    (status.code(), text)
+}
+
+#[test]
+fn interactive_prompt_no_writes_nothing_yes_writes_once() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let args = [
+        "act",
+        "scale",
+        "deployment/web",
+        "-n",
+        "app",
+        "--replicas",
+        "3",
+    ];
+    let (code, screen) = run_in_pty(&t, &args, "n\r");
+    assert_eq!(code, Some(3), "{screen}");
+    assert!(
+        screen.contains("-  replicas: 2"),
+        "the prompt shows the diff: {screen}"
+    );
+    assert!(screen.contains("+  replicas: 3"), "{screen}");
+    assert!(
+        screen.contains("kubectl scale deployment/web -n app --replicas 3"),
+        "{screen}"
+    );
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+
+    let (code, screen) = run_in_pty(&t, &args, "y\r");
+    assert_eq!(code, Some(0), "{screen}");
+    let w = fake.writes();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(
+        w[0].path,
+        "/apis/apps/v1/namespaces/app/deployments/web/scale"
+    );
+    assert_audit(
+        &t,
+        &[
+            ("scale", "declined", "skipped"),
+            ("scale", "user-confirmed", "ok"),
+        ],
+    );
+}
+
+#[test]
+fn rollout_undo_sends_the_previous_template_as_a_json_patch() {
+    let rs = |name: &str, rev: &str, image: &str| {
+        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": name, "namespace": "app",
+                "annotations": {"deployment.kubernetes.io/revision": rev},
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u1"}]},
+            "spec": {"template": {"metadata": {"labels": {"app": "web", "pod-template-hash": name}},
+                "spec": {"containers": [{"name": "web", "image": image}]}}}})
+    };
+    let mut objs = objects();
+    objs.push(rs("web-new", "2", "nginx:1.27"));
+    objs.push(rs("web-old", "1", "nginx:1.26"));
+    let fake = FakeApiServer::start(objs);
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "rollout-undo",
+            "deployment/web",
+            "-n",
+            "app",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let w = fake.writes();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].path, "/apis/apps/v1/namespaces/app/deployments/web");
+    assert_eq!(
+        w[0].content_type.as_deref(),
+        Some("application/json-patch+json")
+    );
+    let body: Value = serde_json::from_str(&w[0].body).unwrap();
+    assert_eq!(body[0]["op"], "replace");
+    assert_eq!(body[0]["path"], "/spec/template");
+    assert_eq!(
+        body[0]["value"]["spec"]["containers"][0]["image"],
+        "nginx:1.26"
+    );
+    let recs = audit_records(&t);
+    assert_eq!(
+        recs[0]["rationale"],
+        "rollout undo: restore the pod template of revision 1"
+    );
+}
