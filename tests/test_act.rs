@@ -588,3 +588,37 @@ fn rollout_undo_sends_the_previous_template_as_a_json_patch() {
         "rollout undo: restore the pod template of revision 1"
     );
 }
+
+/// Refusing a forbidden action must not depend on reaching a cluster: no kubeconfig at all
+/// still gives exit 3, the manual command, and an audit record.
+#[test]
+fn forbidden_is_refused_without_a_cluster() {
+    let t = TestEnv::new();
+    for extra in [&[][..], &["--yes"][..]] {
+        let o = t
+            .cmd()
+            .args(["act", "drain", "node/pi5-a"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(3),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(String::from_utf8_lossy(&o.stderr).contains("kubectl drain pi5-a"));
+    }
+    let log = std::fs::read_to_string(
+        t.home()
+            .join(".local/state/kubectl-claude/actions/2026-11-22.jsonl"),
+    )
+    .unwrap();
+    assert_eq!(
+        log.lines()
+            .filter(|l| l.contains("refused-forbidden"))
+            .count(),
+        4,
+        "{log}"
+    );
+}

@@ -152,8 +152,30 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
     let all_params = params(ctx, args)?;
     let policy = gate_ui::policy(ctx)?;
 
+    // Refusing a forbidden action needs no cluster: decide it even when none is reachable.
+    let guess_ns = ctx
+        .global
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let all_forbidden = !all_params.is_empty()
+        && all_params.iter().all(|p| {
+            args.target
+                .as_deref()
+                .and_then(|t| action::parse_target(verb, t, &guess_ns).ok())
+                .and_then(|target| action::build(verb, target, p).ok())
+                .is_some_and(|a| policy.tier(&a) == crate::autonomy::Tier::Forbidden)
+        });
     // A snapshot cannot be changed: only previews and suggestions may read one.
-    let (place, default_ns, context) = if let Some(dir) = &ctx.global.snapshot {
+    let (place, default_ns, context) = if all_forbidden {
+        (
+            ClusterView::Snapshot(SnapshotCluster::empty("(not connected)")),
+            guess_ns.clone(),
+            ctx.global.context.clone().unwrap_or_else(|| {
+                "(not connected: forbidden actions are refused before connecting)".into()
+            }),
+        )
+    } else if let Some(dir) = &ctx.global.snapshot {
         if !args.safety.changes_nothing() {
             return Err(Error::usage_hint(
                 "act changes a live cluster; --snapshot works only with --dry-run or --suggest-only",

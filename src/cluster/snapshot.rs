@@ -87,6 +87,15 @@ impl SnapshotCluster {
         })
     }
 
+    /// A view with nothing in it, for decisions that need no cluster (refusing a forbidden
+    /// action must not depend on reaching one).
+    pub fn empty(label: &str) -> Self {
+        Self {
+            root: PathBuf::from(label),
+            inventory: Inventory::new(),
+        }
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
