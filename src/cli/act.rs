@@ -171,9 +171,9 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
         (
             ClusterView::Snapshot(SnapshotCluster::empty("(not connected)")),
             guess_ns.clone(),
-            ctx.global.context.clone().unwrap_or_else(|| {
-                "(not connected: forbidden actions are refused before connecting)".into()
-            }),
+            // The context it would have used, read without connecting.
+            crate::cluster::kubeconfig::context_name(&super::cluster_view::connect_options(ctx))
+                .unwrap_or_else(|| "(no kubeconfig)".into()),
         )
     } else if let Some(dir) = &ctx.global.snapshot {
         if !args.safety.changes_nothing() {
