@@ -30,8 +30,49 @@ impl Tier {
     }
 }
 
+/// The kinds a change action would write: its target, or for `apply` the manifest's kind and,
+/// for a `List`, every item's kind.
+pub fn changed_kinds(action: &Action) -> Vec<&str> {
+    match action {
+        Action::Apply { manifest } => {
+            let mut kinds: Vec<&str> = manifest
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .into_iter()
+                .collect();
+            for item in manifest
+                .get("items")
+                .and_then(|i| i.as_array())
+                .into_iter()
+                .flatten()
+            {
+                kinds.extend(item.get("kind").and_then(|k| k.as_str()));
+            }
+            kinds
+        }
+        a => a
+            .target()
+            .map(|t| vec![t.kind.as_str()])
+            .unwrap_or_default(),
+    }
+}
+
 /// The built-in tier of an action: the floor every policy starts from.
+///
+/// Any change to a Node, whatever the verb (apply, patch, reconcile, finalizers…), is
+/// forbidden: it moves or strands the node's workloads. So is deleting a Namespace or CRD, or
+/// removing their finalizers (which completes a pending deletion).
 pub fn builtin_tier(action: &Action) -> Tier {
+    if action.is_read() {
+        return Tier::Safe;
+    }
+    let kinds = changed_kinds(action);
+    if kinds.iter().any(|k| k.eq_ignore_ascii_case("Node")) {
+        return Tier::Forbidden;
+    }
+    let destroys_scope = kinds.iter().any(|k| {
+        k.eq_ignore_ascii_case("Namespace") || k.eq_ignore_ascii_case("CustomResourceDefinition")
+    });
     match action {
         Action::Get { .. }
         | Action::Describe { .. }
@@ -39,13 +80,7 @@ pub fn builtin_tier(action: &Action) -> Tier {
         | Action::List { .. }
         | Action::Top { .. }
         | Action::Diff { .. } => Tier::Safe,
-        Action::Patch { target, .. } if target.kind == "Node" => Tier::Forbidden,
-        Action::Delete { target }
-            if matches!(
-                target.kind.as_str(),
-                "Node" | "Namespace" | "CustomResourceDefinition"
-            ) =>
-        {
+        Action::Delete { .. } | Action::RemoveFinalizers { .. } if destroys_scope => {
             Tier::Forbidden
         }
         Action::Patch { .. }

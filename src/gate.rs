@@ -54,6 +54,10 @@ pub struct Proposed {
     pub gitops_managed: bool,
     /// Ask even when the policy says safe (a workflow step with `confirm: true`). Never lowers.
     pub force_confirm: bool,
+    /// What was asked for when `action` is its translation (a `rollout-undo` sent as the
+    /// patch kubectl would send): the tier is the stricter of the two, so a policy about the
+    /// requested verb still holds.
+    pub requested: Option<Action>,
 }
 
 impl Proposed {
@@ -64,6 +68,7 @@ impl Proposed {
             rationale: None,
             gitops_managed: false,
             force_confirm: false,
+            requested: None,
         }
     }
 }
@@ -139,10 +144,17 @@ impl Gate<'_> {
     /// forbidden set.
     pub fn tier(&self, p: &Proposed) -> Tier {
         let mut tier = self.policy.tier(&p.action);
+        if let Some(r) = &p.requested {
+            tier = tier.max(self.policy.tier(r));
+        }
         if p.force_confirm && tier == Tier::Safe {
             tier = Tier::Confirm;
         }
-        if builtin_tier(&p.action) == Tier::Forbidden {
+        let floor = std::iter::once(&p.action).chain(p.requested.as_ref());
+        if floor
+            .into_iter()
+            .any(|a| builtin_tier(a) == Tier::Forbidden)
+        {
             tier = Tier::Forbidden;
         }
         tier
@@ -373,14 +385,40 @@ mod tests {
             Ok(Some(m.clone()))
         }
         async fn execute(&self, action: &Action) -> Result<Value, cluster::Error> {
-            assert_ne!(
-                builtin_tier(action),
-                Tier::Forbidden,
+            assert!(
+                !independently_forbidden(action),
                 "forbidden action reached the executor: {action:?}"
             );
             self.ran.borrow_mut().push(action.clone());
             Ok(Value::Null)
         }
+    }
+
+    /// The forbidden set written out by hand, not through `builtin_tier`, so the tripwire is
+    /// an independent oracle: node verbs, any write to a Node (apply of a Node or of a List
+    /// holding one included), deleting a Namespace or CRD or stripping its finalizers.
+    fn independently_forbidden(a: &Action) -> bool {
+        let v = serde_json::to_value(a).unwrap();
+        let verb = v["verb"].as_str().unwrap_or("");
+        if matches!(
+            verb,
+            "drain" | "cordon" | "uncordon" | "delete-node" | "label-node" | "taint-node" | "reset"
+        ) {
+            return true;
+        }
+        if matches!(verb, "get" | "describe" | "logs" | "list" | "top" | "diff") {
+            return false;
+        }
+        let mut kinds = vec![v["target"]["kind"].as_str().unwrap_or("").to_string()];
+        kinds.push(v["manifest"]["kind"].as_str().unwrap_or("").to_string());
+        for i in v["manifest"]["items"].as_array().into_iter().flatten() {
+            kinds.push(i["kind"].as_str().unwrap_or("").to_string());
+        }
+        kinds.iter().any(|k| k == "Node")
+            || (matches!(verb, "delete" | "remove-finalizers")
+                && kinds
+                    .iter()
+                    .any(|k| k == "Namespace" || k == "CustomResourceDefinition"))
     }
 
     /// Says yes to everything.
@@ -419,12 +457,20 @@ mod tests {
             prop::sample::select(VERBS.to_vec()),
             any_target(),
             any::<i32>(),
+            any::<bool>(),
         )
-            .prop_filter_map("verb needs other fields", |(verb, target, n)| {
+            .prop_filter_map("verb needs other fields", |(verb, target, n, as_list)| {
+                let obj = json!({"apiVersion": target.api_version, "kind": target.kind,
+                    "metadata": {"name": target.name}});
+                // apply of a List hides the kinds inside it.
+                let manifest = if as_list {
+                    json!({"apiVersion": "v1", "kind": "List", "items": [obj]})
+                } else {
+                    obj
+                };
                 let v = json!({"verb": verb, "target": target, "patch_type": "merge",
                     "patch": {"spec": {}}, "replicas": n, "history_id": 1,
-                    "manifest": {"apiVersion": target.api_version, "kind": target.kind,
-                        "metadata": {"name": target.name}},
+                    "manifest": manifest,
                     "kind": target.kind, "label": "a=b", "taint": "a=b:NoSchedule"});
                 serde_json::from_value::<Action>(v).ok()
             })
@@ -473,7 +519,7 @@ mod tests {
             let rt = rt();
             for a in &actions {
                 let att = rt.block_on(gate.run(&Proposed::new(a.clone(), "llm"), &exec, &Yes)).unwrap();
-                if builtin_tier(a) == Tier::Forbidden {
+                if independently_forbidden(a) {
                     prop_assert_eq!(att.approval, Approval::RefusedForbidden);
                     prop_assert_eq!(att.outcome, Outcome::Skipped);
                 }
@@ -481,6 +527,44 @@ mod tests {
             let recs = crate::audit::read(&d.path().join("a")).unwrap();
             prop_assert_eq!(recs.len(), actions.len() * 2);
         }
+    }
+
+    #[test]
+    fn a_translated_action_is_judged_by_what_was_requested_too() {
+        let d = tempfile::tempdir().unwrap();
+        let audit = AuditLog::new(d.path().join("a"), "test");
+        let policy = Policy::new(AutonomyConfig {
+            forbidden_actions: vec!["rollout-undo".into()],
+            ..Default::default()
+        });
+        let gate = Gate {
+            policy: &policy,
+            input: GateInput {
+                yes: true,
+                ..Default::default()
+            },
+            audit: &audit,
+            now: "2026-11-22T10:00:00Z".parse().unwrap(),
+        };
+        let target = ObjRef::new("apps/v1", "Deployment", Some("a"), "web");
+        let mut p = Proposed::new(
+            Action::Patch {
+                target: target.clone(),
+                patch_type: PatchType::Json,
+                patch: json!([]),
+            },
+            "user",
+        );
+        assert_eq!(gate.tier(&p), Tier::Confirm);
+        p.requested = Some(Action::RolloutUndo {
+            target,
+            to_revision: None,
+        });
+        assert_eq!(gate.tier(&p), Tier::Forbidden);
+        let exec = Tripwire::default();
+        let att = rt().block_on(gate.run(&p, &exec, &Yes)).unwrap();
+        assert_eq!(att.approval, Approval::RefusedForbidden);
+        assert!(exec.ran.borrow().is_empty());
     }
 
     #[test]

@@ -622,3 +622,85 @@ fn forbidden_is_refused_without_a_cluster() {
         "{log}"
     );
 }
+
+/// Any change to a Node is forbidden, whatever verb carries it: apply of a Node manifest (or a
+/// List holding one), finalizer removal, a reconcile annotation. Zero writes, exit 3, with
+/// `--yes` too.
+#[test]
+fn every_write_to_a_node_is_forbidden_whatever_the_verb() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let node = "apiVersion: v1\nkind: Node\nmetadata: {name: pi5-a, labels: {evil: \"yes\"}}\nspec:\n  unschedulable: true\n  taints: [{key: k, value: v, effect: NoExecute}]\n";
+    t.write("node.yaml", node);
+    let list = format!(
+        "apiVersion: v1\nkind: List\nitems:\n- {}\n",
+        node.trim_end().replace('\n', "\n  ")
+    );
+    t.write("list.yaml", &list);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["act", "apply", "-f", "node.yaml", "--yes"],
+        vec!["act", "apply", "-f", "list.yaml", "--yes"],
+        vec!["act", "remove-finalizers", "node/pi5-a", "--yes"],
+        vec!["act", "reconcile", "node/pi5-a", "--yes"],
+        vec![
+            "act",
+            "patch",
+            "node/pi5-a",
+            "--type",
+            "merge",
+            "-p",
+            r#"{"spec":{"unschedulable":true}}"#,
+            "--yes",
+        ],
+        vec!["act", "remove-finalizers", "namespace/app", "--yes"],
+    ];
+    for args in cases {
+        let o = t.cmd().args(&args).output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(3),
+            "{args:?}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("forbidden"), "{args:?}: {}", stderr(&o));
+    }
+    assert!(mutations(&fake).is_empty(), "{:#?}", mutations(&fake));
+}
+
+/// A policy about `rollout-undo` still holds when the undo is sent as the patch kubectl sends.
+#[test]
+fn a_forbidden_rollout_undo_stays_forbidden_after_translation() {
+    let fake = FakeApiServer::start({
+        let mut o = objects();
+        for (rev, image) in [("1", "nginx:1.26"), ("2", "nginx:1.27")] {
+            o.push(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "metadata": {"name": format!("web-{rev}"), "namespace": "app",
+                    "annotations": {"deployment.kubernetes.io/revision": rev},
+                    "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u1", "controller": true}]},
+                "spec": {"selector": {"matchLabels": {"app": "web"}},
+                    "template": {"metadata": {"labels": {"app": "web", "pod-template-hash": rev}},
+                        "spec": {"containers": [{"name": "web", "image": image}]}}}}));
+        }
+        o
+    });
+    let t = env_for(&fake);
+    t.write(
+        "home/.config/kubectl-claude/config.yaml",
+        "autonomy:\n  forbidden_actions: [rollout-undo]\n",
+    );
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "rollout-undo",
+            "deployment/web",
+            "-n",
+            "app",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
+    assert!(mutations(&fake).is_empty(), "{:#?}", mutations(&fake));
+}

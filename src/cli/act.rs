@@ -15,7 +15,7 @@ use crate::audit::Outcome;
 use crate::cluster::ClusterView;
 use crate::cluster::snapshot::SnapshotCluster;
 use crate::error::{EXIT_OK, Error, Result};
-use crate::gate::{Gate, Proposed};
+use crate::gate::Gate;
 
 /// Run one action on the cluster through the autonomy gate
 ///
@@ -218,9 +218,13 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
         };
         let a = action::build(verb, target, p).map_err(Error::usage)?;
         // `rollout undo` of a Deployment becomes the patch kubectl would send.
-        let (a, why) = gate_ui::resolve_rollout_undo(&place, a).await?;
-        let mut prop = Proposed::new(a, "user");
-        prop.rationale = args.reason.clone().or(why);
+        // A refusal needs no translation (and has no cluster to translate against).
+        let mut prop = if all_forbidden {
+            crate::gate::Proposed::new(a, "user")
+        } else {
+            gate_ui::propose(&place, a, "user").await?
+        };
+        prop.rationale = args.reason.clone().or(prop.rationale);
         proposals.push(prop);
     }
 

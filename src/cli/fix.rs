@@ -15,7 +15,7 @@ use super::gate_ui::{self, SafetyFlags, Tally};
 use crate::cluster::Scope;
 use crate::error::{Error, Result};
 use crate::finding::link;
-use crate::gate::{Gate, Proposed};
+use crate::gate::Gate;
 use crate::recipes;
 use crate::ui::Style;
 
@@ -112,13 +112,10 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         }
         ctx.ui.status(head.trim_end_matches('\n'));
         for (action, view_) in changes {
-            let p = Proposed {
-                action: action.clone(),
-                origin: format!("recipe:{}", f.recipe),
-                rationale: Some(view_.rationale.clone()),
-                gitops_managed: view_.gitops_managed,
-                force_confirm: false,
-            };
+            let mut p =
+                gate_ui::propose(&view, action.clone(), format!("recipe:{}", f.recipe)).await?;
+            p.rationale = Some(view_.rationale.clone());
+            p.gitops_managed = view_.gitops_managed;
             let attempt = gate_ui::run_on(ctx, &gate, &view, &p).await?;
             gate_ui::report(ctx, &p, &attempt)?;
             tally.add(&attempt);

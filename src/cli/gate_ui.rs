@@ -365,21 +365,23 @@ impl Tally {
     }
 }
 
-/// Turns `rollout-undo` of a Deployment into the JSON patch kubectl would send (the previous
-/// ReplicaSet's template), read from the cluster view; other actions are returned unchanged.
-pub async fn resolve_rollout_undo(
+/// Turns a Deployment `rollout-undo` into the patch kubectl sends (the executor has no
+/// rollout-undo of its own) and returns it as a proposal that remembers what was requested,
+/// so the gate judges the stricter of the two verbs. Other actions pass through.
+pub async fn propose(
     view: &crate::cluster::ClusterView,
     action: crate::action::Action,
-) -> crate::error::Result<(crate::action::Action, Option<String>)> {
+    origin: impl Into<String>,
+) -> crate::error::Result<Proposed> {
     let crate::action::Action::RolloutUndo {
         target,
         to_revision,
     } = &action
     else {
-        return Ok((action, None));
+        return Ok(Proposed::new(action, origin));
     };
     if target.kind != "Deployment" {
-        return Ok((action, None));
+        return Ok(Proposed::new(action, origin));
     }
     let scope = crate::cluster::Scope {
         namespace: target.namespace.clone(),
@@ -392,12 +394,14 @@ pub async fn resolve_rollout_undo(
         .map(|o| o.value().clone())
         .collect();
     match crate::change::rollout_undo_patch(target, &rs, *to_revision) {
-        Ok((rev, patch)) => Ok((
-            patch,
-            Some(format!(
+        Ok((rev, patch)) => {
+            let mut p = Proposed::new(patch, origin);
+            p.rationale = Some(format!(
                 "rollout undo: restore the pod template of revision {rev}"
-            )),
-        )),
+            ));
+            p.requested = Some(action);
+            Ok(p)
+        }
         Err(e) => Err(crate::error::Error::usage(e)),
     }
 }

@@ -361,13 +361,12 @@ impl Runner<'_> {
                 for f in chosen {
                     for v in &f.actions {
                         if let Some(a) = v.action.as_ref().filter(|a| !a.is_read()) {
-                            proposals.push(Proposed {
-                                action: a.clone(),
-                                origin: format!("workflow:{}", self.wf.name),
-                                rationale: Some(format!("{} ({})", v.rationale, f.id)),
-                                gitops_managed: v.gitops_managed,
-                                force_confirm: step.confirm == Some(true),
-                            });
+                            let origin = format!("workflow:{}", self.wf.name);
+                            let mut p = gate_ui::propose(&self.view, a.clone(), origin).await?;
+                            p.rationale = Some(format!("{} ({})", v.rationale, f.id));
+                            p.gitops_managed = v.gitops_managed;
+                            p.force_confirm = step.confirm == Some(true);
+                            proposals.push(p);
                         }
                     }
                 }
@@ -587,14 +586,10 @@ impl Runner<'_> {
         let action = crate::action::build(verb, target, &params).map_err(|e| {
             Error::usage(format!("workflow {}: step \"{name}\": {e}", self.wf.name))
         })?;
-        let (action, why) = gate_ui::resolve_rollout_undo(&self.view, action).await?;
-        let p = Proposed {
-            action,
-            origin: format!("workflow:{}", self.wf.name),
-            rationale: why.or_else(|| step.description.clone()),
-            gitops_managed: false,
-            force_confirm: step.confirm == Some(true),
-        };
+        let mut p =
+            gate_ui::propose(&self.view, action, format!("workflow:{}", self.wf.name)).await?;
+        p.rationale = p.rationale.or_else(|| step.description.clone());
+        p.force_confirm = step.confirm == Some(true);
         let is_read = p.action.is_read();
         let a = if is_read {
             // Reads feed later steps; they are gated and audited but not printed.

@@ -142,6 +142,18 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
+/// The context a run would use, read from the kubeconfig without connecting: `--context`,
+/// else the merged `current-context`; `None` when no kubeconfig resolves.
+pub fn context_name(opts: &ConnectOptions) -> Option<String> {
+    if let Some(c) = &opts.context {
+        return Some(c.clone());
+    }
+    match resolve(opts).ok()? {
+        Source::Files { kubeconfig, .. } => kubeconfig.current_context.clone(),
+        Source::InCluster => Some("in-cluster".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,17 +226,5 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.to_string().contains(".kube/config"), "{err}");
-    }
-}
-
-/// The context a run would use, read from the kubeconfig without connecting: `--context`,
-/// else the merged `current-context`; `None` when no kubeconfig resolves.
-pub fn context_name(opts: &ConnectOptions) -> Option<String> {
-    if let Some(c) = &opts.context {
-        return Some(c.clone());
-    }
-    match resolve(opts).ok()? {
-        Source::Files { kubeconfig, .. } => kubeconfig.current_context.clone(),
-        Source::InCluster => Some("in-cluster".into()),
     }
 }
