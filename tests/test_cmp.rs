@@ -351,3 +351,23 @@ fn a_lock_made_without_a_namespace_matches_and_gets_the_destination_namespace() 
         assert_eq!(d["metadata"]["namespace"], "shop-prod");
     }
 }
+
+/// The cache is keyed without the destination namespace; two apps sharing the sidecar's cache
+/// each get their own namespace, never the other's.
+#[test]
+fn a_shared_cache_never_leaks_one_apps_namespace_into_another() {
+    let mut t = TestEnv::new();
+    let dir = app(&mut t, "instructions: |\n  Deploy nginx with 2 replicas\n");
+    t.set("ARGOCD_ENV_PROVIDER", "offline");
+    t.set("ARGOCD_APP_NAMESPACE", "staging");
+    let o = cmp(&t, &dir, &["generate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(docs(&o).iter().all(|d| d["metadata"]["namespace"] == "staging"));
+    t.set("ARGOCD_APP_NAMESPACE", "prod");
+    let o = cmp(&t, &dir, &["generate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("from cache"), "{}", stderr(&o));
+    for d in docs(&o) {
+        assert_eq!(d["metadata"]["namespace"], "prod", "{d:#}");
+    }
+}

@@ -248,7 +248,10 @@ pub async fn run(req: &Request<'_>) -> Result<Outcome, Error> {
     if req.strict && !not_understood.is_empty() {
         return Err(Error::NotUnderstood(not_understood));
     }
-    let objects = finish(objects, req.namespace.or(req.default_namespace));
+    // What the key covers (the asked-for namespace) is what gets cached; the default
+    // namespace is applied afterwards, so one app's namespace never leaks into another's.
+    let keyed = finish(objects, req.namespace);
+    let objects = finish(keyed.clone(), req.default_namespace);
     let origins: Vec<String> = (1..=objects.len())
         .map(|i| format!("{}#{i}", source.as_str()))
         .collect();
@@ -270,7 +273,7 @@ pub async fn run(req: &Request<'_>) -> Result<Outcome, Error> {
             provider: req.backend.name().to_string(),
             model: req.backend.model().to_string(),
             created: req.now.to_string(),
-            objects: objects.clone(),
+            objects: keyed,
             defaults: defaults.clone(),
             not_understood: not_understood.clone(),
         });
