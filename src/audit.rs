@@ -214,14 +214,9 @@ pub fn masked_action(action: &Action) -> Value {
     let mut v = serde_json::to_value(action).unwrap_or(Value::Null);
     let secret_target = action.target().is_some_and(|t| is_secret_kind(&t.kind));
     match action {
-        Action::Apply { manifest } => {
-            if manifest
-                .get("kind")
-                .and_then(Value::as_str)
-                .is_some_and(is_secret_kind)
-                && let Some(m) = v.get_mut("manifest")
-            {
-                mask_secret_fields(m);
+        Action::Apply { .. } => {
+            if let Some(m) = v.get_mut("manifest") {
+                mask_manifest(m);
             }
         }
         Action::Patch { .. } if secret_target => {
@@ -261,6 +256,35 @@ fn mask_command(action: &Action) -> String {
     }
 }
 
+/// Masks every Secret anywhere in a manifest (a `List`'s items included) and every
+/// last-applied annotation, which embeds a whole earlier object.
+fn mask_manifest(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if m.get("kind")
+                .and_then(Value::as_str)
+                .is_some_and(is_secret_kind)
+            {
+                mask_secret_fields(v);
+            }
+            if let Some(a) = v
+                .pointer_mut("/metadata/annotations")
+                .and_then(Value::as_object_mut)
+                && let Some(la) = a.get_mut("kubectl.kubernetes.io/last-applied-configuration")
+            {
+                *la = Value::String(crate::diff::MASK.into());
+            }
+            if let Value::Object(m) = v {
+                for child in m.values_mut() {
+                    mask_manifest(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_manifest),
+        _ => {}
+    }
+}
+
 fn mask_secret_fields(obj: &mut Value) {
     for key in ["data", "stringData"] {
         if let Some(d) = obj.get_mut(key) {
@@ -288,6 +312,21 @@ mod tests {
     use crate::action::PatchType;
     use crate::cluster::ObjRef;
     use serde_json::json;
+
+    #[test]
+    fn secrets_inside_lists_and_last_applied_annotations_are_masked() {
+        let secret = json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "s", "annotations": {
+                "kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"p\":\"aHVudGVyMg==\"}}"}},
+            "data": {"p": "aHVudGVyMg=="}});
+        let a = Action::Apply {
+            manifest: json!({"apiVersion": "v1", "kind": "List", "items": [secret.clone()]}),
+        };
+        let s = masked_action(&a).to_string();
+        assert!(!s.contains("aHVudGVyMg=="), "{s}");
+        let s = masked_action(&Action::Apply { manifest: secret }).to_string();
+        assert!(!s.contains("aHVudGVyMg=="), "{s}");
+    }
 
     #[test]
     fn secrets_are_masked_in_apply_and_patch() {

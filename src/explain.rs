@@ -17,7 +17,7 @@ use crate::finding::LinkedFinding;
 /// Character budget of the user prompt (about 1.5k tokens).
 pub const PROMPT_BUDGET: usize = 6_000;
 
-const REDACTED: &str = "<redacted>";
+use crate::redact::REDACTED;
 
 /// Maps object names and namespaces to reversible tokens (`obj-1`, …).
 #[derive(Debug, Clone, Default)]
@@ -79,77 +79,7 @@ impl Masker {
     }
 }
 
-/// True for names of variables that usually hold credentials.
-pub fn looks_secret(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    [
-        "TOKEN",
-        "PASSWORD",
-        "PASSWD",
-        "SECRET",
-        "KEY",
-        "CREDENTIAL",
-        "AUTH",
-        "PRIVATE",
-        "CERT",
-        "DSN",
-        "CONNECTION_STRING",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
-}
-
-/// Scrubs token-looking strings: `Bearer …`, GitHub/Anthropic/OpenAI key prefixes, long
-/// base64-like runs (hex digests and commit SHAs are kept: they are identifiers, not secrets),
-/// and `SECRETISH=value` assignments.
-pub fn redact(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut after_bearer = false;
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        let core = word.trim_matches(|c: char| "\"'`,;()[]{}".contains(c));
-        let redact_word = after_bearer
-            || [
-                "ghp_",
-                "gho_",
-                "ghs_",
-                "ghu_",
-                "github_pat_",
-                "sk-ant-",
-                "sk-",
-                "xoxb-",
-                "glpat-",
-            ]
-            .iter()
-            .any(|p| core.starts_with(p) && core.len() > p.len() + 8)
-            || is_long_base64(core);
-        after_bearer = core.eq_ignore_ascii_case("bearer");
-        if redact_word && !core.is_empty() {
-            out.push_str(&word.replace(core, REDACTED));
-        } else if let Some((k, v)) = core.split_once('=')
-            && looks_secret(k)
-            && !v.is_empty()
-        {
-            out.push_str(&word.replace(v, REDACTED));
-        } else {
-            out.push_str(word);
-        }
-    }
-    out
-}
-
-fn is_long_base64(s: &str) -> bool {
-    // Only the value part of `sha256:…` / `main@sha1:…` identifiers is checked.
-    let s = s.rsplit([':', '@']).next().unwrap_or(s);
-    s.len() >= 24
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+/=_-".contains(c))
-        && !s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
-        && s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().any(|c| c.is_ascii_uppercase())
-}
+pub use crate::redact::{looks_secret, redact};
 
 /// A container's image, env (secret-looking values redacted, references shown as references)
 /// and resources: the context a model needs for pod findings.

@@ -42,6 +42,7 @@ pub mod llm;
 pub mod manifest;
 pub mod persona;
 pub mod recipes;
+pub mod redact;
 pub mod status;
 pub mod ui;
 pub mod workflow;

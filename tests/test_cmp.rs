@@ -362,7 +362,11 @@ fn a_shared_cache_never_leaks_one_apps_namespace_into_another() {
     t.set("ARGOCD_APP_NAMESPACE", "staging");
     let o = cmp(&t, &dir, &["generate"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(docs(&o).iter().all(|d| d["metadata"]["namespace"] == "staging"));
+    assert!(
+        docs(&o)
+            .iter()
+            .all(|d| d["metadata"]["namespace"] == "staging")
+    );
     t.set("ARGOCD_APP_NAMESPACE", "prod");
     let o = cmp(&t, &dir, &["generate"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

@@ -288,25 +288,7 @@ fn atomic_write(path: &Path, data: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// True for names that usually hold credentials (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`).
-pub fn looks_secret(name: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "TOKEN",
-        "PASSWORD",
-        "PASSWD",
-        "PWD",
-        "SECRET",
-        "KEY",
-        "CREDENTIAL",
-        "AUTH",
-        "PRIVATE",
-        "DSN",
-        "SESSION",
-        "COOKIE",
-    ];
-    let up = name.to_ascii_uppercase();
-    WORDS.iter().any(|w| up.contains(w))
-}
+pub use crate::redact::looks_secret;
 
 /// Removes what a snapshot must never hold or does not need: Secret values, likely-secret
 /// env and ConfigMap values (keys kept, values `<redacted>`), `managedFields` and the
