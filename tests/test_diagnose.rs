@@ -513,3 +513,55 @@ fn live_diagnose_on_an_unreachable_cluster_exits_4() {
     let e = stderr(&o);
     assert!(e.contains("gone") && e.contains("127.0.0.1:9"), "{e}");
 }
+
+/// A workflow `task:` step sends the same redacted summary as --explain, is call-logged, and
+/// its answer lands in the report.
+#[test]
+fn workflow_task_steps_ask_the_model_with_a_redacted_summary() {
+    use crate::support::fake_llm::{FakeLlm, Reply};
+    let llm = FakeLlm::start(vec![Reply::anthropic(
+        "1. Raise the checkout memory limit.",
+    )]);
+    let mut t = TestEnv::new();
+    t.set("ANTHROPIC_API_KEY", "k");
+    t.set("ANTHROPIC_BASE_URL", llm.url());
+    let snap = secretive_snapshot(&t);
+    let o = t
+        .cmd()
+        .args([
+            "workflow",
+            "run",
+            "cluster-health-check",
+            "--snapshot",
+            &snap,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().is_some_and(|c| c == 0 || c == 3),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert_eq!(llm.count(), 1, "{}{}", stdout(&o), stderr(&o));
+    let body = &llm.requests()[0].body;
+    assert!(body.contains("Summarize these findings"), "{body}");
+    for secret in [
+        "hunter2-secret",
+        "aHVudGVyMi1zZWNyZXQ=",
+        "plain-token-value-123",
+    ] {
+        assert!(!body.contains(secret), "leaked {secret}: {body}");
+    }
+    assert!(
+        stdout(&o).contains("Raise the checkout memory limit"),
+        "{}",
+        stdout(&o)
+    );
+    let u = t.cmd().args(["usage", "-o", "json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&u.stdout).unwrap();
+    assert_eq!(
+        v["rows"][0]["app"], "workflow cluster-health-check",
+        "{v:#}"
+    );
+}

@@ -656,10 +656,43 @@ impl Runner<'_> {
         let (summary, masker) = crate::explain::build_explain_prompt(&all, inv, false);
         let prompt = crate::llm::Prompt {
             system: "You are a senior Kubernetes SRE. Be concise and concrete.".into(),
-            user: format!("{task}\n\n{summary}"),
+            // The task text can interpolate step outputs: scrub it like the summary.
+            user: format!("{}\n\n{summary}", crate::redact::redact(&task)),
             max_tokens: 1200,
         };
-        match p.complete(&prompt).await {
+        let started = std::time::Instant::now();
+        let meta = super::generate::CallMeta {
+            provider: p.name(),
+            model: p.model(),
+            app: &format!("workflow {}", self.wf.name),
+        };
+        let result = p.complete(&prompt).await;
+        let sha =
+            crate::generate::cache::sha256_hex(&format!("{}\n{}", prompt.system, prompt.user));
+        match &result {
+            Ok(c) => super::generate::log_call(
+                self.ctx,
+                &meta,
+                "miss",
+                "ok",
+                Some(c),
+                &sha,
+                started.elapsed(),
+            ),
+            Err(e) => {
+                let short: String = e.to_string().chars().take(120).collect();
+                super::generate::log_call(
+                    self.ctx,
+                    &meta,
+                    "miss",
+                    &format!("error: {short}"),
+                    None,
+                    &sha,
+                    started.elapsed(),
+                );
+            }
+        }
+        match result {
             Ok(c) => {
                 let text = masker.unmask(&c.text);
                 self.note(name, format!("{} {} answered", p.name(), p.model()));
