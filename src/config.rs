@@ -136,7 +136,7 @@ pub struct Config {
 
 impl Config {
     /// Loads the file if it exists; a missing file is the default config.
-    pub fn load(path: &Path) -> Result<Self, Error> {
+    pub fn load(path: &Path, home: Option<&Path>) -> Result<Self, Error> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             // A missing file, or a HOME that is not a directory (read-only sidecars), is no config.
@@ -155,10 +155,15 @@ impl Config {
                 });
             }
         };
-        Self::parse(&text, path)
+        Self::parse_with_home(&text, path, home)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, Error> {
+        Self::parse_with_home(text, path, None)
+    }
+
+    /// Like [`Config::parse`], expanding a leading `~/` in paths against `home`.
+    pub fn parse_with_home(text: &str, path: &Path, home: Option<&Path>) -> Result<Self, Error> {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
@@ -181,6 +186,12 @@ impl Config {
                 ),
             });
         }
+        let expand = |p: &Path| match (p.strip_prefix("~"), home) {
+            (Ok(rest), Some(h)) => h.join(rest),
+            _ => p.to_path_buf(),
+        };
+        cfg.autonomy_file = cfg.autonomy_file.as_deref().map(expand);
+        cfg.anthropic.api_key_file = cfg.anthropic.api_key_file.as_deref().map(expand);
         if let Some(f) = cfg.autonomy_file.clone() {
             let merged = load_settings_json(&f)?;
             cfg.autonomy.safe_actions.extend(merged.safe_actions);
@@ -240,6 +251,24 @@ mod tests {
     fn bad_provider_names_line() {
         let e = Config::parse("model: m\nprovider: gpt\n", Path::new("/c.yaml")).unwrap_err();
         assert!(e.to_string().contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn tilde_paths_expand_against_home() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join(".claude")).unwrap();
+        std::fs::write(
+            d.path().join(".claude/settings.json"),
+            r#"{"autonomy": {"forbidden_actions": ["scale"]}}"#,
+        )
+        .unwrap();
+        let c = Config::parse_with_home(
+            "autonomy_file: ~/.claude/settings.json\n",
+            Path::new("/c.yaml"),
+            Some(d.path()),
+        )
+        .unwrap();
+        assert_eq!(c.autonomy.forbidden_actions, vec!["scale"]);
     }
 
     #[test]

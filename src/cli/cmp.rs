@@ -198,7 +198,9 @@ pub fn go_duration(s: &str) -> Option<Duration> {
         total += num.parse::<f64>().ok()?;
         any = true;
     }
-    any.then(|| Duration::from_secs_f64(total))
+    // Absurd values (overflow, NaN) are not a duration: the default applies.
+    any.then(|| Duration::try_from_secs_f64(total).ok())
+        .flatten()
 }
 
 /// Entry point for the persona. Errors are rendered on one line (ArgoCD shows stderr).
@@ -488,6 +490,7 @@ mod tests {
         assert_eq!(go_duration("500ms"), Some(Duration::from_millis(500)));
         assert_eq!(go_duration("45"), Some(Duration::from_secs(45)));
         assert_eq!(go_duration("abc"), None);
+        assert_eq!(go_duration("99999999999999999999999h"), None);
     }
 
     #[test]

@@ -141,7 +141,7 @@ impl Ctx {
         if let Some(c) = self.config.get() {
             return Ok(c);
         }
-        let c = Config::load(&self.config_path())?;
+        let c = Config::load(&self.config_path(), self.env.path("HOME").as_deref())?;
         Ok(self.config.get_or_init(|| c))
     }
 
