@@ -17,6 +17,27 @@ use crate::cluster::ObjRef;
 pub enum Error {
     #[error("invalid JSON patch: {0}")]
     JsonPatch(String),
+    /// A strategic-merge patch with `$patch`/`$retainKeys`/… directives: only the server
+    /// knows exactly what it does, so no local preview is shown rather than a wrong one.
+    #[error(
+        "the patch uses strategic-merge directives ({0}); it cannot be previewed exactly — review the patch itself"
+    )]
+    Directives(String),
+}
+
+/// The first `$…` directive key anywhere in a patch.
+fn directive(v: &Value) -> Option<String> {
+    match v {
+        Value::Object(m) => m.iter().find_map(|(k, v)| {
+            if k.starts_with('$') {
+                Some(k.clone())
+            } else {
+                directive(v)
+            }
+        }),
+        Value::Array(a) => a.iter().find_map(directive),
+        _ => None,
+    }
 }
 
 /// The object after `action`, computed from `before`; `None` when the action does not change
@@ -30,7 +51,12 @@ pub fn after(action: &Action, before: &Value, now: &str) -> Result<Option<Value>
         } => {
             match patch_type {
                 PatchType::Merge => merge_patch(&mut obj, patch),
-                PatchType::Strategic => strategic_merge(&mut obj, patch),
+                PatchType::Strategic => {
+                    if let Some(d) = directive(patch) {
+                        return Err(Error::Directives(d));
+                    }
+                    strategic_merge(&mut obj, patch)
+                }
                 PatchType::Json => json_patch(&mut obj, patch)?,
             }
             return Ok(Some(obj));
@@ -173,8 +199,8 @@ pub fn strategic_merge(target: &mut Value, patch: &Value) {
     match (target, patch) {
         (Value::Object(t), Value::Object(p)) => {
             for (k, v) in p {
-                if k.starts_with("$") {
-                    continue; // directives ($patch, $setElementOrder): not used by our patches
+                if k.starts_with('$') {
+                    continue; // directives are refused before merging (see `after`)
                 }
                 if v.is_null() {
                     t.remove(k);
@@ -388,6 +414,17 @@ mod tests {
         assert_eq!(cs.as_array().unwrap().len(), 2);
         assert_eq!(cs[0]["image"], "nginx");
         assert_eq!(cs[0]["resources"]["limits"]["memory"], "128Mi");
+    }
+
+    #[test]
+    fn strategic_directives_are_not_previewed_wrongly() {
+        let a = Action::Patch {
+            target: target(),
+            patch_type: PatchType::Strategic,
+            patch: json!({"spec": {"template": {"spec": {"containers": [
+                {"name": "web", "$patch": "delete"}]}}}}),
+        };
+        assert!(matches!(after(&a, &dep(), "t"), Err(Error::Directives(_))));
     }
 
     #[test]

@@ -185,13 +185,13 @@ impl Gate<'_> {
                 )
             }
             Decision::DryRun => {
-                preview = Some(self.preview(&p.action, exec).await?);
+                preview = Some(self.preview_or_note(&p.action, exec).await?);
                 (Approval::DryRun, false)
             }
             Decision::Suggest => (Approval::SuggestOnly, false),
             Decision::Run { approval } => (approval, true),
             Decision::Ask => {
-                let pv = self.preview(&p.action, exec).await?;
+                let pv = self.preview_or_note(&p.action, exec).await?;
                 let ask = Ask {
                     proposed: p,
                     tier,
@@ -247,6 +247,26 @@ impl Gate<'_> {
     }
 
     /// Computes the before → after diff of an action without changing anything.
+    /// The preview, or a note saying why there is none: only a cluster that stopped
+    /// answering (or rejected us) stops the run; a kind that is not served or a Forbidden read
+    /// must not, and the attempt is still audited.
+    async fn preview_or_note<E: Executor>(
+        &self,
+        action: &Action,
+        exec: &E,
+    ) -> Result<Preview, Error> {
+        match self.preview(action, exec).await {
+            Ok(p) => Ok(p),
+            Err(e @ (cluster::Error::Unreachable { .. } | cluster::Error::Unauthorized { .. })) => {
+                Err(Error::Cluster(e))
+            }
+            Err(e) => Ok(Preview {
+                diff: String::new(),
+                note: Some(format!("no preview: {e}")),
+            }),
+        }
+    }
+
     pub async fn preview<E: Executor>(
         &self,
         action: &Action,
@@ -312,9 +332,12 @@ impl Gate<'_> {
             }),
             Err(e) => Ok(Preview {
                 diff: String::new(),
-                note: Some(format!(
-                    "cannot preview: {e}; the server will reject it too"
-                )),
+                note: Some(match e {
+                    crate::change::Error::Directives(_) => e.to_string(),
+                    crate::change::Error::JsonPatch(_) => {
+                        format!("cannot preview: {e}; the server will reject it too")
+                    }
+                }),
             }),
         }
     }
