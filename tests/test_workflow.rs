@@ -65,6 +65,24 @@ fn crashloop_workflow_without_oom_restarts_auto_approved_by_the_workflow() {
             "status": {"phase": "Running", "containerStatuses": [{"name": "web", "ready": false,
                 "restartCount": 7, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
                 "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}}),
+        // Another broken workload that sorts first: the restart must not pick it.
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "api", "namespace": "app", "uid": "u9"},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "api"}},
+                "template": {"metadata": {"labels": {"app": "api"}},
+                    "spec": {"containers": [{"name": "api", "image": "ghcr.io/acme/api:9.9.9"}]}}},
+            "status": {"replicas": 1, "unavailableReplicas": 1}}),
+        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "api-abc", "namespace": "app",
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "api", "uid": "u9"}]},
+            "spec": {"replicas": 1}}),
+        json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "api-abc-1", "namespace": "app",
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "api-abc", "uid": "u8"}]},
+            "spec": {"containers": [{"name": "api", "image": "ghcr.io/acme/api:9.9.9"}]},
+            "status": {"phase": "Pending", "containerStatuses": [{"name": "api", "ready": false,
+                "restartCount": 0, "state": {"waiting": {"reason": "ImagePullBackOff",
+                    "message": "Back-off pulling image \"ghcr.io/acme/api:9.9.9\": manifest unknown"}}}]}}),
     ];
     let fake = FakeApiServer::start(objects);
     let t = env_for(&fake);
