@@ -164,16 +164,63 @@ fn item_name(v: &Value) -> Option<&str> {
 /// matched by name (desired order first; live items desired lacks are kept, since applying
 /// would remove them); other lists of equal length item by item; otherwise live as is.
 pub fn project(live: &Value, desired: &Value) -> Value {
+    project_in(live, desired, false)
+}
+
+/// Maps whose values are resource quantities; the API server canonicalizes them.
+const QUANTITY_MAPS: &[&str] = &["requests", "limits", "capacity", "hard", "allocatable"];
+
+/// A Kubernetes quantity's value (`500m`, `0.5`, `1Gi`, `1e3`), for comparing the forms the
+/// API server rewrites (`cpu: 0.5` comes back as `500m`, `1024Mi` as `1Gi`).
+pub fn quantity(v: &Value) -> Option<f64> {
+    let s = match v {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    const SUFFIXES: &[(&str, f64)] = &[
+        ("Ki", 1024.0),
+        ("Mi", 1048576.0),
+        ("Gi", 1073741824.0),
+        ("Ti", 1099511627776.0),
+        ("Pi", 1125899906842624.0),
+        ("Ei", 1152921504606846976.0),
+        ("m", 1e-3),
+        ("k", 1e3),
+        ("M", 1e6),
+        ("G", 1e9),
+        ("T", 1e12),
+        ("P", 1e15),
+        ("E", 1e18),
+    ];
+    let (num, mult) = SUFFIXES
+        .iter()
+        .find_map(|(suf, m)| s.strip_suffix(suf).map(|n| (n, *m)))
+        .unwrap_or((s.as_str(), 1.0));
+    let n: f64 = num.parse().ok()?;
+    n.is_finite().then_some(n * mult)
+}
+
+fn project_in(live: &Value, desired: &Value, quantities: bool) -> Value {
     match (live, desired) {
         (Value::Object(l), Value::Object(d)) => {
             let mut out = Map::new();
             for (k, dv) in d {
                 if let Some(lv) = l.get(k) {
-                    out.insert(k.clone(), project(lv, dv));
+                    // Inside a quantity map every value is a quantity.
+                    let q = quantities || QUANTITY_MAPS.contains(&k.as_str());
+                    out.insert(k.clone(), project_in(lv, dv, q));
                 }
             }
             Value::Object(out)
         }
+        // Quantities in their canonical form are the same value, not drift.
+        (l, d) if quantities && !l.is_object() => match (quantity(l), quantity(d)) {
+            (Some(a), Some(b)) if (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0) => {
+                desired.clone()
+            }
+            _ => live.clone(),
+        },
         (Value::Array(l), Value::Array(d)) => {
             let named = |a: &[Value]| !a.is_empty() && a.iter().all(|i| item_name(i).is_some());
             if named(d) && named(l) {
@@ -574,6 +621,22 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonicalized_quantities_are_not_drift() {
+        let live = serde_json::json!({"resources": {"limits": {"cpu": "500m", "memory": "1Gi"}, "requests": {"cpu": "2"}}});
+        let desired = serde_json::json!({"resources": {"limits": {"cpu": 0.5, "memory": "1024Mi"}, "requests": {"cpu": "2000m"}}});
+        assert_eq!(project(&live, &desired), desired);
+        let drifted = serde_json::json!({"resources": {"limits": {"cpu": "500m", "memory": "2Gi"}, "requests": {"cpu": "2"}}});
+        assert_eq!(
+            project(&drifted, &desired)["resources"]["limits"]["memory"],
+            "2Gi"
+        );
+        // Outside quantity maps, "1" and "1.0" stay different.
+        let l = serde_json::json!({"metadata": {"annotations": {"v": "1.0"}}});
+        let d = serde_json::json!({"metadata": {"annotations": {"v": "1"}}});
+        assert_eq!(project(&l, &d), l);
+    }
 
     fn r() -> ObjRef {
         ObjRef::new("apps/v1", "Deployment", Some("x"), "web")
