@@ -32,9 +32,16 @@ pub fn append<T: Serialize>(path: &Path, record: &T) -> std::io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
+    let existed = path.exists();
     let mut f = opts.open(path)?;
     f.write_all(&line)?;
-    f.sync_data()
+    f.sync_data()?;
+    // A new file's directory entry must be durable too, or a crash can lose the whole file.
+    #[cfg(unix)]
+    if !existed && let Some(dir) = path.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Reads every record of every `*.jsonl` file in `dir` (sorted by name), skipping lines that
