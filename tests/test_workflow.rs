@@ -188,3 +188,32 @@ fn validate_names_the_file_and_the_step() {
     assert!(fake.writes().is_empty());
     assert_audit(&t, &[("drain", "refused-forbidden", "skipped")]);
 }
+
+/// A workflow `action: apply` step takes its object from `inputs.manifest` (no `target`).
+#[test]
+fn workflow_apply_step_applies_its_manifest() {
+    let fake = FakeApiServer::builder()
+        .objects([json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}})])
+        .served("v1", "ConfigMap")
+        .start();
+    let t = env_for(&fake);
+    t.write(
+        "home/.config/kubectl-claude/workflows/seed.yaml",
+        "name: seed-config\ndescription: apply a ConfigMap\nsteps:\n  - name: apply\n    action: apply\n    inputs:\n      manifest:\n        apiVersion: v1\n        kind: ConfigMap\n        metadata: {name: settings, namespace: app}\n        data: {mode: \"on\"}\n",
+    );
+    let o = t
+        .cmd()
+        .args(["workflow", "run", "seed-config", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let w: Vec<_> = fake
+        .writes()
+        .into_iter()
+        .filter(|r| !r.query.contains("dryRun=All"))
+        .collect();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].method, "PATCH");
+    assert_eq!(w[0].path, "/api/v1/namespaces/app/configmaps/settings");
+    assert!(w[0].body.contains("settings"), "{}", w[0].body);
+}

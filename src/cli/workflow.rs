@@ -576,13 +576,18 @@ impl Runner<'_> {
                 ))
             })?;
         let target_text = self.render(name, step.target.as_deref().unwrap_or_default())?;
-        if target_text.is_empty() || target_text.ends_with('/') {
-            self.note(name, "skipped: no target (nothing to act on)".into());
-            return Ok(());
-        }
-        let target = crate::action::parse_target(verb, &target_text, &ns).map_err(|e| {
-            Error::usage(format!("workflow {}: step \"{name}\": {e}", self.wf.name))
-        })?;
+        // `apply` names its object in `inputs.manifest`, not in `target`.
+        let target = if verb == "apply" {
+            crate::cluster::ObjRef::new("v1", "List", None, "")
+        } else {
+            if target_text.is_empty() || target_text.ends_with('/') {
+                self.note(name, "skipped: no target (nothing to act on)".into());
+                return Ok(());
+            }
+            crate::action::parse_target(verb, &target_text, &ns).map_err(|e| {
+                Error::usage(format!("workflow {}: step \"{name}\": {e}", self.wf.name))
+            })?
+        };
         let action = crate::action::build(verb, target, &params).map_err(|e| {
             Error::usage(format!("workflow {}: step \"{name}\": {e}", self.wf.name))
         })?;
