@@ -117,7 +117,7 @@ fn container_lines(o: &Obj, m: &mut Masker) -> Vec<String> {
             format!(
                 "container {}: image={} resources={} env=[{}]",
                 m.mask_text(c.str_at("/name").unwrap_or("")),
-                c.str_at("/image").unwrap_or("?"),
+                m.mask_text(c.str_at("/image").unwrap_or("?")),
                 c.at("/resources").map(Value::to_string).unwrap_or_default(),
                 env.join(", ")
             )
@@ -140,6 +140,24 @@ pub fn build_explain_prompt(
             m.mask(ns);
         }
         m.mask(&f.object.name);
+    }
+    // Evidence names other objects too (sources, Secrets, nodes, pods): with masking on,
+    // register every object in the findings' namespaces and every node (bounded, and names
+    // of at least 3 characters, so short words in messages are left alone).
+    if mask_names {
+        let namespaces: std::collections::BTreeSet<&str> = findings
+            .iter()
+            .filter_map(|f| f.object.namespace.as_deref())
+            .collect();
+        let mut extra = 0;
+        for o in inv.all() {
+            let in_scope = o.namespace().is_some_and(|ns| namespaces.contains(ns))
+                || matches!(o.kind(), "Node" | "Namespace");
+            if in_scope && o.name().len() >= 3 && o.kind() != "Event" && extra < 2000 {
+                m.mask(o.name());
+                extra += 1;
+            }
+        }
     }
     let mut p = String::from(
         "Explain these Kubernetes diagnose findings to an operator: the root cause, why the \

@@ -378,6 +378,16 @@ fn explain_sends_a_redacted_summary_and_types_suggested_actions() {
     );
     let masked = &llm.requests()[1].body;
     assert!(!masked.contains("hunter2-secret"));
+    // With --mask-names no object or namespace name of the scenario is sent, pods included.
+    for name in ["checkout", "shop", "flux-system", "x7k2p"] {
+        assert!(
+            !masked.contains(name),
+            "{name} sent despite --mask-names: {masked}"
+        );
+    }
+    // …and the explanation shown to the user has the real names back.
+    let text = v["explanation"]["text"].as_str().unwrap();
+    assert!(text.contains("OOMKilled"), "{text}");
 }
 
 #[test]
