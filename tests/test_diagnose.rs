@@ -575,3 +575,43 @@ fn workflow_task_steps_ask_the_model_with_a_redacted_summary() {
         "{v:#}"
     );
 }
+
+/// `snapshot` captured from a live cluster and read back gives the same diagnosis as the live
+/// cluster, for every demo scenario (logs of failing pods and ARC controllers included).
+#[test]
+fn a_live_snapshot_read_back_diagnoses_like_live() {
+    use crate::support::fake_apiserver::FakeApiServer;
+    for scenario in [
+        "flux-git-auth",
+        "helmrelease-oomkilled",
+        "argocd-sync-error",
+        "arc-listener-restarts",
+        "homelab-mixed",
+    ] {
+        let t = TestEnv::new();
+        let fake = FakeApiServer::from_dir(&repo().join("examples/snapshots").join(scenario));
+        fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+        let live = t
+            .cmd()
+            .args(["diagnose", "-A", "-o", "json"])
+            .output()
+            .unwrap();
+        let o = t
+            .cmd()
+            .args(["snapshot", "-A", "-o", "snap"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{scenario}: {}", stderr(&o));
+        let back = t
+            .cmd()
+            .args(["diagnose", "--snapshot", "snap", "-o", "json"])
+            .output()
+            .unwrap();
+        let (a, b): (Value, Value) = (
+            serde_json::from_slice(&live.stdout).unwrap(),
+            serde_json::from_slice(&back.stdout).unwrap(),
+        );
+        assert_eq!(a["findings"], b["findings"], "{scenario}");
+        assert_eq!(live.status.code(), back.status.code(), "{scenario}");
+    }
+}
