@@ -6,7 +6,9 @@
 //! - **engines** that never print and never read the environment: [`manifest`] (read, validate,
 //!   lint), [`generate`] (instructions → manifests, with [`llm`] providers, cache and lock),
 //!   [`cluster`] (the [`cluster::ClusterView`] over a live cluster or a snapshot directory),
-//!   [`diff`], [`recipes`] → [`finding`], [`action`] → [`autonomy`] → [`audit`];
+//!   [`diff`], [`recipes`] → [`finding`] (and [`explain`], [`status`] over them),
+//!   [`action`] → [`autonomy`] → [`gate`] (with [`change`] previews) → [`audit`], and
+//!   [`workflow`] definitions; [`redact`] scrubs everything that leaves the process;
 //! - the **CLI** ([`cli`]) that parses flags (kubectl's names), reads the environment once,
 //!   renders output ([`ui`]: data on stdout, everything else on stderr) and maps [`error::Error`]
 //!   to the documented exit codes.
