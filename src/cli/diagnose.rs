@@ -38,10 +38,8 @@ use crate::ui::Style;
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct DiagnoseArgs {
-    /// Run only these recipes (repeatable or comma-separated; default: all that apply)
-    #[arg(long = "recipe", value_name = "ID", value_delimiter = ',',
-          value_parser = clap::builder::PossibleValuesParser::new(recipes::ids()))]
-    pub recipes: Vec<String>,
+    #[command(flatten)]
+    pub selection: RecipeSelection,
     /// Exit 1 when a finding reaches this severity
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: FailOn,
@@ -64,6 +62,15 @@ pub struct DiagnoseArgs {
     /// With --explain: the model
     #[arg(long, requires = "explain")]
     pub model: Option<String>,
+}
+
+/// `--recipe`, shared by `diagnose` and `fix`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RecipeSelection {
+    /// Run only these recipes (repeatable or comma-separated; default: all that apply)
+    #[arg(long = "recipe", value_name = "ID", value_delimiter = ',',
+          value_parser = clap::builder::PossibleValuesParser::new(recipes::ids()))]
+    pub recipes: Vec<String>,
 }
 
 /// The `--fail-on` threshold.
@@ -92,7 +99,7 @@ impl FailOn {
 /// The recipes to run: `--recipe` in registry order, else all; `flux-claude` runs Flux first
 /// and the generic recipes its chain leads to.
 fn selected(ctx: &Ctx, args: &DiagnoseArgs) -> Vec<&'static dyn Recipe> {
-    select_recipes(ctx, &args.recipes)
+    select_recipes(ctx, &args.selection.recipes)
 }
 
 /// The recipes for `--recipe` ids (shared with `fix` and workflows).
@@ -141,7 +148,7 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     let mut skipped = outcome.skipped;
     // A recipe the user asked for but the cluster cannot answer is a gap, not a pass.
     for id in &outcome.not_relevant {
-        if args.recipes.iter().any(|r| r == id) {
+        if args.selection.recipes.iter().any(|r| r == id) {
             skipped.push(SkippedKind {
                 kind: recipes::by_id(id)
                     .and_then(|r| r.reads().first().copied())

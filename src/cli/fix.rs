@@ -40,10 +40,8 @@ use crate::ui::Style;
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct FixArgs {
-    /// Run only these recipes (repeatable or comma-separated; default: all that apply)
-    #[arg(long = "recipe", value_name = "ID", value_delimiter = ',',
-          value_parser = clap::builder::PossibleValuesParser::new(recipes::ids()))]
-    pub recipes: Vec<String>,
+    #[command(flatten)]
+    pub selection: super::diagnose::RecipeSelection,
     /// Act on root causes at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "SEVERITY")]
     pub fail_on: FailOn,
@@ -58,7 +56,7 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
             "drop --snapshot to fix the live cluster of the current context",
         ));
     }
-    let chosen = super::diagnose::select_recipes(ctx, &args.recipes);
+    let chosen = super::diagnose::select_recipes(ctx, &args.selection.recipes);
     let kinds = recipes::kinds_for(&chosen);
     let scope = match &ctx.global.namespace {
         Some(ns) => Scope::namespace(ns.clone()),

@@ -448,19 +448,7 @@ impl LiveCluster {
                 .and_then(Value::as_str)
                 .filter(|c| !c.is_empty())
                 .map(str::to_string);
-            if let Value::Object(mut m) = page
-                && let Some(Value::Array(list)) = m.remove("items")
-            {
-                for mut it in list {
-                    if let Value::Object(o) = &mut it {
-                        o.entry("apiVersion")
-                            .or_insert_with(|| Value::String(res.api_version()));
-                        o.entry("kind")
-                            .or_insert_with(|| Value::String(res.kind.clone()));
-                    }
-                    items.push(it);
-                }
-            }
+            items.extend(list_items(page, res));
             if cont.is_none() {
                 break;
             }
@@ -686,21 +674,7 @@ impl LiveCluster {
             )
             .await
             .map_err(|e| self.classify(&format!("list {}", res.plural), e))?;
-        let mut out = Vec::new();
-        if let Value::Object(mut m) = page
-            && let Some(Value::Array(list)) = m.remove("items")
-        {
-            for mut it in list {
-                if let Value::Object(o) = &mut it {
-                    o.entry("apiVersion")
-                        .or_insert_with(|| Value::String(res.api_version()));
-                    o.entry("kind")
-                        .or_insert_with(|| Value::String(res.kind.clone()));
-                }
-                out.push(it);
-            }
-        }
-        Ok(out)
+        Ok(list_items(page, res))
     }
 
     /// What the object would look like after `kubectl apply --server-side` (dry run; nothing
@@ -981,8 +955,27 @@ fn flux_source(obj: &Value, target: &ObjRef) -> Option<ObjRef> {
     Some(ObjRef::new(&api_version, kind, ns, name))
 }
 
-/// Containers worth reading logs from: not ready, restarted, or in a failed pod, with
-/// whether to read the previous instance.
+/// The items of a LIST page, with the `apiVersion`/`kind` a typed list leaves off restored.
+fn list_items(page: Value, res: &ApiRes) -> Vec<Value> {
+    let Value::Object(mut m) = page else {
+        return Vec::new();
+    };
+    let Some(Value::Array(list)) = m.remove("items") else {
+        return Vec::new();
+    };
+    list.into_iter()
+        .map(|mut it| {
+            if let Value::Object(o) = &mut it {
+                o.entry("apiVersion")
+                    .or_insert_with(|| Value::String(res.api_version()));
+                o.entry("kind")
+                    .or_insert_with(|| Value::String(res.kind.clone()));
+            }
+            it
+        })
+        .collect()
+}
+
 /// Pods whose logs are read even when healthy: ARC's controller and listeners keep their
 /// state in logs, not in status, so the ARC recipe needs them as evidence.
 pub fn logs_are_evidence(pod: &super::Obj) -> bool {
@@ -990,6 +983,8 @@ pub fn logs_are_evidence(pod: &super::Obj) -> bool {
         || pod.label("app.kubernetes.io/component") == Some("runner-scale-set-listener")
 }
 
+/// Containers worth reading logs from: not ready, restarted, or in a failed pod, with
+/// whether to read the previous instance.
 pub fn failing_containers(pod: &Value) -> Vec<(String, bool)> {
     let o = super::Obj(pod);
     let phase = o.str_at("/status/phase").unwrap_or("");
