@@ -704,3 +704,36 @@ fn a_forbidden_rollout_undo_stays_forbidden_after_translation() {
     assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
     assert!(mutations(&fake).is_empty(), "{:#?}", mutations(&fake));
 }
+
+/// Kinds outside the built-in table (any CRD) resolve through the cluster's discovery.
+#[test]
+fn act_resolves_custom_kinds_through_discovery() {
+    let cert = json!({"apiVersion": "cert-manager.io/v1", "kind": "Certificate",
+        "metadata": {"name": "web-tls", "namespace": "app"}, "spec": {"secretName": "web-tls"}});
+    let fake = FakeApiServer::start(vec![cert]);
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args(["act", "delete", "certificate/web-tls", "-n", "app", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let w = mutations(&fake);
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].method, "DELETE");
+    assert_eq!(
+        w[0].path,
+        "/apis/cert-manager.io/v1/namespaces/app/certificates/web-tls"
+    );
+    let o = t
+        .cmd()
+        .args(["act", "delete", "widget/x", "-n", "app", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown kind `widget`"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -208,7 +208,20 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
                     (!ctx.global.all_namespaces && info.namespaced).then_some(default_ns.as_str());
                 crate::cluster::ObjRef::new(&info.api_version(), info.kind, ns, "")
             }
-            (Some(t), _) => action::parse_target(verb, t, &default_ns).map_err(Error::usage)?,
+            (Some(t), _) => match action::parse_target(verb, t, &default_ns) {
+                Ok(target) => target,
+                // Not a built-in kind: ask the cluster's discovery (any CRD, short names too).
+                Err(e) => match (&place, t.split_once('/')) {
+                    (ClusterView::Live(l), Some((kind, name))) if !name.is_empty() => {
+                        let r = l.find_kind(kind).await?.ok_or_else(|| {
+                            Error::usage_hint(e, "the cluster serves no such kind either (kubectl api-resources lists them)")
+                        })?;
+                        let ns = r.namespaced.then_some(default_ns.as_str());
+                        crate::cluster::ObjRef::new(&r.api_version(), &r.kind, ns, name)
+                    }
+                    _ => return Err(Error::usage(e)),
+                },
+            },
             (None, _) => {
                 return Err(Error::usage_hint(
                     format!("`{verb}` needs a target KIND/NAME"),

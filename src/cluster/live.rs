@@ -411,6 +411,60 @@ impl LiveCluster {
         Ok(res.iter().find(|r| r.kind == kind).cloned())
     }
 
+    /// A kind by the name a user typed — kind, plural, singular or short name, optionally
+    /// `name.group` — across every served group at its preferred version (core first). For
+    /// kinds outside the built-in table (any CRD); `None` when nothing matches.
+    pub async fn find_kind(&self, typed: &str) -> Result<Option<ApiRes>, Error> {
+        let (name, want_group) = match typed.split_once('.') {
+            Some((n, g)) => (n, Some(g)),
+            None => (typed, None),
+        };
+        let name = name.to_ascii_lowercase();
+        let groups = self.groups().await?.clone();
+        for (group, (_, preferred)) in &groups {
+            if want_group.is_some_and(|g| g != group) {
+                continue;
+            }
+            let path = if group.is_empty() {
+                format!("/api/{preferred}")
+            } else {
+                format!("/apis/{group}/{preferred}")
+            };
+            // A group whose discovery fails (an aggregated API that is down) is skipped.
+            let Ok(list) = self.call(Method::GET, &path, &[], None).await else {
+                continue;
+            };
+            for r in list
+                .get("resources")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let plural = r.get("name").and_then(Value::as_str).unwrap_or("");
+                let kind = r.get("kind").and_then(Value::as_str).unwrap_or("");
+                if plural.is_empty() || plural.contains('/') || kind.is_empty() {
+                    continue;
+                }
+                let singular = r.get("singularName").and_then(Value::as_str).unwrap_or("");
+                let short = str_list(r.get("shortNames"));
+                if kind.eq_ignore_ascii_case(&name)
+                    || plural == name
+                    || singular == name
+                    || short.contains(&name)
+                {
+                    return Ok(Some(ApiRes {
+                        group: group.clone(),
+                        version: preferred.clone(),
+                        kind: kind.to_string(),
+                        plural: plural.to_string(),
+                        namespaced: r.get("namespaced").and_then(Value::as_bool).unwrap_or(true),
+                    }));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// A known kind at the server's preferred version, else any version that serves it.
     pub async fn resolve_kind(&self, k: &KindInfo) -> Result<Option<ApiRes>, Error> {
         let groups = self.groups().await?;
