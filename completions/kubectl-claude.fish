@@ -278,7 +278,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l since -d 'Only days on or after this date (YYYY-MM-DD)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l since -d 'Only days on or after this: a date (2026-11-01), a time or a duration (24h, 7d)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s n -l namespace -d 'The namespace scope for this request' -r

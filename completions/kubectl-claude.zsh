@@ -424,7 +424,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (usage)
 _arguments "${_arguments_options[@]}" : \
-'--since=[Only days on or after this date (YYYY-MM-DD)]:DATE:_default' \
+'--since=[Only days on or after this\: a date (2026-11-01), a time or a duration (24h, 7d)]:DATE|DURATION:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \

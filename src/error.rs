@@ -92,10 +92,16 @@ impl Error {
         match self {
             Error::Usage { .. } | Error::Config(_) => EXIT_USAGE,
             Error::Manifest(e) => e.exit_code(),
-            Error::Cluster(_) => EXIT_CLUSTER,
-            Error::Llm(_) => EXIT_LLM,
+            Error::Cluster(e) => e.exit_code(),
+            Error::Llm(e) => e.exit_code(),
             Error::Generate(e) => e.exit_code(),
             Error::Refused { .. } => EXIT_REFUSED,
+            // Reading a file the user named that does not exist is their input, not I/O.
+            Error::Io {
+                what: "read",
+                source,
+                ..
+            } if source.kind() == std::io::ErrorKind::NotFound => EXIT_USAGE,
             Error::Io { .. } | Error::Audit { .. } => EXIT_IO,
         }
     }
@@ -110,10 +116,10 @@ impl Error {
             Error::Llm(e) => e.hints(),
             Error::Generate(e) => e.hints(),
             Error::Io { .. } => vec![],
-            Error::Audit { .. } => vec![
-                "check that ~/.local/state/kubectl-claude/actions is writable (or set XDG_STATE_HOME)"
-                    .into(),
-            ],
+            Error::Audit { path, .. } => vec![format!(
+                "check that {} is a writable directory (or set XDG_STATE_HOME)",
+                path.parent().unwrap_or(path).display()
+            )],
         }
     }
 

@@ -543,3 +543,58 @@ fn lint_malformed_yaml_names_the_file_and_line() {
     let e = stderr(&o);
     assert!(e.contains("m.yaml") && e.contains("line"), "{e}");
 }
+
+/// A call whose answer is rejected still cost tokens: the call log records them and the
+/// prompt's hash, never the prompt.
+#[test]
+fn rejected_answers_are_call_logged_with_their_tokens() {
+    let llm = FakeLlm::start(vec![Reply::anthropic("I'm sorry, I can't help with that.")]);
+    let mut t = TestEnv::new();
+    with_anthropic(&mut t, &llm);
+    let o = t
+        .cmd()
+        .args(["generate", "a web deployment"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5));
+    let log = std::fs::read_to_string(
+        t.home()
+            .join(".local/state/kubectl-claude/llm-calls/2026-11-22.jsonl"),
+    )
+    .unwrap();
+    let rec: Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
+    assert!(
+        rec["outcome"].as_str().unwrap().starts_with("error:"),
+        "{rec}"
+    );
+    assert_eq!(rec["input_tokens"], 120);
+    assert_eq!(rec["output_tokens"], 340);
+    assert_eq!(rec["prompt_sha256"].as_str().unwrap().len(), 64);
+    assert!(!log.contains("a web deployment"));
+}
+
+#[test]
+fn a_missing_api_key_is_a_usage_error_with_a_hint() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args(["generate", "--provider", "anthropic", "web"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
+}
+
+#[test]
+fn missing_input_files_are_usage_errors() {
+    let t = TestEnv::new();
+    for args in [
+        vec!["lint", "-f", "nope.yaml"],
+        vec!["generate", "-f", "nope/"],
+        vec!["diagnose", "--snapshot", "nope/"],
+        vec!["workflow", "validate", "nope.yaml"],
+    ] {
+        let o = t.cmd().args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+}

@@ -420,13 +420,17 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
         Err(e) => {
             if mode == "live" && !matches!(prepared.backend, generate::Backend::Offline) {
                 let short: String = e.to_string().chars().take(120).collect();
+                let spent = match &e {
+                    generate::Error::AfterCall { completion, .. } => Some(completion.as_ref()),
+                    _ => None,
+                };
                 super::generate::log_call(
                     &ctx,
                     &meta,
                     "miss",
                     &format!("error: {short}"),
-                    None,
-                    "",
+                    spent,
+                    &generate::prompt_sha256(&req),
                     started.elapsed(),
                 );
             }

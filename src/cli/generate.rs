@@ -424,7 +424,12 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
             if matches!(prepared.backend, Backend::Model(_)) {
                 let short: String = e.to_string().chars().take(120).collect();
                 let outcome = format!("error: {short}");
-                log_call(ctx, &meta, "miss", &outcome, None, "", started.elapsed());
+                let spent = match &e {
+                    generate::Error::AfterCall { completion, .. } => Some(completion.as_ref()),
+                    _ => None,
+                };
+                let sha = generate::prompt_sha256(&req);
+                log_call(ctx, &meta, "miss", &outcome, spent, &sha, started.elapsed());
             }
             return Err(e.into());
         }

@@ -16,11 +16,12 @@ use crate::llm::calllog::{CallRecord, summarize};
 /// Examples:
 ///   kubectl claude usage
 ///   kubectl claude usage --since 2026-11-01 -o json
+///   kubectl claude usage --since 7d
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct UsageArgs {
-    /// Only days on or after this date (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
+    /// Only days on or after this: a date (2026-11-01), a time or a duration (24h, 7d)
+    #[arg(long, value_name = "DATE|DURATION")]
     pub since: Option<String>,
 }
 
@@ -29,7 +30,20 @@ pub async fn run(ctx: &Ctx, args: &UsageArgs) -> Result<u8> {
     let dir = ctx.paths.usage_dir();
     let records: Vec<CallRecord> =
         crate::jsonl::read_dir(&dir).map_err(|e| Error::io("read", &dir, e))?;
-    let rows = summarize(&records, args.since.as_deref());
+    // Same forms as `audit --since`: a date, a time or a duration back from now.
+    let since = match &args.since {
+        Some(s) => {
+            let ts = super::audit::parse_since(s, ctx.env.now()).ok_or_else(|| {
+                Error::usage_hint(
+                    format!("--since `{s}` is not a date, a time or a duration"),
+                    "examples: --since 2026-11-01, --since 24h, --since 7d",
+                )
+            })?;
+            Some(ts.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
+        }
+        None => None,
+    };
+    let rows = summarize(&records, since.as_deref());
     if format == "json" {
         ctx.ui
             .out(&format!("{:#}\n", json!({"v": 1, "rows": rows})))?;

@@ -80,10 +80,19 @@ pub enum Error {
 }
 
 impl Error {
+    /// 4 for a cluster that cannot be reached or used; 2 for a bad `--snapshot` or a command
+    /// that needs a live cluster (both are the user's input).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Snapshot { .. } | Error::NeedsLive { .. } => crate::error::EXIT_USAGE,
+            _ => crate::error::EXIT_CLUSTER,
+        }
+    }
+
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::Kubeconfig { .. } => vec![
-                "pass --kubeconfig FILE or set KUBECONFIG; or use --snapshot DIR to work offline"
+                "pick a context with --context (see `kubectl config get-contexts`), pass --kubeconfig FILE or set KUBECONFIG; or use --snapshot DIR to work offline"
                     .into(),
             ],
             Error::Unreachable { .. } => vec![

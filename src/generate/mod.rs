@@ -43,6 +43,14 @@ pub enum Error {
     /// The model call failed.
     #[error(transparent)]
     Llm(#[from] llm::Error),
+    /// The model answered, but what it answered was rejected: carries the call's usage so the
+    /// call log records the tokens that were spent.
+    #[error("{inner}")]
+    AfterCall {
+        #[source]
+        inner: Box<Error>,
+        completion: Box<Completion>,
+    },
 }
 
 fn summarize(issues: &[Issue]) -> String {
@@ -68,8 +76,10 @@ impl Error {
         use crate::error::{EXIT_LLM, EXIT_USAGE};
         match self {
             Error::Input(_) | Error::SecretsInInstructions { .. } => EXIT_USAGE,
-            Error::NotUnderstood(_) | Error::Rejected(_) | Error::Llm(_) => EXIT_LLM,
+            Error::NotUnderstood(_) | Error::Rejected(_) => EXIT_LLM,
+            Error::Llm(e) => e.exit_code(),
             Error::StaleLock(_) => EXIT_USAGE,
+            Error::AfterCall { inner, .. } => inner.exit_code(),
         }
     }
     pub fn hints(&self) -> Vec<String> {
@@ -85,6 +95,7 @@ impl Error {
             ],
             Error::StaleLock(_) => vec!["run `kubectl claude generate --lock` and commit the lock".into()],
             Error::Llm(e) => e.hints(),
+            Error::AfterCall { inner, .. } => inner.hints(),
             Error::Input(_) => vec![],
         }
     }
@@ -172,6 +183,12 @@ pub struct Outcome {
     pub prompt_sha256: String,
 }
 
+/// The sha256 of the prompt a request sends (what the call log records instead of the prompt).
+pub fn prompt_sha256(req: &Request<'_>) -> String {
+    let p = prompt::build(req.instructions, req.params, req.namespace, req.max_tokens);
+    cache::sha256_hex(&format!("{}\n{}", p.system, p.user))
+}
+
 /// The cache key for a request.
 pub fn key_for(req: &Request<'_>, provider: &str, model: &str) -> String {
     cache::key(&cache::KeyInput {
@@ -204,7 +221,7 @@ pub async fn run(req: &Request<'_>) -> Result<Outcome, Error> {
         }
     }
     let prompt = prompt::build(req.instructions, req.params, req.namespace, req.max_tokens);
-    let prompt_sha256 = cache::sha256_hex(&format!("{}\n{}", prompt.system, prompt.user));
+    let prompt_sha256 = prompt_sha256(req);
     let key = key_for(req, req.backend.name(), req.backend.model());
     let mut defaults = Vec::new();
     let mut not_understood = Vec::new();
@@ -238,9 +255,18 @@ pub async fn run(req: &Request<'_>) -> Result<Outcome, Error> {
             }
             Backend::Model(p) => {
                 let c = p.complete(&prompt).await?;
-                let objs = extract::objects(&c.text)?;
-                completion = Some(c);
-                objs
+                match extract::objects(&c.text) {
+                    Ok(objs) => {
+                        completion = Some(c);
+                        objs
+                    }
+                    Err(e) => {
+                        return Err(Error::AfterCall {
+                            inner: Box::new(e.into()),
+                            completion: Box::new(c),
+                        });
+                    }
+                }
             }
         };
         (objects, Source::Generated)
@@ -261,7 +287,13 @@ pub async fn run(req: &Request<'_>) -> Result<Outcome, Error> {
         i.origin = None;
     }
     if issues.iter().any(|i| i.level == Level::Error) {
-        return Err(Error::Rejected(issues));
+        return Err(match completion {
+            Some(c) => Error::AfterCall {
+                inner: Box::new(Error::Rejected(issues)),
+                completion: Box::new(c),
+            },
+            None => Error::Rejected(issues),
+        });
     }
     if source == Source::Generated
         && let Some(c) = req.cache

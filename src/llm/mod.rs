@@ -46,6 +46,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// 2 when the provider is not configured (the user's settings); 5 for everything the
+    /// model or its endpoint did.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Config(_) => crate::error::EXIT_USAGE,
+            _ => crate::error::EXIT_LLM,
+        }
+    }
+
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::Auth { .. } => vec![
@@ -56,6 +65,9 @@ impl Error {
             ],
             Error::Unavailable { .. } | Error::Timeout { .. } => vec![
                 "try again later, raise timeout_seconds in the config, or use --provider offline".into(),
+            ],
+            Error::Config(_) => vec![
+                "set ANTHROPIC_API_KEY (or ANTHROPIC_API_KEY_FILE / anthropic.api_key_file), or use --provider offline".into(),
             ],
             Error::Unusable { .. } => vec![
                 "re-run with --no-cache; make the instructions more specific; or use --provider offline".into(),

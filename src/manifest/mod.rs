@@ -37,6 +37,11 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
+            // A file the user named that is not there is a usage error; a read that fails
+            // is an I/O error.
+            Error::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                crate::error::EXIT_USAGE
+            }
             Error::Read { .. } => crate::error::EXIT_IO,
             _ => crate::error::EXIT_USAGE,
         }
