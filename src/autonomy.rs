@@ -228,6 +228,23 @@ impl Policy {
     }
 }
 
+/// Configured names that match no verb (typos such as `restart_podz`): they would silently
+/// do nothing, so `config view` and `workflow validate` report them.
+pub fn unknown_names<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let samples: Vec<Action> = crate::action::VERBS
+        .iter()
+        .filter_map(|v| sample_action(v))
+        .collect();
+    names
+        .into_iter()
+        .filter(|n| {
+            let norm = n.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+            !norm.starts_with("delete-") && !samples.iter().any(|a| verb_matches(n, a))
+        })
+        .cloned()
+        .collect()
+}
+
 fn sample_action(verb: &str) -> Option<Action> {
     let t = crate::cluster::ObjRef::new("apps/v1", "Deployment", Some("default"), "x");
     let n = crate::cluster::ObjRef::new("v1", "Node", None, "x");
@@ -418,6 +435,23 @@ mod tests {
             previous: None,
         };
         assert_eq!(p.tier(&logs), Tier::Confirm);
+    }
+
+    #[test]
+    fn unknown_names_are_reported() {
+        let names: Vec<String> = [
+            "scale",
+            "restart_pod",
+            "delete node",
+            "delete_pvc",
+            "rollout",
+            "restart_podz",
+            "bogusverb",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(unknown_names(&names), vec!["restart_podz", "bogusverb"]);
     }
 
     #[test]

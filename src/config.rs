@@ -70,7 +70,7 @@ pub enum Error {
 
 impl Error {
     pub fn hints(&self) -> Vec<String> {
-        vec!["see `kubectl claude config view` for the effective settings and the README for every key".into()]
+        vec!["fix that line (the README's Configuration section lists every key), or move the file aside to run with the defaults".into()]
     }
 }
 
@@ -169,7 +169,7 @@ impl Config {
         }
         let mut cfg: Config = yaml::parse_one(text).map_err(|e| Error::Invalid {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: describe_yaml_error(text, &e),
         })?;
         if let Some(p) = &cfg.provider
             && !matches!(p.as_str(), "anthropic" | "openai" | "offline")
@@ -193,7 +193,18 @@ impl Config {
         cfg.autonomy_file = cfg.autonomy_file.as_deref().map(expand);
         cfg.anthropic.api_key_file = cfg.anthropic.api_key_file.as_deref().map(expand);
         if let Some(f) = cfg.autonomy_file.clone() {
-            let merged = load_settings_json(&f)?;
+            let merged = load_settings_json(&f).map_err(|e| Error::Invalid {
+                path: path.to_path_buf(),
+                message: match e {
+                    Error::Read { path, source } => {
+                        format!(
+                            "key `autonomy_file`: cannot read {}: {source}",
+                            path.display()
+                        )
+                    }
+                    other => format!("key `autonomy_file`: {other}"),
+                },
+            })?;
             cfg.autonomy.safe_actions.extend(merged.safe_actions);
             cfg.autonomy.confirm_actions.extend(merged.confirm_actions);
             cfg.autonomy
@@ -213,6 +224,26 @@ impl Config {
             c.openai.api_key = Some("********".into());
         }
         c
+    }
+}
+
+/// `line N, key `k`: message` for a YAML error: the key is read from the offending line, and
+/// the parser's own trailing position is dropped so it is not said twice.
+fn describe_yaml_error(text: &str, e: &yaml::YamlError) -> String {
+    let mut msg = e.message.clone();
+    if let Some(i) = msg.find(" at line ") {
+        msg.truncate(i);
+    }
+    let Some(line) = e.line else { return msg };
+    let key = text
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .and_then(|l| l.trim_start().trim_start_matches("- ").split_once(':'))
+        .map(|(k, _)| k.trim().to_string())
+        .filter(|k| !k.is_empty() && !k.contains(' '));
+    match key {
+        Some(k) if !msg.contains(&format!("`{k}`")) => format!("line {line}, key `{k}`: {msg}"),
+        _ => format!("line {line}: {msg}"),
     }
 }
 

@@ -182,7 +182,11 @@ pub fn link(mut findings: Vec<Finding>, policy: &Policy) -> Vec<LinkedFinding> {
         b.severity
             .rank()
             .cmp(&a.severity.rank())
-            .then_with(|| a.object.cmp(&b.object))
+            .then_with(|| {
+                let key = |o: &ObjRef| (o.kind.clone(), o.namespace.clone(), o.name.clone());
+                key(&a.object).cmp(&key(&b.object))
+            })
+            .then_with(|| a.object.api_version.cmp(&b.object.api_version))
             .then_with(|| a.id.cmp(&b.id))
     });
     findings.dedup_by(|a, b| a.id == b.id && a.object == b.object);

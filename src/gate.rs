@@ -140,6 +140,13 @@ impl From<Error> for crate::error::Error {
 }
 
 impl Gate<'_> {
+    /// When the outcome happened: the run's clock plus the time the attempt took (whole
+    /// seconds under a fixed test clock stay stable; real runs get the real duration).
+    fn outcome_time(&self, started: std::time::Instant) -> jiff::Timestamp {
+        let took = jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default();
+        self.now.checked_add(took).unwrap_or(self.now)
+    }
+
     /// The tier of a proposal: policy, raised by `force_confirm`, floored by the built-in
     /// forbidden set.
     pub fn tier(&self, p: &Proposed) -> Tier {
@@ -169,6 +176,7 @@ impl Gate<'_> {
         exec: &E,
         human: &I,
     ) -> Result<Attempt, Error> {
+        let started = std::time::Instant::now();
         let tier = self.tier(p);
         let mut preview = None;
         let mut refusal = None;
@@ -241,8 +249,10 @@ impl Gate<'_> {
             }
         }
         let error = attempt.error.as_ref().map(ToString::to_string);
-        self.audit
-            .write(&rec.outcome_of(self.now, attempt.outcome, error), self.now)?;
+        self.audit.write(
+            &rec.outcome_of(self.outcome_time(started), attempt.outcome, error),
+            self.now,
+        )?;
         Ok(attempt)
     }
 

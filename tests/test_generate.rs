@@ -431,7 +431,20 @@ fn openai_compatible_provider() {
     let body = req.json();
     assert_eq!(body["model"], "llama3.1");
     assert_eq!(body["messages"][0]["role"], "system");
-    assert!(body["options"]["num_ctx"].as_u64().unwrap() >= 8192);
+    // `options.num_ctx` is Ollama's: not sent to an endpoint that is not Ollama…
+    assert!(body.get("options").is_none(), "{body}");
+    // …unless configured.
+    t.write(
+        "home/.config/kubectl-claude/config.yaml",
+        "openai:\n  num_ctx: 32768\n",
+    );
+    let o = t
+        .cmd()
+        .args(["generate", "--provider", "openai", "--no-cache", "web"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(llm.requests()[1].json()["options"]["num_ctx"], 32768);
 }
 
 #[test]

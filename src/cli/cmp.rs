@@ -30,7 +30,7 @@ use crate::persona::Persona;
 /// (spec.source.plugin.env) arrives as ARGOCD_ENV_PROVIDER, ARGOCD_ENV_MODEL,
 /// ARGOCD_ENV_MODE.
 #[derive(Debug, Parser)]
-#[command(name = "argocd-cmp-claude", version, disable_version_flag = true, after_help = super::EXIT_CODES_HELP)]
+#[command(name = "argocd-cmp-claude", version, disable_version_flag = true, after_help = CMP_EXIT_CODES)]
 pub struct CmpCli {
     #[command(subcommand)]
     pub command: CmpCommand,
@@ -47,6 +47,16 @@ pub enum CmpCommand {
     /// Print the parameter announcement JSON
     Parameters,
 }
+
+/// What the plugin's exit codes mean (ArgoCD shows the one-line stderr on failure).
+const CMP_EXIT_CODES: &str = "\
+Exit codes:
+  0  manifests printed on stdout (never an empty stream)
+  1  discover: no claudernetes.yaml or claudernetes.md here
+  2  bad instructions, parameters or lock (e.g. the lock no longer matches)
+  5  the model failed, its output was unusable, or a deny rule / allowed-kinds rejected it
+  6  I/O failure
+  143  stopped by SIGTERM (nothing printed)";
 
 /// The resolved plugin settings: parameters > plugin env > claudernetes.yaml > sidecar config.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -395,7 +405,7 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
         let req = prepared.request(None, false, false, 0, &now, &app);
         if !generate::lock_matches(&req, lock) {
             return Err(generate::Error::StaleLock(
-                "claudernetes.lock.yaml does not match the instructions (they, the values or the namespace changed): run `kubectl claude generate --lock` and commit".into(),
+                "claudernetes.lock.yaml does not match the instructions (they, the values or the namespace changed)".into(),
             )
             .into());
         }

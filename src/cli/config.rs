@@ -43,6 +43,18 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
         }
         ConfigWhat::View => {
             let cfg = ctx.config()?;
+            let unknown = crate::autonomy::unknown_names(
+                cfg.autonomy
+                    .safe_actions
+                    .iter()
+                    .chain(&cfg.autonomy.confirm_actions)
+                    .chain(&cfg.autonomy.forbidden_actions),
+            );
+            for n in &unknown {
+                ctx.ui.warn(&format!(
+                    "autonomy: `{n}` matches no action verb; it has no effect"
+                ));
+            }
             let provider = super::generate::resolve_provider_name(ctx, None, None)?;
             let key_source = super::generate::anthropic_key_source(ctx).map(|(_, src)| src);
             let policy = Policy::new(cfg.autonomy.clone());
@@ -57,7 +69,10 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
                 "effective": {
                     "provider": provider,
                     "anthropicKey": key_source.map(|s| format!("******** (from {s})")),
-                    "anthropicBaseUrl": ctx.env.get("ANTHROPIC_BASE_URL"),
+                    "anthropicBaseUrl": ctx.env.get("ANTHROPIC_BASE_URL").map(str::to_string)
+                        .or_else(|| cfg.anthropic.base_url.clone())
+                        .unwrap_or_else(|| crate::llm::anthropic::DEFAULT_BASE_URL.to_string()),
+                    "unknownAutonomyNames": unknown,
                     "tiers": tiers,
                 },
             });

@@ -141,7 +141,17 @@ impl Ctx {
         if let Some(c) = self.config.get() {
             return Ok(c);
         }
-        let c = Config::load(&self.config_path(), self.env.path("HOME").as_deref())?;
+        let path = self.config_path();
+        // A file named with --config must exist; only the default location may be absent.
+        if let Some(explicit) = &self.global.config_file
+            && !explicit.exists()
+        {
+            return Err(Error::usage(format!(
+                "config file {} does not exist",
+                explicit.display()
+            )));
+        }
+        let c = Config::load(&path, self.env.path("HOME").as_deref())?;
         Ok(self.config.get_or_init(|| c))
     }
 

@@ -170,13 +170,14 @@ pub fn backend(
                     format!("openai.api_key in {}", ctx.config_path().display()),
                 ),
             };
+            let base_url = ctx
+                .env
+                .get("OPENAI_BASE_URL")
+                .map(str::to_string)
+                .or_else(|| cfg.openai.base_url.clone())
+                .unwrap_or_else(|| openai::DEFAULT_BASE_URL.into());
             Ok(Backend::Model(Provider::OpenAi(HttpSettings {
-                base_url: ctx
-                    .env
-                    .get("OPENAI_BASE_URL")
-                    .map(str::to_string)
-                    .or_else(|| cfg.openai.base_url.clone())
-                    .unwrap_or_else(|| openai::DEFAULT_BASE_URL.into()),
+                base_url: base_url.clone(),
                 api_key,
                 key_source,
                 model: model.unwrap_or_else(|| openai::DEFAULT_MODEL.into()),
@@ -184,13 +185,22 @@ pub fn backend(
                 top_p: None,
                 deadline,
                 max_retries: 4,
-                num_ctx: Some(cfg.openai.num_ctx.unwrap_or(16384)),
+                // Only Ollama knows `options.num_ctx`; OpenAI itself rejects unknown fields.
+                num_ctx: cfg
+                    .openai
+                    .num_ctx
+                    .or_else(|| looks_like_ollama(&base_url).then_some(16384)),
             })))
         }
         other => Err(Error::usage(format!(
             "unknown provider `{other}` (expected offline, anthropic or openai)"
         ))),
     }
+}
+
+/// True for an endpoint that is Ollama's (its default port, or its name in the URL).
+fn looks_like_ollama(base_url: &str) -> bool {
+    base_url.contains(":11434") || base_url.to_ascii_lowercase().contains("ollama")
 }
 
 /// Loads the instructions from the arguments.
@@ -450,6 +460,14 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
             .namespace
             .clone()
             .unwrap_or_else(|| "default".into());
+        if layout == Layout::Argocd && args.repo_url.is_none() {
+            ctx.ui.warn("no --repo-url: the Application points at a placeholder repository; set spec.source.repoURL before committing");
+        }
+        if layout != Layout::Plain && prepared.namespace.is_none() {
+            ctx.ui.warn(
+                "no namespace (-n or `namespace:` in the instructions): laying out under `default`",
+            );
+        }
         let files = crate::generate::layout::lay_out(
             layout,
             &outcome.objects,

@@ -51,7 +51,17 @@ pub async fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<u8> {
         ClusterView::Live(Box::new(live))
     };
     let scope = scope(ctx, &view);
-    let kinds: Vec<&str> = args.kinds.iter().map(String::as_str).collect();
+    // Names are checked up front: a typo must not produce a snapshot silently missing a kind.
+    let mut kinds: Vec<&str> = Vec::new();
+    for k in &args.kinds {
+        let info = crate::cluster::kinds::lookup(k).ok_or_else(|| {
+            Error::usage_hint(
+                format!("unknown kind `{k}` in --kinds"),
+                "use kubectl names or short names: deploy, pods, kustomization, helmrelease, application…",
+            )
+        })?;
+        kinds.push(info.kind);
+    }
     ctx.ui.status(&format!(
         "capturing {} ({})",
         view.describe(),
@@ -66,7 +76,7 @@ pub async fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<u8> {
         .await?;
     let written = snapshot::write(&dir, &inv)?;
     for s in &inv.skipped {
-        if s.reason != "not served" {
+        if s.reason != crate::cluster::inventory::NOT_SERVED {
             ctx.ui.warn(&format!("skipped {}: {}", s.kind, s.reason));
         }
     }

@@ -28,7 +28,7 @@ pub enum Error {
     #[error("{0}")]
     Input(String),
     /// The instructions contain what looks like a credential.
-    #[error("the instructions look like they contain {}; they would be sent to the model as written", what.join(", "))]
+    #[error("the instructions look like they contain {}; instructions are sent to model providers as written and end up in generated manifests", what.join(", "))]
     SecretsInInstructions { what: Vec<String> },
     /// The offline generator could not understand some requirements (with `--strict`), or
     /// rendered nothing.

@@ -114,9 +114,8 @@ fn typed(v: &Value, api: &str, kind: &str) -> Option<Result<Vec<String>, String>
 /// API versions that were removed from Kubernetes and will not apply.
 fn removed_api(api: &str, kind: &str) -> Option<&'static str> {
     match (api, kind) {
-        ("extensions/v1beta1" | "apps/v1beta1" | "apps/v1beta2", _) => {
-            Some("apps/v1 or networking.k8s.io/v1")
-        }
+        ("extensions/v1beta1", "Ingress" | "NetworkPolicy") => Some("networking.k8s.io/v1"),
+        ("extensions/v1beta1" | "apps/v1beta1" | "apps/v1beta2", _) => Some("apps/v1"),
         ("networking.k8s.io/v1beta1", "Ingress") => Some("networking.k8s.io/v1"),
         ("batch/v1beta1", "CronJob") => Some("batch/v1"),
         ("policy/v1beta1", "PodDisruptionBudget") => Some("policy/v1"),

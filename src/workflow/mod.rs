@@ -279,6 +279,16 @@ pub fn validate(wf: &Workflow) -> Vec<Problem> {
                 });
             }
         }
+        for v in crate::autonomy::unknown_names(a.auto_approve.iter().chain(&a.always_confirm)) {
+            if !v.trim().is_empty() {
+                out.push(Problem {
+                    step: None,
+                    message: format!(
+                        "autonomy: `{v}` matches no action verb (see `kubectl claude act --help`)"
+                    ),
+                });
+            }
+        }
     }
     let params: Vec<&str> = wf.params.iter().map(|p| p.name.as_str()).collect();
     let index_of = |n: &str| names.iter().position(|x| x == n);
