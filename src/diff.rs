@@ -446,6 +446,15 @@ pub async fn diff_objects(
         }
     }
     if opts.prune_preview {
+        let labelled = desired
+            .iter()
+            .any(|m| INSTANCE_LABELS.iter().any(|k| m.obj().label(k).is_some()));
+        if !labelled {
+            report.warnings.push(format!(
+                "--prune-preview found nothing to compare: no manifest carries a {} label",
+                INSTANCE_LABELS.join(" or ")
+            ));
+        }
         let mut extra = prune_candidates(live, desired, &report).await?;
         extra.retain(|o| {
             !seen.contains(&(

@@ -112,7 +112,12 @@ fn render(ctx: &Ctx, s: &crate::status::Status, source: &str) -> String {
             n.version.clone(),
         ]);
     }
-    out.push_str(&format!("{t}\n"));
+    if s.nodes.is_empty() {
+        // Not "healthy": nothing was seen (a snapshot without nodes, or no permission).
+        out.push_str("  no nodes in view: node health was not checked\n");
+    } else {
+        out.push_str(&format!("{t}\n"));
+    }
     out.push_str(&format!("\n{}\n", bold("Active problems")));
     if s.problems.is_empty() {
         out.push_str("  none found\n");
