@@ -224,16 +224,28 @@ pub fn masked_action(action: &Action) -> Value {
                 match p {
                     Value::Array(ops) => {
                         for op in ops.iter_mut() {
-                            let under_data =
-                                op.get("path").and_then(Value::as_str).is_some_and(|p| {
-                                    p.starts_with("/data") || p.starts_with("/stringData")
-                                });
-                            if under_data && let Some(val) = op.get_mut("value") {
-                                *val = mask_value(val);
+                            let path = op
+                                .get("path")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string();
+                            // Values, and the last-applied annotation (a whole earlier Secret).
+                            let sensitive = path.starts_with("/data")
+                                || path.starts_with("/stringData")
+                                || path.contains("last-applied-configuration");
+                            if let Some(val) = op.get_mut("value") {
+                                if sensitive {
+                                    *val = mask_value(val);
+                                } else if path.starts_with("/metadata") {
+                                    mask_last_applied(val);
+                                }
                             }
                         }
                     }
-                    other => mask_secret_fields(other),
+                    other => {
+                        mask_secret_fields(other);
+                        mask_manifest(other);
+                    }
                 }
             }
         }
@@ -258,14 +270,39 @@ fn mask_command(action: &Action) -> String {
 
 /// Masks every Secret anywhere in a manifest (a `List`'s items included) and every
 /// last-applied annotation, which embeds a whole earlier object.
+/// Masks a last-applied annotation anywhere under `v` (JSON-patch values under /metadata).
+fn mask_last_applied(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                if k == "kubectl.kubernetes.io/last-applied-configuration" {
+                    *child = Value::String(crate::diff::MASK.into());
+                } else {
+                    mask_last_applied(child);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(mask_last_applied),
+        _ => {}
+    }
+}
+
 fn mask_manifest(v: &mut Value) {
     match v {
         Value::Object(m) => {
-            if m.get("kind")
+            let kind = m
+                .get("kind")
                 .and_then(Value::as_str)
-                .is_some_and(is_secret_kind)
-            {
+                .unwrap_or("")
+                .to_string();
+            if is_secret_kind(&kind) {
                 mask_secret_fields(v);
+            }
+            // A typed `SecretList` leaves `kind` off its items.
+            if kind.strip_suffix("List").is_some_and(is_secret_kind)
+                && let Some(Value::Array(items)) = v.get_mut("items")
+            {
+                items.iter_mut().for_each(mask_secret_fields);
             }
             if let Some(a) = v
                 .pointer_mut("/metadata/annotations")
@@ -312,6 +349,36 @@ mod tests {
     use crate::action::PatchType;
     use crate::cluster::ObjRef;
     use serde_json::json;
+
+    #[test]
+    fn secret_lists_and_secret_patch_annotations_are_masked() {
+        let a = Action::Apply {
+            manifest: json!({"apiVersion": "v1", "kind": "SecretList",
+                "items": [{"metadata": {"name": "s"}, "data": {"p": "aHVudGVyMg=="}}]}),
+        };
+        assert!(!masked_action(&a).to_string().contains("aHVudGVyMg=="));
+        let t = ObjRef::new("v1", "Secret", Some("a"), "s");
+        let la = "kubectl.kubernetes.io/last-applied-configuration";
+        let merge = Action::Patch {
+            target: t.clone(),
+            patch_type: PatchType::Merge,
+            patch: json!({"metadata": {"annotations": {la: "{\"data\":{\"p\":\"aHVudGVyMg==\"}}"}}}),
+        };
+        assert!(!masked_action(&merge).to_string().contains("aHVudGVyMg=="));
+        let json_ops = Action::Patch {
+            target: t,
+            patch_type: PatchType::Json,
+            patch: json!([
+                {"op": "add", "path": "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration", "value": "aHVudGVyMg=="},
+                {"op": "replace", "path": "/metadata/annotations", "value": {la: "aHVudGVyMg=="}}
+            ]),
+        };
+        assert!(
+            !masked_action(&json_ops)
+                .to_string()
+                .contains("aHVudGVyMg==")
+        );
+    }
 
     #[test]
     fn secrets_inside_lists_and_last_applied_annotations_are_masked() {

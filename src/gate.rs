@@ -193,7 +193,13 @@ impl Gate<'_> {
                 )
             }
             Decision::DryRun => {
-                preview = Some(self.preview_or_note(&p.action, exec).await?);
+                // An apply dry-run is the server's verdict on the manifest: a rejection (422, a
+                // webhook, RBAC) must fail the run, not become a note (CI relies on it).
+                preview = Some(if matches!(p.action, Action::Apply { .. }) {
+                    self.preview(&p.action, exec).await?
+                } else {
+                    self.preview_or_note(&p.action, exec).await?
+                });
                 (Approval::DryRun, false)
             }
             Decision::Suggest => (Approval::SuggestOnly, false),

@@ -68,66 +68,138 @@ fn redact_url_userinfo(word: &str) -> Option<String> {
     ))
 }
 
-/// Splits `key=value`, `key:value`, `"key":"value"` (not `://`); the key without quotes.
-fn key_value(word: &str) -> Option<(&str, &str)> {
-    let i = word
-        .char_indices()
-        .find(|&(i, c)| (c == '=' || c == ':') && !word[i..].starts_with("://"))
-        .map(|(i, _)| i)?;
-    let key = word[..i].trim_matches(|c: char| "\"'`{[(".contains(c));
-    let value = word[i + 1..].trim_matches(|c: char| "\"'`,;)]}".contains(c));
-    Some((key, value))
+/// A bare JSON Web Token: `eyJ…` with three dot-separated parts.
+fn is_jwt(s: &str) -> bool {
+    s.starts_with("eyJ") && s.len() > 30 && s.split('.').count() == 3 && !s.contains("..")
 }
 
-/// Scrubs credential-looking text: `Bearer …`, known token prefixes, long base64-like runs
-/// (hex digests and commit SHAs are kept: they are identifiers), passwords in URLs, and
-/// values after secret-looking keys (`PASSWORD=…`, `password: …`, `"token":"…"`).
+/// Keys whose bare word names a thing rather than holding one (`secret: db-creds`).
+fn names_a_thing(key: &str) -> bool {
+    matches!(
+        key.to_ascii_uppercase().as_str(),
+        "SECRET" | "SECRETS" | "SECRETNAME" | "SECRETREF" | "KEY" | "KEYS" | "CERT" | "AUTH"
+    )
+}
+
+/// A key that can precede a credential: secret-looking and shaped like an identifier.
+fn credential_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && looks_secret(key)
+}
+
+/// Replaces `word[range]` by the redaction marker.
+fn replace_range(word: &str, range: std::ops::Range<usize>) -> String {
+    format!("{}{REDACTED}{}", &word[..range.start], &word[range.end..])
+}
+
+/// The byte range of a credential value in a word: `KEY=value`, `?token=value`,
+/// `"key":"value"`. `key:value` without a space is not one (`image:tag`, `host:443`).
+fn assignment_value(word: &str) -> Option<std::ops::Range<usize>> {
+    let quote = |c: char| "\"'`".contains(c);
+    let (key_end, value_start) = if let Some(i) = word.find("\":") {
+        (i, i + 2)
+    } else {
+        let i = word.find('=')?;
+        (i, i + 1)
+    };
+    let key = word[..key_end].trim_matches(quote);
+    // A URL query (`…?token=x&a=b`) keys on its last parameter name.
+    let key = key.rsplit(['?', '&']).next().unwrap_or(key);
+    if !credential_key(key) {
+        return None;
+    }
+    let rest = &word[value_start..];
+    let lead = rest.len() - rest.trim_start_matches(quote).len();
+    let value = rest.trim_matches(|c: char| quote(c) || ",;)]}&".contains(c));
+    (!value.is_empty()).then(|| value_start + lead..value_start + lead + value.len())
+}
+
+/// Replaces the bodies of PEM private keys.
+fn redact_pem(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(b) = rest.find("-----BEGIN") {
+        let Some(head_end) = rest[b..].find("KEY-----").map(|i| b + i + "KEY-----".len()) else {
+            break;
+        };
+        let Some(end) = rest[head_end..].find("-----END").map(|i| head_end + i) else {
+            break;
+        };
+        out.push_str(&rest[..head_end]);
+        out.push_str(REDACTED);
+        rest = &rest[end..];
+        // Skip past this END marker so the loop finds the next BEGIN.
+        let skip = rest
+            .find("KEY-----")
+            .map_or(rest.len(), |i| i + "KEY-----".len());
+        out.push_str(&rest[..skip]);
+        rest = &rest[skip..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Scrubs credential-looking text: `Bearer …`/`Basic …`, known token prefixes, JWTs, long
+/// base64-like runs (hex digests and commit SHAs are kept: they are identifiers), passwords
+/// in URLs, PEM private keys, and values after secret-looking keys (`PASSWORD=…`,
+/// `password: …`, `"token":"…"`, `?token=…`). Whitespace is kept as it was.
 pub fn redact(text: &str) -> String {
+    let text = redact_pem(text);
     let mut out = String::with_capacity(text.len());
     let mut redact_next = false;
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        let core = word.trim_matches(|c: char| "\"'`,;()[]{}".contains(c));
-        if core.is_empty() {
-            out.push_str(word);
-            continue;
-        }
-        let token_like = TOKEN_PREFIXES
-            .iter()
-            .any(|p| core.starts_with(p) && core.len() > p.len() + 8)
-            || is_long_base64(core);
-        // `Authorization: Bearer <token>`: the scheme word stays, the token goes.
-        if redact_next && core.eq_ignore_ascii_case("bearer") {
-            out.push_str(word);
-            continue;
-        }
-        if redact_next || token_like {
-            redact_next = false;
-            out.push_str(&word.replacen(core, REDACTED, 1));
-            continue;
-        }
-        if let Some(url) = redact_url_userinfo(core) {
-            out.push_str(&word.replacen(core, &url, 1));
-            continue;
-        }
-        match key_value(core) {
-            // `password: hunter2`: the value is the next word.
-            Some((k, "")) if looks_secret(k) => {
-                redact_next = true;
-                out.push_str(word);
-            }
-            Some((k, v)) if looks_secret(k) && !v.is_empty() => {
-                out.push_str(&word.replacen(v, REDACTED, 1));
-            }
-            _ => {
-                redact_next = core.eq_ignore_ascii_case("bearer");
-                out.push_str(word);
-            }
-        }
+    for piece in text.split_inclusive(char::is_whitespace) {
+        let word = piece.trim_end_matches(char::is_whitespace);
+        out.push_str(&redact_word(word, &mut redact_next));
+        out.push_str(&piece[word.len()..]);
     }
     out
+}
+
+fn redact_word(word: &str, redact_next: &mut bool) -> String {
+    let punct = |c: char| "\"'`,;()[]{}".contains(c);
+    let core = word.trim_matches(punct);
+    if core.is_empty() {
+        return word.to_string();
+    }
+    let lead = word.len() - word.trim_start_matches(punct).len();
+    let core_range = lead..lead + core.len();
+    let scheme = core.eq_ignore_ascii_case("bearer") || core.eq_ignore_ascii_case("basic");
+    // `Authorization: Bearer <token>`: the scheme word stays, the credential goes.
+    if *redact_next && scheme {
+        return word.to_string();
+    }
+    let token_like = TOKEN_PREFIXES
+        .iter()
+        .any(|p| core.starts_with(p) && core.len() > p.len() + 8)
+        || is_long_base64(core)
+        || is_jwt(core);
+    if *redact_next || token_like {
+        *redact_next = false;
+        return replace_range(word, core_range);
+    }
+    if let Some(url) = redact_url_userinfo(core) {
+        return format!(
+            "{}{url}{}",
+            &word[..core_range.start],
+            &word[core_range.end..]
+        );
+    }
+    if let Some(r) = assignment_value(core) {
+        return replace_range(word, lead + r.start..lead + r.end);
+    }
+    // `password: hunter2`: the value is the next word.
+    if let Some(key) = core.strip_suffix(':')
+        && credential_key(key)
+        && !names_a_thing(key)
+    {
+        *redact_next = true;
+        return word.to_string();
+    }
+    *redact_next = scheme;
+    word.to_string()
 }
 
 #[cfg(test)]
@@ -165,6 +237,11 @@ mod tests {
             "image: ghcr.io/acme/app:1.2.3",
             "url: ssh://git@github.com/acme/fleet",
             "Ready=False reason: AuthenticationFailed",
+            "image quay.io/jetstack/cert-manager-controller:v1.13.0 not found",
+            "pull keycloak:21.0 failed",
+            "dial auth-service.auth.svc:443: refused",
+            "secret: db-creds not found",
+            "line one\n\tindented two",
         ] {
             assert_eq!(redact(t), t);
         }

@@ -737,3 +737,28 @@ fn act_resolves_custom_kinds_through_discovery() {
         stderr(&o)
     );
 }
+
+/// A refusal made before connecting names the object in the context's namespace, so the
+/// manual command a human may run targets the same object the request meant.
+#[test]
+fn early_refusals_use_the_contexts_namespace() {
+    let fake = fake();
+    let t = TestEnv::new();
+    std::fs::write(
+        t.path().join("kubeconfig"),
+        fake.kubeconfig_yaml("kind-fake", "fake-token", Some("prod")),
+    )
+    .unwrap();
+    t.write(
+        "home/.config/kubectl-claude/config.yaml",
+        "autonomy:\n  forbidden_actions: [scale]\n",
+    );
+    let o = t
+        .cmd()
+        .args(["act", "scale", "deploy/web", "--replicas", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("-n prod"), "{}", stderr(&o));
+    assert!(fake.writes().is_empty());
+}

@@ -153,11 +153,9 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
     let policy = gate_ui::policy(ctx)?;
 
     // Refusing a forbidden action needs no cluster: decide it even when none is reachable.
-    let guess_ns = ctx
-        .global
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".into());
+    // The namespace the command would use (the context's), read without connecting.
+    let guess_ns =
+        crate::cluster::kubeconfig::context_namespace(&super::cluster_view::connect_options(ctx));
     let all_forbidden = !all_params.is_empty()
         && all_params.iter().all(|p| {
             args.target
@@ -212,7 +210,9 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
                 Ok(target) => target,
                 // Not a built-in kind: ask the cluster's discovery (any CRD, short names too).
                 Err(e) => match (&place, t.split_once('/')) {
-                    (ClusterView::Live(l), Some((kind, name))) if !name.is_empty() => {
+                    (ClusterView::Live(l), Some((kind, name)))
+                        if !name.is_empty() && !name.contains('/') =>
+                    {
                         let r = l.find_kind(kind).await?.ok_or_else(|| {
                             Error::usage_hint(e, "the cluster serves no such kind either (kubectl api-resources lists them)")
                         })?;

@@ -154,6 +154,24 @@ pub fn context_name(opts: &ConnectOptions) -> Option<String> {
     }
 }
 
+/// The namespace a run would default to, read without connecting: the selected context's
+/// `namespace`, else `default` (what kubectl does).
+pub fn context_namespace(opts: &ConnectOptions) -> String {
+    if let Some(ns) = &opts.namespace {
+        return ns.clone();
+    }
+    let name = context_name(opts);
+    let from_file = match resolve(opts).ok() {
+        Some(Source::Files { kubeconfig, .. }) => kubeconfig
+            .contexts
+            .iter()
+            .find(|c| Some(&c.name) == name.as_ref())
+            .and_then(|c| c.context.as_ref()?.namespace.clone()),
+        _ => None,
+    };
+    from_file.unwrap_or_else(|| "default".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

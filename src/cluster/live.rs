@@ -421,10 +421,18 @@ impl LiveCluster {
         };
         let name = name.to_ascii_lowercase();
         let groups = self.groups().await?.clone();
-        for (group, (_, preferred)) in &groups {
-            if want_group.is_some_and(|g| g != group) {
-                continue;
-            }
+        // kubectl's preference: the core group, then Kubernetes' own groups, then the rest.
+        let mut order: Vec<(&String, &String)> = groups
+            .iter()
+            .filter(|(g, _)| want_group.is_none_or(|w| w == g.as_str()))
+            .map(|(g, (_, preferred))| (g, preferred))
+            .collect();
+        order.sort_by_key(|(g, _)| {
+            let kubernetes_own = g.ends_with(".k8s.io") || !g.contains('.');
+            (!g.is_empty(), !kubernetes_own)
+        });
+        let mut by_short = None;
+        for (group, preferred) in order {
             let path = if group.is_empty() {
                 format!("/api/{preferred}")
             } else {
@@ -445,24 +453,24 @@ impl LiveCluster {
                 if plural.is_empty() || plural.contains('/') || kind.is_empty() {
                     continue;
                 }
+                let res = || ApiRes {
+                    group: group.clone(),
+                    version: preferred.clone(),
+                    kind: kind.to_string(),
+                    plural: plural.to_string(),
+                    namespaced: r.get("namespaced").and_then(Value::as_bool).unwrap_or(true),
+                };
                 let singular = r.get("singularName").and_then(Value::as_str).unwrap_or("");
-                let short = str_list(r.get("shortNames"));
-                if kind.eq_ignore_ascii_case(&name)
-                    || plural == name
-                    || singular == name
-                    || short.contains(&name)
-                {
-                    return Ok(Some(ApiRes {
-                        group: group.clone(),
-                        version: preferred.clone(),
-                        kind: kind.to_string(),
-                        plural: plural.to_string(),
-                        namespaced: r.get("namespaced").and_then(Value::as_bool).unwrap_or(true),
-                    }));
+                // An exact kind, plural or singular wins over any short name.
+                if kind.eq_ignore_ascii_case(&name) || plural == name || singular == name {
+                    return Ok(Some(res()));
+                }
+                if by_short.is_none() && str_list(r.get("shortNames")).contains(&name) {
+                    by_short = Some(res());
                 }
             }
         }
-        Ok(None)
+        Ok(by_short)
     }
 
     /// A known kind at the server's preferred version, else any version that serves it.
@@ -1000,6 +1008,11 @@ fn flux_source(obj: &Value, target: &ObjRef) -> Option<ObjRef> {
         .or_else(|| o.at("/spec/chartRef"))?;
     let field = |k: &str| src.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
     let kind = field("kind")?;
+    // A source is a Flux source kind, never a Node: no reconcile annotation on one, whatever
+    // the live object says (the gate never sees this second target).
+    if kind.eq_ignore_ascii_case("node") {
+        return None;
+    }
     let name = field("name")?;
     let api_version = match field("apiVersion") {
         Some(av) => av.to_string(),

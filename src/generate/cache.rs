@@ -32,7 +32,8 @@ pub fn sha256_hex(s: &str) -> String {
 pub fn key(input: &KeyInput<'_>) -> String {
     // serde_json with sorted params (BTreeMap) is a stable encoding.
     let encoded = serde_json::to_string(input).unwrap_or_default();
-    sha256_hex(&format!("kubectl-claude/v1\n{encoded}"))
+    // v2: entries before it could hold a CMP destination namespace the key does not cover.
+    sha256_hex(&format!("kubectl-claude/v2\n{encoded}"))
 }
 
 /// A cache entry on disk.
