@@ -111,7 +111,15 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         ctx.ui.status(head.trim_end_matches('\n'));
         for (action, view_) in changes {
             let mut p =
-                gate_ui::propose(&view, action.clone(), format!("recipe:{}", f.recipe)).await?;
+                match gate_ui::propose(&view, action.clone(), format!("recipe:{}", f.recipe)).await
+                {
+                    // Nothing to translate into (no earlier revision): the gate still sees and audits
+                    // the request, and the executor reports it.
+                    Ok(p) => p,
+                    Err(_) => {
+                        crate::gate::Proposed::new(action.clone(), format!("recipe:{}", f.recipe))
+                    }
+                };
             p.rationale = Some(view_.rationale.clone());
             p.gitops_managed = view_.gitops_managed;
             let attempt = gate_ui::run_on(ctx, &gate, &view, &p).await?;

@@ -175,17 +175,23 @@ pub fn render_suggestion(p: &Proposed, tier: Tier) -> String {
 
 /// Why an attempt was refused, with what the user can do (for `Error::Refused`).
 pub fn refusal(p: &Proposed, a: &Attempt) -> (String, Vec<String>) {
-    let what = format!("{} {}", p.action.verb(), p.action.target_display());
+    // Speak of what was asked for (`rollout-undo`), not of its translation (a patch).
+    let asked = p.requested.as_ref().unwrap_or(&p.action);
+    let what = format!("{} {}", asked.verb(), asked.target_display());
     match a.refusal {
         Some(Refusal::Forbidden) => (
             format!(
                 "refused: {what} is forbidden — {}",
-                forbidden_reason(&p.action)
+                if crate::autonomy::builtin_tier(asked) == Tier::Forbidden {
+                    forbidden_reason(asked)
+                } else {
+                    "the autonomy policy (config or settings.json) forbids it"
+                }
             ),
             vec![
                 format!(
                     "no flag or setting allows it; if a human decides to, run it by hand: {}",
-                    p.action.manual_command()
+                    asked.manual_command()
                 ),
             ],
         ),

@@ -362,7 +362,14 @@ impl Runner<'_> {
                     for v in &f.actions {
                         if let Some(a) = v.action.as_ref().filter(|a| !a.is_read()) {
                             let origin = format!("workflow:{}", self.wf.name);
-                            let mut p = gate_ui::propose(&self.view, a.clone(), origin).await?;
+                            let mut p =
+                                match gate_ui::propose(&self.view, a.clone(), origin.clone()).await
+                                {
+                                    // Nothing to translate into (no earlier revision): the gate still sees and audits
+                                    // the request, and the executor reports it.
+                                    Ok(p) => p,
+                                    Err(_) => crate::gate::Proposed::new(a.clone(), origin),
+                                };
                             p.rationale = Some(format!("{} ({})", v.rationale, f.id));
                             p.gitops_managed = v.gitops_managed;
                             p.force_confirm = step.confirm == Some(true);
