@@ -120,6 +120,27 @@ pub(crate) fn select_recipes(ctx: &Ctx, ids: &[String]) -> Vec<&'static dyn Reci
     recipes::RECIPES.to_vec()
 }
 
+/// Gathers what `recipes` read from the cluster (or snapshot) of this run: every namespace
+/// unless `-n`, with a progress bar. Shared by `diagnose`, `fix` and `status`.
+pub async fn gather_for(
+    ctx: &Ctx,
+    recipes: &[&dyn Recipe],
+    logs: bool,
+) -> Result<(crate::cluster::ClusterView, crate::cluster::Inventory)> {
+    let kinds = recipes::kinds_for(recipes);
+    let scope = ctx
+        .global
+        .namespace
+        .clone()
+        .map(Scope::namespace)
+        .unwrap_or_else(Scope::all);
+    let view = super::cluster_view(ctx).await?;
+    let bar = crate::ui::BarProgress(ctx.ui.progress(kinds.len() as u64, "gathering"));
+    let inv = view.gather(&kinds, &scope, logs, &bar).await?;
+    crate::cluster::Progress::finish(&bar);
+    Ok((view, inv))
+}
+
 pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     let format = ctx.output(&["table", "json", "yaml"], "table")?;
     if args.list {
@@ -132,15 +153,7 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
         None
     };
     let chosen = selected(ctx, args);
-    let kinds = recipes::kinds_for(&chosen);
-    let scope = match &ctx.global.namespace {
-        Some(ns) => Scope::namespace(ns.clone()),
-        None => Scope::all(),
-    };
-    let view = super::cluster_view(ctx).await?;
-    let bar = crate::ui::BarProgress(ctx.ui.progress(kinds.len() as u64, "gathering"));
-    let inv = view.gather(&kinds, &scope, true, &bar).await?;
-    crate::cluster::Progress::finish(&bar);
+    let (view, inv) = gather_for(ctx, &chosen, true).await?;
 
     let outcome = recipes::run(&chosen, &inv);
     let policy = Policy::new(ctx.config()?.autonomy.clone());

@@ -12,7 +12,6 @@ use clap::Args;
 use super::Ctx;
 use super::diagnose::FailOn;
 use super::gate_ui::{self, SafetyFlags, Tally};
-use crate::cluster::Scope;
 use crate::error::{Error, Result};
 use crate::finding::link;
 use crate::gate::Gate;
@@ -57,15 +56,7 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         ));
     }
     let chosen = super::diagnose::select_recipes(ctx, &args.selection.recipes);
-    let kinds = recipes::kinds_for(&chosen);
-    let scope = match &ctx.global.namespace {
-        Some(ns) => Scope::namespace(ns.clone()),
-        None => Scope::all(),
-    };
-    let view = super::cluster_view(ctx).await?;
-    let bar = crate::ui::BarProgress(ctx.ui.progress(kinds.len() as u64, "gathering"));
-    let inv = view.gather(&kinds, &scope, true, &bar).await?;
-    crate::cluster::Progress::finish(&bar);
+    let (view, inv) = super::diagnose::gather_for(ctx, &chosen, true).await?;
 
     let policy = gate_ui::policy(ctx)?;
     let findings = link(recipes::run(&chosen, &inv).findings, &policy);

@@ -4,7 +4,6 @@ use clap::Args;
 
 use super::Ctx;
 use crate::autonomy::Policy;
-use crate::cluster::Scope;
 use crate::error::Result;
 use crate::ui::Style;
 
@@ -39,17 +38,7 @@ fn pct(a: u64, b: u64) -> String {
 pub async fn run(ctx: &Ctx, args: &StatusArgs) -> Result<u8> {
     let format = ctx.output(&["table", "json", "yaml"], "table")?;
     let recipes = crate::recipes::RECIPES.to_vec();
-    let kinds = crate::recipes::kinds_for(&recipes);
-    let scope = ctx
-        .global
-        .namespace
-        .clone()
-        .map(Scope::namespace)
-        .unwrap_or_else(Scope::all);
-    let view = super::cluster_view(ctx).await?;
-    let bar = crate::ui::BarProgress(ctx.ui.progress(kinds.len() as u64, "gathering"));
-    let inv = view.gather(&kinds, &scope, false, &bar).await?;
-    crate::cluster::Progress::finish(&bar);
+    let (view, inv) = super::diagnose::gather_for(ctx, &recipes, false).await?;
     let outcome = crate::recipes::run(&recipes, &inv);
     let findings = crate::finding::link(
         outcome.findings,
