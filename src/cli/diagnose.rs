@@ -434,7 +434,7 @@ async fn explain(
             return Err(e.into());
         }
     };
-    let sha = crate::generate::cache::sha256_hex(&format!("{}\n{}", prompt.system, prompt.user));
+    let sha = prompt.sha256();
     super::generate::log_call(
         ctx,
         &meta,

@@ -679,8 +679,7 @@ impl Runner<'_> {
             app: &format!("workflow {}", self.wf.name),
         };
         let result = p.complete(&prompt).await;
-        let sha =
-            crate::generate::cache::sha256_hex(&format!("{}\n{}", prompt.system, prompt.user));
+        let sha = prompt.sha256();
         match &result {
             Ok(c) => super::generate::log_call(
                 self.ctx,

@@ -186,7 +186,7 @@ pub struct Outcome {
 /// The sha256 of the prompt a request sends (what the call log records instead of the prompt).
 pub fn prompt_sha256(req: &Request<'_>) -> String {
     let p = prompt::build(req.instructions, req.params, req.namespace, req.max_tokens);
-    cache::sha256_hex(&format!("{}\n{}", p.system, p.user))
+    p.sha256()
 }
 
 /// The cache key for a request.

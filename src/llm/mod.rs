@@ -92,6 +92,13 @@ pub struct Prompt {
     pub max_tokens: u32,
 }
 
+impl Prompt {
+    /// The sha256 of what is sent: the call log records it instead of the prompt.
+    pub fn sha256(&self) -> String {
+        crate::generate::cache::sha256_hex(&format!("{}\n{}", self.system, self.user))
+    }
+}
+
 /// What came back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completion {
