@@ -221,7 +221,7 @@ pub async fn run(req: &Request<'_>) -> Result<Outcome, Error> {
         }
     }
     let prompt = prompt::build(req.instructions, req.params, req.namespace, req.max_tokens);
-    let prompt_sha256 = prompt_sha256(req);
+    let prompt_sha256 = prompt.sha256();
     let key = key_for(req, req.backend.name(), req.backend.model());
     let mut defaults = Vec::new();
     let mut not_understood = Vec::new();
