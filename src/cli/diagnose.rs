@@ -412,38 +412,8 @@ async fn explain(
         user,
         max_tokens: 1500,
     };
-    let started = std::time::Instant::now();
-    let meta = super::generate::CallMeta {
-        provider: provider.name(),
-        model: provider.model(),
-        app: "diagnose --explain",
-    };
-    let completion = match provider.complete(&prompt).await {
-        Ok(c) => c,
-        Err(e) => {
-            let short: String = e.to_string().chars().take(120).collect();
-            super::generate::log_call(
-                ctx,
-                &meta,
-                "miss",
-                &format!("error: {short}"),
-                None,
-                "",
-                started.elapsed(),
-            );
-            return Err(e.into());
-        }
-    };
-    let sha = prompt.sha256();
-    super::generate::log_call(
-        ctx,
-        &meta,
-        "miss",
-        "ok",
-        Some(&completion),
-        &sha,
-        started.elapsed(),
-    );
+    let completion =
+        super::generate::complete_logged(ctx, provider, &prompt, "diagnose --explain").await?;
     let text = masker.unmask(&completion.text);
     let actions = crate::explain::parse_suggested_actions(&text)
         .into_iter()

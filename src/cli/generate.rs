@@ -344,6 +344,41 @@ pub fn log_call(
     }
 }
 
+/// Sends one prompt and records the call (tokens, hash, outcome) in the call log, whatever
+/// its result: for the model calls that are not generations (`--explain`, workflow tasks).
+pub async fn complete_logged(
+    ctx: &Ctx,
+    provider: &llm::Provider,
+    prompt: &llm::Prompt,
+    app: &str,
+) -> Result<llm::Completion, llm::Error> {
+    let started = std::time::Instant::now();
+    let meta = CallMeta {
+        provider: provider.name(),
+        model: provider.model(),
+        app,
+    };
+    let result = provider.complete(prompt).await;
+    let outcome = match &result {
+        Ok(_) => "ok".to_string(),
+        Err(e) => format!(
+            "error: {}",
+            e.to_string().chars().take(120).collect::<String>()
+        ),
+    };
+    let sha = prompt.sha256();
+    log_call(
+        ctx,
+        &meta,
+        "miss",
+        &outcome,
+        result.as_ref().ok(),
+        &sha,
+        started.elapsed(),
+    );
+    result
+}
+
 /// Prints the offline generator's notes and lint findings on stderr.
 pub fn report_notes(ctx: &Ctx, o: &Outcome) {
     for d in &o.defaults {

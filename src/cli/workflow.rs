@@ -672,37 +672,8 @@ impl Runner<'_> {
             user: format!("{}\n\n{summary}", crate::redact::redact(&task)),
             max_tokens: 1200,
         };
-        let started = std::time::Instant::now();
-        let meta = super::generate::CallMeta {
-            provider: p.name(),
-            model: p.model(),
-            app: &format!("workflow {}", self.wf.name),
-        };
-        let result = p.complete(&prompt).await;
-        let sha = prompt.sha256();
-        match &result {
-            Ok(c) => super::generate::log_call(
-                self.ctx,
-                &meta,
-                "miss",
-                "ok",
-                Some(c),
-                &sha,
-                started.elapsed(),
-            ),
-            Err(e) => {
-                let short: String = e.to_string().chars().take(120).collect();
-                super::generate::log_call(
-                    self.ctx,
-                    &meta,
-                    "miss",
-                    &format!("error: {short}"),
-                    None,
-                    &sha,
-                    started.elapsed(),
-                );
-            }
-        }
+        let app = format!("workflow {}", self.wf.name);
+        let result = super::generate::complete_logged(self.ctx, &p, &prompt, &app).await;
         match result {
             Ok(c) => {
                 let text = masker.unmask(&c.text);
