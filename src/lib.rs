@@ -43,6 +43,7 @@ pub mod jsonl;
 pub mod llm;
 pub mod manifest;
 pub mod persona;
+pub mod plan;
 pub mod recipes;
 pub mod redact;
 pub mod status;
