@@ -326,3 +326,64 @@ fn every_verb_sends_exactly_the_previewed_plan() {
     // resume, sync, refresh, terminate, finalizers.
     assert_eq!(writes_seen, 16);
 }
+
+/// `act --help`, shell completion and `config view` are generated from the verb table: each
+/// lists every verb, with its built-in tier where it shows one.
+#[test]
+fn help_completion_and_config_view_list_every_verb_of_the_table() {
+    use crate::support::env::{TestEnv, stdout};
+    let t = TestEnv::new();
+    let help = stdout(&t.cmd().args(["act", "--help"]).output().unwrap());
+    let o = t
+        .persona("kubectl_complete-claude")
+        .args(["act", ""])
+        .output()
+        .unwrap();
+    let completion = stdout(&o);
+    let view = stdout(&t.cmd().args(["config", "view"]).output().unwrap());
+    // Tier label → the verbs listed under it.
+    let mut by_tier: Vec<(String, Vec<String>)> = Vec::new();
+    for l in help
+        .lines()
+        .skip_while(|l| !l.starts_with("Verbs, by built-in tier:"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("Required:"))
+    {
+        let mut words = l.split_whitespace().map(str::to_string).peekable();
+        if let Some(label) = words.next_if(|w| w.ends_with(':')) {
+            by_tier.push((label.trim_end_matches(':').to_string(), Vec::new()));
+        }
+        by_tier
+            .last_mut()
+            .expect("a tier label first")
+            .1
+            .extend(words);
+    }
+    assert_eq!(by_tier.len(), 3, "{help}");
+    for &v in Verb::all() {
+        let spec = v.spec();
+        let under: Vec<&str> = by_tier
+            .iter()
+            .filter(|(_, vs)| vs.iter().any(|w| w == spec.name))
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(
+            under,
+            [spec.tier.as_str()],
+            "{} in act --help:\n{help}",
+            spec.name
+        );
+        assert!(
+            completion
+                .lines()
+                .any(|l| l.split('\t').next() == Some(spec.name)),
+            "{} not completed:\n{completion}",
+            spec.name
+        );
+        assert!(
+            view.contains(&format!("    {}: {}\n", spec.name, spec.tier.as_str())),
+            "{} not in config view:\n{view}",
+            spec.name
+        );
+    }
+}
