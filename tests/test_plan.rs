@@ -387,3 +387,26 @@ fn help_completion_and_config_view_list_every_verb_of_the_table() {
         );
     }
 }
+
+/// The README's tier table names the same verbs per tier as the verb table.
+#[test]
+fn readme_tier_table_matches_the_verb_table() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    for tier in ["safe", "confirm", "forbidden"] {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| **{tier}** |")))
+            .unwrap_or_else(|| panic!("no `{tier}` row in the README's tier table"));
+        // The verbs cell, up to the kinds rule the forbidden row adds (", and `delete`/…").
+        let cell = row.split('|').nth(2).unwrap();
+        let cell = cell.split(", and").next().unwrap();
+        let listed: Vec<&str> = cell.split('`').skip(1).step_by(2).collect();
+        let table: Vec<&str> = Verb::all()
+            .iter()
+            .filter(|v| v.spec().tier.as_str() == tier)
+            .map(|v| v.as_str())
+            .collect();
+        assert_eq!(listed, table, "README row `{tier}`");
+    }
+}
