@@ -522,6 +522,11 @@ mod tests {
                     taint: Some("a=b:NoSchedule".into()),
                     ..Default::default()
                 };
+                // `delete` also as JSON from a model or recipe gives it: of a Node it stays
+                // `Delete` (which `build` would have turned into `DeleteNode`).
+                if verb == Verb::Delete && as_list {
+                    return Action::Delete { target };
+                }
                 crate::action::build(verb, target, &p).expect("every verb builds from full params")
             })
     }
