@@ -4,18 +4,76 @@
 //! exhaustive `match` and a command can never smuggle a second verb past it. Recipes propose
 //! them, `act` parses them from the command line, workflows and the LLM name them; all go
 //! through `autonomy::Gate` before the executor sees them.
+//!
+//! Every verb is one [`Verb`] with one row in [`Verb::spec`] (name, built-in minimum tier,
+//! Node target, required parameters); help, completion, `config view` and the gate's tests
+//! are generated from it, and the exhaustive matches below make an undescribed verb a
+//! compile error. What a verb writes is [`crate::plan`]'s job.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::cluster::ObjRef;
 
+pub use crate::verb::{Param, Tier, Verb, VerbSpec, help_text};
+
+impl Verb {
+    /// The verb of an action (`delete` of a Node is `delete-node`).
+    pub fn of(action: &Action) -> Verb {
+        match action {
+            Action::Get { .. } => Verb::Get,
+            Action::Describe { .. } => Verb::Describe,
+            Action::Logs { .. } => Verb::Logs,
+            Action::List { .. } => Verb::List,
+            Action::Top { .. } => Verb::Top,
+            Action::Diff { .. } => Verb::Diff,
+            Action::Patch { .. } => Verb::Patch,
+            Action::Scale { .. } => Verb::Scale,
+            Action::RolloutRestart { .. } => Verb::RolloutRestart,
+            Action::RolloutUndo { .. } => Verb::RolloutUndo,
+            Action::ArgoRollback { .. } => Verb::ArgoRollback,
+            Action::Apply { .. } => Verb::Apply,
+            Action::Delete { target } if target.kind == "Node" => Verb::DeleteNode,
+            Action::Delete { .. } => Verb::Delete,
+            Action::Reconcile { .. } => Verb::Reconcile,
+            Action::Suspend { .. } => Verb::Suspend,
+            Action::Resume { .. } => Verb::Resume,
+            Action::ArgoSync { .. } => Verb::ArgoSync,
+            Action::ArgoRefresh { .. } => Verb::ArgoRefresh,
+            Action::ArgoTerminateOp { .. } => Verb::ArgoTerminateOp,
+            Action::RemoveFinalizers { .. } => Verb::RemoveFinalizers,
+            Action::Drain { .. } => Verb::Drain,
+            Action::Cordon { .. } => Verb::Cordon,
+            Action::Uncordon { .. } => Verb::Uncordon,
+            Action::DeleteNode { .. } => Verb::DeleteNode,
+            Action::LabelNode { .. } => Verb::LabelNode,
+            Action::TaintNode { .. } => Verb::TaintNode,
+            Action::Reset { .. } => Verb::Reset,
+        }
+    }
+}
+
+impl Param {
+    /// True when `p` gives it (a usable value).
+    pub fn given(self, p: &Params) -> bool {
+        match self {
+            Param::Replicas => p.replicas.is_some_and(|r| r >= 0),
+            Param::Patch => p.patch.is_some(),
+            Param::HistoryId => p.history_id.is_some(),
+            Param::Manifest => p.manifest.is_some(),
+            Param::Label => p.label.is_some(),
+            Param::Taint => p.taint.is_some(),
+        }
+    }
+}
+
 /// How a patch body is interpreted (kubectl's `--type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum PatchType {
-    Merge,
+    // In `act --type`'s order: the default first.
     Strategic,
+    Merge,
     Json,
 }
 
@@ -140,70 +198,10 @@ pub enum Action {
     },
 }
 
-/// All verb names, in tier order; used by completion and `act --help`.
-pub const VERBS: &[&str] = &[
-    "get",
-    "describe",
-    "logs",
-    "list",
-    "top",
-    "diff",
-    "patch",
-    "scale",
-    "rollout-restart",
-    "rollout-undo",
-    "argo-rollback",
-    "apply",
-    "delete",
-    "reconcile",
-    "suspend",
-    "resume",
-    "argo-sync",
-    "argo-refresh",
-    "argo-terminate-op",
-    "remove-finalizers",
-    "drain",
-    "cordon",
-    "uncordon",
-    "delete-node",
-    "label-node",
-    "taint-node",
-    "reset",
-];
-
 impl Action {
     /// The stable verb name (`scale`, `rollout-restart`, …).
     pub fn verb(&self) -> &'static str {
-        match self {
-            Action::Get { .. } => "get",
-            Action::Describe { .. } => "describe",
-            Action::Logs { .. } => "logs",
-            Action::List { .. } => "list",
-            Action::Top { .. } => "top",
-            Action::Diff { .. } => "diff",
-            Action::Patch { .. } => "patch",
-            Action::Scale { .. } => "scale",
-            Action::RolloutRestart { .. } => "rollout-restart",
-            Action::RolloutUndo { .. } => "rollout-undo",
-            Action::ArgoRollback { .. } => "argo-rollback",
-            Action::Apply { .. } => "apply",
-            Action::Delete { target } if target.kind == "Node" => "delete-node",
-            Action::Delete { .. } => "delete",
-            Action::Reconcile { .. } => "reconcile",
-            Action::Suspend { .. } => "suspend",
-            Action::Resume { .. } => "resume",
-            Action::ArgoSync { .. } => "argo-sync",
-            Action::ArgoRefresh { .. } => "argo-refresh",
-            Action::ArgoTerminateOp { .. } => "argo-terminate-op",
-            Action::RemoveFinalizers { .. } => "remove-finalizers",
-            Action::Drain { .. } => "drain",
-            Action::Cordon { .. } => "cordon",
-            Action::Uncordon { .. } => "uncordon",
-            Action::DeleteNode { .. } => "delete-node",
-            Action::LabelNode { .. } => "label-node",
-            Action::TaintNode { .. } => "taint-node",
-            Action::Reset { .. } => "reset",
-        }
+        Verb::of(self).as_str()
     }
 
     /// The object the action is about, when it has one.
@@ -253,17 +251,9 @@ impl Action {
         }
     }
 
-    /// True for verbs that only read.
+    /// True for verbs that only read: the safe tier of the verb table is exactly the reads.
     pub fn is_read(&self) -> bool {
-        matches!(
-            self,
-            Action::Get { .. }
-                | Action::Describe { .. }
-                | Action::Logs { .. }
-                | Action::List { .. }
-                | Action::Top { .. }
-                | Action::Diff { .. }
-        )
+        Verb::of(self).spec().tier == Tier::Safe
     }
 
     /// The kubectl/flux/argocd command a human could run to do the same by hand. Shown for
@@ -444,20 +434,12 @@ pub struct Params {
     pub taint: Option<String>,
 }
 
-/// True for verbs whose target is a Node (a bare name means `node/<name>`).
-pub fn is_node_verb(verb: &str) -> bool {
-    matches!(
-        verb,
-        "drain" | "cordon" | "uncordon" | "delete-node" | "label-node" | "taint-node"
-    )
-}
-
 /// Resolves `kind/name` (kubectl short names and plurals accepted) to an object reference;
 /// `namespace` is used for namespaced kinds. Node verbs also take a bare node name.
-pub fn parse_target(verb: &str, s: &str, namespace: &str) -> Result<ObjRef, String> {
+pub fn parse_target(verb: Verb, s: &str, namespace: &str) -> Result<ObjRef, String> {
     let (kind, name) = match s.split_once('/') {
         Some((k, n)) => (k, n),
-        None if is_node_verb(verb) => ("node", s),
+        None if verb.spec().node => ("node", s),
         None => {
             return Err(format!(
                 "target `{s}` must be KIND/NAME (e.g. deployment/web)"
@@ -476,87 +458,152 @@ pub fn parse_target(verb: &str, s: &str, namespace: &str) -> Result<ObjRef, Stri
     Ok(ObjRef::new(&info.api_version(), info.kind, ns, name))
 }
 
-/// Builds the typed action for a verb, its target and its arguments.
-pub fn build(verb: &str, target: ObjRef, p: &Params) -> Result<Action, String> {
-    let need = |what: &str| format!("`{verb}` needs {what}");
+/// Builds the typed action for a verb, its target and its arguments. The verb table's
+/// required parameters are checked first, so the table is what users are told.
+pub fn build(verb: Verb, target: ObjRef, p: &Params) -> Result<Action, String> {
+    let need = |what: Param| format!("`{verb}` needs {}", what.missing());
+    if let Some(missing) = verb.spec().needs.iter().find(|n| !n.given(p)) {
+        return Err(need(*missing));
+    }
     Ok(match verb {
-        "get" => Action::Get { target },
-        "describe" => Action::Describe { target },
-        "logs" => Action::Logs {
+        Verb::Get => Action::Get { target },
+        Verb::Describe => Action::Describe { target },
+        Verb::Logs => Action::Logs {
             target,
             container: p.container.clone(),
             previous: p.previous.then_some(true),
         },
-        "list" => Action::List {
+        Verb::List => Action::List {
             kind: target.kind,
             namespace: target.namespace,
         },
-        "top" => Action::Top { target },
-        "diff" => Action::Diff { target },
-        "patch" => Action::Patch {
+        Verb::Top => Action::Top { target },
+        Verb::Diff => Action::Diff { target },
+        Verb::Patch => Action::Patch {
             target,
             patch_type: p.patch_type.unwrap_or(PatchType::Strategic),
-            patch: p.patch.clone().ok_or_else(|| need("a patch (-p JSON)"))?,
+            patch: p.patch.clone().ok_or_else(|| need(Param::Patch))?,
         },
-        "scale" => Action::Scale {
+        Verb::Scale => Action::Scale {
             target,
             replicas: p
                 .replicas
                 .filter(|r| *r >= 0)
-                .ok_or_else(|| need("--replicas N (N >= 0)"))?,
+                .ok_or_else(|| need(Param::Replicas))?,
         },
-        "rollout-restart" => Action::RolloutRestart { target },
-        "rollout-undo" => Action::RolloutUndo {
+        Verb::RolloutRestart => Action::RolloutRestart { target },
+        Verb::RolloutUndo => Action::RolloutUndo {
             target,
             to_revision: p.to_revision,
         },
-        "argo-rollback" => Action::ArgoRollback {
+        Verb::ArgoRollback => Action::ArgoRollback {
             target,
-            history_id: p.history_id.ok_or_else(|| need("--history-id N"))?,
+            history_id: p.history_id.ok_or_else(|| need(Param::HistoryId))?,
         },
-        "apply" => Action::Apply {
-            manifest: p
-                .manifest
-                .clone()
-                .ok_or_else(|| need("a manifest (-f FILE)"))?,
+        Verb::Apply => Action::Apply {
+            manifest: p.manifest.clone().ok_or_else(|| need(Param::Manifest))?,
         },
-        "delete" if target.kind == "Node" => Action::DeleteNode { target },
-        "delete" => Action::Delete { target },
-        "reconcile" => Action::Reconcile {
+        Verb::Delete if target.kind == "Node" => Action::DeleteNode { target },
+        Verb::Delete => Action::Delete { target },
+        Verb::Reconcile => Action::Reconcile {
             target,
             with_source: p.with_source,
             reset: p.reset,
             force: p.force,
         },
-        "suspend" => Action::Suspend { target },
-        "resume" => Action::Resume { target },
-        "argo-sync" => Action::ArgoSync { target },
-        "argo-refresh" => Action::ArgoRefresh { target },
-        "argo-terminate-op" => Action::ArgoTerminateOp { target },
-        "remove-finalizers" => Action::RemoveFinalizers { target },
-        "drain" => Action::Drain { target },
-        "cordon" => Action::Cordon { target },
-        "uncordon" => Action::Uncordon { target },
-        "delete-node" => Action::DeleteNode { target },
-        "label-node" => Action::LabelNode {
+        Verb::Suspend => Action::Suspend { target },
+        Verb::Resume => Action::Resume { target },
+        Verb::ArgoSync => Action::ArgoSync { target },
+        Verb::ArgoRefresh => Action::ArgoRefresh { target },
+        Verb::ArgoTerminateOp => Action::ArgoTerminateOp { target },
+        Verb::RemoveFinalizers => Action::RemoveFinalizers { target },
+        Verb::Drain => Action::Drain { target },
+        Verb::Cordon => Action::Cordon { target },
+        Verb::Uncordon => Action::Uncordon { target },
+        Verb::DeleteNode => Action::DeleteNode { target },
+        Verb::LabelNode => Action::LabelNode {
             target,
-            label: p.label.clone().ok_or_else(|| need("--label KEY=VALUE"))?,
+            label: p.label.clone().ok_or_else(|| need(Param::Label))?,
         },
-        "taint-node" => Action::TaintNode {
+        Verb::TaintNode => Action::TaintNode {
             target,
-            taint: p
-                .taint
-                .clone()
-                .ok_or_else(|| need("--taint KEY=VALUE:EFFECT"))?,
+            taint: p.taint.clone().ok_or_else(|| need(Param::Taint))?,
         },
-        "reset" => Action::Reset { target },
-        other => {
-            return Err(format!(
-                "unknown verb `{other}` (expected one of: {})",
-                VERBS.join(", ")
-            ));
-        }
+        Verb::Reset => Action::Reset { target },
     })
+}
+
+/// A sample of every verb on a representative target (a Deployment, or a Node for node
+/// verbs), for `config view` and the policy's tests. An exhaustive `match`, so no verb is
+/// ever left out.
+pub fn sample(verb: Verb) -> Action {
+    let target = if verb.spec().node {
+        ObjRef::new("v1", "Node", None, "x")
+    } else {
+        ObjRef::new("apps/v1", "Deployment", Some("default"), "x")
+    };
+    match verb {
+        Verb::Get => Action::Get { target },
+        Verb::Describe => Action::Describe { target },
+        Verb::Logs => Action::Logs {
+            target,
+            container: None,
+            previous: None,
+        },
+        Verb::List => Action::List {
+            kind: "Pod".into(),
+            namespace: None,
+        },
+        Verb::Top => Action::Top { target },
+        Verb::Diff => Action::Diff { target },
+        Verb::Patch => Action::Patch {
+            target,
+            patch_type: PatchType::Merge,
+            patch: Value::Object(Default::default()),
+        },
+        Verb::Scale => Action::Scale {
+            target,
+            replicas: 1,
+        },
+        Verb::RolloutRestart => Action::RolloutRestart { target },
+        Verb::RolloutUndo => Action::RolloutUndo {
+            target,
+            to_revision: None,
+        },
+        Verb::ArgoRollback => Action::ArgoRollback {
+            target,
+            history_id: 1,
+        },
+        Verb::Apply => Action::Apply {
+            manifest: Value::Object(Default::default()),
+        },
+        Verb::Delete => Action::Delete { target },
+        Verb::Reconcile => Action::Reconcile {
+            target,
+            with_source: false,
+            reset: false,
+            force: false,
+        },
+        Verb::Suspend => Action::Suspend { target },
+        Verb::Resume => Action::Resume { target },
+        Verb::ArgoSync => Action::ArgoSync { target },
+        Verb::ArgoRefresh => Action::ArgoRefresh { target },
+        Verb::ArgoTerminateOp => Action::ArgoTerminateOp { target },
+        Verb::RemoveFinalizers => Action::RemoveFinalizers { target },
+        Verb::Drain => Action::Drain { target },
+        Verb::Cordon => Action::Cordon { target },
+        Verb::Uncordon => Action::Uncordon { target },
+        Verb::DeleteNode => Action::DeleteNode { target },
+        Verb::LabelNode => Action::LabelNode {
+            target,
+            label: "a=b".into(),
+        },
+        Verb::TaintNode => Action::TaintNode {
+            target,
+            taint: "a=b:NoSchedule".into(),
+        },
+        Verb::Reset => Action::Reset { target },
+    }
 }
 
 /// The `flux` CLI noun for a Flux kind.
@@ -578,15 +625,74 @@ fn flux_subcommand(kind: &str) -> &'static str {
 mod tests {
     use super::*;
 
+    /// The table's names are the serde tags, clap's names and what `from_name` reads back.
     #[test]
-    fn verbs_list_matches_serde_tags() {
+    fn table_names_match_serde_and_clap() {
+        use clap::ValueEnum;
+        assert_eq!(Verb::all().len(), 27);
+        for &v in Verb::all() {
+            let a = sample(v);
+            let tag = serde_json::to_value(&a).unwrap()["verb"].clone();
+            assert_eq!(tag, v.as_str(), "{v:?}");
+            assert_eq!(Verb::of(&a), v);
+            assert_eq!(a.verb(), v.as_str());
+            assert_eq!(v.to_possible_value().unwrap().get_name(), v.as_str());
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+            assert_eq!(Verb::from_name(v.as_str()), Some(v));
+            let back: Action = serde_json::from_value(serde_json::to_value(&a).unwrap()).unwrap();
+            assert_eq!(back, a);
+        }
+        assert!(Verb::parse("nope").unwrap_err().contains("rollout-restart"));
+    }
+
+    /// The table's required parameters are exactly what `build` refuses to go without: each
+    /// verb builds from only its needs, and fails without any one of them.
+    #[test]
+    fn table_needs_are_what_build_requires() {
+        let full = Params {
+            replicas: Some(1),
+            patch: Some(serde_json::json!({})),
+            history_id: Some(1),
+            manifest: Some(serde_json::json!({})),
+            label: Some("a=b".into()),
+            taint: Some("a=b:NoSchedule".into()),
+            ..Default::default()
+        };
+        let only = |needs: &[Param]| {
+            let mut p = Params::default();
+            for n in needs {
+                match n {
+                    Param::Replicas => p.replicas = full.replicas,
+                    Param::Patch => p.patch = full.patch.clone(),
+                    Param::HistoryId => p.history_id = full.history_id,
+                    Param::Manifest => p.manifest = full.manifest.clone(),
+                    Param::Label => p.label = full.label.clone(),
+                    Param::Taint => p.taint = full.taint.clone(),
+                }
+            }
+            p
+        };
+        for &v in Verb::all() {
+            let t = sample(v)
+                .target()
+                .cloned()
+                .unwrap_or_else(|| ObjRef::new("apps/v1", "Deployment", Some("a"), "web"));
+            let needs = v.spec().needs;
+            let a = build(v, t.clone(), &only(needs)).unwrap();
+            assert_eq!(Verb::of(&a), v);
+            for i in 0..needs.len() {
+                let mut fewer = needs.to_vec();
+                let gone = fewer.remove(i);
+                let e = build(v, t.clone(), &only(&fewer)).unwrap_err();
+                assert!(e.contains(gone.missing()), "{v}: {e}");
+            }
+        }
         let t = ObjRef::new("apps/v1", "Deployment", Some("a"), "web");
-        let a = Action::RolloutRestart { target: t };
-        let v = serde_json::to_value(&a).unwrap();
-        assert_eq!(v["verb"], "rollout-restart");
-        assert!(VERBS.contains(&a.verb()));
-        let back: Action = serde_json::from_value(v).unwrap();
-        assert_eq!(back, a);
+        let negative = Params {
+            replicas: Some(-1),
+            ..Default::default()
+        };
+        assert!(build(Verb::Scale, t, &negative).is_err());
     }
 
     #[test]
@@ -601,30 +707,54 @@ mod tests {
             taint: Some("a=b:NoSchedule".into()),
             ..Default::default()
         };
-        for v in VERBS {
+        for &v in Verb::all() {
             let a = build(v, t.clone(), &p).unwrap();
-            assert_eq!(a.verb(), *v);
+            assert_eq!(a.verb(), v.as_str());
         }
-        assert!(build("scale", t.clone(), &Params::default()).is_err());
-        assert!(build("nope", t, &Params::default()).is_err());
+        assert!(build(Verb::Scale, t, &Params::default()).is_err());
+        assert!(Verb::parse("nope").is_err());
+    }
+
+    #[test]
+    fn node_verbs_target_nodes_and_forbidden_ones_are_listed_in_help() {
+        for &v in Verb::all() {
+            let t = sample(v);
+            assert_eq!(
+                v.spec().node,
+                t.target().is_some_and(|t| t.kind == "Node"),
+                "{v}"
+            );
+        }
+        let help = help_text();
+        for &v in Verb::all() {
+            assert!(help.contains(v.as_str()), "{v} missing from help:\n{help}");
+        }
+        assert!(help.contains("scale --replicas N"), "{help}");
+        assert!(help.lines().all(|l| l.chars().count() <= 90), "{help}");
     }
 
     #[test]
     fn targets_resolve_short_names_and_bare_nodes() {
-        let r = parse_target("scale", "deploy/web", "apps").unwrap();
+        let r = parse_target(Verb::Scale, "deploy/web", "apps").unwrap();
         assert_eq!(
             (r.kind.as_str(), r.namespace.as_deref()),
             ("Deployment", Some("apps"))
         );
-        let n = parse_target("drain", "pi5-a", "apps").unwrap();
+        let n = parse_target(Verb::Drain, "pi5-a", "apps").unwrap();
         assert_eq!((n.kind.as_str(), n.namespace), ("Node", None));
-        assert!(parse_target("scale", "web", "a").is_err());
-        assert!(parse_target("scale", "bogus/web", "a").is_err());
+        assert!(parse_target(Verb::Scale, "web", "a").is_err());
+        assert!(parse_target(Verb::Scale, "bogus/web", "a").is_err());
     }
 
     #[test]
     fn delete_of_a_node_is_delete_node() {
         let t = ObjRef::new("v1", "Node", None, "pi5-a");
-        assert_eq!(Action::Delete { target: t }.verb(), "delete-node");
+        assert_eq!(Action::Delete { target: t.clone() }.verb(), "delete-node");
+        assert_eq!(
+            build(Verb::Delete, t, &Params::default()).unwrap(),
+            Action::DeleteNode {
+                target: ObjRef::new("v1", "Node", None, "pi5-a")
+            }
+        );
     }
 }

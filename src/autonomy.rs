@@ -9,26 +9,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::Action;
-
-/// How much autonomy an action gets. Ordered: `Safe < Confirm < Forbidden`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Tier {
-    Safe,
-    Confirm,
-    Forbidden,
-}
-
-impl Tier {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Safe => "safe",
-            Tier::Confirm => "confirm",
-            Tier::Forbidden => "forbidden",
-        }
-    }
-}
+/// The tiers live beside the verb table, which gives each verb its minimum.
+pub use crate::action::Tier;
+use crate::action::{Action, Verb};
 
 /// The kinds a change action would write: its target, or for `apply` the manifest's kind and,
 /// for a `List`, every item's kind.
@@ -59,12 +42,15 @@ pub fn changed_kinds(action: &Action) -> Vec<&str> {
 
 /// The built-in tier of an action: the floor every policy starts from.
 ///
-/// Any change to a Node, whatever the verb (apply, patch, reconcile, finalizers…), is
-/// forbidden: it moves or strands the node's workloads. So is deleting a Namespace or CRD, or
-/// removing their finalizers (which completes a pending deletion).
+/// The verb table gives each verb its minimum. On top of it, any change to a Node, whatever
+/// the verb (apply, patch, reconcile, finalizers…), is forbidden: it moves or strands the
+/// node's workloads. So is deleting a Namespace or CRD, or removing their finalizers (which
+/// completes a pending deletion).
 pub fn builtin_tier(action: &Action) -> Tier {
-    if action.is_read() {
-        return Tier::Safe;
+    let verb = Verb::of(action);
+    let floor = verb.spec().tier;
+    if floor == Tier::Safe {
+        return Tier::Safe; // reads, of Nodes too
     }
     let kinds = changed_kinds(action);
     if kinds.iter().any(|k| k.eq_ignore_ascii_case("Node")) {
@@ -73,38 +59,10 @@ pub fn builtin_tier(action: &Action) -> Tier {
     let destroys_scope = kinds.iter().any(|k| {
         k.eq_ignore_ascii_case("Namespace") || k.eq_ignore_ascii_case("CustomResourceDefinition")
     });
-    match action {
-        Action::Get { .. }
-        | Action::Describe { .. }
-        | Action::Logs { .. }
-        | Action::List { .. }
-        | Action::Top { .. }
-        | Action::Diff { .. } => Tier::Safe,
-        Action::Delete { .. } | Action::RemoveFinalizers { .. } if destroys_scope => {
-            Tier::Forbidden
-        }
-        Action::Patch { .. }
-        | Action::Scale { .. }
-        | Action::RolloutRestart { .. }
-        | Action::RolloutUndo { .. }
-        | Action::ArgoRollback { .. }
-        | Action::Apply { .. }
-        | Action::Delete { .. }
-        | Action::Reconcile { .. }
-        | Action::Suspend { .. }
-        | Action::Resume { .. }
-        | Action::ArgoSync { .. }
-        | Action::ArgoRefresh { .. }
-        | Action::ArgoTerminateOp { .. }
-        | Action::RemoveFinalizers { .. } => Tier::Confirm,
-        Action::Drain { .. }
-        | Action::Cordon { .. }
-        | Action::Uncordon { .. }
-        | Action::DeleteNode { .. }
-        | Action::LabelNode { .. }
-        | Action::TaintNode { .. }
-        | Action::Reset { .. } => Tier::Forbidden,
+    if destroys_scope && matches!(verb, Verb::Delete | Verb::RemoveFinalizers) {
+        return Tier::Forbidden;
     }
+    floor
 }
 
 /// The `autonomy` block of the team's `settings.json` (and of our config file).
@@ -139,37 +97,36 @@ fn verb_matches(configured: &str, action: &Action) -> bool {
         .chars()
         .map(|ch| if ch == ' ' || ch == '_' { '-' } else { ch })
         .collect();
-    let verb = action.verb();
-    if c == verb {
+    let verb = Verb::of(action);
+    if c == verb.as_str() {
         return true;
     }
+    // Aliases are configured text; what they name is typed.
     match c.as_str() {
-        "rollout" => verb.starts_with("rollout-"),
+        "rollout" => verb.as_str().starts_with("rollout-"),
         "restart-pod" | "restart" => {
-            verb == "rollout-restart"
-                || (verb == "delete" && action.target().is_some_and(|t| t.kind == "Pod"))
+            verb == Verb::RolloutRestart
+                || (verb == Verb::Delete && action.target().is_some_and(|t| t.kind == "Pod"))
         }
-        "scale-replicas" => verb == "scale",
-        "edit" => verb == "patch",
-        "sync" => verb == "argo-sync",
-        "rollback" => verb == "rollout-undo" || verb == "argo-rollback",
-        "update-resources" => verb == "patch",
-        _ => {
+        "scale-replicas" => verb == Verb::Scale,
+        "edit" | "update-resources" => verb == Verb::Patch,
+        "sync" => verb == Verb::ArgoSync,
+        "rollback" => matches!(verb, Verb::RolloutUndo | Verb::ArgoRollback),
+        other => match other.strip_prefix("delete-") {
             // `delete-pvc`, `delete-pod`: delete restricted to a kind.
-            if let Some(kind) = c.strip_prefix("delete-") {
+            Some(kind) => {
                 let kind = if kind == "pvc" {
                     "persistentvolumeclaim"
                 } else {
                     kind
                 };
-                verb == "delete"
+                verb == Verb::Delete
                     && action
                         .target()
                         .is_some_and(|t| t.kind.eq_ignore_ascii_case(kind))
-            } else {
-                false
             }
-        }
+            None => false,
+        },
     }
 }
 
@@ -219,11 +176,11 @@ impl Policy {
         tier
     }
 
-    /// The tier of every known verb on a sample target; used by `config view`.
+    /// The tier of every verb on a sample target; used by `config view`.
     pub fn table(&self) -> BTreeMap<&'static str, Tier> {
-        crate::action::VERBS
+        Verb::all()
             .iter()
-            .filter_map(|v| sample_action(v).map(|a| (*v, self.tier(&a))))
+            .map(|&v| (v.as_str(), self.tier(&sample_action(v))))
             .collect()
     }
 }
@@ -231,10 +188,7 @@ impl Policy {
 /// Configured names that match no verb (typos such as `restart_podz`): they would silently
 /// do nothing, so `config view` and `workflow validate` report them.
 pub fn unknown_names<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<String> {
-    let samples: Vec<Action> = crate::action::VERBS
-        .iter()
-        .filter_map(|v| sample_action(v))
-        .collect();
+    let samples: Vec<Action> = Verb::all().iter().map(|&v| sample_action(v)).collect();
     names
         .into_iter()
         .filter(|n| {
@@ -245,12 +199,9 @@ pub fn unknown_names<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<Str
         .collect()
 }
 
-fn sample_action(verb: &str) -> Option<Action> {
-    let t = crate::cluster::ObjRef::new("apps/v1", "Deployment", Some("default"), "x");
-    let n = crate::cluster::ObjRef::new("v1", "Node", None, "x");
-    let v = serde_json::json!({"verb": verb, "target": if verb.ends_with("node") || matches!(verb, "drain"|"cordon"|"uncordon") { serde_json::to_value(&n).ok()? } else { serde_json::to_value(&t).ok()? },
-        "patch_type": "merge", "patch": {}, "replicas": 1, "history_id": 1, "manifest": {}, "kind": "Pod", "label": "a=b", "taint": "a=b:NoSchedule"});
-    serde_json::from_value(v).ok()
+/// Every verb on a sample target (see [`crate::action::sample`]): no verb is skipped.
+pub fn sample_action(verb: Verb) -> Action {
+    crate::action::sample(verb)
 }
 
 /// The caller's situation: flags and whether a human can be asked.
@@ -333,18 +284,36 @@ pub fn decide(tier: Tier, input: GateInput) -> Decision {
 
 /// One sentence on why a forbidden verb is forbidden, for the refusal message.
 pub fn forbidden_reason(action: &Action) -> &'static str {
-    match action {
-        Action::Drain { .. } | Action::Cordon { .. } | Action::Uncordon { .. } => {
+    match Verb::of(action) {
+        Verb::Drain | Verb::Cordon | Verb::Uncordon => {
             "node scheduling changes move or strand every workload on the node; a human must decide"
         }
-        Action::DeleteNode { .. } | Action::Delete { .. } => {
+        Verb::DeleteNode | Verb::Delete => {
             "deleting a node, namespace or CRD destroys everything under it and cannot be undone"
         }
-        Action::LabelNode { .. } | Action::TaintNode { .. } | Action::Patch { .. } => {
+        Verb::LabelNode | Verb::TaintNode | Verb::Patch => {
             "node label and taint changes reschedule workloads cluster-wide; a human must decide"
         }
-        Action::Reset { .. } => "a reset wipes state and cannot be undone",
-        _ => "this action is forbidden by the autonomy policy",
+        Verb::Reset => "a reset wipes state and cannot be undone",
+        // Forbidden only by a policy (or by writing to a Node): the generic reason.
+        Verb::Get
+        | Verb::Describe
+        | Verb::Logs
+        | Verb::List
+        | Verb::Top
+        | Verb::Diff
+        | Verb::Scale
+        | Verb::RolloutRestart
+        | Verb::RolloutUndo
+        | Verb::ArgoRollback
+        | Verb::Apply
+        | Verb::Reconcile
+        | Verb::Suspend
+        | Verb::Resume
+        | Verb::ArgoSync
+        | Verb::ArgoRefresh
+        | Verb::ArgoTerminateOp
+        | Verb::RemoveFinalizers => "this action is forbidden by the autonomy policy",
     }
 }
 
@@ -522,25 +491,25 @@ mod tests {
     }
 
     fn any_config() -> impl Strategy<Value = AutonomyConfig> {
-        let names = prop::sample::subsequence(crate::action::VERBS.to_vec(), 0..8);
-        (names.clone(), names.clone(), names).prop_map(|(s, c, f)| AutonomyConfig {
-            safe_actions: s.into_iter().map(String::from).collect(),
-            confirm_actions: c.into_iter().map(String::from).collect(),
-            forbidden_actions: f.into_iter().map(String::from).collect(),
+        let names = prop::sample::subsequence(Verb::all().to_vec(), 0..8);
+        let strings = |vs: Vec<Verb>| vs.into_iter().map(|v| v.as_str().to_string()).collect();
+        (names.clone(), names.clone(), names).prop_map(move |(s, c, f)| AutonomyConfig {
+            safe_actions: strings(s),
+            confirm_actions: strings(c),
+            forbidden_actions: strings(f),
         })
     }
 
     proptest! {
         /// No forbidden action is ever decided as runnable, whatever config and flags say.
         #[test]
-        fn forbidden_never_runs(verb in prop::sample::select(crate::action::VERBS.to_vec()),
+        fn forbidden_never_runs(verb in prop::sample::select(Verb::all().to_vec()),
                                 cfg in any_config(), flags in any_flags()) {
-            if let Some(a) = sample_action(verb) {
-                let p = Policy::new(cfg);
-                if builtin_tier(&a) == Tier::Forbidden {
-                    let d = decide(p.tier(&a), flags);
-                    prop_assert_eq!(d, Decision::Refuse(Refusal::Forbidden));
-                }
+            let a = sample_action(verb);
+            let p = Policy::new(cfg);
+            if builtin_tier(&a) == Tier::Forbidden {
+                let d = decide(p.tier(&a), flags);
+                prop_assert_eq!(d, Decision::Refuse(Refusal::Forbidden));
             }
         }
     }

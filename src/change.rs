@@ -2,15 +2,16 @@
 //!
 //! The confirm prompt, `--dry-run` and `--suggest-only` show the exact change an action makes.
 //! For patch-like verbs the after-object is computed locally from the object as read (merge
-//! patch per RFC 7386, strategic merge with name-keyed lists, JSON patch per RFC 6902), using
-//! the same bodies the executor sends; `apply` is previewed by a server-side-apply dry run in
-//! the caller. Computing locally keeps a preview free of requests that look like writes. Pure;
-//! no I/O.
+//! patch per RFC 7386, strategic merge with name-keyed lists, JSON patch per RFC 6902) by
+//! applying the writes of the action's [`crate::plan`] — the writes the executor sends, so
+//! the two cannot drift. `apply` is previewed by a server-side-apply dry run in the caller.
+//! Computing locally keeps a preview free of requests that look like writes. Pure; no I/O.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::action::{Action, PatchType};
 use crate::cluster::ObjRef;
+use crate::plan::{self, Op, Plan};
 
 /// Errors applying a patch locally.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,67 +41,47 @@ fn directive(v: &Value) -> Option<String> {
     }
 }
 
-/// The object after `action`, computed from `before`; `None` when the action does not change
-/// one object in a way a diff can show (reads, deletes, apply, rollbacks).
-/// `now` is the timestamp written into restart/reconcile annotations.
+/// The object after `action`, computed from `before` by applying the writes of its
+/// [`plan`](crate::plan::plan) to the target locally — the very writes the executor sends.
+/// `None` when the action does not change one object in a way a diff can show (reads,
+/// deletes, apply, rollbacks, refused verbs). `now` is the timestamp written into restart
+/// and reconcile annotations. Writes to other objects (a Flux source) are not part of this
+/// object's diff; `describe` names them.
 pub fn after(action: &Action, before: &Value, now: &str) -> Result<Option<Value>, Error> {
-    let mut obj = before.clone();
-    let body = match action {
-        Action::Patch {
-            patch_type, patch, ..
-        } => {
-            match patch_type {
-                PatchType::Merge => merge_patch(&mut obj, patch),
-                PatchType::Strategic => {
-                    if let Some(d) = directive(patch) {
-                        return Err(Error::Directives(d));
-                    }
-                    strategic_merge(&mut obj, patch)
-                }
-                PatchType::Json => json_patch(&mut obj, patch)?,
-            }
-            return Ok(Some(obj));
-        }
-        Action::Scale { replicas, .. } => json!({"spec": {"replicas": replicas}}),
-        Action::RolloutRestart { .. } => json!({"spec": {"template": {"metadata": {
-            "annotations": {"kubectl.kubernetes.io/restartedAt": now}}}}}),
-        Action::Reconcile {
-            target,
-            reset,
-            force,
-            ..
-        } => {
-            if target.kind == "Application" {
-                json!({"metadata": {"annotations": {"argocd.argoproj.io/refresh": "normal"}}})
-            } else {
-                let mut ann = Map::new();
-                ann.insert("reconcile.fluxcd.io/requestedAt".into(), json!(now));
-                if *force {
-                    ann.insert("reconcile.fluxcd.io/forceAt".into(), json!(now));
-                }
-                if *reset {
-                    ann.insert("reconcile.fluxcd.io/resetAt".into(), json!(now));
-                }
-                json!({"metadata": {"annotations": Value::Object(ann)}})
-            }
-        }
-        Action::Suspend { .. } => json!({"spec": {"suspend": true}}),
-        Action::Resume { .. } => json!({"spec": {"suspend": false}, "metadata": {"annotations": {
-            "reconcile.fluxcd.io/requestedAt": now}}}),
-        Action::ArgoSync { .. } => json!({"operation": {
-            "initiatedBy": {"username": crate::cluster::live::FIELD_MANAGER},
-            "sync": {"syncStrategy": {"hook": {}}}}}),
-        Action::ArgoRefresh { .. } => {
-            json!({"metadata": {"annotations": {"argocd.argoproj.io/refresh": "hard"}}})
-        }
-        Action::ArgoTerminateOp { .. } => {
-            json!({"status": {"operationState": {"phase": "Terminating"}}})
-        }
-        Action::RemoveFinalizers { .. } => json!({"metadata": {"finalizers": null}}),
-        _ => return Ok(None),
+    let Some(target) = action.target() else {
+        return Ok(None); // apply: previewed by a server-side dry run in the caller
     };
-    merge_patch(&mut obj, &body);
-    Ok(Some(obj))
+    let writes = match plan::plan(action, Some(before), now) {
+        Ok(Plan::Write(writes)) => writes,
+        Ok(Plan::Read(_) | Plan::Unsupported(_) | Plan::Forbidden) => return Ok(None),
+        // The object is given, so no plan lacks it; nothing to preview either way.
+        Err(plan::Error::NeedsObject(_)) => return Ok(None),
+    };
+    let mut obj = before.clone();
+    let mut changed = false;
+    for w in writes.iter().filter(|w| &w.target == target) {
+        match &w.op {
+            Op::Patch { patch_type, body } => apply_patch(&mut obj, *patch_type, body)?,
+            Op::Apply { .. } | Op::Delete => return Ok(None),
+        }
+        changed = true;
+    }
+    Ok(changed.then_some(obj))
+}
+
+/// Applies one patch body of a given type to an object, as the API server would.
+pub fn apply_patch(obj: &mut Value, patch_type: PatchType, patch: &Value) -> Result<(), Error> {
+    match patch_type {
+        PatchType::Merge => merge_patch(obj, patch),
+        PatchType::Strategic => {
+            if let Some(d) = directive(patch) {
+                return Err(Error::Directives(d));
+            }
+            strategic_merge(obj, patch)
+        }
+        PatchType::Json => json_patch(obj, patch)?,
+    }
+    Ok(())
 }
 
 /// A one-line description of what the action does, for actions without an object diff.
@@ -169,7 +150,29 @@ pub fn git_patch(action: &Action) -> Option<(&'static str, Value)> {
             Some(("merge", doc))
         }
         Action::Apply { manifest } => Some(("manifest", manifest.clone())),
-        _ => None,
+        // Imperative verbs and reads: nothing to commit.
+        Action::Get { .. }
+        | Action::Describe { .. }
+        | Action::Logs { .. }
+        | Action::List { .. }
+        | Action::Top { .. }
+        | Action::Diff { .. }
+        | Action::RolloutRestart { .. }
+        | Action::RolloutUndo { .. }
+        | Action::ArgoRollback { .. }
+        | Action::Delete { .. }
+        | Action::Reconcile { .. }
+        | Action::ArgoSync { .. }
+        | Action::ArgoRefresh { .. }
+        | Action::ArgoTerminateOp { .. }
+        | Action::RemoveFinalizers { .. }
+        | Action::Drain { .. }
+        | Action::Cordon { .. }
+        | Action::Uncordon { .. }
+        | Action::DeleteNode { .. }
+        | Action::LabelNode { .. }
+        | Action::TaintNode { .. }
+        | Action::Reset { .. } => None,
     }
 }
 

@@ -400,7 +400,7 @@ impl Executor for SnapshotExecutor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::action::{PatchType, VERBS};
+    use crate::action::{PatchType, Verb};
     use crate::autonomy::AutonomyConfig;
     use proptest::prelude::*;
     use serde_json::json;
@@ -489,16 +489,21 @@ mod tests {
             .prop_map(|((av, k, ns), name)| ObjRef::new(av, k, ns.then_some("default"), &name))
     }
 
-    /// Any action of any verb on any target, built through the serde tag like config and
-    /// workflows build them.
+    /// Every verb's name, from the verb table.
+    fn verb_names() -> Vec<&'static str> {
+        Verb::all().iter().map(|v| v.as_str()).collect()
+    }
+
+    /// Any action of any verb on any target, built by `action::build` like `act` and
+    /// workflows build them; every verb of the table, none skipped.
     fn any_action() -> impl Strategy<Value = Action> {
         (
-            prop::sample::select(VERBS.to_vec()),
+            prop::sample::select(Verb::all().to_vec()),
             any_target(),
             any::<i32>(),
             any::<bool>(),
         )
-            .prop_filter_map("verb needs other fields", |(verb, target, n, as_list)| {
+            .prop_map(|(verb, target, n, as_list)| {
                 let obj = json!({"apiVersion": target.api_version, "kind": target.kind,
                     "metadata": {"name": target.name}});
                 // apply of a List hides the kinds inside it.
@@ -507,11 +512,22 @@ mod tests {
                 } else {
                     obj
                 };
-                let v = json!({"verb": verb, "target": target, "patch_type": "merge",
-                    "patch": {"spec": {}}, "replicas": n, "history_id": 1,
-                    "manifest": manifest,
-                    "kind": target.kind, "label": "a=b", "taint": "a=b:NoSchedule"});
-                serde_json::from_value::<Action>(v).ok()
+                let p = crate::action::Params {
+                    replicas: Some(n.saturating_abs()),
+                    patch_type: Some(PatchType::Merge),
+                    patch: Some(json!({"spec": {}})),
+                    history_id: Some(1),
+                    manifest: Some(manifest),
+                    label: Some("a=b".into()),
+                    taint: Some("a=b:NoSchedule".into()),
+                    ..Default::default()
+                };
+                // `delete` also as JSON from a model or recipe gives it: of a Node it stays
+                // `Delete` (which `build` would have turned into `DeleteNode`).
+                if verb == Verb::Delete && as_list {
+                    return Action::Delete { target };
+                }
+                crate::action::build(verb, target, &p).expect("every verb builds from full params")
             })
     }
 
@@ -528,7 +544,7 @@ mod tests {
     }
 
     fn any_config() -> impl Strategy<Value = AutonomyConfig> {
-        let names = prop::sample::subsequence(VERBS.to_vec(), 0..10);
+        let names = prop::sample::subsequence(verb_names(), 0..10);
         (names.clone(), names.clone(), names).prop_map(|(s, c, f)| AutonomyConfig {
             safe_actions: s.into_iter().map(String::from).collect(),
             confirm_actions: c.into_iter().map(String::from).collect(),
@@ -544,7 +560,7 @@ mod tests {
         #[test]
         fn no_forbidden_action_reaches_the_executor(
             actions in prop::collection::vec(any_action(), 1..6),
-            cfg in any_config(), flags in any_flags(), auto in prop::sample::subsequence(VERBS.to_vec(), 0..10),
+            cfg in any_config(), flags in any_flags(), auto in prop::sample::subsequence(verb_names(), 0..10),
         ) {
             let d = tempfile::tempdir().unwrap();
             let audit = AuditLog::new(d.path().join("a"), "test");

@@ -43,10 +43,12 @@ pub mod jsonl;
 pub mod llm;
 pub mod manifest;
 pub mod persona;
+pub mod plan;
 pub mod recipes;
 pub mod redact;
 pub mod status;
 pub mod ui;
+pub mod verb;
 pub mod workflow;
 
 pub use error::{Error, Result};

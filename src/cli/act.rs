@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::Ctx;
 use super::gate_ui::{self, SafetyFlags};
-use crate::action::{self, Params, PatchType, VERBS};
+use crate::action::{self, Params, PatchType, Verb};
 use crate::audit::Outcome;
 use crate::cluster::ClusterView;
 use crate::cluster::snapshot::SnapshotCluster;
@@ -18,38 +18,20 @@ use crate::error::{EXIT_OK, Error, Result};
 use crate::gate::Gate;
 
 /// Run one action on the cluster through the autonomy gate
-///
-/// Safe actions (reads) run; confirm-tier actions show the exact change and ask on a
-/// terminal (without one they are refused unless --yes); forbidden actions (drain, cordon,
-/// node deletes, resets…) are refused whatever the flags, with the command a human could run.
-/// Every attempt is recorded in the audit log (`kubectl claude audit`).
-///
-/// Verbs: get describe logs list top diff · patch scale rollout-restart rollout-undo
-/// argo-rollback apply delete reconcile suspend resume argo-sync argo-refresh
-/// argo-terminate-op remove-finalizers · drain cordon uncordon delete-node label-node
-/// taint-node reset
-///
-/// Examples:
-///   kubectl claude act scale deployment/web --replicas 3 -n shop
-///   kubectl claude act reconcile kustomization/apps -n flux-system --with-source
-///   kubectl claude act patch deployment/web -n shop --type merge -p '{"spec":{"replicas":2}}'
-///   kubectl claude act rollout-restart deploy/web -n shop --dry-run
-///   kubectl claude act apply -f fix.yaml --suggest-only
-///   kubectl claude act drain node/pi5-a        # refused (forbidden), exit 3
 #[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+#[command(long_about = long_about())]
 pub struct ActArgs {
     /// The verb
-    #[arg(value_parser = clap::builder::PossibleValuesParser::new(VERBS), hide_possible_values = true)]
-    pub verb: String,
+    #[arg(value_enum, hide_possible_values = true)]
+    pub verb: Verb,
     /// KIND/NAME (kubectl short names work); a kind for `list`; none for `apply -f`
     pub target: Option<String>,
     /// scale: the replica count
     #[arg(long, value_name = "N")]
     pub replicas: Option<i32>,
     /// patch: how the patch is interpreted
-    #[arg(long = "type", value_name = "TYPE", value_parser = ["strategic", "merge", "json"], default_value = "strategic")]
-    pub patch_type: String,
+    #[arg(long = "type", value_name = "TYPE", value_enum, default_value_t = PatchType::Strategic)]
+    pub patch_type: PatchType,
     /// patch: the patch body (JSON or YAML)
     #[arg(short = 'p', long, value_name = "PATCH")]
     pub patch: Option<String>,
@@ -90,12 +72,31 @@ pub struct ActArgs {
     pub safety: SafetyFlags,
 }
 
+/// The long help; the verb list is generated from the verb table.
+fn long_about() -> String {
+    format!(
+        "Run one action on the cluster through the autonomy gate
+
+Safe actions (reads) run; confirm-tier actions show the exact change and ask on a
+terminal (without one they are refused unless --yes); forbidden actions (drain, cordon,
+node deletes, resets…) are refused whatever the flags, with the command a human could run.
+Every attempt is recorded in the audit log (`kubectl claude audit`).
+
+{}
+
+Examples:
+  kubectl claude act scale deployment/web --replicas 3 -n shop
+  kubectl claude act reconcile kustomization/apps -n flux-system --with-source
+  kubectl claude act patch deployment/web -n shop --type merge -p '{{\"spec\":{{\"replicas\":2}}}}'
+  kubectl claude act rollout-restart deploy/web -n shop --dry-run
+  kubectl claude act apply -f fix.yaml --suggest-only
+  kubectl claude act drain node/pi5-a        # refused (forbidden), exit 3",
+        action::help_text()
+    )
+}
+
 fn params(ctx: &Ctx, args: &ActArgs) -> Result<Vec<Params>> {
-    let patch_type = match args.patch_type.as_str() {
-        "merge" => PatchType::Merge,
-        "json" => PatchType::Json,
-        _ => PatchType::Strategic,
-    };
+    let patch_type = args.patch_type;
     let patch = match &args.patch {
         Some(p) => Some(
             crate::manifest::yaml::parse_one::<serde_json::Value>(p)
@@ -142,8 +143,8 @@ fn params(ctx: &Ctx, args: &ActArgs) -> Result<Vec<Params>> {
 }
 
 pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
-    let verb = args.verb.as_str();
-    if verb == "apply" && args.file.is_none() {
+    let verb = args.verb;
+    if verb == Verb::Apply && args.file.is_none() {
         return Err(Error::usage_hint(
             "`apply` needs -f FILE",
             "kubectl claude act apply -f fix.yaml",
@@ -198,8 +199,8 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
     let mut proposals = Vec::new();
     for p in &all_params {
         let target = match (&args.target, verb) {
-            (_, "apply") => crate::cluster::ObjRef::new("v1", "List", None, ""),
-            (Some(t), "list") if !t.contains('/') => {
+            (_, Verb::Apply) => crate::cluster::ObjRef::new("v1", "List", None, ""),
+            (Some(t), Verb::List) if !t.contains('/') => {
                 let info = crate::cluster::kinds::lookup(t)
                     .ok_or_else(|| Error::usage(format!("unknown kind `{t}`")))?;
                 let ns =

@@ -583,8 +583,11 @@ impl Runner<'_> {
                 ))
             })?;
         let target_text = self.render(name, step.target.as_deref().unwrap_or_default())?;
+        let verb = crate::action::Verb::parse(verb).map_err(|e| {
+            Error::usage(format!("workflow {}: step \"{name}\": {e}", self.wf.name))
+        })?;
         // `apply` names its object in `inputs.manifest`, not in `target`.
-        let target = if verb == "apply" {
+        let target = if verb == crate::action::Verb::Apply {
             crate::cluster::ObjRef::new("v1", "List", None, "")
         } else {
             if target_text.is_empty() || target_text.ends_with('/') {

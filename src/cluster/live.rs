@@ -1,6 +1,6 @@
 //! The live ClusterView: a kube client configured like kubectl, API discovery once per run,
-//! paginated concurrent LISTs, bounded log tails, object reads, server-side-apply dry runs and
-//! the executor for typed [`Action`]s.
+//! paginated concurrent LISTs, bounded log tails and object reads. The executor for typed
+//! actions (and the server-side-apply dry run) is the child module `execute`.
 //!
 //! Requests are built by hand over [`kube::Client`] (auth, TLS, retries come from kube) and
 //! answered as plain JSON: the inventory keeps objects exactly as the server sent them, and a
@@ -13,17 +13,17 @@ use std::time::Duration;
 use futures::StreamExt;
 use http::Method;
 use kube::config::KubeConfigOptions;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::kinds::{self, KindInfo};
+pub use super::kubeconfig::ConnectOptions;
 use super::kubeconfig::{self, Source, error_chain};
 use super::{Error, Inventory, ObjRef, Progress, Scope, SkippedKind};
-use crate::action::{Action, PatchType};
 
-pub use super::kubeconfig::ConnectOptions;
+mod execute;
 
-/// The field manager for every write, so `managedFields` show who changed what.
-pub const FIELD_MANAGER: &str = "kubectl-claude";
+/// The field manager for every write (defined with the writes, in [`crate::plan`]).
+pub use crate::plan::FIELD_MANAGER;
 /// LIST page size; the API server's own default chunk size in kubectl.
 const PAGE_SIZE: usize = 500;
 /// Concurrent requests in flight (LISTs, discovery, logs).
@@ -738,288 +738,6 @@ impl LiveCluster {
             .map_err(|e| self.classify(&format!("list {}", res.plural), e))?;
         Ok(list_items(page, res))
     }
-
-    /// What the object would look like after `kubectl apply --server-side` (dry run; nothing
-    /// is stored). The object must carry apiVersion, kind and metadata.name.
-    pub async fn server_side_apply_dry_run(&self, obj: &Value) -> Result<Value, Error> {
-        self.apply(obj, true).await
-    }
-
-    async fn apply(&self, obj: &Value, dry_run: bool) -> Result<Value, Error> {
-        let o = super::Obj(obj);
-        let res = self.res_for(o.api_version(), o.kind()).await?;
-        let path = res.object(self.ns_for(&res, o.namespace()), o.name());
-        let body = serde_json::to_vec(obj).map_err(|e| Error::Api {
-            what: "encode the object".into(),
-            message: e.to_string(),
-        })?;
-        let mut q = vec![("fieldManager", FIELD_MANAGER), ("force", "true")];
-        if dry_run {
-            q.insert(0, ("dryRun", "All"));
-        }
-        self.call(
-            Method::PATCH,
-            &path,
-            &q,
-            Some(("application/apply-patch+yaml", body)),
-        )
-        .await
-        .map_err(|e| self.classify(&format!("apply {}", o.obj_ref().display()), e))
-    }
-
-    async fn patch(
-        &self,
-        r: &ObjRef,
-        subresource: Option<&str>,
-        content_type: &str,
-        patch: &Value,
-    ) -> Result<Value, Error> {
-        let res = self.res_for(&r.api_version, &r.kind).await?;
-        let mut path = res.object(self.ns_for(&res, r.namespace.as_deref()), &r.name);
-        if let Some(s) = subresource {
-            path.push('/');
-            path.push_str(s);
-        }
-        let body = serde_json::to_vec(patch).map_err(|e| Error::Api {
-            what: "encode the patch".into(),
-            message: e.to_string(),
-        })?;
-        self.call(
-            Method::PATCH,
-            &path,
-            &[("fieldManager", FIELD_MANAGER)],
-            Some((content_type, body)),
-        )
-        .await
-        .map_err(|e| self.classify(&format!("patch {}", r.display()), e))
-    }
-
-    async fn merge_patch(&self, r: &ObjRef, patch: &Value) -> Result<Value, Error> {
-        self.patch(r, None, "application/merge-patch+json", patch)
-            .await
-    }
-
-    fn timestamp(&self) -> String {
-        let now = self.now.unwrap_or_else(jiff::Timestamp::now);
-        now.to_string()
-    }
-
-    async fn require(&self, r: &ObjRef) -> Result<Value, Error> {
-        self.get(r).await?.ok_or_else(|| Error::Api {
-            what: format!("get {}", r.display()),
-            message: "not found".into(),
-        })
-    }
-
-    // ------------------------------------------------------------------ executing
-
-    /// Executes one action and returns the server's object (reads return what they read).
-    /// The autonomy gate has already decided; forbidden verbs still have no HTTP path here,
-    /// as defence in depth.
-    pub async fn execute(&self, action: &Action) -> Result<Value, Error> {
-        let unsupported = |why: &str| Error::Api {
-            what: format!("{} {}", action.verb(), action.target_display()),
-            message: format!("{why}; run it by hand: {}", action.manual_command()),
-        };
-        match action {
-            Action::Get { target } | Action::Describe { target } | Action::Diff { target } => {
-                self.require(target).await
-            }
-            Action::Logs {
-                target,
-                container,
-                previous,
-            } => {
-                let ns = target.namespace.as_deref().unwrap_or(&self.namespace);
-                let c = match container {
-                    Some(c) => c.clone(),
-                    None => {
-                        let pod = self.require(target).await?;
-                        super::Obj(&pod)
-                            .str_at("/spec/containers/0/name")
-                            .unwrap_or_default()
-                            .to_string()
-                    }
-                };
-                let t = self
-                    .container_log(ns, &target.name, &c, previous.unwrap_or(false))
-                    .await?;
-                Ok(Value::String(t))
-            }
-            Action::List { kind, namespace } => {
-                let info = kinds::lookup(kind).ok_or_else(|| unsupported("unknown kind"))?;
-                let res = self
-                    .resolve_kind(info)
-                    .await?
-                    .ok_or_else(|| unsupported("the server does not serve this kind"))?;
-                let items = self
-                    .list_all(&res, namespace.as_deref())
-                    .await
-                    .map_err(|e| self.classify(&format!("list {}", res.plural), e))?;
-                Ok(json!({"apiVersion": "v1", "kind": "List", "items": items}))
-            }
-            Action::Top { .. } => Err(unsupported("needs the metrics API")),
-            Action::RolloutUndo { .. } => Err(unsupported(
-                "undo needs the ReplicaSet revision history kubectl reads",
-            )),
-            Action::ArgoRollback { .. } => Err(unsupported("rollback needs the Argo CD API")),
-            Action::Patch {
-                target,
-                patch_type,
-                patch,
-            } => {
-                let ct = match patch_type {
-                    PatchType::Merge => "application/merge-patch+json",
-                    PatchType::Strategic => "application/strategic-merge-patch+json",
-                    PatchType::Json => "application/json-patch+json",
-                };
-                self.patch(target, None, ct, patch).await
-            }
-            Action::Scale { target, replicas } => {
-                let body = json!({"spec": {"replicas": replicas}});
-                if matches!(
-                    target.kind.as_str(),
-                    "Deployment" | "StatefulSet" | "ReplicaSet"
-                ) {
-                    self.patch(target, Some("scale"), "application/merge-patch+json", &body)
-                        .await
-                } else {
-                    self.merge_patch(target, &body).await
-                }
-            }
-            Action::RolloutRestart { target } => {
-                // What `kubectl rollout restart` does: a new pod-template annotation.
-                let body = json!({"spec": {"template": {"metadata": {"annotations": {
-                    "kubectl.kubernetes.io/restartedAt": self.timestamp()}}}}});
-                self.merge_patch(target, &body).await
-            }
-            Action::Apply { manifest } => self.apply(manifest, false).await,
-            Action::Delete { target } => {
-                if target.kind == "Node" {
-                    return Err(forbidden(action));
-                }
-                let res = self.res_for(&target.api_version, &target.kind).await?;
-                let path = res.object(self.ns_for(&res, target.namespace.as_deref()), &target.name);
-                self.call(Method::DELETE, &path, &[], None)
-                    .await
-                    .map_err(|e| self.classify(&format!("delete {}", target.display()), e))
-            }
-            Action::Reconcile {
-                target,
-                with_source,
-                reset,
-                force,
-            } => {
-                if target.kind == "Application" {
-                    let body = json!({"metadata": {"annotations": {
-                        "argocd.argoproj.io/refresh": "normal"}}});
-                    return self.merge_patch(target, &body).await;
-                }
-                let ts = self.timestamp();
-                // Flux's `flux reconcile`: requestedAt, plus forceAt/resetAt for HelmRelease.
-                let mut ann = serde_json::Map::new();
-                ann.insert("reconcile.fluxcd.io/requestedAt".into(), json!(ts));
-                if *force {
-                    ann.insert("reconcile.fluxcd.io/forceAt".into(), json!(ts));
-                }
-                if *reset {
-                    ann.insert("reconcile.fluxcd.io/resetAt".into(), json!(ts));
-                }
-                if *with_source {
-                    let obj = self.require(target).await?;
-                    if let Some(src) = flux_source(&obj, target) {
-                        let body = json!({"metadata": {"annotations": {
-                            "reconcile.fluxcd.io/requestedAt": ts}}});
-                        self.merge_patch(&src, &body).await?;
-                    }
-                }
-                let body = json!({"metadata": {"annotations": Value::Object(ann)}});
-                self.merge_patch(target, &body).await
-            }
-            Action::Suspend { target } => {
-                self.merge_patch(target, &json!({"spec": {"suspend": true}}))
-                    .await
-            }
-            Action::Resume { target } => {
-                // `flux resume` also asks for a reconcile right away.
-                let body = json!({"spec": {"suspend": false}, "metadata": {"annotations": {
-                    "reconcile.fluxcd.io/requestedAt": self.timestamp()}}});
-                self.merge_patch(target, &body).await
-            }
-            Action::ArgoSync { target } => {
-                // The Argo CD API server starts a sync by writing `operation`; the
-                // application controller picks it up.
-                let body = json!({"operation": {
-                    "initiatedBy": {"username": FIELD_MANAGER},
-                    "sync": {"syncStrategy": {"hook": {}}}}});
-                self.merge_patch(target, &body).await
-            }
-            Action::ArgoRefresh { target } => {
-                let body = json!({"metadata": {"annotations": {
-                    "argocd.argoproj.io/refresh": "hard"}}});
-                self.merge_patch(target, &body).await
-            }
-            Action::ArgoTerminateOp { target } => {
-                // Exactly what Argo CD's TerminateOperation does: with an operation in
-                // progress, mark it Terminating; the controller stops the sync and clears
-                // `operation` itself (removing `operation` here would orphan the running sync).
-                let app = self.require(target).await?;
-                let o = super::Obj(&app);
-                let running = o.at("/operation").is_some_and(|v| !v.is_null())
-                    && o.at("/status/operationState").is_some_and(|v| !v.is_null());
-                if !running {
-                    return Err(Error::Api {
-                        what: format!("terminate the operation of {}", target.display()),
-                        message: "no operation is in progress".into(),
-                    });
-                }
-                let body = json!({"status": {"operationState": {"phase": "Terminating"}}});
-                self.merge_patch(target, &body).await
-            }
-            Action::RemoveFinalizers { target } => {
-                self.merge_patch(target, &json!({"metadata": {"finalizers": null}}))
-                    .await
-            }
-            Action::Drain { .. }
-            | Action::Cordon { .. }
-            | Action::Uncordon { .. }
-            | Action::DeleteNode { .. }
-            | Action::LabelNode { .. }
-            | Action::TaintNode { .. }
-            | Action::Reset { .. } => Err(forbidden(action)),
-        }
-    }
-}
-
-fn forbidden(action: &Action) -> Error {
-    Error::Api {
-        what: format!("{} {}", action.verb(), action.target_display()),
-        message: "forbidden: this verb is never executed by kubectl-claude".into(),
-    }
-}
-
-/// The source a Flux Kustomization or HelmRelease reads from. A `sourceRef` is a cross-object
-/// reference: kind, name, namespace (defaulting to the referrer's) at its top level.
-fn flux_source(obj: &Value, target: &ObjRef) -> Option<ObjRef> {
-    let o = super::Obj(obj);
-    let src = o
-        .at("/spec/sourceRef")
-        .or_else(|| o.at("/spec/chart/spec/sourceRef"))
-        .or_else(|| o.at("/spec/chartRef"))?;
-    let field = |k: &str| src.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
-    let kind = field("kind")?;
-    // A source is a Flux source kind, never a Node: no reconcile annotation on one, whatever
-    // the live object says (the gate never sees this second target).
-    if kind.eq_ignore_ascii_case("node") {
-        return None;
-    }
-    let name = field("name")?;
-    let api_version = match field("apiVersion") {
-        Some(av) => av.to_string(),
-        None => kinds::lookup(kind)?.api_version(),
-    };
-    let ns = field("namespace").or(target.namespace.as_deref());
-    Some(ObjRef::new(&api_version, kind, ns, name))
 }
 
 /// The items of a LIST page, with the `apiVersion`/`kind` a typed list leaves off restored.
@@ -1164,6 +882,7 @@ pub fn namespaces_for_completion() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn encodes_query_values() {

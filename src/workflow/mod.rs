@@ -323,7 +323,7 @@ pub fn validate(wf: &Workflow) -> Vec<Problem> {
                 "report" => {}
                 "note" if s.message.is_some() => {}
                 "note" => out.push(at(i, "`note` needs a message".into())),
-                v if crate::action::VERBS.contains(&v) => {
+                v if crate::action::Verb::from_name(v).is_some() => {
                     if s.target.is_none() && v != "apply" {
                         out.push(at(i, format!("action `{v}` needs a target (KIND/NAME)")));
                     }
