@@ -83,6 +83,17 @@ pub struct Record {
     pub outcome: Option<Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Set when the action is one step of a multi-step remediation approved as one unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitRef>,
+}
+
+/// Which unit a step belongs to: every step of one unit shares `id`; `step` counts from 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub id: String,
+    pub step: usize,
+    pub of: usize,
 }
 
 impl Record {
@@ -186,6 +197,7 @@ impl AuditLog {
             rationale: None,
             outcome: None,
             error: None,
+            unit: None,
         }
     }
 
@@ -203,6 +215,12 @@ impl AuditLog {
 /// Reads every record under `dir`, oldest file first; torn lines are skipped.
 pub fn read(dir: &Path) -> std::io::Result<Vec<Record>> {
     crate::jsonl::read_dir(dir)
+}
+
+/// Like [`read`], and also the lines that are not records (torn by a crash or a full disk),
+/// so `audit` can say so instead of hiding them.
+pub fn read_report(dir: &Path) -> std::io::Result<(Vec<Record>, Vec<crate::jsonl::Unreadable>)> {
+    crate::jsonl::read_dir_report(dir)
 }
 
 fn is_secret_kind(kind: &str) -> bool {
@@ -255,7 +273,7 @@ pub fn masked_action(action: &Action) -> Value {
 }
 
 /// The manual command, without the patch body when the target is a Secret.
-fn mask_command(action: &Action) -> String {
+pub fn mask_command(action: &Action) -> String {
     match action {
         Action::Patch { target, .. } if is_secret_kind(&target.kind) => {
             let c = action.manual_command();

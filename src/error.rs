@@ -55,6 +55,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An action was executed but its outcome could not be recorded (the change may be live).
+    #[error("{message}")]
+    AuditOutcome { message: String, hints: Vec<String> },
     /// The audit log could not be written; nothing was executed.
     #[error("failed to write the audit log {}; the action was not executed", path.display())]
     Audit {
@@ -102,14 +105,16 @@ impl Error {
                 source,
                 ..
             } if source.kind() == std::io::ErrorKind::NotFound => EXIT_USAGE,
-            Error::Io { .. } | Error::Audit { .. } => EXIT_IO,
+            Error::Io { .. } | Error::Audit { .. } | Error::AuditOutcome { .. } => EXIT_IO,
         }
     }
 
     /// What the user can do next.
     pub fn hints(&self) -> Vec<String> {
         match self {
-            Error::Usage { hints, .. } | Error::Refused { hints, .. } => hints.clone(),
+            Error::Usage { hints, .. }
+            | Error::Refused { hints, .. }
+            | Error::AuditOutcome { hints, .. } => hints.clone(),
             Error::Config(e) => e.hints(),
             Error::Manifest(e) => e.hints(),
             Error::Cluster(e) => e.hints(),
