@@ -211,3 +211,238 @@ fn a_fix_of_several_steps_stops_at_the_failure_and_says_it_is_partial() {
     assert_eq!(recs.len(), 6, "{recs:#?}");
     assert_eq!(recs[5]["error"], "not run: step 2 of 3 failed");
 }
+
+/// The oomkilled example with credentials planted in every shape the probing found leaking:
+/// env names with PASS, values shaped like credentials, container args, log lines, events.
+fn planted_snapshot(t: &TestEnv) -> PathBuf {
+    let src = crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled");
+    let dst = t.path().join("snap");
+    copy_tree(&src, &dst);
+    let pods = std::fs::read_to_string(dst.join("pods.yaml")).unwrap();
+    let pods = pods.replace(
+        "    containers:\n    - name: checkout\n",
+        "    containers:\n    - name: checkout\n      args: [\"--db-password\", \"PLANTED-ARG-1\", \"--token=PLANTED-ARG-2\"]\n      env:\n      - name: DB_PASS\n        value: PLANTED-ENV-1\n      - name: MYSQL_ROOT_PASS\n        value: PLANTED-ENV-2\n      - name: JAVA_OPTS\n        value: -Dspring.datasource.password=PLANTED-ENV-3\n      - name: DATABASE_URL\n        value: postgres://app:PLANTED-ENV-4@db:5432/app\n      - name: APP_CONFIG\n        value: '{\"password\": \"PLANTED-ENV-5\"}'\n",
+    );
+    std::fs::write(dst.join("pods.yaml"), pods).unwrap();
+    // The prompt summarises the workload's template, so plant the same env there.
+    let w = std::fs::read_to_string(dst.join("workloads.yaml")).unwrap();
+    let w = w.replace(
+        "        containers:\n        - name: checkout\n",
+        "        containers:\n        - name: checkout\n          env:\n          - name: DB_PASS\n            value: PLANTED-ENV-1\n          - name: MYSQL_ROOT_PASS\n            value: PLANTED-ENV-2\n          - name: JAVA_OPTS\n            value: -Dspring.datasource.password=PLANTED-ENV-3\n          - name: DATABASE_URL\n            value: postgres://app:PLANTED-ENV-4@db:5432/app\n          - name: APP_CONFIG\n            value: '{\"password\": \"PLANTED-ENV-5\"}'\n",
+    );
+    assert!(w.contains("PLANTED-ENV-5"));
+    std::fs::write(dst.join("workloads.yaml"), w).unwrap();
+    let log = dst.join("shop/checkout-6b8f9d7c5d-x7k2p/logs.txt");
+    let mut text = std::fs::read_to_string(&log).unwrap();
+    text.push_str("connecting with api_key = PLANTED-LOG-1\nsecret = \"PLANTED-LOG-2\"\n{\"db_password\": \"PLANTED-LOG-3\"}\nusing password PLANTED-LOG-4\n");
+    std::fs::write(&log, text).unwrap();
+    let ev = std::fs::read_to_string(dst.join("events.yaml")).unwrap();
+    let ev = ev.replace(
+        "Back-off restarting failed container checkout",
+        "Back-off restarting (token=PLANTED-EVENT-1) failed container checkout",
+    );
+    std::fs::write(dst.join("events.yaml"), ev).unwrap();
+    dst
+}
+
+fn copy_tree(src: &std::path::Path, dst: &std::path::Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap().flatten() {
+        let to = dst.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), to).unwrap();
+        }
+    }
+}
+
+#[test]
+fn explain_prompts_carry_no_planted_credential() {
+    use crate::support::fake_llm::{FakeLlm, Reply};
+    let llm = FakeLlm::start(vec![Reply::anthropic("It is OOMKilled.")]);
+    let mut t = TestEnv::new();
+    t.set("ANTHROPIC_API_KEY", "k");
+    t.set("ANTHROPIC_BASE_URL", llm.url());
+    let snap = planted_snapshot(&t);
+    let o = t
+        .cmd()
+        .args(["diagnose", "--explain", "--snapshot"])
+        .arg(&snap)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let body = &llm.requests()[0].body;
+    assert!(!body.contains("PLANTED"), "the prompt leaked: {body}");
+    // Not vacuous: the env entries were summarised, their values masked.
+    for name in [
+        "DB_PASS=",
+        "MYSQL_ROOT_PASS=",
+        "JAVA_OPTS=",
+        "DATABASE_URL=",
+        "APP_CONFIG=",
+    ] {
+        assert!(body.contains(name), "{name} missing from {body}");
+    }
+}
+
+#[test]
+fn snapshot_files_carry_no_planted_credential_and_say_what_was_redacted() {
+    let fake = FakeApiServer::builder()
+        .objects([
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1", "namespace": "app"},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
+                    "args": ["--db-password", "PLANTED-ARG-1", "--token=PLANTED-ARG-2", "--port", "8080"],
+                    "env": [
+                        {"name": "DATABASE_URL", "value": "postgres://app:PLANTED-ENV-1@db:5432/app"},
+                        {"name": "DB_PASS", "value": "PLANTED-ENV-2"},
+                        {"name": "JAVA_OPTS", "value": "-Dspring.datasource.password=PLANTED-ENV-3"},
+                        {"name": "MODE", "value": "prod"}]}]},
+                "status": {"phase": "Running", "message": "probe sent api_key=PLANTED-STATUS-1",
+                    "containerStatuses": [{"name": "web", "ready": false,
+                    "restartCount": 4, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}}),
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "app"},
+                "data": {"application.properties": "spring.datasource.password=PLANTED-CM-1\nserver.port=8080\n",
+                    "config.json": "{\"token\": \"PLANTED-CM-2\"}"}}),
+            json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e1", "namespace": "app"},
+                "involvedObject": {"kind": "Pod", "name": "web-1", "namespace": "app"},
+                "reason": "Unhealthy", "type": "Warning",
+                "message": "Readiness probe failed: GET /health?token=PLANTED-EVENT-1 returned 401"}),
+        ])
+        .log("app", "web-1", "web", "connecting with password PLANTED-LOG-1\nsecret = \"PLANTED-LOG-2\"\nready on :8080\n")
+        .start();
+    let t = env_for(&fake);
+    let dir = t.path().join("snap");
+    let o = t
+        .cmd()
+        .args(["snapshot", "-A", "-o"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut all = String::new();
+    for f in walk(&dir) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(!text.contains("PLANTED"), "{} leaked: {text}", f.display());
+        all.push_str(&text);
+    }
+    // Not vacuous: what is not a credential survives, and the files were written.
+    for kept in [
+        "prod",
+        "--port",
+        "8080",
+        "server.port=8080",
+        "ready on :8080",
+        "Readiness probe failed",
+    ] {
+        assert!(all.contains(kept), "{kept} was lost");
+    }
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(
+        readme.contains("What was redacted") && readme.contains("args"),
+        "{readme}"
+    );
+    // The README is not mistaken for cluster data.
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!stderr(&o).contains("README"), "{}", stderr(&o));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.path().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn dry_runs_prompts_and_audit_records_mask_credentials_in_patches() {
+    let fake = FakeApiServer::builder()
+        .objects([
+            deployment(),
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "app"},
+                "data": {"password": "b2xk"}}),
+        ])
+        .start();
+    let t = env_for(&fake);
+    let env_patch = r#"{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"API_TOKEN","value":"PLANTED-ENV-9"}],"args":["--token=PLANTED-ARG-9"]}]}}}}"#;
+    let secret_patch = r#"{"data":{"password":"UExBTlRFRC1CNjQ="}}"#;
+    for (target, patch_type, patch) in [
+        ("deployment/web", "strategic", env_patch),
+        ("secret/db", "merge", secret_patch),
+    ] {
+        let o = t
+            .cmd()
+            .args([
+                "act",
+                "patch",
+                target,
+                "-n",
+                "app",
+                "--type",
+                patch_type,
+                "-p",
+                patch,
+                "--dry-run",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let shown = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(
+            !shown.contains("PLANTED") && !shown.contains("UExBTlRFRC1CNjQ="),
+            "{shown}"
+        );
+        assert!(shown.contains("kubectl patch"), "{shown}");
+    }
+    // The diff still shows that the env value is added.
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "patch",
+            "deployment/web",
+            "-n",
+            "app",
+            "-p",
+            env_patch,
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("+") && stdout(&o).contains("value: <redacted>"),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "patch",
+            "deployment/web",
+            "-n",
+            "app",
+            "-p",
+            env_patch,
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The cluster gets the real value; the record does not.
+    assert!(mutations(&fake)[0].body.contains("PLANTED-ENV-9"));
+    let log = std::fs::read_to_string(day_file(&t)).unwrap();
+    assert!(!log.contains("PLANTED"), "{log}");
+    assert!(log.contains("API_TOKEN"), "{log}");
+}

@@ -188,13 +188,16 @@ pub fn target_label(a: &crate::action::Action) -> String {
 pub fn render_preview(ui: &Ui, on_stdout: bool, pv: &Preview) -> String {
     let mut out = String::new();
     if let Some(n) = &pv.note {
-        let _ = writeln!(out, "  change:  {n}");
+        let _ = writeln!(out, "  change:  {}", crate::redact::redact(n));
     }
     if !pv.diff.is_empty() {
         if pv.note.is_none() {
             let _ = writeln!(out, "  change:");
         }
-        for l in pv.diff.lines() {
+        // Credentials in the diff (an env value named like a token) are masked; the -/+ pair
+        // still shows that the value changed.
+        let diff = crate::redact::redact(&pv.diff);
+        for l in diff.lines() {
             let styled = if l.starts_with("+++") || l.starts_with("---") {
                 ui.paint(on_stdout, Style::Bold, l)
             } else if l.starts_with('+') {
