@@ -446,3 +446,68 @@ fn dry_runs_prompts_and_audit_records_mask_credentials_in_patches() {
     assert!(!log.contains("PLANTED"), "{log}");
     assert!(log.contains("API_TOKEN"), "{log}");
 }
+
+fn widget() -> Value {
+    json!({"apiVersion": "example.com/v1", "kind": "Widget",
+        "metadata": {"name": "w1", "namespace": "default"}, "spec": {"size": 3}})
+}
+
+#[test]
+fn a_503_aggregated_group_is_skipped_in_seconds_and_said_so() {
+    let fake = FakeApiServer::builder()
+        .objects([widget()])
+        .unavailable_group("metrics.k8s.io", "v1beta1")
+        .start();
+    let t = env_for(&fake);
+    let started = std::time::Instant::now();
+    let o = t.cmd().args(["act", "get", "widget/w1"]).output().unwrap();
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    assert!(stdout(&o).contains("size: 3"), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("skipped API group metrics.k8s.io/v1beta1") && err.contains("503"),
+        "{err}"
+    );
+    // Asked once: no retry storm.
+    let asked = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/apis/metrics.k8s.io/"))
+        .count();
+    assert_eq!(asked, 1);
+}
+
+#[test]
+fn request_timeout_bounds_a_hung_aggregated_group() {
+    let fake = FakeApiServer::builder()
+        .objects([widget()])
+        .hanging_group(
+            "metrics.k8s.io",
+            "v1beta1",
+            std::time::Duration::from_secs(30),
+        )
+        .start();
+    let t = env_for(&fake);
+    let started = std::time::Instant::now();
+    let o = t
+        .cmd()
+        .args(["act", "get", "widget/w1", "--request-timeout", "1s"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(took < std::time::Duration::from_secs(8), "took {took:?}");
+    assert!(
+        stderr(&o).contains("metrics.k8s.io/v1beta1") && stderr(&o).contains("--request-timeout"),
+        "{}",
+        stderr(&o)
+    );
+    let o = t
+        .cmd()
+        .args(["act", "get", "widget/w1", "--request-timeout", "soon"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

@@ -213,7 +213,12 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
                     (ClusterView::Live(l), Some((kind, name)))
                         if !name.is_empty() && !name.contains('/') =>
                     {
-                        let r = l.find_kind(kind).await?.ok_or_else(|| {
+                        let found = l.find_kind(kind).await?;
+                        // Say which groups could not be asked: the kind may live there.
+                        for g in l.skipped_groups() {
+                            ctx.ui.warn(&format!("skipped API group {g}"));
+                        }
+                        let r = found.ok_or_else(|| {
                             Error::usage_hint(e, "the cluster serves no such kind either (kubectl api-resources lists them)")
                         })?;
                         let ns = r.namespaced.then_some(default_ns.as_str());

@@ -74,6 +74,11 @@ pub async fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<u8> {
     let inv = view
         .gather(&kinds, &scope, args.log_lines > 0, &bar)
         .await?;
+    if let ClusterView::Live(l) = &view {
+        for g in l.skipped_groups() {
+            ctx.ui.warn(&format!("skipped API group {g}"));
+        }
+    }
     let written = snapshot::write(&dir, &inv)?;
     for s in &inv.skipped {
         if s.reason != crate::cluster::inventory::NOT_SERVED {

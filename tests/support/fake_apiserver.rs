@@ -48,6 +48,8 @@ struct State {
     fail_writes: Vec<(String, u16)>,
     /// API groups whose discovery (and everything else) answers 503.
     unavailable: BTreeSet<String>,
+    /// API groups that answer only after this long (a hung aggregated API).
+    hanging: BTreeMap<String, std::time::Duration>,
 }
 
 /// Configures a fake before it starts.
@@ -99,6 +101,11 @@ impl Builder {
     pub fn unavailable_group(mut self, group: &str, version: &str) -> Self {
         self.state.unavailable.insert(group.to_string());
         self.served(&format!("{group}/{version}"), "Unavailable")
+    }
+    /// An aggregated API group that hangs: every answer waits `d` first.
+    pub fn hanging_group(mut self, group: &str, version: &str, d: std::time::Duration) -> Self {
+        self.state.hanging.insert(group.to_string(), d);
+        self.served(&format!("{group}/{version}"), "Hanging")
     }
     pub fn start(self) -> FakeApiServer {
         FakeApiServer::run(self.state)
@@ -275,6 +282,16 @@ fn serve(stream: TcpStream, st: &Mutex<State>) -> std::io::Result<()> {
     };
     let is_change = req.method != "GET" && !req.raw_query.contains("dryRun=All");
     let hook = st.lock().unwrap().on_write.clone();
+    let hang = st
+        .lock()
+        .unwrap()
+        .hanging
+        .iter()
+        .find(|(g, _)| req.path.starts_with(&format!("/apis/{g}/")))
+        .map(|(_, d)| *d);
+    if let Some(d) = hang {
+        std::thread::sleep(d);
+    }
     if is_change && let Some(h) = hook {
         h(&rec);
     }
