@@ -511,3 +511,46 @@ fn request_timeout_bounds_a_hung_aggregated_group() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn concurrent_cold_renders_of_one_key_make_one_model_call() {
+    use crate::support::fake_llm::{FakeLlm, Reply};
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: {app.kubernetes.io/name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app.kubernetes.io/name: web}}\n  template:\n    metadata: {labels: {app.kubernetes.io/name: web}}\n    spec:\n      securityContext: {runAsNonRoot: true}\n      containers:\n      - name: web\n        image: ghcr.io/acme/web:1.2.3\n        ports: [{name: http, containerPort: 8080}]\n        readinessProbe: {httpGet: {path: /ready, port: http}}\n        livenessProbe: {httpGet: {path: /health, port: http}}\n        resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 500m, memory: 256Mi}}\n        securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n";
+    // Slow enough that every render starts while the first call is still in flight.
+    let llm = FakeLlm::start(vec![
+        Reply::anthropic(&format!("```yaml\n{deploy}```"))
+            .delayed(std::time::Duration::from_millis(1500)),
+    ]);
+    let mut t = TestEnv::new();
+    t.set("ANTHROPIC_API_KEY", "test-key-not-real");
+    t.set("ANTHROPIC_BASE_URL", llm.url());
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            let mut c = t.std_cmd_at(&crate::support::env::bin());
+            c.args(["generate", "a web deployment", "-n", "shop"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    let outs: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for o in &outs {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+    }
+    assert_eq!(llm.count(), 1, "one model call for one key");
+    let first = stdout(&outs[0]);
+    assert!(first.contains("kind: Deployment"));
+    assert!(
+        outs.iter().all(|o| stdout(o) == first),
+        "every render is the same"
+    );
+    // No lock is left behind.
+    let locks: Vec<_> = walk(&t.home())
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "lock"))
+        .collect();
+    assert!(locks.is_empty(), "{locks:?}");
+}
