@@ -99,12 +99,19 @@ impl Error {
             Error::Llm(e) => e.exit_code(),
             Error::Generate(e) => e.exit_code(),
             Error::Refused { .. } => EXIT_REFUSED,
-            // Reading a file the user named that does not exist is their input, not I/O.
+            // Reading a file the user named that does not exist, or is not UTF-8 text, is
+            // their input, not I/O.
             Error::Io {
                 what: "read",
                 source,
                 ..
-            } if source.kind() == std::io::ErrorKind::NotFound => EXIT_USAGE,
+            } if matches!(
+                source.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData
+            ) =>
+            {
+                EXIT_USAGE
+            }
             Error::Io { .. } | Error::Audit { .. } | Error::AuditOutcome { .. } => EXIT_IO,
         }
     }
@@ -120,6 +127,13 @@ impl Error {
             Error::Cluster(e) => e.hints(),
             Error::Llm(e) => e.hints(),
             Error::Generate(e) => e.hints(),
+            Error::Io {
+                what: "read",
+                source,
+                ..
+            } if source.kind() == std::io::ErrorKind::InvalidData => {
+                vec![crate::manifest::NOT_UTF8_HINT.into()]
+            }
             Error::Io { .. } => vec![],
             Error::Audit { path, .. } => vec![format!(
                 "check that {} is a writable directory (or set XDG_STATE_HOME)",

@@ -554,3 +554,155 @@ fn concurrent_cold_renders_of_one_key_make_one_model_call() {
         .collect();
     assert!(locks.is_empty(), "{locks:?}");
 }
+
+#[test]
+fn non_utf8_input_is_a_usage_error_everywhere() {
+    let t = TestEnv::new();
+    let bad = t.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \xff\xfe}\n",
+    )
+    .unwrap();
+    let snap = crate::support::env::repo().join("examples/snapshots/homelab-mixed");
+    let runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec!["lint".into(), "-f".into(), bad.clone().into()],
+        vec![
+            "diff".into(),
+            "-f".into(),
+            bad.clone().into(),
+            "--snapshot".into(),
+            snap.clone().into(),
+        ],
+        vec!["generate".into(), "-f".into(), bad.clone().into()],
+        vec!["workflow".into(), "validate".into(), bad.clone().into()],
+        vec![
+            "act".into(),
+            "apply".into(),
+            "-f".into(),
+            bad.clone().into(),
+            "--dry-run".into(),
+            "--snapshot".into(),
+            snap.into(),
+        ],
+    ];
+    for args in runs {
+        let o = t.cmd().args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert!(stderr(&o).contains("bad.yaml"), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_snapshot_where_every_kind_is_forbidden_is_an_error_not_an_empty_snapshot() {
+    let fake = FakeApiServer::builder()
+        .forbid("v1", "Pod")
+        .forbid("apps/v1", "Deployment")
+        .start();
+    let t = env_for(&fake);
+    let dir = t.path().join("snap");
+    let o = t
+        .cmd()
+        .args(["snapshot", "-A", "--kinds", "pods,deploy", "-o"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("wrote 0 objects"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Pod") && stderr(&o).contains("forbidden"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("pod.json").exists() && !dir.join("README.md").exists());
+}
+
+#[test]
+fn forbidden_pod_logs_are_noted_not_dropped() {
+    let fake = FakeApiServer::builder()
+        .objects([json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "web-1", "namespace": "app"},
+            "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+            "status": {"phase": "Running", "containerStatuses": [{"name": "web", "ready": false,
+                "restartCount": 4, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}})])
+        .log("app", "web-1", "web", "panic\n")
+        .forbid_logs()
+        .start();
+    let t = env_for(&fake);
+    let dir = t.path().join("snap");
+    let o = t
+        .cmd()
+        .args(["snapshot", "-A", "-o"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("pods/log") && err.contains("app/web-1/web"),
+        "{err}"
+    );
+    let skipped = std::fs::read_to_string(dir.join("skipped-kinds.txt")).unwrap();
+    assert!(skipped.contains("pods/log: forbidden"), "{skipped}");
+}
+
+#[test]
+fn workflow_validate_catches_a_patch_the_server_would_reject() {
+    let t = TestEnv::new();
+    let cases = [
+        (
+            "type: json, patch: {spec: {replicas: 2}}",
+            "list of operations",
+        ),
+        (
+            "type: json, patch: [{op: set, path: /spec/replicas, value: 2}]",
+            "op `set`",
+        ),
+        (
+            "type: json, patch: [{op: replace, path: spec/replicas, value: 2}]",
+            "JSON pointer",
+        ),
+        (
+            "type: json, patch: [{op: replace, path: /spec/replicas}]",
+            "needs a value",
+        ),
+        ("type: merge, patch: [1, 2]", "must be a mapping"),
+        ("patch: \"replicas=2\"", "must be a mapping"),
+    ];
+    for (inputs, want) in cases {
+        let f = t.write(
+            "wf.yaml",
+            &format!("name: p\nsteps:\n  - name: bump\n    action: patch\n    target: deployment/web\n    inputs: {{{inputs}}}\n"),
+        );
+        let o = t
+            .cmd()
+            .args(["workflow", "validate"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{inputs}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("step \"bump\": inputs.patch") && stderr(&o).contains(want),
+            "{inputs}: {}",
+            stderr(&o)
+        );
+    }
+    for ok in [
+        "type: json, patch: [{op: replace, path: /spec/replicas, value: 2}]",
+        "type: merge, patch: {spec: {replicas: 2}}",
+        "patch: \"{{ params.patch }}\"",
+    ] {
+        let f = t.write(
+            "wf.yaml",
+            &format!("name: p\nparams: [{{name: patch, required: false}}]\nsteps:\n  - name: bump\n    action: patch\n    target: deployment/web\n    inputs: {{{ok}}}\n"),
+        );
+        let o = t
+            .cmd()
+            .args(["workflow", "validate"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{ok}: {}", stderr(&o));
+    }
+}

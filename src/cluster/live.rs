@@ -719,15 +719,37 @@ impl LiveCluster {
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
+        let mut forbidden = Vec::new();
         for (key, text) in fetched {
             match text {
                 Ok(t) => {
                     inv.logs.insert(key, t);
                 }
                 Err(e @ (Error::Unreachable { .. } | Error::Unauthorized { .. })) => return Err(e),
-                // A log that cannot be read (container never started, forbidden) is not fatal.
+                // RBAC without pods/log: not fatal, but said (a missing log is not "no log").
+                Err(Error::Api { message, .. }) if message.ends_with("(403)") => {
+                    forbidden.push(format!("{}/{}/{}", key.0, key.1, key.2));
+                }
+                // A log that cannot be read (container never started) is not fatal.
                 Err(_) => {}
             }
+        }
+        if !forbidden.is_empty() {
+            forbidden.sort();
+            inv.skipped.push(super::SkippedKind {
+                kind: "pods/log".into(),
+                reason: format!(
+                    "forbidden: {} container log(s) could not be read ({}{})",
+                    forbidden.len(),
+                    forbidden
+                        .iter()
+                        .take(3)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if forbidden.len() > 3 { ", …" } else { "" }
+                ),
+            });
         }
         Ok(())
     }

@@ -75,6 +75,11 @@ impl Builder {
         self.state.forbidden.insert(kind.to_string());
         self.served(api_version, kind)
     }
+    /// Pod logs answer 403 (RBAC without `pods/log`); pods themselves stay readable.
+    pub fn forbid_logs(mut self) -> Self {
+        self.state.forbidden.insert("pods/log".to_string());
+        self
+    }
     /// Requires `Authorization: Bearer <token>`; 401 otherwise.
     pub fn token(mut self, token: &str) -> Self {
         self.state.token = Some(token.to_string());
@@ -553,6 +558,11 @@ fn route(s: &mut State, req: &Req) -> Answer {
     let ns = if r.namespaced { ns } else { None };
     match (req.method.as_str(), name, sub) {
         ("GET", None, _) => list(s, &r, ns, req),
+        ("GET", Some(_), Some("log")) if s.forbidden.contains("pods/log") => status(
+            403,
+            "Forbidden",
+            "pods \"x\" is forbidden: cannot get resource \"pods/log\"",
+        ),
         ("GET", Some(pod), Some("log")) => {
             let c = req.query.get("container").cloned().unwrap_or_default();
             let key = (ns.unwrap_or("").to_string(), pod.to_string(), c);
