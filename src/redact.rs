@@ -481,7 +481,12 @@ fn redact_continuing(text: &str, pending: &mut Pending) -> String {
     for piece in text.split_inclusive(char::is_whitespace) {
         let word = piece.trim_end_matches(char::is_whitespace);
         out.push_str(&redact_word(word, pending));
-        out.push_str(&piece[word.len()..]);
+        let space = &piece[word.len()..];
+        // A quoted value does not run past the end of its line.
+        if space.contains('\n') && matches!(pending, Pending::InQuote(_)) {
+            *pending = Pending::Nothing;
+        }
+        out.push_str(space);
     }
     out
 }
@@ -497,7 +502,19 @@ fn redact_word(word: &str, pending: &mut Pending) -> String {
     }
     let lead = word.len() - word.trim_start_matches(punct).len();
     let core_range = lead..lead + core.len();
-    let state = std::mem::replace(pending, Pending::Nothing);
+    let mut state = std::mem::replace(pending, Pending::Nothing);
+    // A word that is itself a key (`token:`, `KEY=v`) starts over instead of being taken as
+    // the previous key's value: `password:` with no value must not swallow the next key.
+    let separator = matches!(core, ":" | "=" | ":=");
+    let is_key = (!separator && core.ends_with(':')) || assignment_value(core).is_some();
+    if is_key
+        && !matches!(
+            state,
+            Pending::InQuote(_) | Pending::EnvName | Pending::EnvSecret
+        )
+    {
+        state = Pending::Nothing;
+    }
     match state {
         Pending::InQuote(q) => {
             if !word.contains(q) {
@@ -511,7 +528,9 @@ fn redact_word(word: &str, pending: &mut Pending) -> String {
                 return word.to_string();
             }
             let prose = PROSE.contains(&core.to_ascii_lowercase().as_str());
-            if bare && !prose && !harmless_value(core) && !core.ends_with(':') {
+            // `password\napi_key = …`: another key, not the password.
+            let another_key = credential_key(core);
+            if bare && !prose && !another_key && !harmless_value(core) && !core.ends_with(':') {
                 return value_word(word, core_range, pending);
             }
         }
@@ -780,6 +799,19 @@ mod tests {
         assert!(r.contains(&format!("-    value: {REDACTED}")), "{r}");
         assert!(r.contains(&format!("+    value: {REDACTED}")), "{r}");
         assert!(r.contains("value: prod"), "{r}");
+    }
+
+    #[test]
+    fn a_key_without_a_value_does_not_swallow_the_next_key() {
+        for t in [
+            "password:\n\"token\": \"Zq7abcdef12\"",
+            "secret = \"unclosed\n\"token\": \"Zq7abcdef12\"",
+            "--db-password\n--token=Zq7abcdef12",
+            "password\napi_key = Zq7abcdef12",
+        ] {
+            let r = redact(t);
+            assert!(!r.contains("Zq7abcdef12"), "{t:?} → {r:?}");
+        }
     }
 
     #[test]

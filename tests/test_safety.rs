@@ -158,7 +158,10 @@ fn a_multi_document_apply_with_a_node_anywhere_changes_nothing() {
     assert_eq!(o.status.code(), Some(3), "{err}");
     assert!(mutations(&fake).is_empty(), "{:?}", mutations(&fake));
     assert!(!err.contains("List/"), "{err}");
-    assert!(err.contains("forbidden"), "{err}");
+    assert!(
+        err.contains("forbidden") && err.contains("writes a Node"),
+        "{err}"
+    );
     let recs = audit_records(&t);
     assert_eq!(recs.len(), 4);
     assert!(

@@ -267,7 +267,9 @@ pub fn refusal(p: &Proposed, a: &Attempt) -> (String, Vec<String>) {
         Some(Refusal::Forbidden) => (
             format!(
                 "refused: {what} is forbidden — {}",
-                if crate::autonomy::builtin_tier(asked) == Tier::Forbidden {
+                if crate::gate::applies_a_node(asked) {
+                    "it writes a Node (a List or NodeList item counts): node changes move or strand every workload on the node; a human must decide"
+                } else if crate::autonomy::builtin_tier(asked) == Tier::Forbidden {
                     forbidden_reason(asked)
                 } else {
                     "the autonomy policy (config or settings.json) forbids it"
