@@ -83,6 +83,17 @@ pub struct Record {
     pub outcome: Option<Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Set when the action is one step of a multi-step remediation approved as one unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitRef>,
+}
+
+/// Which unit a step belongs to: every step of one unit shares `id`; `step` counts from 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub id: String,
+    pub step: usize,
+    pub of: usize,
 }
 
 impl Record {
@@ -186,6 +197,7 @@ impl AuditLog {
             rationale: None,
             outcome: None,
             error: None,
+            unit: None,
         }
     }
 
@@ -203,6 +215,12 @@ impl AuditLog {
 /// Reads every record under `dir`, oldest file first; torn lines are skipped.
 pub fn read(dir: &Path) -> std::io::Result<Vec<Record>> {
     crate::jsonl::read_dir(dir)
+}
+
+/// Like [`read`], and also the lines that are not records (torn by a crash or a full disk),
+/// so `audit` can say so instead of hiding them.
+pub fn read_report(dir: &Path) -> std::io::Result<(Vec<Record>, Vec<crate::jsonl::Unreadable>)> {
+    crate::jsonl::read_dir_report(dir)
 }
 
 fn is_secret_kind(kind: &str) -> bool {
@@ -251,11 +269,76 @@ pub fn masked_action(action: &Action) -> Value {
         }
         _ => {}
     }
+    // Any kind: env entries named like credentials, JSON-patch values aimed at an env value,
+    // and every string through the text scrubber (`--token=…` in args, URLs with passwords).
+    if let Some(p) = v.get_mut("patch") {
+        mask_env_ops(p);
+    }
+    for field in ["patch", "manifest"] {
+        if let Some(x) = v.get_mut(field) {
+            mask_env(x);
+            scrub_strings(x);
+        }
+    }
     v
 }
 
-/// The manual command, without the patch body when the target is a Secret.
-fn mask_command(action: &Action) -> String {
+/// `{name: API_TOKEN, value: x}` anywhere → the value masked.
+fn mask_env(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            let secret = m
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(crate::redact::looks_secret);
+            if secret
+                && let Some(val) = m.get_mut("value")
+                && val.is_string()
+            {
+                *val = Value::String(crate::diff::MASK.into());
+            }
+            m.values_mut().for_each(mask_env);
+        }
+        Value::Array(a) => a.iter_mut().for_each(mask_env),
+        _ => {}
+    }
+}
+
+/// JSON-patch ops that set `…/env/N/value` (the name is not in the op, so mask it).
+fn mask_env_ops(p: &mut Value) {
+    let Value::Array(ops) = p else { return };
+    for op in ops {
+        let path = op.get("path").and_then(Value::as_str).unwrap_or("");
+        if path.contains("/env/")
+            && path.ends_with("/value")
+            && let Some(val) = op.get_mut("value")
+        {
+            *val = Value::String(crate::diff::MASK.into());
+        }
+    }
+}
+
+/// Every string through [`crate::redact::redact`]; string arrays as one command line.
+fn scrub_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => *s = crate::redact::redact(s),
+        Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_string) => {
+            let r = crate::redact::redact_seq(a.iter().filter_map(Value::as_str));
+            for (item, r) in a.iter_mut().zip(r) {
+                *item = Value::String(r);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(scrub_strings),
+        Value::Object(m) => m.values_mut().for_each(scrub_strings),
+        _ => {}
+    }
+}
+
+/// The manual command with the masked action's values (env credentials, scrubbed strings),
+/// and without the patch body at all when the target is a Secret.
+pub fn mask_command(action: &Action) -> String {
+    let masked: Option<Action> = serde_json::from_value(masked_action(action)).ok();
+    let action = masked.as_ref().unwrap_or(action);
     match action {
         Action::Patch { target, .. } if is_secret_kind(&target.kind) => {
             let c = action.manual_command();

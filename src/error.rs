@@ -55,6 +55,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An action was executed but its outcome could not be recorded (the change may be live).
+    #[error("{message}")]
+    AuditOutcome { message: String, hints: Vec<String> },
     /// The audit log could not be written; nothing was executed.
     #[error("failed to write the audit log {}; the action was not executed", path.display())]
     Audit {
@@ -96,25 +99,41 @@ impl Error {
             Error::Llm(e) => e.exit_code(),
             Error::Generate(e) => e.exit_code(),
             Error::Refused { .. } => EXIT_REFUSED,
-            // Reading a file the user named that does not exist is their input, not I/O.
+            // Reading a file the user named that does not exist, or is not UTF-8 text, is
+            // their input, not I/O.
             Error::Io {
                 what: "read",
                 source,
                 ..
-            } if source.kind() == std::io::ErrorKind::NotFound => EXIT_USAGE,
-            Error::Io { .. } | Error::Audit { .. } => EXIT_IO,
+            } if matches!(
+                source.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData
+            ) =>
+            {
+                EXIT_USAGE
+            }
+            Error::Io { .. } | Error::Audit { .. } | Error::AuditOutcome { .. } => EXIT_IO,
         }
     }
 
     /// What the user can do next.
     pub fn hints(&self) -> Vec<String> {
         match self {
-            Error::Usage { hints, .. } | Error::Refused { hints, .. } => hints.clone(),
+            Error::Usage { hints, .. }
+            | Error::Refused { hints, .. }
+            | Error::AuditOutcome { hints, .. } => hints.clone(),
             Error::Config(e) => e.hints(),
             Error::Manifest(e) => e.hints(),
             Error::Cluster(e) => e.hints(),
             Error::Llm(e) => e.hints(),
             Error::Generate(e) => e.hints(),
+            Error::Io {
+                what: "read",
+                source,
+                ..
+            } if source.kind() == std::io::ErrorKind::InvalidData => {
+                vec![crate::manifest::NOT_UTF8_HINT.into()]
+            }
             Error::Io { .. } => vec![],
             Error::Audit { path, .. } => vec![format!(
                 "check that {} is a writable directory (or set XDG_STATE_HOME)",

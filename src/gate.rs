@@ -82,12 +82,21 @@ pub struct Preview {
     pub note: Option<String>,
 }
 
-/// What the prompt shows.
+/// What the prompt shows: every step of the unit with its change, approved together.
 #[derive(Debug)]
 pub struct Ask<'a> {
-    pub proposed: &'a Proposed,
+    /// The unit's tier: the highest of its steps.
     pub tier: Tier,
-    pub preview: &'a Preview,
+    pub steps: Vec<(&'a Proposed, &'a Preview)>,
+}
+
+/// Why a step of a unit did not run although it was not itself refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockedBy {
+    /// Step N (0-based) of the same unit is forbidden, so the whole unit is refused.
+    ForbiddenStep(usize),
+    /// Step N (0-based) failed, so the steps after it were not sent.
+    EarlierStepFailed(usize),
 }
 
 /// The result of one attempt.
@@ -103,6 +112,8 @@ pub struct Attempt {
     /// What the executor returned (reads print it).
     pub result: Option<Value>,
     pub error: Option<cluster::Error>,
+    /// Set when this step was held back by another step of its unit.
+    pub blocked_by: Option<BlockedBy>,
 }
 
 impl Attempt {
@@ -128,6 +139,21 @@ pub enum Error {
     /// Reading the object for a preview failed.
     #[error(transparent)]
     Cluster(#[from] cluster::Error),
+    /// Something was executed but its outcome record could not be written: the change may be
+    /// live, so this must never read as "not executed".
+    #[error(
+        "executed {} but its outcome could not be written to the audit log {}; the decision record (id {id}) is in {}",
+        executed.join(", "), path.display(), decision.display()
+    )]
+    OutcomeNotRecorded {
+        /// `verb target (ok|error)` of each step that was sent.
+        executed: Vec<String>,
+        id: String,
+        path: std::path::PathBuf,
+        decision: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl From<Error> for crate::error::Error {
@@ -135,7 +161,43 @@ impl From<Error> for crate::error::Error {
         match e {
             Error::Audit(a) => a.into(),
             Error::Cluster(c) => c.into(),
+            ref e @ Error::OutcomeNotRecorded { ref path, .. } => {
+                let dir = path.parent().unwrap_or(path).display().to_string();
+                crate::error::Error::AuditOutcome {
+                    message: e.to_string(),
+                    hints: vec![
+                        "do not run it again: the change was sent to the cluster; check its state first".into(),
+                        format!("check that {dir} is writable (the outcome is missing from the log)"),
+                    ],
+                }
+            }
         }
+    }
+}
+
+/// True when an apply writes a Node anywhere in its manifest: Lists nested at any depth, and
+/// the items of a typed `NodeList`, which carry no `kind` of their own.
+pub fn applies_a_node(a: &Action) -> bool {
+    fn walk(v: &Value, inherited: Option<&str>, depth: usize) -> bool {
+        // A manifest this deep is hostile; judge it forbidden rather than recurse further.
+        if depth > 64 {
+            return true;
+        }
+        let kind = v.get("kind").and_then(Value::as_str).or(inherited);
+        if kind.is_some_and(|k| k.eq_ignore_ascii_case("Node")) {
+            return true;
+        }
+        let Some(items) = v.get("items").and_then(Value::as_array) else {
+            return false;
+        };
+        let item_kind = kind
+            .and_then(|k| k.strip_suffix("List"))
+            .filter(|k| !k.is_empty());
+        items.iter().any(|i| walk(i, item_kind, depth + 1))
+    }
+    match a {
+        Action::Apply { manifest } => walk(manifest, None, 0),
+        _ => false,
     }
 }
 
@@ -160,7 +222,7 @@ impl Gate<'_> {
         let floor = std::iter::once(&p.action).chain(p.requested.as_ref());
         if floor
             .into_iter()
-            .any(|a| builtin_tier(a) == Tier::Forbidden)
+            .any(|a| builtin_tier(a) == Tier::Forbidden || applies_a_node(a))
         {
             tier = Tier::Forbidden;
         }
@@ -176,9 +238,26 @@ impl Gate<'_> {
         exec: &E,
         human: &I,
     ) -> Result<Attempt, Error> {
+        let mut all = self.run_unit(std::slice::from_ref(p), exec, human).await?;
+        Ok(all.remove(0))
+    }
+
+    /// Runs a remediation of several steps as one unit: every step is judged, previewed and
+    /// approved together, every decision is on disk before the first step runs, and a
+    /// failure part-way stops the rest (reported as not run, because an earlier step failed).
+    /// One forbidden step refuses the whole unit: half a remediation is worse than none (a
+    /// multi-document apply must not change the cluster and then report "refused").
+    pub async fn run_unit<E: Executor, I: Interaction + ?Sized>(
+        &self,
+        parts: &[Proposed],
+        exec: &E,
+        human: &I,
+    ) -> Result<Vec<Attempt>, Error> {
         let started = std::time::Instant::now();
-        let tier = self.tier(p);
-        let mut preview = None;
+        let tiers: Vec<Tier> = parts.iter().map(|p| self.tier(p)).collect();
+        let tier = tiers.iter().copied().max().unwrap_or(Tier::Safe);
+        let forbidden_part = tiers.iter().position(|t| *t == Tier::Forbidden);
+        let mut previews: Vec<Option<Preview>> = vec![None; parts.len()];
         let mut refusal = None;
         let (approval, execute) = match decide(tier, self.input) {
             Decision::Refuse(r) => {
@@ -193,27 +272,34 @@ impl Gate<'_> {
                 )
             }
             Decision::DryRun => {
-                // An apply dry-run is the server's verdict on the manifest: a rejection (422, a
-                // webhook, RBAC) must fail the run, not become a note (CI relies on it).
-                preview = Some(if matches!(p.action, Action::Apply { .. }) {
-                    self.preview(&p.action, exec).await?
-                } else {
-                    self.preview_or_note(&p.action, exec).await?
-                });
+                for (i, p) in parts.iter().enumerate() {
+                    // An apply dry-run is the server's verdict on the manifest: a rejection
+                    // (422, a webhook, RBAC) must fail the run, not become a note (CI relies
+                    // on it).
+                    previews[i] = Some(if matches!(p.action, Action::Apply { .. }) {
+                        self.preview(&p.action, exec).await?
+                    } else {
+                        self.preview_or_note(&p.action, exec).await?
+                    });
+                }
                 (Approval::DryRun, false)
             }
             Decision::Suggest => (Approval::SuggestOnly, false),
             Decision::Run { approval } => (approval, true),
             Decision::Ask => {
-                let pv = self.preview_or_note(&p.action, exec).await?;
+                let mut pvs = Vec::with_capacity(parts.len());
+                for p in parts {
+                    pvs.push(self.preview_or_note(&p.action, exec).await?);
+                }
                 let ask = Ask {
-                    proposed: p,
                     tier,
-                    preview: &pv,
+                    steps: parts.iter().zip(&pvs).collect(),
                 };
                 // A prompt that cannot be answered (terminal gone) is a "no": fail closed.
                 let yes = human.confirm(&ask).unwrap_or(false);
-                preview = Some(pv);
+                for (slot, pv) in previews.iter_mut().zip(pvs) {
+                    *slot = Some(pv);
+                }
                 if yes {
                     (Approval::UserConfirmed, true)
                 } else {
@@ -224,42 +310,97 @@ impl Gate<'_> {
         // Belt and braces: whatever decided above, a forbidden action never executes.
         let execute = execute && tier != Tier::Forbidden;
 
-        let id = self.audit.new_id(&p.action);
-        let mut rec = self
-            .audit
-            .record(&id, self.now, &p.origin, &p.action, tier, approval);
-        rec.rationale = p.rationale.clone();
-        // The decision is on disk before anything is sent; if it cannot be, nothing is.
-        self.audit.write(&rec, self.now)?;
-
-        let mut attempt = Attempt {
-            id,
-            tier,
-            approval,
-            outcome: Outcome::Skipped,
-            refusal,
-            preview,
-            result: None,
-            error: None,
-        };
-        if execute {
-            match exec.execute(&p.action).await {
-                Ok(v) => {
-                    attempt.outcome = Outcome::Ok;
-                    attempt.result = Some(v);
+        let unit_id = (parts.len() > 1).then(|| self.audit.new_id(&parts[0].action));
+        let mut records = Vec::with_capacity(parts.len());
+        let mut attempts = Vec::with_capacity(parts.len());
+        for (i, p) in parts.iter().enumerate() {
+            let id = self.audit.new_id(&p.action);
+            let mut rec = self
+                .audit
+                .record(&id, self.now, &p.origin, &p.action, tiers[i], approval);
+            rec.rationale = p.rationale.clone();
+            rec.unit = unit_id.as_ref().map(|u| crate::audit::UnitRef {
+                id: u.clone(),
+                step: i + 1,
+                of: parts.len(),
+            });
+            // Every decision is on disk before anything is sent; if one cannot be, nothing is.
+            let path = self.audit.write(&rec, self.now)?;
+            records.push((rec, path));
+            attempts.push(Attempt {
+                id,
+                tier: tiers[i],
+                approval,
+                outcome: Outcome::Skipped,
+                refusal,
+                preview: previews[i].take(),
+                result: None,
+                error: None,
+                blocked_by: match forbidden_part {
+                    Some(f) if f != i => Some(BlockedBy::ForbiddenStep(f)),
+                    _ => None,
+                },
+            });
+        }
+        let mut failed_at = None;
+        for i in 0..parts.len() {
+            let attempt = &mut attempts[i];
+            if execute && failed_at.is_none() {
+                match exec.execute(&parts[i].action).await {
+                    Ok(v) => {
+                        attempt.outcome = Outcome::Ok;
+                        attempt.result = Some(v);
+                    }
+                    Err(e) => {
+                        attempt.outcome = Outcome::Error;
+                        attempt.error = Some(e);
+                        failed_at = Some(i);
+                    }
                 }
-                Err(e) => {
-                    attempt.outcome = Outcome::Error;
-                    attempt.error = Some(e);
+            } else if let Some(f) = failed_at {
+                attempt.blocked_by = Some(BlockedBy::EarlierStepFailed(f));
+            }
+            let error = match (&attempt.error, attempt.blocked_by) {
+                (Some(e), _) => Some(e.to_string()),
+                (None, Some(BlockedBy::EarlierStepFailed(f))) => {
+                    Some(format!("not run: step {} of {} failed", f + 1, parts.len()))
                 }
+                _ => None,
+            };
+            let (rec, decision_path) = &records[i];
+            let out = rec.outcome_of(self.outcome_time(started), attempt.outcome, error);
+            if let Err(crate::audit::Error::Write { path, source }) =
+                self.audit.write(&out, self.now)
+            {
+                // The change may be live: saying "not executed" here would invite a retry
+                // that doubles a scale or a restart.
+                let executed: Vec<String> = attempts
+                    .iter()
+                    .zip(parts)
+                    .filter(|(a, _)| a.outcome != Outcome::Skipped)
+                    .map(|(a, p)| {
+                        format!(
+                            "{} {} ({})",
+                            p.action.verb(),
+                            p.action.target_display(),
+                            a.outcome.as_str()
+                        )
+                    })
+                    .collect();
+                return Err(if executed.is_empty() {
+                    Error::Audit(crate::audit::Error::Write { path, source })
+                } else {
+                    Error::OutcomeNotRecorded {
+                        executed,
+                        id: rec.id.clone(),
+                        path,
+                        decision: decision_path.clone(),
+                        source,
+                    }
+                });
             }
         }
-        let error = attempt.error.as_ref().map(ToString::to_string);
-        self.audit.write(
-            &rec.outcome_of(self.outcome_time(started), attempt.outcome, error),
-            self.now,
-        )?;
-        Ok(attempt)
+        Ok(attempts)
     }
 
     /// Computes the before → after diff of an action without changing anything.
@@ -647,5 +788,160 @@ mod tests {
         let r = rt().block_on(gate.run(&Proposed::new(a, "user"), &exec, &Yes));
         assert!(matches!(r, Err(Error::Audit(_))));
         assert!(exec.ran.borrow().is_empty());
+    }
+
+    /// Runs steps in order, fails the one numbered `fail`, and calls `hook` after each run.
+    struct Scripted<'a> {
+        ran: RefCell<Vec<Action>>,
+        fail: Option<usize>,
+        hook: &'a dyn Fn(),
+    }
+
+    impl Executor for Scripted<'_> {
+        fn context(&self) -> String {
+            "test".into()
+        }
+        async fn read(&self, _r: &ObjRef) -> Result<Option<Value>, cluster::Error> {
+            Ok(None)
+        }
+        async fn apply_preview(&self, m: &Value) -> Result<Option<Value>, cluster::Error> {
+            Ok(Some(m.clone()))
+        }
+        async fn execute(&self, action: &Action) -> Result<Value, cluster::Error> {
+            let n = self.ran.borrow().len();
+            self.ran.borrow_mut().push(action.clone());
+            (self.hook)();
+            if self.fail == Some(n) {
+                return Err(cluster::Error::NeedsLive {
+                    what: "scripted failure".into(),
+                });
+            }
+            Ok(Value::Null)
+        }
+    }
+
+    fn yes_gate<'a>(policy: &'a Policy, audit: &'a AuditLog) -> Gate<'a> {
+        Gate {
+            policy,
+            input: GateInput {
+                yes: true,
+                ..Default::default()
+            },
+            audit,
+            now: "2026-11-22T10:00:00Z".parse().unwrap(),
+        }
+    }
+
+    fn scale(name: &str) -> Proposed {
+        Proposed::new(
+            Action::Scale {
+                target: ObjRef::new("apps/v1", "Deployment", Some("a"), name),
+                replicas: 3,
+            },
+            "user",
+        )
+    }
+
+    #[test]
+    fn an_outcome_that_cannot_be_recorded_says_the_action_ran() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("a");
+        let audit = AuditLog::new(&dir, "test");
+        let policy = Policy::default();
+        let gate = yes_gate(&policy, &audit);
+        // After the change is sent, the day's file becomes a directory: the outcome append
+        // fails whoever runs the test (root included).
+        let day = crate::jsonl::daily_file(&dir, gate.now);
+        let sabotage = || {
+            std::fs::remove_file(&day).unwrap();
+            std::fs::create_dir(&day).unwrap();
+        };
+        let exec = Scripted {
+            ran: RefCell::default(),
+            fail: None,
+            hook: &sabotage,
+        };
+        let r = rt().block_on(gate.run(&scale("web"), &exec, &Yes));
+        assert_eq!(exec.ran.borrow().len(), 1);
+        let e = r.unwrap_err();
+        assert!(matches!(e, Error::OutcomeNotRecorded { .. }), "{e:?}");
+        let msg = e.to_string();
+        assert!(msg.starts_with("executed scale Deployment"), "{msg}");
+        assert!(
+            msg.contains("(ok)") && msg.contains("decision record"),
+            "{msg}"
+        );
+        let top: crate::error::Error = e.into();
+        assert_eq!(top.exit_code(), crate::error::EXIT_IO);
+        assert!(!top.to_string().contains("not executed"), "{top}");
+        assert!(
+            top.hints()
+                .iter()
+                .any(|h| h.contains("do not run it again"))
+        );
+    }
+
+    #[test]
+    fn one_forbidden_step_refuses_the_whole_unit() {
+        let d = tempfile::tempdir().unwrap();
+        let audit = AuditLog::new(d.path().join("a"), "test");
+        let policy = Policy::default();
+        let gate = yes_gate(&policy, &audit);
+        let node = Proposed::new(
+            Action::Apply {
+                manifest: json!({"apiVersion": "v1", "kind": "List", "items": [
+                    {"apiVersion": "v1", "kind": "List", "items": [
+                        {"apiVersion": "v1", "kind": "NodeList", "items": [
+                            {"metadata": {"name": "pi5-a", "labels": {"x": "y"}}}]}]}]}),
+            },
+            "user",
+        );
+        assert_eq!(gate.tier(&node), Tier::Forbidden);
+        let exec = Tripwire::default();
+        let parts = [scale("web"), node, scale("api")];
+        let atts = rt().block_on(gate.run_unit(&parts, &exec, &Yes)).unwrap();
+        assert!(exec.ran.borrow().is_empty());
+        assert!(
+            atts.iter()
+                .all(|a| a.outcome == Outcome::Skipped && a.approval == Approval::RefusedForbidden)
+        );
+        assert_eq!(atts[0].blocked_by, Some(BlockedBy::ForbiddenStep(1)));
+        assert_eq!(atts[1].blocked_by, None);
+        let recs = crate::audit::read(&d.path().join("a")).unwrap();
+        assert_eq!(recs.len(), 6);
+        assert!(
+            recs.iter()
+                .all(|r| r.unit.as_ref().is_some_and(|u| u.of == 3))
+        );
+    }
+
+    #[test]
+    fn a_unit_stops_at_the_failed_step_and_says_what_did_not_run() {
+        let d = tempfile::tempdir().unwrap();
+        let audit = AuditLog::new(d.path().join("a"), "test");
+        let policy = Policy::default();
+        let gate = yes_gate(&policy, &audit);
+        let exec = Scripted {
+            ran: RefCell::default(),
+            fail: Some(1),
+            hook: &|| {},
+        };
+        let parts = [scale("a"), scale("b"), scale("c")];
+        let atts = rt().block_on(gate.run_unit(&parts, &exec, &Yes)).unwrap();
+        assert_eq!(
+            exec.ran.borrow().len(),
+            2,
+            "the step after the failure was sent"
+        );
+        assert_eq!(atts[0].outcome, Outcome::Ok);
+        assert_eq!(atts[1].outcome, Outcome::Error);
+        assert_eq!(atts[2].outcome, Outcome::Skipped);
+        assert_eq!(atts[2].blocked_by, Some(BlockedBy::EarlierStepFailed(1)));
+        let recs = crate::audit::read(&d.path().join("a")).unwrap();
+        // All three decisions precede the first outcome.
+        let phases: Vec<_> = recs.iter().map(|r| r.phase).collect();
+        assert_eq!(&phases[..3], &[crate::audit::Phase::Decision; 3]);
+        let last = recs.last().unwrap();
+        assert_eq!(last.error.as_deref(), Some("not run: step 2 of 3 failed"));
     }
 }

@@ -5,27 +5,270 @@
 /// What a redacted value reads as.
 pub const REDACTED: &str = "<redacted>";
 
-/// True for names of variables and keys that usually hold credentials.
-pub fn looks_secret(name: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "TOKEN",
-        "PASSWORD",
-        "PASSWD",
-        "PWD",
-        "SECRET",
-        "KEY",
-        "CREDENTIAL",
-        "AUTH",
-        "PRIVATE",
-        "CERT",
-        "DSN",
-        "CONNECTION_STRING",
-        "SESSION",
-        "COOKIE",
-    ];
-    let up = name.to_ascii_uppercase();
-    WORDS.iter().any(|w| up.contains(w))
+/// Name segments that hold a credential when they are the whole segment (`DB_PASS`,
+/// `X-Api-Key`, `basic_auth`).
+const EXACT: &[&str] = &[
+    "pass", "pwd", "pw", "key", "auth", "dsn", "jwt", "otp", "psk", "cred", "creds", "sid",
+];
+
+/// Words that make a segment a credential wherever they occur in it (`dbpassword`,
+/// `authtoken`, `X-Secret`).
+const CONTAINED: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "credential",
+    "cookie",
+    "session",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "secretkey",
+    "authorization",
+    "bearer",
+    "private",
+    "cert",
+    "connectionstring",
+    "signature",
+];
+
+/// Segments that end like a credential word but are ordinary words.
+const NOT_CREDENTIALS: &[&str] = &[
+    "bypass",
+    "compass",
+    "encompass",
+    "overpass",
+    "underpass",
+    "monkey",
+    "donkey",
+    "hockey",
+    "turkey",
+    "whiskey",
+    "jockey",
+    "tokens",
+    "tokenizer",
+    "tokenize",
+    "tokenized",
+];
+
+/// A last segment that makes the whole name point at something (a name, a file, a size)
+/// rather than hold it: `secretName`, `secretKeyRef`, `passwordFile`, `sessionAffinity`.
+const NAMES_A_THING: &[&str] = &[
+    "name",
+    "names",
+    "ref",
+    "refs",
+    "keyref",
+    "selector",
+    "path",
+    "file",
+    "files",
+    "dir",
+    "length",
+    "len",
+    "size",
+    "type",
+    "count",
+    "enabled",
+    "mode",
+    "format",
+    "version",
+    "ttl",
+    "timeout",
+    "interval",
+    "policy",
+    "provider",
+    "namespace",
+    "mount",
+    "affinity",
+    "expiry",
+    "expires",
+    "algorithm",
+    "issuer",
+    "store",
+    "class",
+    "id",
+    "ids",
+    "prefix",
+    "rotation",
+];
+
+/// The segments of a name: split at anything not alphanumeric and at camelCase humps,
+/// lowercased (`spring.datasource.password` → spring, datasource, password; `secretKeyRef` →
+/// secret, key, ref).
+fn segments(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
 }
+
+fn segment_is_credential(seg: &str) -> bool {
+    if NOT_CREDENTIALS.contains(&seg) || seg.starts_with("tokeniz") {
+        return false;
+    }
+    EXACT.contains(&seg)
+        || CONTAINED.iter().any(|w| seg.contains(w))
+        // Run-together names: `rootpass`, `dbpwd`, `masterkey`, `basicauth`.
+        || (seg.len() <= 14
+            && ["pass", "pwd", "key", "auth"]
+                .iter()
+                .any(|w| seg.len() > w.len() && seg.ends_with(w)))
+}
+
+/// True for names of variables and keys that usually hold credentials: any segment of the
+/// name says pass/pwd/secret/token/key/credential/auth/cookie/session (and kin), unless the
+/// name ends by pointing at something (`secretName`, `passwordFile`).
+pub fn looks_secret(name: &str) -> bool {
+    let segs = segments(name);
+    if segs.len() > 1
+        && let Some(last) = segs.last()
+        && NAMES_A_THING.contains(&last.as_str())
+    {
+        return false;
+    }
+    segs.iter().any(|s| segment_is_credential(s))
+}
+
+/// Values that are never credentials, so redacting them would only hide meaning:
+/// booleans, empty, a reference to a variable, or a value already masked.
+fn harmless_value(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    matches!(
+        l.as_str(),
+        "" | "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "enabled"
+            | "disabled"
+            | "none"
+            | "null"
+            | "nil"
+            | "required"
+            | "optional"
+            | "***"
+    ) || v == REDACTED
+        || v.starts_with("$(")
+        || v.starts_with("${")
+}
+
+/// Words after a bare `password`/`token` that are prose, not the credential
+/// (`password authentication failed`, `token has expired`).
+const PROSE: &[&str] = &[
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "for",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "with",
+    "from",
+    "and",
+    "or",
+    "not",
+    "no",
+    "the",
+    "a",
+    "an",
+    "authentication",
+    "auth",
+    "required",
+    "incorrect",
+    "invalid",
+    "wrong",
+    "expired",
+    "mismatch",
+    "failed",
+    "failure",
+    "must",
+    "should",
+    "changed",
+    "reset",
+    "file",
+    "field",
+    "policy",
+    "missing",
+    "empty",
+    "provided",
+    "set",
+    "unset",
+    "length",
+    "too",
+    "does",
+    "did",
+    "do",
+    "cannot",
+    "can",
+    "will",
+    "may",
+    "could",
+    "would",
+    "hash",
+    "update",
+    "updated",
+    "rotation",
+    "rotated",
+    "stored",
+    "prompt",
+    "change",
+    "error",
+    "verification",
+    "check",
+    "login",
+    "manager",
+    "refresh",
+    "request",
+    "requested",
+    "secret",
+    "rejected",
+    "denied",
+    "accepted",
+    "ok",
+    "value",
+    "values",
+    "exchange",
+    "endpoint",
+    "url",
+    "audience",
+    "review",
+    "projection",
+    "controller",
+    "volume",
+    "mount",
+    "-",
+];
 
 const TOKEN_PREFIXES: &[&str] = &[
     "ghp_",
@@ -73,20 +316,33 @@ fn is_jwt(s: &str) -> bool {
     s.starts_with("eyJ") && s.len() > 30 && s.split('.').count() == 3 && !s.contains("..")
 }
 
-/// Keys whose bare word names a thing rather than holding one (`secret: db-creds`).
+/// Keys whose bare word names a thing rather than holding one (`secret: db-creds`,
+/// `key: app.kubernetes.io/name` in a selector) in the unquoted `key: value` form.
 fn names_a_thing(key: &str) -> bool {
     matches!(
         key.to_ascii_uppercase().as_str(),
-        "SECRET" | "SECRETS" | "SECRETNAME" | "SECRETREF" | "KEY" | "KEYS" | "CERT" | "AUTH"
+        "SECRET"
+            | "SECRETS"
+            | "SECRETNAME"
+            | "SECRETREF"
+            | "KEY"
+            | "KEYS"
+            | "CERT"
+            | "AUTH"
+            | "TOKEN"
+            | "SESSION"
+            | "COOKIE"
     )
 }
 
-/// A key that can precede a credential: secret-looking and shaped like an identifier.
+/// A key that can precede a credential: secret-looking and shaped like an identifier,
+/// flags (`--db-password`) and dotted properties (`-Dspring.datasource.password`) included.
 fn credential_key(key: &str) -> bool {
+    let key = key.trim_start_matches('-');
     !key.is_empty()
         && key
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
         && looks_secret(key)
 }
 
@@ -95,26 +351,59 @@ fn replace_range(word: &str, range: std::ops::Range<usize>) -> String {
     format!("{}{REDACTED}{}", &word[..range.start], &word[range.end..])
 }
 
-/// The byte range of a credential value in a word: `KEY=value`, `?token=value`,
-/// `"key":"value"`. `key:value` without a space is not one (`image:tag`, `host:443`).
+fn is_quote(c: char) -> bool {
+    "\"'`".contains(c)
+}
+
+/// The byte range of a credential value in a word: `KEY=value`, `--token=value`,
+/// `"key":"value"`, `key:=value`. `key:value` without a space is not one (`image:tag`,
+/// `host:443`).
 fn assignment_value(word: &str) -> Option<std::ops::Range<usize>> {
-    let quote = |c: char| "\"'`".contains(c);
     let (key_end, value_start) = if let Some(i) = word.find("\":") {
         (i, i + 2)
     } else {
         let i = word.find('=')?;
         (i, i + 1)
     };
-    let key = word[..key_end].trim_matches(quote);
-    // A URL query (`…?token=x&a=b`) keys on its last parameter name.
-    let key = key.rsplit(['?', '&']).next().unwrap_or(key);
+    let key = word[..key_end].trim_matches(is_quote);
+    let key = key.strip_suffix(':').unwrap_or(key);
     if !credential_key(key) {
         return None;
     }
     let rest = &word[value_start..];
-    let lead = rest.len() - rest.trim_start_matches(quote).len();
-    let value = rest.trim_matches(|c: char| quote(c) || ",;)]}&".contains(c));
-    (!value.is_empty()).then(|| value_start + lead..value_start + lead + value.len())
+    let lead = rest.len() - rest.trim_start_matches(is_quote).len();
+    let value = rest.trim_matches(|c: char| is_quote(c) || ",;)]}&".contains(c));
+    (!harmless_value(value)).then(|| value_start + lead..value_start + lead + value.len())
+}
+
+/// Masks secret-looking parameters of a query string or a `;`/`&`-separated list
+/// (`https://h/cb?user=a&password=x`, `Server=db;Password=x;`), keeping the rest.
+fn redact_params(word: &str) -> Option<String> {
+    if !word.contains(['&', ';', '?']) || !word.contains('=') {
+        return None;
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut changed = false;
+    let mut rest = word;
+    loop {
+        let end = rest.find(['&', ';', '?']).unwrap_or(rest.len());
+        let part = &rest[..end];
+        match part.split_once('=') {
+            Some((k, v)) if credential_key(k.trim_matches(is_quote)) && !harmless_value(v) => {
+                out.push_str(k);
+                out.push('=');
+                out.push_str(REDACTED);
+                changed = true;
+            }
+            _ => out.push_str(part),
+        }
+        if end == rest.len() {
+            break;
+        }
+        out.push_str(&rest[end..end + 1]);
+        rest = &rest[end + 1..];
+    }
+    changed.then_some(out)
 }
 
 /// Replaces the bodies of PEM private keys.
@@ -142,45 +431,150 @@ fn redact_pem(text: &str) -> String {
     out
 }
 
+/// What the previous word says about this one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Nothing,
+    /// `password:`, `api_key =`, `Bearer`: this word is the credential.
+    Value,
+    /// Inside a quoted credential that spans words; ends at this quote character.
+    InQuote(char),
+    /// A credential key on its own (`api_key`): a following `=`/`:` makes the word after it a
+    /// value; `bare` keys (`password`) also take the next word unless it is prose.
+    Key {
+        bare: bool,
+    },
+    /// `--db-password`: the next word unless it is another flag.
+    Flag,
+    /// `name:` of a YAML env entry: a secret-looking name makes its `value:` a credential.
+    EnvName,
+    /// `name: DB_PASS`: waiting for `value:`.
+    EnvSecret,
+    /// `name: DB_PASS` … `value:`: this word is the credential, and a diff's second
+    /// `value:` line right after (the new value) is one too.
+    EnvValue,
+}
+
 /// Scrubs credential-looking text: `Bearer …`/`Basic …`, known token prefixes, JWTs, long
 /// base64-like runs (hex digests and commit SHAs are kept: they are identifiers), passwords
-/// in URLs, PEM private keys, and values after secret-looking keys (`PASSWORD=…`,
-/// `password: …`, `"token":"…"`, `?token=…`). Whitespace is kept as it was.
+/// in URLs and connection strings, PEM private keys, and values after secret-looking keys in
+/// every common shape — `PASSWORD=…`, `password: …`, `"token": "…"`, `api_key = …`,
+/// `--db-password …`, `-Dspring.datasource.password=…`, `?token=…`, `using password …`.
+/// Whitespace is kept as it was.
 pub fn redact(text: &str) -> String {
+    redact_continuing(text, &mut Pending::Nothing)
+}
+
+/// Scrubs a sequence of strings that read as one command line (a container's `command` and
+/// `args`): `["--db-password", "x"]` masks `x` although it is its own string.
+pub fn redact_seq<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut pending = Pending::Nothing;
+    items
+        .into_iter()
+        .map(|s| redact_continuing(s, &mut pending))
+        .collect()
+}
+
+fn redact_continuing(text: &str, pending: &mut Pending) -> String {
     let text = redact_pem(text);
     let mut out = String::with_capacity(text.len());
-    let mut redact_next = false;
     for piece in text.split_inclusive(char::is_whitespace) {
         let word = piece.trim_end_matches(char::is_whitespace);
-        out.push_str(&redact_word(word, &mut redact_next));
-        out.push_str(&piece[word.len()..]);
+        out.push_str(&redact_word(word, pending));
+        let space = &piece[word.len()..];
+        // A quoted value does not run past the end of its line.
+        if space.contains('\n') && matches!(pending, Pending::InQuote(_)) {
+            *pending = Pending::Nothing;
+        }
+        out.push_str(space);
     }
     out
 }
 
-fn redact_word(word: &str, redact_next: &mut bool) -> String {
+fn redact_word(word: &str, pending: &mut Pending) -> String {
     let punct = |c: char| "\"'`,;()[]{}".contains(c);
     let core = word.trim_matches(punct);
-    if core.is_empty() {
+    // Diff markers and YAML list dashes (`+`, `-`, `@@`) sit between a key and its value.
+    if core.is_empty() || core.chars().all(|c| "+-@".contains(c)) {
+        // Runs of whitespace and lone quotes or brackets between a key and its value change
+        // nothing.
         return word.to_string();
     }
     let lead = word.len() - word.trim_start_matches(punct).len();
     let core_range = lead..lead + core.len();
-    let scheme = core.eq_ignore_ascii_case("bearer") || core.eq_ignore_ascii_case("basic");
-    // `Authorization: Bearer <token>`: the scheme word stays, the credential goes.
-    if *redact_next && scheme {
-        return word.to_string();
+    let mut state = std::mem::replace(pending, Pending::Nothing);
+    // A word that is itself a key (`token:`, `KEY=v`) starts over instead of being taken as
+    // the previous key's value: `password:` with no value must not swallow the next key.
+    let separator = matches!(core, ":" | "=" | ":=");
+    let is_key = (!separator && core.ends_with(':')) || assignment_value(core).is_some();
+    if is_key
+        && !matches!(
+            state,
+            Pending::InQuote(_) | Pending::EnvName | Pending::EnvSecret
+        )
+    {
+        state = Pending::Nothing;
+    }
+    match state {
+        Pending::InQuote(q) => {
+            if !word.contains(q) {
+                *pending = Pending::InQuote(q);
+            }
+            return replace_range(word, core_range);
+        }
+        Pending::Key { bare } => {
+            if core == "=" || core == ":" || core == ":=" {
+                *pending = Pending::Value;
+                return word.to_string();
+            }
+            let prose = PROSE.contains(&core.to_ascii_lowercase().as_str());
+            // `password\napi_key = …`: another key, not the password.
+            let another_key = credential_key(core);
+            if bare && !prose && !another_key && !harmless_value(core) && !core.ends_with(':') {
+                return value_word(word, core_range, pending);
+            }
+        }
+        Pending::Flag if !core.starts_with('-') && !harmless_value(core) => {
+            return value_word(word, core_range, pending);
+        }
+        Pending::EnvName if credential_key(core) => {
+            *pending = Pending::EnvSecret;
+            return word.to_string();
+        }
+        Pending::EnvSecret if core == "value:" => {
+            *pending = Pending::EnvValue;
+            return word.to_string();
+        }
+        Pending::EnvValue => {
+            let r = value_word(word, core_range, pending);
+            if *pending == Pending::Nothing {
+                *pending = Pending::EnvSecret;
+            }
+            return r;
+        }
+        Pending::Value => {
+            let scheme = core.eq_ignore_ascii_case("bearer") || core.eq_ignore_ascii_case("basic");
+            // `Authorization: Bearer <token>`: the scheme word stays, the credential goes.
+            if scheme {
+                *pending = Pending::Value;
+                return word.to_string();
+            }
+            if !harmless_value(core) {
+                return value_word(word, core_range, pending);
+            }
+        }
+        _ => {}
     }
     let token_like = TOKEN_PREFIXES
         .iter()
         .any(|p| core.starts_with(p) && core.len() > p.len() + 8)
         || is_long_base64(core)
         || is_jwt(core);
-    if *redact_next || token_like {
-        *redact_next = false;
+    if token_like {
         return replace_range(word, core_range);
     }
     if let Some(url) = redact_url_userinfo(core) {
+        let url = redact_params(&url).unwrap_or(url);
         return format!(
             "{}{url}{}",
             &word[..core_range.start],
@@ -188,42 +582,202 @@ fn redact_word(word: &str, redact_next: &mut bool) -> String {
         );
     }
     if let Some(r) = assignment_value(core) {
+        // `PASSWORD="two words"`: the quote opened here closes in a later word.
+        let opened = core[..r.start].chars().last().filter(|c| is_quote(*c));
+        if let Some(q) = opened
+            && !core[r.end..].contains(q)
+            && !word[core_range.end..].contains(q)
+        {
+            *pending = Pending::InQuote(q);
+        }
         return replace_range(word, lead + r.start..lead + r.end);
     }
-    // `password: hunter2`: the value is the next word.
-    if let Some(key) = core.strip_suffix(':')
-        && credential_key(key)
-        && !names_a_thing(key)
-    {
-        *redact_next = true;
+    if let Some(p) = redact_params(core) {
+        return format!(
+            "{}{p}{}",
+            &word[..core_range.start],
+            &word[core_range.end..]
+        );
+    }
+    // `password: hunter2`, `"password": "x"`: the value is the next word.
+    if core == "name:" {
+        *pending = Pending::EnvName;
         return word.to_string();
     }
-    *redact_next = scheme;
+    if let Some(key) = core.strip_suffix(':') {
+        let quoted = key.contains(is_quote) || word[..lead].contains(is_quote);
+        let key = key.trim_matches(is_quote);
+        if credential_key(key) && (quoted || !names_a_thing(key)) {
+            *pending = Pending::Value;
+        }
+        return word.to_string();
+    }
+    if core.starts_with('-') && credential_key(core) {
+        *pending = Pending::Flag;
+        return word.to_string();
+    }
+    if credential_key(core) {
+        let l = core.to_ascii_lowercase();
+        let bare = matches!(
+            l.as_str(),
+            "password" | "passwd" | "passphrase" | "pwd" | "token"
+        );
+        *pending = Pending::Key { bare };
+        return word.to_string();
+    }
+    if core.eq_ignore_ascii_case("bearer") || core.eq_ignore_ascii_case("basic") {
+        *pending = Pending::Value;
+    }
     word.to_string()
+}
+
+/// Redacts a value word; a value that opens a quote it does not close continues into the
+/// next words.
+fn value_word(word: &str, core_range: std::ops::Range<usize>, pending: &mut Pending) -> String {
+    let opening = word[..core_range.start]
+        .chars()
+        .last()
+        .filter(|c| is_quote(*c));
+    if let Some(q) = opening
+        && !word[core_range.end..].contains(q)
+    {
+        *pending = Pending::InQuote(q);
+    }
+    replace_range(word, core_range)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Real-world shapes a credential turns up in (env, JSON, YAML, flags, Java properties,
+    /// URLs, connection strings, log lines): each planted value must be gone.
+    const LEAKS: &[(&str, &str)] = &[
+        ("Authorization: Bearer abc.def.ghi", "abc.def.ghi"),
+        ("DB_PASSWORD=hunter2", "hunter2"),
+        ("MYSQL_PWD=hunter2", "hunter2"),
+        ("DB_PASS=hunter2", "hunter2"),
+        ("MYSQL_ROOT_PASS=hunter2", "hunter2"),
+        ("REDIS_PASSWD=hunter2", "hunter2"),
+        ("export GITHUB_TOKEN=abc123def", "abc123def"),
+        (
+            "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENG",
+            "wJalrXUtnFEMIK7MDENG",
+        ),
+        ("API_KEY=k-12345", "k-12345"),
+        ("STRIPE_APIKEY=k-12345", "k-12345"),
+        ("OAUTH_CLIENT_SECRET=cs-998877", "cs-998877"),
+        ("SESSION_SECRET=s3ss10n", "s3ss10n"),
+        ("COOKIE_SECRET=c00kie", "c00kie"),
+        ("DATABASE_CREDENTIALS=u/p", "u/p"),
+        ("rootpass=hunter2", "hunter2"),
+        ("basicauth=dXNlcjpwYXNz", "dXNlcjpwYXNz"),
+        ("error: password: hunter2 rejected", "hunter2"),
+        (r#"{"token":"s3cr3t-value"}"#, "s3cr3t-value"),
+        (r#"{"password": "x9y8z7"}"#, "x9y8z7"),
+        (r#"{"db_password": "x9y8z7"}"#, "x9y8z7"),
+        (r#"{"user": "app", "apiKey": "x9y8z7"}"#, "x9y8z7"),
+        (r#"{"password": "two words"}"#, "words"),
+        ("password: \"two words\"", "words"),
+        ("-Dspring.datasource.password=x9y8z7", "x9y8z7"),
+        (
+            "java -Djavax.net.ssl.keyStorePassword=x9y8z7 -jar a.jar",
+            "x9y8z7",
+        ),
+        ("--db-password x9y8z7", "x9y8z7"),
+        ("--db-password=x9y8z7", "x9y8z7"),
+        ("--token=x9y8z7", "x9y8z7"),
+        ("--auth-token x9y8z7 --verbose", "x9y8z7"),
+        ("api_key = x9y8z7", "x9y8z7"),
+        ("secret = \"x9y8z7\"", "x9y8z7"),
+        ("client_secret : x9y8z7", "x9y8z7"),
+        ("using password x9y8z7", "x9y8z7"),
+        ("login with password hunter2 failed", "hunter2"),
+        ("X-Api-Key: x9y8z7", "x9y8z7"),
+        ("Cookie: session=x9y8z7", "x9y8z7"),
+        ("set-cookie: sid=x9y8z7; Path=/", "x9y8z7"),
+        ("dial postgres://app:hunter2@db:5432/app failed", "hunter2"),
+        ("DATABASE_URL=postgres://u:pw-9@db/app", "pw-9"),
+        (
+            "mongodb+srv://admin:m0ng0pw@cluster0.example.net/db",
+            "m0ng0pw",
+        ),
+        ("redis://:r3dis@cache:6379/0", "r3dis"),
+        ("GET /cb?code=1&access_token=x9y8z7&state=2", "x9y8z7"),
+        ("https://hooks.example.com/x?token=x9y8z7", "x9y8z7"),
+        (
+            "Server=db;Database=app;User Id=sa;Password=x9y8z7;",
+            "x9y8z7",
+        ),
+        (
+            "key ghp_0123456789abcdefABCDEF",
+            "ghp_0123456789abcdefABCDEF",
+        ),
+        (
+            "sk-ant-api03-abcdefghijklmnop",
+            "sk-ant-api03-abcdefghijklmnop",
+        ),
+        ("xoxb-1234567890-abcdefghij", "xoxb-1234567890-abcdefghij"),
+        ("AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+        (
+            "blob aGVsbG8gd29ybGQgdGhpcyBpcyBsb25nZXI=",
+            "aGVsbG8gd29ybGQgdGhpcyBpcyBsb25nZXI=",
+        ),
+        (
+            "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlaGVyZQ",
+            "eyJzdWIiOiIxIn0",
+        ),
+        ("privateKey: x9y8z7", "x9y8z7"),
+        ("passphrase=x9y8z7", "x9y8z7"),
+        ("  - name: ADMIN_PWD\n    value: x9y8z7", "x9y8z7"),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+            "MIIEpQIBAAKCAQEA",
+        ),
+    ];
+
+    /// Near misses: text that mentions credential words, or looks like a value, and must stay.
+    const KEEP: &[&str] = &[
+        "main@sha1:4c1d9e2f7a3b5c8d0e1f2a3b4c5d6e7f8a9b0c1d",
+        "image: ghcr.io/acme/app:1.2.3",
+        "image: redis:7.2-alpine",
+        "nginx:1.27",
+        "url: ssh://git@github.com/acme/fleet",
+        "Ready=False reason: AuthenticationFailed",
+        "image quay.io/jetstack/cert-manager-controller:v1.13.0 not found",
+        "pull keycloak:21.0 failed",
+        "dial auth-service.auth.svc:443: refused",
+        "secret: db-creds not found",
+        "secret \"db-creds\" not found",
+        "secretName: db-creds",
+        "secretKeyRef: {name: db, key: password}",
+        "key: app.kubernetes.io/name",
+        "port: 5432",
+        "containerPort=8080",
+        "tls: passthrough",
+        "mode=passthrough",
+        "keyboard=us",
+        "keyboard: us",
+        "max_tokens=4096",
+        "tokenizer=bpe",
+        "passwordFile=/etc/app/pw",
+        "sessionAffinity: ClientIP",
+        "FATAL: password authentication failed for user \"app\"",
+        "token has expired",
+        "bypass=true",
+        "auth: enabled",
+        "PASSWORD=$(DB_PASSWORD)",
+        "TOKEN_TTL=3600",
+        "uid: 2c3d4e5f-6071-4829-ab3c-4d5e6f708192",
+        "resourceVersion: 5512488",
+        "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "line one\n\tindented two",
+    ];
+
     #[test]
     fn scrubs_credentials_in_their_common_shapes() {
-        for (input, secret) in [
-            ("Authorization: Bearer abc.def.ghi", "abc.def.ghi"),
-            ("DB_PASSWORD=hunter2", "hunter2"),
-            ("MYSQL_PWD=hunter2", "hunter2"),
-            ("error: password: hunter2 rejected", "hunter2"),
-            (r#"{"token":"s3cr3t-value"}"#, "s3cr3t-value"),
-            ("dial postgres://app:hunter2@db:5432/app failed", "hunter2"),
-            (
-                "key ghp_0123456789abcdefABCDEF",
-                "ghp_0123456789abcdefABCDEF",
-            ),
-            (
-                "blob aGVsbG8gd29ybGQgdGhpcyBpcyBsb25nZXI=",
-                "aGVsbG8gd29ybGQgdGhpcyBpcyBsb25nZXI=",
-            ),
-        ] {
+        assert!(LEAKS.len() + KEEP.len() >= 50);
+        for (input, secret) in LEAKS {
             let r = redact(input);
             assert!(!r.contains(secret), "{input} → {r}");
             assert!(r.contains(REDACTED), "{input} → {r}");
@@ -232,18 +786,81 @@ mod tests {
 
     #[test]
     fn keeps_identifiers_and_ordinary_text() {
+        for t in KEEP {
+            assert_eq!(redact(t), *t);
+        }
+    }
+
+    #[test]
+    fn diff_lines_of_an_env_credential_keep_their_change_marker() {
+        let d = "   - name: API_TOKEN\n-    value: old-9\n+    value: new-9\n   - name: MODE\n     value: prod\n";
+        let r = redact(d);
+        assert!(!r.contains("old-9") && !r.contains("new-9"), "{r}");
+        assert!(r.contains(&format!("-    value: {REDACTED}")), "{r}");
+        assert!(r.contains(&format!("+    value: {REDACTED}")), "{r}");
+        assert!(r.contains("value: prod"), "{r}");
+    }
+
+    #[test]
+    fn a_key_without_a_value_does_not_swallow_the_next_key() {
         for t in [
-            "main@sha1:4c1d9e2f7a3b5c8d0e1f2a3b4c5d6e7f8a9b0c1d",
-            "image: ghcr.io/acme/app:1.2.3",
-            "url: ssh://git@github.com/acme/fleet",
-            "Ready=False reason: AuthenticationFailed",
-            "image quay.io/jetstack/cert-manager-controller:v1.13.0 not found",
-            "pull keycloak:21.0 failed",
-            "dial auth-service.auth.svc:443: refused",
-            "secret: db-creds not found",
-            "line one\n\tindented two",
+            "password:\n\"token\": \"Zq7abcdef12\"",
+            "secret = \"unclosed\n\"token\": \"Zq7abcdef12\"",
+            "--db-password\n--token=Zq7abcdef12",
+            "password\napi_key = Zq7abcdef12",
         ] {
-            assert_eq!(redact(t), t);
+            let r = redact(t);
+            assert!(!r.contains("Zq7abcdef12"), "{t:?} → {r:?}");
+        }
+    }
+
+    #[test]
+    fn argument_lists_are_one_command_line() {
+        let r = redact_seq(["--db-password", "hunter2", "--port", "5432", "-token", "x9"]);
+        assert_eq!(
+            r,
+            [
+                "--db-password",
+                REDACTED,
+                "--port",
+                "5432",
+                "-token",
+                REDACTED
+            ]
+        );
+    }
+
+    #[test]
+    fn secret_names_by_segment() {
+        for n in [
+            "DB_PASS",
+            "MYSQL_ROOT_PASS",
+            "spring.datasource.password",
+            "X-Api-Key",
+            "aws_secret_access_key",
+            "sessionToken",
+            "AUTH",
+            "Cookie",
+            "dbpwd",
+            "masterkey",
+        ] {
+            assert!(looks_secret(n), "{n}");
+        }
+        for n in [
+            "PASSTHROUGH",
+            "KEYBOARD",
+            "secretName",
+            "secretKeyRef",
+            "passwordFile",
+            "sessionAffinity",
+            "max_tokens",
+            "MONKEY",
+            "AUTHOR",
+            "BYPASS",
+            "LOG_LEVEL",
+            "PORT",
+        ] {
+            assert!(!looks_secret(n), "{n}");
         }
     }
 

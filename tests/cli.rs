@@ -10,4 +10,5 @@ mod test_fix;
 mod test_foundation;
 mod test_generate;
 mod test_plan;
+mod test_safety;
 mod test_workflow;

@@ -214,7 +214,12 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
                     (ClusterView::Live(l), Some((kind, name)))
                         if !name.is_empty() && !name.contains('/') =>
                     {
-                        let r = l.find_kind(kind).await?.ok_or_else(|| {
+                        let found = l.find_kind(kind).await?;
+                        // Say which groups could not be asked: the kind may live there.
+                        for g in l.skipped_groups() {
+                            ctx.ui.warn(&format!("skipped API group {g}"));
+                        }
+                        let r = found.ok_or_else(|| {
                             Error::usage_hint(e, "the cluster serves no such kind either (kubectl api-resources lists them)")
                         })?;
                         let ns = r.namespaced.then_some(default_ns.as_str());
@@ -249,10 +254,18 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
         audit: &audit,
         now: ctx.env.now(),
     };
+    // Every document of `apply -f` is one change: judged, previewed and approved together,
+    // so a forbidden document refuses the whole apply before anything is sent.
+    let attempts = gate_ui::run_unit_on(ctx, &gate, &place, &proposals).await?;
     let mut refused = None;
     let mut failed = None;
-    for p in &proposals {
-        let attempt = gate_ui::run_on(ctx, &gate, &place, p).await?;
+    let mut not_run = 0;
+    for (p, attempt) in proposals.iter().zip(attempts) {
+        if let Some(crate::gate::BlockedBy::EarlierStepFailed(_)) = attempt.blocked_by {
+            gate_ui::report(ctx, p, &attempt)?;
+            not_run += 1;
+            continue;
+        }
         match attempt.outcome {
             Outcome::Error => {
                 gate_ui::report(ctx, p, &attempt)?;
@@ -262,10 +275,20 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
                 if attempt.refusal.is_some()
                     || attempt.approval == crate::autonomy::Approval::Declined =>
             {
-                refused = Some(gate_ui::refusal(p, &attempt));
+                // The forbidden step speaks for the unit; the others only say they were held.
+                if refused.is_none() || attempt.blocked_by.is_none() {
+                    refused = Some(gate_ui::refusal(p, &attempt));
+                }
             }
             _ => gate_ui::report(ctx, p, &attempt)?,
         }
+    }
+    if not_run > 0 {
+        ctx.ui.status(&format!(
+            "partial: {} of {} documents applied before a failure; {not_run} not sent",
+            proposals.len() - not_run - 1,
+            proposals.len()
+        ));
     }
     if let Some(e) = failed {
         return Err(e.into());

@@ -76,7 +76,23 @@ pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<u8> {
         None => None,
     };
     let dir = ctx.paths.audit_dir();
-    let records = crate::audit::read(&dir).map_err(|e| Error::io("read", &dir, e))?;
+    let (records, unreadable) =
+        crate::audit::read_report(&dir).map_err(|e| Error::io("read", &dir, e))?;
+    // A line that is not a record is a torn write or tampering: say where, never hide it.
+    if !unreadable.is_empty() {
+        let at: Vec<String> = unreadable
+            .iter()
+            .take(5)
+            .map(|u| format!("{}:{}", u.file.display(), u.line))
+            .collect();
+        ctx.ui.warn(&format!(
+            "{} line{} of the audit log could not be read (a torn write or an edit): {}{}",
+            unreadable.len(),
+            if unreadable.len() == 1 { "" } else { "s" },
+            at.join(", "),
+            if unreadable.len() > 5 { ", …" } else { "" }
+        ));
+    }
     let mut outcomes: BTreeMap<&str, &Record> = BTreeMap::new();
     for r in records.iter().filter(|r| r.phase == Phase::Outcome) {
         outcomes.insert(&r.id, r);
@@ -102,12 +118,15 @@ pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<u8> {
                 json!({"id": d.id, "at": d.at, "context": d.context, "origin": d.origin,
                     "verb": d.verb, "target": d.target, "tier": d.tier, "approval": d.approval,
                     "command": d.command, "rationale": d.rationale, "action": d.action,
+                    "unit": d.unit,
                     "outcome": r.outcome.and_then(|o| o.outcome),
                     "error": r.outcome.and_then(|o| o.error.clone())})
             })
             .collect();
-        ctx.ui
-            .out(&format!("{:#}\n", json!({"v": 1, "attempts": attempts})))?;
+        ctx.ui.out(&format!(
+            "{:#}\n",
+            json!({"v": 1, "attempts": attempts, "unreadable": unreadable})
+        ))?;
         return Ok(EXIT_OK);
     }
     if rows.is_empty() {

@@ -24,6 +24,7 @@ pub fn connect_options(ctx: &Ctx) -> ConnectOptions {
         namespace: ctx.global.namespace.clone(),
         home: ctx.env.path("HOME"),
         in_cluster_env: ctx.env.get("KUBERNETES_SERVICE_HOST").is_some(),
+        request_timeout: ctx.global.request_timeout,
     }
 }
 

@@ -100,6 +100,9 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
             );
         }
         ctx.ui.status(head.trim_end_matches('\n'));
+        // A remediation of several writes is one unit: previewed and approved together, and a
+        // failure part-way stops the rest and is reported as such (never half a fix silently).
+        let mut unit = Vec::with_capacity(changes.len());
         for (action, view_) in changes {
             let mut p =
                 match gate_ui::propose(&view, action.clone(), format!("recipe:{}", f.recipe)).await
@@ -113,9 +116,27 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
                 };
             p.rationale = Some(view_.rationale.clone());
             p.gitops_managed = view_.gitops_managed;
-            let attempt = gate_ui::run_on(ctx, &gate, &view, &p).await?;
-            gate_ui::report(ctx, &p, &attempt)?;
-            tally.add(&attempt);
+            unit.push(p);
+        }
+        if unit.is_empty() {
+            continue;
+        }
+        let attempts = gate_ui::run_unit_on(ctx, &gate, &view, &unit).await?;
+        let (mut ran, mut failed) = (0, false);
+        for (p, attempt) in unit.iter().zip(&attempts) {
+            gate_ui::report(ctx, p, attempt)?;
+            tally.add(attempt);
+            ran += usize::from(attempt.ran());
+            failed |= attempt.outcome == crate::audit::Outcome::Error;
+        }
+        if failed && unit.len() > 1 {
+            ctx.ui.error_line(
+                "partial:",
+                &format!(
+                    "{ran} of {} steps of this fix ran before one failed; the fix is incomplete",
+                    unit.len()
+                ),
+            );
         }
     }
     if acted_on == 0 {

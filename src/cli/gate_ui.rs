@@ -80,48 +80,124 @@ fn tier_style(t: Tier) -> Style {
     }
 }
 
-/// The proposal block shown before a prompt or a dry run (stderr).
+/// The proposal block shown before a prompt or a dry run (stderr): every step of the unit.
 pub fn render_ask(ui: &Ui, ask: &Ask<'_>) -> String {
-    let p = ask.proposed;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} {} {}",
-        ui.paint(false, Style::Bold, p.action.verb()),
-        ui.paint(false, Style::Bold, &p.action.target_display()),
-        ui.paint(
-            false,
-            tier_style(ask.tier),
-            &format!("[{}]", ask.tier.as_str())
-        )
-    );
-    if let Some(r) = &p.rationale {
-        let _ = writeln!(out, "  why:     {r}");
-    }
-    let _ = writeln!(out, "  origin:  {}", p.origin);
-    let _ = writeln!(out, "  command: {}", p.action.manual_command());
-    if p.gitops_managed {
+    let n = ask.steps.len();
+    if n > 1 {
         let _ = writeln!(
             out,
-            "  {} managed by GitOps: commit the same change to Git or it will be reverted",
-            ui.paint(false, Style::Yellow, "note:")
+            "{} {}",
+            ui.paint(
+                false,
+                Style::Bold,
+                &format!("one change in {n} steps, approved together")
+            ),
+            ui.paint(
+                false,
+                tier_style(ask.tier),
+                &format!("[{}]", ask.tier.as_str())
+            )
         );
     }
-    out.push_str(&render_preview(ui, false, ask.preview));
+    for (i, (p, pv)) in ask.steps.iter().enumerate() {
+        let step = if n > 1 {
+            format!("step {}/{n}: ", i + 1)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{step}{} {} {}",
+            ui.paint(false, Style::Bold, p.action.verb()),
+            ui.paint(false, Style::Bold, &target_label(&p.action)),
+            ui.paint(
+                false,
+                tier_style(ask.tier),
+                &format!("[{}]", ask.tier.as_str())
+            )
+        );
+        if let Some(r) = &p.rationale {
+            let _ = writeln!(out, "  why:     {r}");
+        }
+        let _ = writeln!(out, "  origin:  {}", p.origin);
+        let _ = writeln!(out, "  command: {}", shown_command(&p.action));
+        if p.gitops_managed {
+            let _ = writeln!(
+                out,
+                "  {} managed by GitOps: commit the same change to Git or it will be reverted",
+                ui.paint(false, Style::Yellow, "note:")
+            );
+        }
+        out.push_str(&render_preview(ui, false, pv));
+    }
     out
+}
+
+/// The manual command as shown and recorded: secret values masked (the audit log's form).
+pub fn shown_command(a: &crate::action::Action) -> String {
+    crate::audit::mask_command(a)
+}
+
+/// What an action is about, for people: a `List` manifest is named by its items, a manifest
+/// without a name by its kind (never `List/`).
+pub fn target_label(a: &crate::action::Action) -> String {
+    let crate::action::Action::Apply { manifest } = a else {
+        return a.target_display();
+    };
+    let kind = manifest.get("kind").and_then(Value::as_str).unwrap_or("");
+    if let Some(items) = manifest.get("items").and_then(Value::as_array) {
+        let inner = kind.strip_suffix("List").filter(|k| !k.is_empty());
+        let names: Vec<String> = items
+            .iter()
+            .take(3)
+            .map(|i| {
+                let k = i
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .or(inner)
+                    .unwrap_or("object");
+                match i.pointer("/metadata/name").and_then(Value::as_str) {
+                    Some(n) => format!("{k}/{n}"),
+                    None => k.to_string(),
+                }
+            })
+            .collect();
+        let more = items.len().saturating_sub(3);
+        return format!(
+            "{} ({} item{}: {}{})",
+            if kind.is_empty() { "List" } else { kind },
+            items.len(),
+            if items.len() == 1 { "" } else { "s" },
+            names.join(", "),
+            if more > 0 {
+                format!(", … {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
+    match manifest.pointer("/metadata/name").and_then(Value::as_str) {
+        Some(n) if !n.is_empty() => a.target_display(),
+        _ if kind.is_empty() => "a manifest without a kind".into(),
+        _ => format!("{kind} (no name)"),
+    }
 }
 
 /// The change: a coloured unified diff and/or a note.
 pub fn render_preview(ui: &Ui, on_stdout: bool, pv: &Preview) -> String {
     let mut out = String::new();
     if let Some(n) = &pv.note {
-        let _ = writeln!(out, "  change:  {n}");
+        let _ = writeln!(out, "  change:  {}", crate::redact::redact(n));
     }
     if !pv.diff.is_empty() {
         if pv.note.is_none() {
             let _ = writeln!(out, "  change:");
         }
-        for l in pv.diff.lines() {
+        // Credentials in the diff (an env value named like a token) are masked; the -/+ pair
+        // still shows that the value changed.
+        let diff = crate::redact::redact(&pv.diff);
+        for l in diff.lines() {
             let styled = if l.starts_with("+++") || l.starts_with("---") {
                 ui.paint(on_stdout, Style::Bold, l)
             } else if l.starts_with('+') {
@@ -147,7 +223,7 @@ pub fn render_suggestion(p: &Proposed, tier: Tier) -> String {
         out,
         "# {} {} [{}] (origin {})",
         p.action.verb(),
-        p.action.target_display(),
+        target_label(&p.action),
         tier.as_str(),
         p.origin
     );
@@ -156,7 +232,7 @@ pub fn render_suggestion(p: &Proposed, tier: Tier) -> String {
             let _ = writeln!(out, "# why: {line}");
         }
     }
-    let _ = writeln!(out, "# manual: {}", p.action.manual_command());
+    let _ = writeln!(out, "# manual: {}", shown_command(&p.action));
     match crate::change::git_patch(&p.action) {
         Some((kind, doc)) => {
             let _ = writeln!(out, "# patch type: {kind}");
@@ -177,12 +253,23 @@ pub fn render_suggestion(p: &Proposed, tier: Tier) -> String {
 pub fn refusal(p: &Proposed, a: &Attempt) -> (String, Vec<String>) {
     // Speak of what was asked for (`rollout-undo`), not of its translation (a patch).
     let asked = p.requested.as_ref().unwrap_or(&p.action);
-    let what = format!("{} {}", asked.verb(), asked.target_display());
+    let what = format!("{} {}", asked.verb(), target_label(asked));
+    if let Some(crate::gate::BlockedBy::ForbiddenStep(f)) = a.blocked_by {
+        return (
+            format!(
+                "refused: {what} is part of a change whose step {} is forbidden; no step of it was run",
+                f + 1
+            ),
+            vec!["nothing was changed; split out the forbidden part if a human decides to run the rest".into()],
+        );
+    }
     match a.refusal {
         Some(Refusal::Forbidden) => (
             format!(
                 "refused: {what} is forbidden — {}",
-                if crate::autonomy::builtin_tier(asked) == Tier::Forbidden {
+                if crate::gate::applies_a_node(asked) {
+                    "it writes a Node (a List or NodeList item counts): node changes move or strand every workload on the node; a human must decide"
+                } else if crate::autonomy::builtin_tier(asked) == Tier::Forbidden {
                     forbidden_reason(asked)
                 } else {
                     "the autonomy policy (config or settings.json) forbids it"
@@ -191,7 +278,7 @@ pub fn refusal(p: &Proposed, a: &Attempt) -> (String, Vec<String>) {
             vec![
                 format!(
                     "no flag or setting allows it; if a human decides to, run it by hand: {}",
-                    asked.manual_command()
+                    shown_command(asked)
                 ),
             ],
         ),
@@ -210,7 +297,7 @@ pub fn refusal(p: &Proposed, a: &Attempt) -> (String, Vec<String>) {
                 "refused: {what} is a change (tier {}) and --read-only allows only safe actions",
                 a.tier.as_str()
             ),
-            vec![format!("manual command: {}", p.action.manual_command())],
+            vec![format!("manual command: {}", shown_command(&p.action))],
         ),
         None => (
             format!("declined: {what} was not run"),
@@ -222,7 +309,14 @@ pub fn refusal(p: &Proposed, a: &Attempt) -> (String, Vec<String>) {
 /// Shows a finished attempt: read results and dry-run diffs on stdout, the rest on stderr.
 pub fn report(ctx: &Ctx, p: &Proposed, a: &Attempt) -> std::io::Result<()> {
     let ui = &ctx.ui;
-    let what = format!("{} {}", p.action.verb(), p.action.target_display());
+    let what = format!("{} {}", p.action.verb(), target_label(&p.action));
+    if let Some(crate::gate::BlockedBy::EarlierStepFailed(f)) = a.blocked_by {
+        ui.error_line(
+            "not run:",
+            &format!("{what}: step {} of this change failed before it", f + 1),
+        );
+        return Ok(());
+    }
     match (a.approval, a.outcome) {
         (Approval::DryRun, _) => {
             ui.status(&format!(
@@ -235,7 +329,7 @@ pub fn report(ctx: &Ctx, p: &Proposed, a: &Attempt) -> std::io::Result<()> {
                     _ => "",
                 }
             ));
-            ui.status(&format!("  command: {}", p.action.manual_command()));
+            ui.status(&format!("  command: {}", shown_command(&p.action)));
             if let Some(pv) = &a.preview {
                 ui.out(&render_preview(ui, true, pv))?;
             }
@@ -294,27 +388,41 @@ pub async fn run_on(
     view: &crate::cluster::ClusterView,
     p: &Proposed,
 ) -> crate::error::Result<Attempt> {
+    let mut all = run_unit_on(ctx, gate, view, std::slice::from_ref(p)).await?;
+    Ok(all.remove(0))
+}
+
+/// Runs the steps of one remediation as a unit (see [`crate::gate::Gate::run_unit`]).
+pub async fn run_unit_on(
+    ctx: &Ctx,
+    gate: &crate::gate::Gate<'_>,
+    view: &crate::cluster::ClusterView,
+    parts: &[Proposed],
+) -> crate::error::Result<Vec<Attempt>> {
     let human = TerminalHuman { ui: &ctx.ui };
-    let mut attempt = match view {
-        crate::cluster::ClusterView::Live(l) => gate.run(p, l.as_ref(), &human).await?,
+    let mut attempts = match view {
+        crate::cluster::ClusterView::Live(l) => gate.run_unit(parts, l.as_ref(), &human).await?,
         crate::cluster::ClusterView::Snapshot(s) => {
             let exec = crate::gate::SnapshotExecutor {
                 inventory: s.inventory(),
                 label: view_context(view),
             };
-            gate.run(p, &exec, &human).await?
+            gate.run_unit(parts, &exec, &human).await?
         }
     };
-    if matches!(
-        attempt.error,
-        Some(
-            crate::cluster::Error::Unreachable { .. } | crate::cluster::Error::Unauthorized { .. }
-        )
-    ) && let Some(e) = attempt.error.take()
-    {
-        return Err(e.into());
+    for attempt in &mut attempts {
+        if matches!(
+            attempt.error,
+            Some(
+                crate::cluster::Error::Unreachable { .. }
+                    | crate::cluster::Error::Unauthorized { .. }
+            )
+        ) && let Some(e) = attempt.error.take()
+        {
+            return Err(e.into());
+        }
     }
-    Ok(attempt)
+    Ok(attempts)
 }
 
 /// The audit `context` of a cluster view.
@@ -332,12 +440,18 @@ pub struct Tally {
     pub declined: usize,
     pub refused: usize,
     pub failed: usize,
+    /// Steps of a change held back because an earlier step failed.
+    pub not_run: usize,
     /// Dry runs and suggestions: shown, not run.
     pub shown: usize,
 }
 
 impl Tally {
     pub fn add(&mut self, a: &Attempt) {
+        if let Some(crate::gate::BlockedBy::EarlierStepFailed(_)) = a.blocked_by {
+            self.not_run += 1;
+            return;
+        }
         match (a.approval, a.outcome) {
             (_, Outcome::Ok) => self.ran += 1,
             (_, Outcome::Error) => self.failed += 1,
@@ -348,7 +462,7 @@ impl Tally {
     }
 
     pub fn total(&self) -> usize {
-        self.ran + self.declined + self.refused + self.failed + self.shown
+        self.ran + self.declined + self.refused + self.failed + self.not_run + self.shown
     }
 
     /// 1 when an executed action failed, else 3 when anything was refused, else 0 (everything
@@ -364,8 +478,13 @@ impl Tally {
     }
 
     pub fn summary(&self) -> String {
+        let not_run = if self.not_run > 0 {
+            format!(", {} not run after a failed step", self.not_run)
+        } else {
+            String::new()
+        };
         format!(
-            "{} ran, {} declined, {} refused, {} failed, {} shown only",
+            "{} ran, {} declined, {} refused, {} failed{not_run}, {} shown only",
             self.ran, self.declined, self.refused, self.failed, self.shown
         )
     }

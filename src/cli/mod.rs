@@ -74,6 +74,10 @@ pub struct GlobalArgs {
     /// Print only data and errors
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
+    /// The longest one API request may take, retries included (0: no limit; default 30s)
+    #[arg(long, global = true, value_name = "DURATION",
+          value_parser = crate::cluster::kubeconfig::parse_request_timeout)]
+    pub request_timeout: Option<std::time::Duration>,
 }
 
 /// Generate, diff, diagnose and fix Kubernetes with GitOps in mind

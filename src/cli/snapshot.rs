@@ -74,6 +74,36 @@ pub async fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<u8> {
     let inv = view
         .gather(&kinds, &scope, args.log_lines > 0, &bar)
         .await?;
+    // Nothing could be read because every kind was refused: that is not a snapshot, and
+    // "wrote 0 objects" with exit 0 would pass for one.
+    let refused: Vec<&str> = inv
+        .skipped
+        .iter()
+        .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+        .map(|s| s.kind.as_str())
+        .collect();
+    let read_any = !inv.is_empty() || inv.served_kinds().any(|k| !refused.contains(&k));
+    if !read_any && !refused.is_empty() {
+        let first = inv
+            .skipped
+            .iter()
+            .find(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+            .map(|s| s.reason.clone())
+            .unwrap_or_default();
+        return Err(crate::cluster::Error::Api {
+            what: format!("snapshot {}", view.describe()),
+            message: format!(
+                "every requested kind could not be read ({}): {first}; nothing was written",
+                refused.join(", ")
+            ),
+        }
+        .into());
+    }
+    if let ClusterView::Live(l) = &view {
+        for g in l.skipped_groups() {
+            ctx.ui.warn(&format!("skipped API group {g}"));
+        }
+    }
     let written = snapshot::write(&dir, &inv)?;
     for s in &inv.skipped {
         if s.reason != crate::cluster::inventory::NOT_SERVED {

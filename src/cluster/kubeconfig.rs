@@ -26,6 +26,34 @@ pub struct ConnectOptions {
     pub home: Option<PathBuf>,
     /// True when `KUBERNETES_SERVICE_HOST` is set (running in a pod).
     pub in_cluster_env: bool,
+    /// `--request-timeout`: the most one API call may take, retries included. `None`: the
+    /// default ([`DEFAULT_REQUEST_TIMEOUT`]); zero: no limit (kubectl's `0`).
+    pub request_timeout: Option<std::time::Duration>,
+}
+
+/// The bound on one API call when `--request-timeout` is not given. kubectl has none; ours
+/// keeps a hung aggregated API (metrics-server down) from holding a command for minutes.
+pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Parses a `--request-timeout` value like kubectl: `0` (no limit), a number of seconds, or
+/// a number with a unit (`500ms`, `30s`, `2m`, `1h`).
+pub fn parse_request_timeout(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: f64 = n
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (examples: 0, 30, 30s, 500ms, 2m)"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("`{s}`: unknown unit `{unit}` (use ms, s, m or h)")),
+    };
+    std::time::Duration::try_from_secs_f64(secs).map_err(|e| format!("`{s}`: {e}"))
 }
 
 /// Where the configuration came from.
@@ -244,5 +272,26 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.to_string().contains(".kube/config"), "{err}");
+    }
+
+    #[test]
+    fn request_timeouts_parse_like_kubectl() {
+        use std::time::Duration;
+        assert_eq!(parse_request_timeout("0").unwrap(), Duration::ZERO);
+        assert_eq!(
+            parse_request_timeout("30").unwrap(),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            parse_request_timeout("500ms").unwrap(),
+            Duration::from_millis(500)
+        );
+        assert_eq!(
+            parse_request_timeout("2m").unwrap(),
+            Duration::from_secs(120)
+        );
+        assert!(parse_request_timeout("soon").is_err());
+        assert!(parse_request_timeout("5d").is_err());
+        assert!(parse_request_timeout("-1").is_err());
     }
 }

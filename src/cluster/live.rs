@@ -94,7 +94,16 @@ pub struct LiveCluster {
     now: Option<jiff::Timestamp>,
     /// Lines of log tail per container.
     log_tail: u32,
+    /// The bound on one API call; `None`: unlimited.
+    request_timeout: Option<Duration>,
+    /// `group/version: reason` of API groups whose discovery failed and were skipped.
+    skipped_groups: Mutex<Vec<String>>,
 }
+
+/// An API call that did not finish within `--request-timeout`.
+#[derive(Debug, thiserror::Error)]
+#[error("no answer within {}s (--request-timeout)", .0.as_secs_f64())]
+pub struct RequestTimedOut(pub Duration);
 
 impl std::fmt::Debug for LiveCluster {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -166,6 +175,19 @@ impl LiveCluster {
         // kube leaves reads unbounded; a hung server must not hang the CLI forever.
         cfg.connect_timeout = Some(Duration::from_secs(10));
         cfg.read_timeout = Some(Duration::from_secs(60));
+        // kube's default policy retries 429/503/504 up to 15 times with long backoff: against
+        // an aggregated API that is down that is minutes per call, defeating "skip a group
+        // whose discovery fails". Every call is bounded by `request_timeout` instead.
+        cfg.default_retry = false;
+        let request_timeout = match opts.request_timeout {
+            None => Some(kubeconfig::DEFAULT_REQUEST_TIMEOUT),
+            Some(d) if d.is_zero() => None,
+            Some(d) => Some(d),
+        };
+        if let Some(d) = request_timeout {
+            cfg.connect_timeout = Some(d.min(Duration::from_secs(10)));
+            cfg.read_timeout = Some(d);
+        }
         let server = cfg.cluster_url.to_string();
         let server = server.trim_end_matches('/').to_string();
         let namespace = cfg.default_namespace.clone();
@@ -183,7 +205,46 @@ impl LiveCluster {
             resources: Mutex::new(BTreeMap::new()),
             now: None,
             log_tail: LOG_TAIL_LINES,
+            request_timeout,
+            skipped_groups: Mutex::new(Vec::new()),
         })
+    }
+
+    /// API groups whose discovery failed and were skipped (`group/version: reason`), for
+    /// the CLI to say so.
+    pub fn skipped_groups(&self) -> Vec<String> {
+        self.skipped_groups
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn note_skipped_group(&self, gv: &str, e: &kube::Error) {
+        let reason = match e {
+            kube::Error::Api(s) => format!("{} ({})", s.message, s.code),
+            other => error_chain(other),
+        };
+        let mut v = self
+            .skipped_groups
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let line = format!("{gv}: {reason}");
+        if !v.contains(&line) {
+            v.push(line);
+        }
+    }
+
+    /// Bounds one call by `request_timeout`.
+    async fn bounded<T>(
+        &self,
+        fut: impl std::future::Future<Output = Result<T, kube::Error>>,
+    ) -> Result<T, kube::Error> {
+        match self.request_timeout {
+            Some(d) => tokio::time::timeout(d, fut)
+                .await
+                .unwrap_or_else(|_| Err(kube::Error::Service(Box::new(RequestTimedOut(d))))),
+            None => fut.await,
+        }
     }
 
     /// Fixes the clock used for `restartedAt`/`requestedAt` annotations.
@@ -293,12 +354,12 @@ impl LiveCluster {
         body: Option<(&str, Vec<u8>)>,
     ) -> Result<Value, kube::Error> {
         let req = self.request(method, path, query, body)?;
-        self.client.request::<Value>(req).await
+        self.bounded(self.client.request::<Value>(req)).await
     }
 
     async fn call_text(&self, path: &str, query: &[(&str, &str)]) -> Result<String, kube::Error> {
         let req = self.request(Method::GET, path, query, None)?;
-        self.client.request_text(req).await
+        self.bounded(self.client.request_text(req)).await
     }
 
     // ------------------------------------------------------------------ discovery
@@ -363,8 +424,16 @@ impl LiveCluster {
         };
         let list = match self.call(Method::GET, &path, &[], None).await {
             Ok(v) => v,
-            // An aggregated API that is down (metrics-server…) must not break the rest.
-            Err(kube::Error::Api(s)) if s.code != 401 => Value::Null,
+            // An aggregated API that is down (metrics-server…) or hangs must not break the
+            // rest; the core group is not aggregated, so its failure is the server's.
+            Err(e @ kube::Error::Api(_)) if !is_401(&e) => {
+                self.note_skipped_group(&key, &e);
+                Value::Null
+            }
+            Err(e) if !group.is_empty() && is_timeout(&e) => {
+                self.note_skipped_group(&key, &e);
+                Value::Null
+            }
             Err(e) => return Err(self.classify(&format!("discover {key}"), e)),
         };
         let res: Vec<ApiRes> = list
@@ -439,8 +508,12 @@ impl LiveCluster {
                 format!("/apis/{group}/{preferred}")
             };
             // A group whose discovery fails (an aggregated API that is down) is skipped.
-            let Ok(list) = self.call(Method::GET, &path, &[], None).await else {
-                continue;
+            let list = match self.call(Method::GET, &path, &[], None).await {
+                Ok(l) => l,
+                Err(e) => {
+                    self.note_skipped_group(&format!("{group}/{preferred}"), &e);
+                    continue;
+                }
             };
             for r in list
                 .get("resources")
@@ -646,15 +719,37 @@ impl LiveCluster {
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
+        let mut forbidden = Vec::new();
         for (key, text) in fetched {
             match text {
                 Ok(t) => {
                     inv.logs.insert(key, t);
                 }
                 Err(e @ (Error::Unreachable { .. } | Error::Unauthorized { .. })) => return Err(e),
-                // A log that cannot be read (container never started, forbidden) is not fatal.
+                // RBAC without pods/log: not fatal, but said (a missing log is not "no log").
+                Err(Error::Api { message, .. }) if message.ends_with("(403)") => {
+                    forbidden.push(format!("{}/{}/{}", key.0, key.1, key.2));
+                }
+                // A log that cannot be read (container never started) is not fatal.
                 Err(_) => {}
             }
+        }
+        if !forbidden.is_empty() {
+            forbidden.sort();
+            inv.skipped.push(super::SkippedKind {
+                kind: "pods/log".into(),
+                reason: format!(
+                    "forbidden: {} container log(s) could not be read ({}{})",
+                    forbidden.len(),
+                    forbidden
+                        .iter()
+                        .take(3)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if forbidden.len() > 3 { ", …" } else { "" }
+                ),
+            });
         }
         Ok(())
     }
@@ -799,6 +894,15 @@ pub fn failing_containers(pod: &Value) -> Vec<(String, bool)> {
         }
     }
     out
+}
+
+fn is_401(e: &kube::Error) -> bool {
+    matches!(e, kube::Error::Api(s) if s.code == 401)
+}
+
+/// True when a call ran out of `--request-timeout`.
+fn is_timeout(e: &kube::Error) -> bool {
+    matches!(e, kube::Error::Service(b) if b.downcast_ref::<RequestTimedOut>().is_some())
 }
 
 /// Splits `group/version` (`v1` → core group).

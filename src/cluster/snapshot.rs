@@ -235,10 +235,13 @@ pub fn write(dir: &Path, inv: &Inventory) -> Result<WriteSummary, Error> {
     let path = dir.join("skipped-kinds.txt");
     let mut text = String::from("# kinds that could not be read: `Kind: reason`\n");
     for s in &inv.skipped {
-        text.push_str(&format!("{}: {}\n", s.kind, s.reason.replace('\n', " ")));
+        let reason = crate::redact::redact(&s.reason.replace('\n', " "));
+        text.push_str(&format!("{}: {reason}\n", s.kind));
     }
     atomic_write(&path, text.as_bytes()).map_err(|e| err(&path, &e))?;
-    summary.files += 2;
+    let path = dir.join("README.md");
+    atomic_write(&path, README.as_bytes()).map_err(|e| err(&path, &e))?;
+    summary.files += 3;
     for ((ns, pod, container), log) in &inv.logs {
         let file = if container.is_empty() {
             "logs.txt".to_string()
@@ -252,6 +255,7 @@ pub fn write(dir: &Path, inv: &Inventory) -> Result<WriteSummary, Error> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| err(parent, &e))?;
         }
+        let log = crate::redact::redact(log);
         atomic_write(&path, log.as_bytes()).map_err(|e| err(&path, &e))?;
         summary.logs += 1;
         summary.files += 1;
@@ -316,7 +320,57 @@ pub fn redact(v: &mut Value) {
         }
     }
     redact_env(v);
+    scrub_strings(v);
 }
+
+/// Runs the text scrubber over every string of an object (env values whose names look
+/// harmless, args, event and status messages, ConfigMap values, annotations): a snapshot is
+/// meant to be handed to someone. Arrays of strings are read as one command line, so
+/// `["--db-password", "x"]` loses `x`.
+fn scrub_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            let r = crate::redact::redact(s);
+            if r != *s {
+                *s = r;
+            }
+        }
+        Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_string) => {
+            let scrubbed = crate::redact::redact_seq(a.iter().filter_map(Value::as_str));
+            for (item, r) in a.iter_mut().zip(scrubbed) {
+                *item = Value::String(r);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(scrub_strings),
+        Value::Object(m) => m.values_mut().for_each(scrub_strings),
+        _ => {}
+    }
+}
+
+/// The `README.md` a snapshot carries, so whoever receives it knows what is not in it.
+pub const README: &str = "# kubectl-claude snapshot
+
+Captured by `kubectl claude snapshot`; read it back with
+`kubectl claude diagnose --snapshot <this directory>`.
+
+## What was redacted
+
+Values were replaced by `<redacted>` before anything was written:
+
+- every value of every Secret (`data`, `stringData`), and of ConfigMap keys whose names
+  look secret;
+- env values whose names look secret (pass, pwd, secret, token, key, credential, auth,
+  cookie, session and the like);
+- in every other string — env values, container `command`/`args`, ConfigMap values,
+  annotations, event and status messages — and in every log file: credentials in the shapes
+  they usually take (`KEY=value`, `key: value`, JSON `\"key\": \"value\"`, `--flag value`,
+  `-Dprop.password=value`, passwords in URLs and connection strings, bearer and basic
+  credentials, known token prefixes, JWTs, long base64 runs, PEM private keys);
+- `metadata.managedFields` and the `kubectl.kubernetes.io/last-applied-configuration`
+  annotation (a full earlier copy of the object) were dropped.
+
+Redaction is pattern-based: review the files before sharing them outside your team.
+";
 
 /// Redacts `env: [{name, value}]` entries with secret-looking names anywhere in the object.
 fn redact_env(v: &mut Value) {

@@ -3,6 +3,12 @@
 //! The key hashes provider, model, prompt version, instructions, parameters and namespace.
 //! Entries are written atomically (temp file + rename in the same directory), so concurrent
 //! runs and crashes never leave a half-written entry; a corrupt entry is a miss.
+//!
+//! Single flight: concurrent renders of one key (100 CMP renders of one app at once) wait for
+//! one model call. The first takes `<key>.lock` beside the entry (created exclusively), the
+//! others poll until it is gone and then read the entry it wrote. A lock whose holder died
+//! (no such process) or that is older than [`STALE_AFTER`] is taken over; a waiter that
+//! waits past its timeout makes its own call rather than fail the render.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -87,6 +93,119 @@ impl Cache {
     }
 }
 
+/// A lock older than this is abandoned whatever its holder: no model call takes this long.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// How long a render waits for another render of the same key by default.
+pub const WAIT_FOR_FLIGHT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Holding the lock of one key; dropping it releases the lock (removes the file if it is
+/// still ours).
+#[derive(Debug)]
+pub struct Flight {
+    path: Option<PathBuf>,
+    token: String,
+}
+
+impl Flight {
+    /// True when this render holds the lock (false: it waited past the timeout, or the cache
+    /// directory cannot hold a lock, and proceeds on its own).
+    pub fn held(&self) -> bool {
+        self.path.is_some()
+    }
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        if let Some(p) = &self.path
+            && std::fs::read_to_string(p).is_ok_and(|t| t == self.token)
+        {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// What a lock file says about its holder.
+fn lock_is_stale(path: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    let old = meta
+        .modified()
+        .ok()
+        .and_then(|m| m.elapsed().ok())
+        .is_some_and(|age| age > STALE_AFTER);
+    if old {
+        return true;
+    }
+    // `pid:nonce`; a holder that no longer exists left it behind (kill -9, OOM).
+    let holder = std::fs::read_to_string(path).unwrap_or_default();
+    match holder.split(':').next().and_then(|p| p.parse::<u32>().ok()) {
+        Some(pid) if Path::new("/proc").is_dir() => !Path::new(&format!("/proc/{pid}")).exists(),
+        _ => false,
+    }
+}
+
+impl Cache {
+    fn lock_path(&self, key: &str) -> PathBuf {
+        self.path(key).with_extension("lock")
+    }
+
+    /// Waits (up to `wait`) to be the one render of `key` that calls the model. Check the
+    /// cache again after this returns: the render that held the lock may have filled it.
+    pub async fn single_flight(&self, key: &str, wait: std::time::Duration) -> Flight {
+        let path = self.lock_path(key);
+        let nonce = sha256_hex(&format!(
+            "{}:{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        let token = format!("{}:{}", std::process::id(), &nonce[..16]);
+        let none = || Flight {
+            path: None,
+            token: String::new(),
+        };
+        if let Some(dir) = path.parent()
+            && std::fs::create_dir_all(dir).is_err()
+        {
+            return none();
+        }
+        let started = std::time::Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    if f.write_all(token.as_bytes()).is_err() {
+                        let _ = std::fs::remove_file(&path);
+                        return none();
+                    }
+                    return Flight {
+                        path: Some(path),
+                        token,
+                    };
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if lock_is_stale(&path) {
+                        // Take it over: remove and race for it again (create_new decides).
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                    if started.elapsed() >= wait {
+                        return none();
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                // A read-only or odd cache directory: no lock, as without a cache.
+                Err(_) => return none(),
+            }
+        }
+    }
+}
+
 /// Writes a file atomically: a temp file in the same directory, fsync, rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
@@ -128,6 +247,40 @@ mod tests {
         let mut i = input(&p, "x");
         i.model = "other";
         assert_ne!(a, key(&i));
+    }
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn one_flight_per_key_with_timeout_and_stale_recovery() {
+        let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path());
+        let short = std::time::Duration::from_millis(200);
+        rt().block_on(async {
+            let a = c.single_flight("ab12", short).await;
+            assert!(a.held());
+            // A second render of the same key waits, then gives up and goes alone.
+            let t = std::time::Instant::now();
+            let b = c.single_flight("ab12", short).await;
+            assert!(!b.held() && t.elapsed() >= short);
+            // Another key is not held up.
+            assert!(c.single_flight("cd34", short).await.held());
+            drop(a);
+            assert!(!c.lock_path("ab12").exists(), "released on drop");
+            assert!(c.single_flight("ab12", short).await.held());
+        });
+        // A lock left by a process that no longer exists is taken over at once.
+        let p = c.lock_path("ef56");
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, "4194999:dead").unwrap();
+        let t = std::time::Instant::now();
+        let f = rt().block_on(c.single_flight("ef56", std::time::Duration::from_secs(5)));
+        assert!(f.held() && t.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

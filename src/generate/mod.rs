@@ -226,7 +226,15 @@ pub async fn run(req: &Request<'_>) -> Result<Outcome, Error> {
     let mut defaults = Vec::new();
     let mut not_understood = Vec::new();
     let mut completion = None;
-    let (objects, source) = if let Some(l) = req.lock.filter(|l| lock_matches(req, l)) {
+    let locked = req.lock.filter(|l| lock_matches(req, l));
+    // Single flight: concurrent renders of one key wait for one model call, then hit.
+    let _flight = match (locked, req.cache, req.backend) {
+        (None, Some(c), Backend::Model(_)) if c.get(&key).is_none() => {
+            Some(c.single_flight(&key, cache::WAIT_FOR_FLIGHT).await)
+        }
+        _ => None,
+    };
+    let (objects, source) = if let Some(l) = locked {
         (l.manifests.clone(), Source::Lock)
     } else if let Some(e) = req.cache.and_then(|c| c.get(&key)) {
         defaults = e.defaults;

@@ -34,12 +34,22 @@ pub enum Error {
     Empty { what: String },
 }
 
+/// What to do with an input file that is not UTF-8 text.
+pub const NOT_UTF8_HINT: &str =
+    "the file is not UTF-8 text; convert it first (e.g. `iconv -f LATIN1 -t UTF-8`)";
+
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             // A file the user named that is not there is a usage error; a read that fails
             // is an I/O error.
-            Error::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            // …and so is one that is not text (not UTF-8): the input is wrong, not the disk.
+            Error::Read { source, .. }
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData
+                ) =>
+            {
                 crate::error::EXIT_USAGE
             }
             Error::Read { .. } => crate::error::EXIT_IO,
@@ -48,6 +58,9 @@ impl Error {
     }
     pub fn hints(&self) -> Vec<String> {
         match self {
+            Error::Read { source, .. } if source.kind() == std::io::ErrorKind::InvalidData => {
+                vec![NOT_UTF8_HINT.into()]
+            }
             Error::Parse { .. } => vec!["check the indentation and quoting at that line".into()],
             Error::Empty { .. } => {
                 vec!["pass -f FILE|DIR|- with YAML or JSON Kubernetes objects".into()]

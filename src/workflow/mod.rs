@@ -246,6 +246,83 @@ pub fn load_text(text: &str, path: &Path) -> Result<Workflow, Error> {
 
 /// Every problem in a workflow: step kinds, verbs, recipes, jump targets (forward only),
 /// `fix.from` and template references to params and earlier steps.
+/// Why a literal patch body cannot be sent as `type` (templated strings are only known at run
+/// time and pass): merge and strategic patches are objects; a JSON patch is a list of
+/// operations, each with a known `op`, a `/`-rooted `path`, and `value` or `from` as its op
+/// needs.
+pub fn patch_problem(ty: &str, patch: &Value) -> Option<String> {
+    let templated = |v: &Value| v.as_str().is_some_and(|s| s.contains("{{"));
+    if templated(patch) {
+        return None;
+    }
+    match ty {
+        "merge" | "strategic" => (!patch.is_object()).then(|| {
+            format!(
+                "a {ty} patch must be a mapping (e.g. {{spec: {{replicas: 2}}}}), not {}",
+                json_kind(patch)
+            )
+        }),
+        "json" => {
+            let Some(ops) = patch.as_array() else {
+                return Some(format!(
+                    "a json patch must be a list of operations ([{{op: replace, path: /spec/replicas, value: 2}}]), not {}",
+                    json_kind(patch)
+                ));
+            };
+            for (n, op) in ops.iter().enumerate() {
+                let n = n + 1;
+                if templated(op) {
+                    continue;
+                }
+                let Some(o) = op.as_object() else {
+                    return Some(format!("operation {n} is {}, not a mapping", json_kind(op)));
+                };
+                let verb = o.get("op").and_then(Value::as_str).unwrap_or("");
+                if !["add", "remove", "replace", "move", "copy", "test"].contains(&verb) {
+                    return Some(format!(
+                        "operation {n}: op `{verb}` is not one of add, remove, replace, move, copy, test"
+                    ));
+                }
+                for field in ["path", "from"] {
+                    let needed = field == "path" || matches!(verb, "move" | "copy");
+                    match o.get(field) {
+                        Some(v) if templated(v) => {}
+                        Some(Value::String(p)) if p.is_empty() || p.starts_with('/') => {}
+                        Some(v) => {
+                            return Some(format!(
+                                "operation {n}: {field} must be a JSON pointer starting with `/`, not {}",
+                                json_kind(v)
+                            ));
+                        }
+                        None if needed => {
+                            return Some(format!("operation {n} ({verb}) needs a {field}"));
+                        }
+                        None => {}
+                    }
+                }
+                if matches!(verb, "add" | "replace" | "test") && !o.contains_key("value") {
+                    return Some(format!("operation {n} ({verb}) needs a value"));
+                }
+            }
+            None
+        }
+        other => Some(format!(
+            "unknown patch type `{other}` (strategic, merge, json)"
+        )),
+    }
+}
+
+fn json_kind(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(_) => "a number".into(),
+        Value::String(s) => format!("a string ({s:?})"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
 pub fn validate(wf: &Workflow) -> Vec<Problem> {
     let mut out = Vec::new();
     let names = step_names(wf);
@@ -350,6 +427,16 @@ pub fn validate(wf: &Workflow) -> Vec<Problem> {
                         ];
                         if !known.contains(&k.as_str()) {
                             out.push(at(i, format!("unknown input `{k}` for `{v}`")));
+                        }
+                    }
+                    // A patch the server would reject (400) is caught here, not at run time.
+                    if let Some(patch) = probe.get("patch") {
+                        let ty = probe
+                            .get("type")
+                            .and_then(Value::as_str)
+                            .unwrap_or("strategic");
+                        if let Some(m) = patch_problem(ty, patch) {
+                            out.push(at(i, format!("inputs.patch: {m}")));
                         }
                     }
                 }

@@ -6,7 +6,8 @@
 //! `continue`, `labelSelector`), PATCH (merge, strategic as merge, JSON patch basics,
 //! server-side apply with or without `dryRun=All`), DELETE, `pods/{name}/log` and the scale
 //! subresource, and records every request so tests can assert what was (not) sent.
-//! It never answers 429/503/504: kube retries those.
+//! It answers 503 only for groups a test marks unavailable (`unavailable_group`), like an
+//! aggregated APIService whose backend is down.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -26,6 +27,9 @@ pub struct Recorded {
     pub body: String,
 }
 
+/// A test's callback on each change request.
+type WriteHook = Arc<dyn Fn(&Recorded) + Send + Sync>;
+
 #[derive(Default)]
 struct State {
     objects: Vec<Value>,
@@ -38,6 +42,14 @@ struct State {
     /// (namespace, pod, container) → log text.
     logs: BTreeMap<(String, String, String), String>,
     resource_version: u64,
+    /// Called (outside the lock) when a change that is not a dry run arrives, before routing.
+    on_write: Option<WriteHook>,
+    /// (path substring, status): changes whose path contains it fail with that status.
+    fail_writes: Vec<(String, u16)>,
+    /// API groups whose discovery (and everything else) answers 503.
+    unavailable: BTreeSet<String>,
+    /// API groups that answer only after this long (a hung aggregated API).
+    hanging: BTreeMap<String, std::time::Duration>,
 }
 
 /// Configures a fake before it starts.
@@ -63,6 +75,11 @@ impl Builder {
         self.state.forbidden.insert(kind.to_string());
         self.served(api_version, kind)
     }
+    /// Pod logs answer 403 (RBAC without `pods/log`); pods themselves stay readable.
+    pub fn forbid_logs(mut self) -> Self {
+        self.state.forbidden.insert("pods/log".to_string());
+        self
+    }
     /// Requires `Authorization: Bearer <token>`; 401 otherwise.
     pub fn token(mut self, token: &str) -> Self {
         self.state.token = Some(token.to_string());
@@ -74,6 +91,26 @@ impl Builder {
             text.to_string(),
         );
         self
+    }
+    /// Runs `f` when a change (not a dry run) arrives, before it is applied.
+    pub fn on_write(mut self, f: impl Fn(&Recorded) + Send + Sync + 'static) -> Self {
+        self.state.on_write = Some(Arc::new(f));
+        self
+    }
+    /// Changes whose path contains `path_part` fail with `code`.
+    pub fn fail_writes(mut self, path_part: &str, code: u16) -> Self {
+        self.state.fail_writes.push((path_part.to_string(), code));
+        self
+    }
+    /// An aggregated API group whose backend is down: listed in `/apis`, 503 on discovery.
+    pub fn unavailable_group(mut self, group: &str, version: &str) -> Self {
+        self.state.unavailable.insert(group.to_string());
+        self.served(&format!("{group}/{version}"), "Unavailable")
+    }
+    /// An aggregated API group that hangs: every answer waits `d` first.
+    pub fn hanging_group(mut self, group: &str, version: &str, d: std::time::Duration) -> Self {
+        self.state.hanging.insert(group.to_string(), d);
+        self.served(&format!("{group}/{version}"), "Hanging")
     }
     pub fn start(self) -> FakeApiServer {
         FakeApiServer::run(self.state)
@@ -241,16 +278,49 @@ fn serve(stream: TcpStream, st: &Mutex<State>) -> std::io::Result<()> {
         headers,
         body,
     };
+    let rec = Recorded {
+        method: req.method.clone(),
+        path: req.path.clone(),
+        query: req.raw_query.clone(),
+        content_type: req.headers.get("content-type").cloned(),
+        body: String::from_utf8_lossy(&req.body).into_owned(),
+    };
+    let is_change = req.method != "GET" && !req.raw_query.contains("dryRun=All");
+    let hook = st.lock().unwrap().on_write.clone();
+    let hang = st
+        .lock()
+        .unwrap()
+        .hanging
+        .iter()
+        .find(|(g, _)| req.path.starts_with(&format!("/apis/{g}/")))
+        .map(|(_, d)| *d);
+    if let Some(d) = hang {
+        std::thread::sleep(d);
+    }
+    if is_change && let Some(h) = hook {
+        h(&rec);
+    }
     let (code, ctype, body) = {
         let mut s = st.lock().unwrap();
-        s.requests.push(Recorded {
-            method: req.method.clone(),
-            path: req.path.clone(),
-            query: req.raw_query.clone(),
-            content_type: req.headers.get("content-type").cloned(),
-            body: String::from_utf8_lossy(&req.body).into_owned(),
-        });
-        route(&mut s, &req)
+        s.requests.push(rec);
+        let failing = s
+            .fail_writes
+            .iter()
+            .find(|(part, _)| is_change && req.path.contains(part.as_str()))
+            .map(|(_, c)| *c);
+        let down = s
+            .unavailable
+            .iter()
+            .any(|g| req.path.starts_with(&format!("/apis/{g}/")));
+        match failing {
+            Some(c) => status(c, "InternalError", "scripted failure"),
+            None if down => status(
+                503,
+                "ServiceUnavailable",
+                "the server is currently unable to handle the request",
+            ),
+            None => route(&mut s, &req),
+        }
     };
     let reason = match code {
         200 => "OK",
@@ -258,6 +328,7 @@ fn serve(stream: TcpStream, st: &Mutex<State>) -> std::io::Result<()> {
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        503 => "Service Unavailable",
         _ => "Error",
     };
     let mut out = stream;
@@ -487,6 +558,11 @@ fn route(s: &mut State, req: &Req) -> Answer {
     let ns = if r.namespaced { ns } else { None };
     match (req.method.as_str(), name, sub) {
         ("GET", None, _) => list(s, &r, ns, req),
+        ("GET", Some(_), Some("log")) if s.forbidden.contains("pods/log") => status(
+            403,
+            "Forbidden",
+            "pods \"x\" is forbidden: cannot get resource \"pods/log\"",
+        ),
         ("GET", Some(pod), Some("log")) => {
             let c = req.query.get("container").cloned().unwrap_or_default();
             let key = (ns.unwrap_or("").to_string(), pod.to_string(), c);
