@@ -5,11 +5,12 @@
 use std::ops::Range;
 
 use super::conventions::known_image;
+use super::is_content;
 use super::schedule::{Schedule, mentions_schedule, parse_schedule};
 use super::text::{
     QuantityKind, Unit, extract_quoted, is_dns_name, is_env_name, is_filename, is_hostname,
-    parse_duration_seconds, parse_percent, parse_port, parse_quantity, parse_quantity_or_cores,
-    parse_u64, split_pair,
+    parse_count, parse_duration_seconds, parse_percent, parse_port, parse_quantity,
+    parse_quantity_or_cores, parse_u64, split_pair,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,11 +104,16 @@ pub struct Monitoring {
 #[derive(Debug, Clone, Default)]
 pub struct Spec {
     pub name: Option<String>,
+    /// A name the text implies ("the orders service", "a deployment for our payments-api"),
+    /// used when no name is given outright.
+    pub name_hint: Option<String>,
     pub namespace: Option<String>,
     pub kind: Option<Kind>,
     pub image: Option<String>,
     /// A well-known image named by a bare word ("deploy nginx"), used when no image was given.
     pub bare_image: Option<String>,
+    /// Only "an nginx ingress" named an image: nginx itself serves behind it.
+    pub image_from_ingress_class: bool,
     pub replicas: Option<u64>,
     pub container_port: Option<u16>,
     pub service_port: Option<u16>,
@@ -137,6 +143,8 @@ pub struct Spec {
     /// A secret was asked for without a name.
     pub unnamed_secret: bool,
     pub storage: Option<Storage>,
+    /// Storage was declined ("no persistence"): nothing persistent is rendered.
+    pub no_storage: bool,
     pub config_files: Vec<String>,
     pub pdb: Option<Pdb>,
     pub netpol: Option<NetPol>,
@@ -164,6 +172,16 @@ pub fn parse(units: &mut [Unit], headers: &[bool]) -> Spec {
     }
     if spec.image.is_none() {
         spec.bare_image = units.iter_mut().find_map(bare_image);
+    }
+    // "a nginx ingress for app.example.com": nothing else names what runs behind it, so nginx
+    // serves (render says so).
+    if spec.image.is_none()
+        && spec.bare_image.is_none()
+        && spec.ingress
+        && spec.ingress_class.as_deref() == Some("nginx")
+    {
+        spec.bare_image = Some("nginx".into());
+        spec.image_from_ingress_class = true;
     }
     spec
 }
@@ -228,6 +246,7 @@ fn parse_unit(u: &mut Unit, spec: &mut Spec, section: Section) {
     names(u, spec, section);
     kind(u, spec);
     command(u, spec);
+    descriptions(u, spec);
     u.take(&["production", "prod", "production-ready"]);
 }
 
@@ -246,57 +265,81 @@ fn probes(u: &mut Unit, spec: &mut Spec) {
     if !is_probe_unit(u) {
         return;
     }
-    let live = u.take_prefix("liveness");
-    let ready = u.take_prefix("readiness");
-    let startup = u.take_prefix("startup");
     u.take_prefix("healthcheck");
     u.take_prefix("health-check");
-    // Only the clauses that name the probe describe it: "..., port 80 to 8080, liveness on /livez"
-    // must not give the probe the Service's port.
-    let scope = probe_scope(u);
-    u.take_in(
-        &[
-            "health", "check", "checks", "probe", "probes", "http", "get", "httpget", "endpoint",
-            "on", "with", "tcp", "initial", "seconds", "second", "s",
-        ],
-        scope.clone(),
-    );
-    let mut probe = Probe::default();
-    if let Some(i) = scope.clone().find(|&i| u.low(i).starts_with('/')) {
-        u.mark(i);
-        probe.path = Some(u.raw(i).to_string());
+    // Each clause that names a probe describes that probe ("liveness probe /livez and readiness
+    // probe /readyz"), and only those clauses do: "..., port 80 to 8080, liveness on /livez"
+    // must not give the probe the Service's port. A clause naming probes without details
+    // ("Add readiness and liveness probes on /health") takes the first details given.
+    let mut described: Vec<([bool; 3], Probe)> = Vec::new();
+    for scope in u.clause_tokens() {
+        let mentions = scope.clone().any(|i| {
+            ["liveness", "readiness", "startup", "health", "probe"]
+                .iter()
+                .any(|p| u.low(i).starts_with(p))
+        });
+        if !mentions {
+            continue;
+        }
+        let mut kinds = [false; 3];
+        for (k, prefix) in ["liveness", "readiness", "startup"].iter().enumerate() {
+            for i in scope.clone() {
+                if u.low(i).starts_with(prefix) {
+                    u.mark(i);
+                    kinds[k] = true;
+                }
+            }
+        }
+        u.take_in(
+            &[
+                "health", "check", "checks", "probe", "probes", "http", "get", "httpget",
+                "endpoint", "on", "with", "tcp", "initial", "seconds", "second", "s", "hit",
+                "hits", "at", "path", "using", "via",
+            ],
+            scope.clone(),
+        );
+        let mut probe = Probe::default();
+        if let Some(i) = scope.clone().find(|&i| u.low(i).starts_with('/')) {
+            u.mark(i);
+            probe.path = Some(u.raw(i).to_string());
+        }
+        if let Some(i) = u.free_in(&["port"], scope.clone()) {
+            u.mark(i);
+            probe.port = u
+                .next_value(i)
+                .and_then(|k| parse_port(u.low(k)).inspect(|_| u.mark(k)));
+        }
+        probe.period = duration_after(
+            u,
+            &["every", "period", "periodseconds", "interval"],
+            scope.clone(),
+        );
+        probe.initial_delay = duration_after(u, &["after", "delay", "initialdelayseconds"], scope);
+        described.push((kinds, probe));
     }
-    if let Some(i) = u.free_in(&["port"], scope.clone()) {
-        u.mark(i);
-        probe.port = u
-            .next_value(i)
-            .and_then(|k| parse_port(u.low(k)).inspect(|_| u.mark(k)));
-    }
-    probe.period = duration_after(
-        u,
-        &["every", "period", "periodseconds", "interval"],
-        scope.clone(),
-    );
-    probe.initial_delay = duration_after(u, &["after", "delay", "initialdelayseconds"], scope);
-    let both = !(live || ready || startup);
-    for (wanted, slot) in [
-        (live || both, &mut spec.liveness),
-        (ready || both, &mut spec.readiness),
-        (startup, &mut spec.startup),
-    ] {
-        if wanted {
-            *slot = Some(probe.clone());
+    let first = described
+        .iter()
+        .map(|(_, p)| p)
+        .find(|p| **p != Probe::default())
+        .cloned()
+        .unwrap_or_default();
+    for (kinds, probe) in described {
+        let probe = if probe == Probe::default() {
+            first.clone()
+        } else {
+            probe
+        };
+        let both = kinds == [false; 3];
+        for (wanted, slot) in [
+            (kinds[0] || both, &mut spec.liveness),
+            (kinds[1] || both, &mut spec.readiness),
+            (kinds[2], &mut spec.startup),
+        ] {
+            if wanted {
+                *slot = Some(probe.clone());
+            }
         }
     }
-}
-
-/// Token range spanning the clauses that mention a probe.
-fn probe_scope(u: &Unit) -> Range<usize> {
-    u.scope_of(|w| {
-        ["liveness", "readiness", "startup", "health", "probe"]
-            .iter()
-            .any(|p| w.starts_with(p))
-    })
 }
 
 /// A duration following one of `keys` ("every 10s", "period 5 seconds").
@@ -345,13 +388,22 @@ fn hpa(u: &mut Unit, spec: &mut Spec) {
         "based",
     ]);
     let hpa = spec.hpa.get_or_insert_with(Hpa::default);
-    if let Some(i) = u.pos(&["min", "minimum", "minreplicas", "from", "between"]) {
+    // The first keyword followed by a number: "add an HPA to the checkout service, min 2 max 8"
+    // has its maximum after "max", not after "to".
+    let bound = |u: &mut Unit, words: &[&str]| {
+        let i = (0..u.len()).find(|&i| {
+            words.contains(&u.low(i))
+                && u.next_value(i)
+                    .is_some_and(|k| !u.hit[k] && parse_u64(u.low(k)).is_some())
+        })?;
         u.mark(i);
-        hpa.min = u.number_after(i);
+        u.number_after(i)
+    };
+    if let Some(n) = bound(u, &["min", "minimum", "minreplicas", "from", "between"]) {
+        hpa.min = Some(n);
     }
-    if let Some(i) = u.pos(&["max", "maximum", "maxreplicas", "to", "and"]) {
-        u.mark(i);
-        hpa.max = u.number_after(i);
+    if let Some(n) = bound(u, &["max", "maximum", "maxreplicas", "to", "and"]) {
+        hpa.max = Some(n);
     }
     // "2-10 replicas"
     if let Some(i) = (0..u.len()).find(|&i| {
@@ -408,6 +460,26 @@ fn pdb(u: &mut Unit, spec: &mut Spec) {
     if let Some(i) = max {
         pdb.max_unavailable = int_or_percent_after(u, i);
     }
+    // "max 1 unavailable", "at most 1 unavailable", "min 2 available", "allow 1 unavailable".
+    for i in 0..u.len() {
+        let n = u.low(i);
+        let ok = parse_u64(n).is_some() || parse_percent(n, false).is_some();
+        if u.hit[i] || !ok {
+            continue;
+        }
+        let value = Some(n.to_string());
+        let slot = match u.low(i + 1) {
+            "unavailable" => &mut pdb.max_unavailable,
+            "available" => &mut pdb.min_available,
+            _ => continue,
+        };
+        *slot = value;
+        u.mark(i);
+        u.mark(i + 1);
+        u.take(&[
+            "max", "maximum", "most", "min", "minimum", "allow", "allows", "of",
+        ]);
+    }
 }
 
 /// An int-or-percent value after token `i` (skipping a second keyword word); marks both.
@@ -462,7 +534,10 @@ fn netpol(u: &mut Unit, spec: &mut Spec, section: Section) {
         || u.phrase("network policies").is_some();
     let in_section =
         section == Section::Network && u.has(&["allow", "deny", "block", "egress", "ingress"]);
-    if !asked && !in_section {
+    // "deny all egress", "block outbound traffic": only a NetworkPolicy does that.
+    let denies =
+        u.has(&["deny", "block", "denies", "blocks"]) && u.has(&["egress", "outbound", "inbound"]);
+    if !asked && !in_section && !denies {
         return;
     }
     u.take(&[
@@ -565,7 +640,17 @@ fn scheduling(u: &mut Unit, spec: &mut Spec) {
     if !selector && !tolerate {
         return;
     }
+    let tolerations_before = spec.tolerations.len();
     u.take_prefix("tolerat");
+    // "tolerates all taints", "tolerate everything": one key-less Exists toleration.
+    let everything = tolerate
+        && (u.phrase("all taints").is_some()
+            || u.phrase("any taint").is_some()
+            || u.phrase("every taint").is_some()
+            || u.has(&["everything"]));
+    if everything {
+        u.take(&["all", "any", "every", "everything"]);
+    }
     u.take(&[
         "taint",
         "tainted",
@@ -596,6 +681,13 @@ fn scheduling(u: &mut Unit, spec: &mut Spec) {
             push_unique(&mut spec.node_selector, pair);
             u.mark(i);
         }
+    }
+    if everything && spec.tolerations.len() == tolerations_before {
+        spec.tolerations.push(Toleration {
+            key: String::new(),
+            value: None,
+            effect: None,
+        });
     }
 }
 
@@ -716,7 +808,19 @@ fn config_and_env(u: &mut Unit, spec: &mut Spec) {
         }
         let files: Vec<usize> = (0..u.len()).filter(|&k| is_filename(u.raw(k))).collect();
         if files.is_empty() {
-            if let Some(name) = u.value_after(i).filter(|v| is_dns_name(v) && !is_filler(v)) {
+            // "from the api-config configmap": the name may come before the word.
+            let before = i
+                .checked_sub(1)
+                .filter(|&p| !u.hit[p] && is_dns_name(u.low(p)) && !is_filler(u.low(p)))
+                .filter(|&p| !["the", "a", "an", "from", "my", "our"].contains(&u.low(p)));
+            let name = match before {
+                Some(p) => {
+                    u.mark(p);
+                    Some(u.raw(p).to_string())
+                }
+                None => u.value_after(i).filter(|v| is_dns_name(v) && !is_filler(v)),
+            };
+            if let Some(name) = name {
                 push_unique_str(&mut spec.env_configmaps, name);
                 u.take(&[
                     "env",
@@ -724,8 +828,10 @@ fn config_and_env(u: &mut Unit, spec: &mut Spec) {
                     "variables",
                     "variable",
                     "vars",
+                    "var",
                     "from",
                     "load",
+                    "loads",
                     "all",
                 ]);
             }
@@ -766,6 +872,12 @@ fn config_and_env(u: &mut Unit, spec: &mut Spec) {
             "mounted",
             "as",
             "containing",
+            "load",
+            "loads",
+            "loaded",
+            "vars",
+            "var",
+            "variable",
         ]);
         // "... for S3 credentials": what the secret is for is description, not a requirement.
         if let Some(f) = (i..u.len()).find(|&k| u.low(k) == "for") {
@@ -826,7 +938,48 @@ fn storage(u: &mut Unit, spec: &mut Spec) {
         "storageclass",
         "storageclassname",
     ]);
-    if !asked {
+    // "50Gi each" next to a StatefulSet or replicas: a per-pod size is storage, not memory.
+    let per_pod_size = (0..u.len()).any(|i| {
+        matches!(parse_quantity(u.raw(i)), Some((QuantityKind::Memory, _)))
+            && (u.low(i + 1) == "each" || u.phrase("per pod").is_some())
+            && !u.has(&[
+                "memory", "mem", "ram", "limit", "limits", "request", "requests",
+            ])
+    });
+    if !asked && !per_pod_size {
+        return;
+    }
+    if let Some(i) = negated_storage(u) {
+        // "no persistence", "without persistent storage", "ephemeral": the data lives in the
+        // pod and is lost with it, which is what was asked.
+        spec.no_storage = true;
+        spec.storage = None;
+        (i..u.len())
+            .take_while(|&k| {
+                k == i
+                    || [
+                        "persistence",
+                        "persistent",
+                        "storage",
+                        "volume",
+                        "volumes",
+                        "disk",
+                        "pvc",
+                        "needed",
+                        "required",
+                        "data",
+                        "a",
+                        "an",
+                        "any",
+                    ]
+                    .contains(&u.low(k))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .for_each(|k| u.mark(k));
+        return;
+    }
+    if spec.no_storage {
         return;
     }
     u.take(&[
@@ -838,10 +991,7 @@ fn storage(u: &mut Unit, spec: &mut Spec) {
         "persistentvolumeclaim",
         "disk",
         "volumeclaimtemplates",
-        "per",
-        "pod",
         "each",
-        "replica",
         "mounted",
         "mount",
         "at",
@@ -849,6 +999,9 @@ fn storage(u: &mut Unit, spec: &mut Spec) {
         "with",
         "data",
     ]);
+    for phrase in ["per pod", "per replica", "per instance", "per node"] {
+        u.take_phrase(phrase);
+    }
     let st = spec.storage.get_or_insert_with(Storage::default);
     for i in 0..u.len() {
         if let Some((QuantityKind::Memory, q)) = parse_quantity(u.raw(i)) {
@@ -889,6 +1042,29 @@ fn storage(u: &mut Unit, spec: &mut Spec) {
     }
 }
 
+/// Index of the word that negates storage ("no persistence", "without a volume",
+/// "ephemeral"), if the unit says so.
+fn negated_storage(u: &Unit) -> Option<usize> {
+    if let Some(i) = u.pos(&["ephemeral", "stateless"]) {
+        return Some(i);
+    }
+    (0..u.len()).find(|&i| {
+        matches!(u.low(i), "no" | "without" | "not")
+            && (i + 1..u.len().min(i + 3)).any(|k| {
+                matches!(
+                    u.low(k),
+                    "persistence"
+                        | "persistent"
+                        | "storage"
+                        | "volume"
+                        | "volumes"
+                        | "pvc"
+                        | "disk"
+                )
+            })
+    })
+}
+
 fn resources(u: &mut Unit, spec: &mut Spec) {
     const KEYS: &[&str] = &[
         "resource",
@@ -919,6 +1095,24 @@ fn resources(u: &mut Unit, spec: &mut Spec) {
             if let Some(i) = lim {
                 let end = req.filter(|&q| q > i).unwrap_or(u.len());
                 found |= quantity_pair(u, i + 1, end, &mut r.lim_cpu, &mut r.lim_mem);
+            }
+            // "a 512Mi memory limit", "250m cpu request": the quantity comes first.
+            for (at, other, is_req) in [(req, lim, true), (lim, req, false)] {
+                let Some(i) = at else { continue };
+                let none_yet = if is_req {
+                    r.req_cpu.is_none() && r.req_mem.is_none()
+                } else {
+                    r.lim_cpu.is_none() && r.lim_mem.is_none()
+                };
+                if none_yet {
+                    let start = other.filter(|&o| o < i).map_or(0, |o| o + 1);
+                    let (cpu, mem) = if is_req {
+                        (&mut r.req_cpu, &mut r.req_mem)
+                    } else {
+                        (&mut r.lim_cpu, &mut r.lim_mem)
+                    };
+                    found |= quantity_pair(u, start.max(i.saturating_sub(3)), i, cpu, mem);
+                }
             }
         }
     }
@@ -1014,6 +1208,28 @@ fn exposure(u: &mut Unit, spec: &mut Spec) {
     if !netpol_context && u.take(&["ingress"]) {
         spec.ingress = true;
         u.take(&["expose", "exposed", "via", "through", "using"]);
+        // "a traefik ingress", "behind an nginx ingress": the word before names the class.
+        if let Some(i) = u.pos(&["ingress"])
+            && let Some(p) = i.checked_sub(1)
+            && INGRESS_CONTROLLERS.contains(&u.low(p))
+        {
+            u.mark(p);
+            spec.ingress_class
+                .get_or_insert_with(|| u.low(p).to_string());
+        }
+    }
+    // "https://api.example.com/v1": host, TLS and path in one.
+    if let Some(i) = (0..u.len()).find(|&i| !u.hit[i] && url_host(u.low(i)).is_some()) {
+        let low = u.low(i).to_string();
+        if let Some((host, path)) = url_host(&low) {
+            spec.host = Some(host.to_string());
+            spec.tls |= low.starts_with("https://");
+            if let Some(p) = path.filter(|p| *p != "/") {
+                spec.path = Some(p.trim_end_matches('/').to_string());
+            }
+            u.mark(i);
+            u.take(&["at", "on", "url", "address"]);
+        }
     }
     if let Some(i) = u.free(&["ingressclass", "ingressclassname", "class"])
         && (spec.ingress || u.has(&["ingress"]))
@@ -1038,6 +1254,31 @@ fn exposure(u: &mut Unit, spec: &mut Spec) {
         u.mark(k);
         u.take(&["path", "prefix"]);
     }
+}
+
+/// Ingress controllers people name before "ingress"; the name is the usual IngressClass.
+const INGRESS_CONTROLLERS: &[&str] = &[
+    "nginx",
+    "traefik",
+    "haproxy",
+    "contour",
+    "kong",
+    "alb",
+    "gce",
+    "ambassador",
+    "cilium",
+];
+
+/// The host and path of an `http(s)://host[/path]` URL whose host is a DNS name.
+fn url_host(low: &str) -> Option<(&str, Option<&str>)> {
+    let rest = low
+        .strip_prefix("https://")
+        .or_else(|| low.strip_prefix("http://"))?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], Some(&rest[i..])),
+        None => (rest, None),
+    };
+    is_hostname(host).then_some((host, path))
 }
 
 fn service(u: &mut Unit, spec: &mut Spec, section: Section) {
@@ -1097,8 +1338,8 @@ fn ports(u: &mut Unit, spec: &mut Spec, section: Section) {
                 "listen",
             ]
             .contains(&u.low(i));
-        if container_word {
-            u.mark(i.wrapping_sub(1));
+        if u.low(i.wrapping_sub(1)) == "container" {
+            u.mark(i - 1);
         }
         let Some(k) = u.next_value(i) else { break };
         let Some((first, second)) = port_mapping(u, k) else {
@@ -1124,6 +1365,41 @@ fn ports(u: &mut Unit, spec: &mut Spec, section: Section) {
                 spec.container_port.get_or_insert(target);
             }
             None if service_ctx => spec.service_port = Some(first),
+            None => spec.container_port = Some(first),
+        }
+    }
+    // "listening on 3000", "on 8080", "exposes 9000": a bare port after a word that says where
+    // it is served, unless a count follows ("on 3 nodes").
+    while let Some(i) = (0..u.len()).find(|&i| {
+        matches!(
+            u.low(i),
+            "on" | "expose" | "exposes" | "exposing" | "serves" | "serving"
+        ) && !u.hit.get(i + 1).copied().unwrap_or(true)
+            && parse_port(u.low(i + 1)).is_some()
+            && matches!(
+                u.low(i + 2),
+                "" | "and"
+                    | "with"
+                    | "for"
+                    | "in"
+                    | "behind"
+                    | "via"
+                    | "through"
+                    | "using"
+                    | "over"
+            )
+    }) {
+        u.mark(i);
+        let Some((first, second)) = port_mapping(u, i + 1) else {
+            break;
+        };
+        let service_ctx = section == Section::Service || u.has(&service_words);
+        match second {
+            Some(target) => {
+                spec.service_port = Some(first);
+                spec.container_port.get_or_insert(target);
+            }
+            None if service_ctx && spec.container_port.is_some() => spec.service_port = Some(first),
             None => spec.container_port = Some(first),
         }
     }
@@ -1166,25 +1442,44 @@ fn port_mapping(u: &mut Unit, k: usize) -> Option<(u16, Option<u16>)> {
 }
 
 fn replicas(u: &mut Unit, spec: &mut Spec) {
-    while let Some(i) = u.free(&[
+    const WORDS: &[&str] = &[
         "replicas",
         "replica",
         "instances",
         "instance",
         "copies",
+        "copy",
         "pods",
-    ]) {
-        u.mark(i);
-        let n = u.number_before(i).or_else(|| {
-            if u.low(i) == "replicas" {
-                u.number_after(i)
-            } else {
-                None
-            }
-        });
-        if let Some(n) = n.filter(|&n| n <= i32::MAX as u64) {
+        "pod",
+    ];
+    let mut from = 0;
+    while let Some(i) = (from..u.len()).find(|&i| !u.hit[i] && WORDS.contains(&u.low(i))) {
+        from = i + 1;
+        // "3 replicas", "three instances", "a single replica", "Replicas: 5"; a count word
+        // without a number ("spread pods across zones") is left for the report.
+        let before = i.checked_sub(1).filter(|&k| !u.hit[k]);
+        let n = before
+            .and_then(|k| parse_count(u.low(k)).map(|n| (k, n)))
+            .or_else(|| {
+                let k = u.next_value(i)?;
+                (matches!(u.low(i), "replicas" | "replica") && !u.hit[k])
+                    .then(|| parse_count(u.low(k)).map(|n| (k, n)))
+                    .flatten()
+            });
+        if let Some((k, n)) = n.filter(|&(_, n)| n <= i32::MAX as u64) {
+            u.mark(i);
+            u.mark(k);
             spec.replicas = Some(n);
         }
+    }
+    // "scale it to 6", "scaled to 4 replicas" (the count word was taken above).
+    if let Some(i) = u.free(&["scale", "scaled"])
+        && let Some(t) = (i + 1..u.len().min(i + 4)).find(|&t| u.low(t) == "to")
+        && let Some(n) = u.tokens.get(t + 1).and_then(|_| parse_count(u.low(t + 1)))
+        && !u.hit[t + 1]
+    {
+        [i, t, t + 1].into_iter().for_each(|k| u.mark(k));
+        spec.replicas = Some(n);
     }
 }
 
@@ -1239,7 +1534,23 @@ fn bare_image(u: &mut Unit) -> Option<String> {
             && u.low(i + 1) != "ingress"
     })?;
     u.mark(i);
-    Some(u.low(i).to_string())
+    // "postgres 16", "redis 7.2": a version right after the word is its tag.
+    let version = u.tokens.get(i + 1).filter(|_| !u.hit[i + 1]).and_then(|t| {
+        let v = t.low.as_str();
+        let ok = v.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            && v.len() <= 20
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            && parse_quantity(v).is_none();
+        ok.then(|| v.to_string())
+    });
+    match version {
+        Some(v) => {
+            u.mark(i + 1);
+            Some(format!("{}:{v}", u.low(i)))
+        }
+        None => Some(u.low(i).to_string()),
+    }
 }
 
 /// What a "named x" / "in namespace x" refers to, judged from the nearest subject word before.
@@ -1330,10 +1641,26 @@ fn kind(u: &mut Unit, spec: &mut Spec) {
         Some(Kind::StatefulSet)
     } else if u.take(&["daemonset", "daemonsets"]) || u.take_phrase("daemon set").is_some() {
         Some(Kind::DaemonSet)
-    } else if u.take(&["job", "jobs"]) || u.take(&["batch"]) {
+    } else if u.take(&["job", "jobs"])
+        || u.take(&["batch"])
+        || u.take(&["one-off", "oneoff", "one-shot", "oneshot", "run-once"])
+    {
+        u.take(&["one-off", "oneoff", "one-shot", "oneshot", "run-once"]);
         Some(Kind::Job)
     } else if u.take(&["deployment", "deployments"]) {
         Some(Kind::Deployment)
+    } else if let Some(i) = [
+        "on every node",
+        "on all nodes",
+        "on each node",
+        "one per node",
+    ]
+    .iter()
+    .find_map(|p| u.phrase(p))
+    {
+        // "run the exporter on every node" is what a DaemonSet is.
+        (i..i + 3).for_each(|k| u.mark(k));
+        Some(Kind::DaemonSet)
     } else {
         None
     };
@@ -1382,4 +1709,98 @@ fn command(u: &mut Unit, spec: &mut Spec) {
     let end = u.text.len();
     u.mark_bytes(tail_start, end);
     spec.command = Some(words);
+}
+
+/// Words that describe the app rather than configure it: the name it goes by ("the orders
+/// service", "Service: checkout", "a StatefulSet for kafka") and what it is for ("a redis for
+/// session storage", "Postgres for the orders team"). Runs after every matcher, so only what
+/// nothing else used is read here.
+fn descriptions(u: &mut Unit, spec: &mut Spec) {
+    const APP_NOUNS: &[&str] = &[
+        "app",
+        "application",
+        "service",
+        "microservice",
+        "api",
+        "server",
+        "worker",
+        "backend",
+        "frontend",
+        "deployment",
+        "statefulset",
+        "cronjob",
+        "job",
+        "daemonset",
+        "database",
+        "cache",
+    ];
+    const DETERMINERS: &[&str] = &["the", "our", "my", "a", "an", "this", "your"];
+    let free_name = |u: &Unit, i: usize| {
+        i < u.len()
+            && !u.hit[i]
+            && is_dns_name(u.low(i))
+            && is_content(u.low(i))
+            && parse_u64(u.low(i)).is_none()
+            && !is_filler(u.low(i))
+            && known_image(u.low(i)).is_none()
+    };
+    let hint = |u: &mut Unit, spec: &mut Spec, i: usize| {
+        u.mark(i);
+        spec.name_hint.get_or_insert_with(|| u.raw(i).to_string());
+    };
+    // "Service: checkout", "App: billing".
+    if u.len() == 2
+        && APP_NOUNS[..5].contains(&u.low(0))
+        && u.text[u.tokens[0].end..].starts_with(':')
+        && free_name(u, 1)
+    {
+        hint(u, spec, 1);
+    }
+    // "the orders service", "our billing app".
+    for i in 1..u.len() {
+        if APP_NOUNS[..8].contains(&u.low(i))
+            && let Some(p) = i.checked_sub(1)
+            && free_name(u, p)
+            && (p == 0 || DETERMINERS.contains(&u.low(p - 1)))
+        {
+            hint(u, spec, p);
+        }
+    }
+    let clauses = u.clause_tokens();
+    for f in 0..u.len() {
+        if u.low(f) != "for" {
+            continue;
+        }
+        let end = clauses
+            .iter()
+            .find(|r| r.contains(&f))
+            .map_or(u.len(), |r| r.end);
+        let mut k = f + 1;
+        while k < end && DETERMINERS.contains(&u.low(k)) {
+            k += 1;
+        }
+        // "a deployment for our payments-api", "a StatefulSet for kafka": one free word that
+        // ends the phrase names the app.
+        let ends_phrase = k + 1 >= end
+            || u.hit[k + 1]
+            || ["with", "in", "on", "using", "that", "which"].contains(&u.low(k + 1));
+        if free_name(u, k) && ends_phrase {
+            hint(u, spec, k);
+            u.mark(f);
+            continue;
+        }
+        // "a redis for session storage": after the thing itself, "for …" says what it is for.
+        let before = (0..f).rev().find(|&b| !DETERMINERS.contains(&u.low(b)));
+        let describes = before
+            .is_some_and(|b| known_image(u.low(b)).is_some() || APP_NOUNS.contains(&u.low(b)));
+        if describes {
+            let words: Vec<usize> = (f + 1..end)
+                .filter(|&w| !u.hit[w] && u.low(w).bytes().all(|b| b.is_ascii_alphabetic()))
+                .collect();
+            if !words.is_empty() {
+                u.mark(f);
+                words.into_iter().for_each(|w| u.mark(w));
+            }
+        }
+    }
 }

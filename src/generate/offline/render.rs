@@ -101,6 +101,9 @@ fn resolve_image(
     d: &mut Vec<String>,
 ) -> Option<(String, Option<&'static KnownImage>)> {
     let given = spec.image.as_deref().or(spec.bare_image.as_deref())?;
+    if spec.image_from_ingress_class {
+        d.push("image: none named; nginx serves behind the nginx Ingress (name the image to route to instead)".into());
+    }
     let (repo, tag) = split_image(given);
     let tag = tag.filter(|t| !t.eq_ignore_ascii_case("latest"));
     let Some(known) = known_image(repo) else {
@@ -138,14 +141,29 @@ fn resolve_name(spec: &Spec, image: &str, hint: Option<&str>, d: &mut Vec<String
     {
         return n;
     }
-    let from_image = spec.bare_image.clone().unwrap_or_else(|| {
-        split_image(image)
-            .0
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .to_string()
-    });
+    if let Some(n) = spec
+        .name_hint
+        .as_deref()
+        .map(sanitize_name)
+        .filter(|n| !n.is_empty())
+    {
+        d.push(format!(
+            "name: none given; took '{n}' from how the text refers to the app"
+        ));
+        return n;
+    }
+    let from_image = spec
+        .bare_image
+        .as_deref()
+        .map(|b| split_image(b).0.to_string())
+        .unwrap_or_else(|| {
+            split_image(image)
+                .0
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        });
     let candidates = [
         (sanitize_name(&from_image), "the image"),
         (
@@ -477,7 +495,11 @@ fn pod_template(app: &App, d: &mut Vec<String>) -> Value {
             .tolerations
             .iter()
             .map(|t| {
-                let mut m = json!({ "key": t.key, "operator": if t.value.is_some() { "Equal" } else { "Exists" } });
+                let mut m = json!({});
+                if !t.key.is_empty() {
+                    m["key"] = t.key.as_str().into(); // no key: tolerates every taint
+                }
+                m["operator"] = if t.value.is_some() { "Equal" } else { "Exists" }.into();
                 if let Some(v) = &t.value {
                     m["value"] = v.as_str().into();
                 }
@@ -523,6 +545,17 @@ fn volumes(app: &App, d: &mut Vec<String>) -> (Vec<Value>, Vec<Value>) {
         );
         mounts.push(json!({ "name": "config", "mountPath": dir, "readOnly": true }));
     }
+    if let Some(k) = app
+        .known
+        .filter(|k| k.keeps_data && app.spec.storage.is_none())
+    {
+        d.push(format!(
+            "storage: none asked for; {} keeps its data in an emptyDir at {}, lost when the pod goes (ask for storage to keep it)",
+            k.repo, k.data_dir
+        ));
+        vols.push(json!({ "name": "data", "emptyDir": {} }));
+        mounts.push(json!({ "name": "data", "mountPath": k.data_dir }));
+    }
     if app.spec.storage.is_some() {
         let (_, mount, _) = storage_values(app, d);
         if app.kind != Kind::StatefulSet {
@@ -551,18 +584,24 @@ fn container(app: &App, mounts: Vec<Value>, d: &mut Vec<String>) -> Value {
             json!(["redis-server", "/usr/local/etc/redis/redis.conf"]),
         );
     }
+    if let Some(k) = app
+        .known
+        .filter(|k| !k.args.is_empty() && spec.command.is_none())
+    {
+        d.push(format!(
+            "args: {} (the image does nothing useful without them)",
+            k.args.join(" ")
+        ));
+        c.insert("args".into(), json!(k.args));
+    }
     if let Some((port, name)) = &app.port {
         c.insert(
             "ports".into(),
             json!([{ "name": name, "containerPort": port, "protocol": "TCP" }]),
         );
     }
-    if !spec.env.is_empty() {
-        let env: Vec<Value> = spec
-            .env
-            .iter()
-            .map(|(k, v)| json!({ "name": k, "value": v }))
-            .collect();
+    let env = env(app, d);
+    if !env.is_empty() {
         c.insert("env".into(), env.into());
     }
     let env_from = env_from(app, d);
@@ -576,6 +615,65 @@ fn container(app: &App, mounts: Vec<Value>, d: &mut Vec<String>) -> Value {
     c.insert("securityContext".into(), container_security_context());
     c.insert("volumeMounts".into(), mounts.into());
     Value::Object(c)
+}
+
+/// The env asked for, plus what a well-known image needs to start: its credentials from a
+/// Secret (referenced, not created) and its plain settings, unless the user set them.
+fn env(app: &App, d: &mut Vec<String>) -> Vec<Value> {
+    let spec = app.spec;
+    let given = |name: &str| spec.env.iter().any(|(k, _)| k == name);
+    let mut out: Vec<Value> = spec
+        .env
+        .iter()
+        .map(|(k, v)| json!({ "name": k, "value": v }))
+        .collect();
+    let Some(k) = app.known else { return out };
+    for (name, value) in k.env.iter().filter(|(n, _)| !given(n)) {
+        if *name == "PGDATA" && spec.storage.is_none() {
+            continue; // only a fresh volume has lost+found in it
+        }
+        d.push(format!(
+            "env: {name}={value} (a fresh volume's lost+found would stop initdb)"
+        ));
+        out.push(json!({ "name": name, "value": value }));
+    }
+    let missing: Vec<&(&str, &str)> = k.secret_env.iter().filter(|(n, _)| !given(n)).collect();
+    if missing.is_empty() {
+        return out;
+    }
+    let secret = spec
+        .env_secrets
+        .first()
+        .cloned()
+        .unwrap_or_else(|| credentials_secret(app));
+    let keys: Vec<&str> = missing.iter().map(|(_, key)| *key).collect();
+    let vars: Vec<&str> = missing.iter().map(|(n, _)| *n).collect();
+    let literals: Vec<String> = keys
+        .iter()
+        .map(|k| format!("--from-literal={k}=…"))
+        .collect();
+    d.push(format!(
+        "env: {} read from Secret '{secret}' (key{} {}); the {} image will not start safely without {}. The Secret is not created: kubectl create secret generic {secret} {}",
+        vars.join(", "),
+        if keys.len() > 1 { "s" } else { "" },
+        keys.join(", "),
+        k.repo,
+        if vars.len() > 1 { "them" } else { "it" },
+        literals.join(" ")
+    ));
+    for (name, key) in missing {
+        out.push(json!({ "name": name, "valueFrom": { "secretKeyRef": { "name": secret, "key": key } } }));
+    }
+    out
+}
+
+/// The Secret a well-known image's credentials are read from when the user named none.
+fn credentials_secret(app: &App) -> String {
+    if app.spec.unnamed_secret {
+        format!("{}-secrets", app.name)
+    } else {
+        format!("{}-credentials", app.name)
+    }
 }
 
 fn env_from(app: &App, d: &mut Vec<String>) -> Vec<Value> {

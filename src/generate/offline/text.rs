@@ -73,11 +73,7 @@ impl Unit {
         let lower = text.to_ascii_lowercase();
         let clauses: Vec<Clause> = split_clauses(&text)
             .into_iter()
-            .map(|(start, end)| Clause {
-                start,
-                end,
-                unsupported: UNSUPPORTED.iter().any(|p| lower[start..end].contains(p)),
-            })
+            .flat_map(|(start, end)| narrow_unsupported(&lower, start, end))
             .collect();
         let tokens: Vec<Token> = tokenize(&text)
             .into_iter()
@@ -183,14 +179,6 @@ impl Unit {
         Some(n)
     }
 
-    /// Number right before token `i`; marks it.
-    pub fn number_before(&mut self, i: usize) -> Option<u64> {
-        let k = i.checked_sub(1)?;
-        let n = parse_u64(self.low(k))?;
-        self.mark(k);
-        Some(n)
-    }
-
     /// First quoted (`"x"`, `'x'`, `` `x` ``) string of the unit after byte `from`.
     pub fn quoted_after(&self, from: usize) -> Option<String> {
         extract_quoted(self.text.get(from..)?)
@@ -262,6 +250,57 @@ fn split_sentences(line: &str) -> Vec<&str> {
     }
     out.push(&line[begin..]);
     out
+}
+
+/// Words that open the phrase naming how something is done ("... using a canary rollout").
+const PHRASE_OPENERS: &[&str] = &[
+    "with", "using", "via", "through", "behind", "in", "on", "into", "by",
+];
+
+/// A clause naming something unsupported keeps what comes before the phrase that names it:
+/// "Deploy nginx with 3 replicas using a canary rollout" still deploys nginx with 3 replicas
+/// and reports "using a canary rollout". The unsupported part starts at the last phrase opener
+/// before the unsupported words (the clause start when there is none).
+fn narrow_unsupported(lower: &str, start: usize, end: usize) -> Vec<Clause> {
+    let clause = &lower[start..end];
+    let Some(at) = UNSUPPORTED.iter().filter_map(|p| clause.find(p)).min() else {
+        return vec![Clause {
+            start,
+            end,
+            unsupported: false,
+        }];
+    };
+    let cut = PHRASE_OPENERS
+        .iter()
+        .filter_map(|w| {
+            clause[..at]
+                .match_indices(&format!(" {w} "))
+                .map(|(i, _)| i + 1)
+                .last()
+        })
+        .max();
+    match cut {
+        Some(cut) if clause[..cut].chars().any(char::is_alphanumeric) => {
+            let (s, e) = trim_range(lower, start, start + cut);
+            vec![
+                Clause {
+                    start: s,
+                    end: e,
+                    unsupported: false,
+                },
+                Clause {
+                    start: start + cut,
+                    end,
+                    unsupported: true,
+                },
+            ]
+        }
+        _ => vec![Clause {
+            start,
+            end,
+            unsupported: true,
+        }],
+    }
 }
 
 /// Byte ranges of the top-level clauses of `text`.
@@ -361,6 +400,18 @@ pub fn parse_u64(s: &str) -> Option<u64> {
         return None;
     }
     s.parse().ok()
+}
+
+/// A count as people write it: digits or a number word ("3", "three", "single").
+pub fn parse_count(s: &str) -> Option<u64> {
+    const WORDS: &[&str] = &[
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
+    parse_u64(s).or_else(|| match s {
+        "single" => Some(1),
+        _ => WORDS.iter().position(|w| *w == s).map(|n| n as u64),
+    })
 }
 
 /// A valid TCP/UDP port number.
@@ -563,6 +614,22 @@ impl Unit {
         let start = self.tokens.iter().position(|t| t.start >= first.start);
         let end = self.tokens.iter().rposition(|t| t.end <= last.end);
         start.unwrap_or(0)..end.map_or(self.len(), |i| i + 1)
+    }
+
+    /// The token range of each clause, in order.
+    pub fn clause_tokens(&self) -> Vec<Range<usize>> {
+        self.clauses
+            .iter()
+            .map(|c| {
+                let inside = |t: &Token| t.start >= c.start && t.end <= c.end;
+                let start = self.tokens.iter().position(inside);
+                let end = self.tokens.iter().rposition(inside);
+                match (start, end) {
+                    (Some(s), Some(e)) => s..e + 1,
+                    _ => 0..0,
+                }
+            })
+            .collect()
     }
 
     /// Like [`Unit::free`] but only within the token range `scope`.
