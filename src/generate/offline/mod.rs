@@ -226,6 +226,8 @@ const STOPWORDS: &[&str] = &[
     "scaled",
     "start",
     "spun",
+    "sure",
+    "ensure",
 ];
 
 /// Units and clauses that carry meaning no matcher used, in text order, deduplicated.

@@ -169,6 +169,9 @@ pub fn parse(units: &mut [Unit], headers: &[bool]) -> Spec {
             header_mentions(u);
         }
         parse_unit(u, &mut spec, section);
+        if header && u.text.starts_with('#') {
+            heading_name(u, &mut spec);
+        }
     }
     if spec.image.is_none() {
         spec.bare_image = units.iter_mut().find_map(bare_image);
@@ -184,6 +187,37 @@ pub fn parse(units: &mut [Unit], headers: &[bool]) -> Spec {
         spec.image_from_ingress_class = true;
     }
     spec
+}
+
+/// "## Notifications": a markdown heading of a word or two that nothing else used titles the
+/// app; it names it when the text gives no name.
+fn heading_name(u: &mut Unit, spec: &mut Spec) {
+    const GENERIC: &[&str] = &[
+        "requirements",
+        "requirement",
+        "overview",
+        "notes",
+        "details",
+        "configuration",
+        "config",
+        "settings",
+        "setup",
+        "instructions",
+        "specification",
+    ];
+    let words: Vec<usize> = (0..u.len())
+        .filter(|&i| u.low(i).chars().any(char::is_alphanumeric))
+        .collect();
+    let usable = !words.is_empty()
+        && words.len() <= 3
+        && words
+            .iter()
+            .all(|&i| !u.hit[i] && is_dns_name(u.low(i)) && !GENERIC.contains(&u.low(i)));
+    if usable {
+        let name: Vec<&str> = words.iter().map(|&i| u.low(i)).collect();
+        spec.name_hint.get_or_insert_with(|| name.join("-"));
+        words.into_iter().for_each(|i| u.mark(i));
+    }
 }
 
 fn section_of(u: &Unit) -> Option<Section> {
@@ -294,7 +328,7 @@ fn probes(u: &mut Unit, spec: &mut Spec) {
             &[
                 "health", "check", "checks", "probe", "probes", "http", "get", "httpget",
                 "endpoint", "on", "with", "tcp", "initial", "seconds", "second", "s", "hit",
-                "hits", "at", "path", "using", "via",
+                "hits", "hitting", "at", "path", "using", "via", "calling", "checking",
             ],
             scope.clone(),
         );
@@ -547,6 +581,8 @@ fn netpol(u: &mut Unit, spec: &mut Spec, section: Section) {
         "policy",
         "policies",
         "allow",
+        "allows",
+        "allowed",
         "allowing",
         "only",
         "traffic",
@@ -722,7 +758,13 @@ fn push_unique(list: &mut Vec<(String, String)>, pair: (String, String)) {
 }
 
 fn labels_and_monitoring(u: &mut Unit, spec: &mut Spec) {
-    if u.take(&["label", "labels"]) {
+    // "labelled team=x" (node selectors and policy peers took theirs already).
+    let labelled = u.free(&["labelled", "labeled", "tagged"]).is_some()
+        && (0..u.len()).any(|i| !u.hit[i] && split_pair(u.raw(i)).is_some());
+    if labelled {
+        u.take(&["labelled", "labeled", "tagged"]);
+    }
+    if u.take(&["label", "labels"]) || labelled {
         u.take(&[
             "appropriate",
             "standard",
@@ -757,6 +799,7 @@ fn labels_and_monitoring(u: &mut Unit, spec: &mut Spec) {
         "metrics",
         "scrape",
         "scraping",
+        "scraped",
         "observability",
     ]) {
         let m = spec.monitoring.get_or_insert_with(Monitoring::default);
@@ -770,7 +813,7 @@ fn labels_and_monitoring(u: &mut Unit, spec: &mut Spec) {
             u.mark(i);
             m.path = Some(u.raw(i).to_string());
         }
-        u.take(&["for", "on", "at", "path", "enable", "enabled"]);
+        u.take(&["for", "on", "at", "path", "enable", "enabled", "by"]);
     }
 }
 
@@ -812,7 +855,29 @@ fn config_and_env(u: &mut Unit, spec: &mut Spec) {
             let before = i
                 .checked_sub(1)
                 .filter(|&p| !u.hit[p] && is_dns_name(u.low(p)) && !is_filler(u.low(p)))
-                .filter(|&p| !["the", "a", "an", "from", "my", "our"].contains(&u.low(p)));
+                .filter(|&p| {
+                    ![
+                        "the",
+                        "a",
+                        "an",
+                        "from",
+                        "my",
+                        "our",
+                        "env",
+                        "envfrom",
+                        "environment",
+                        "vars",
+                        "variables",
+                        "load",
+                        "loads",
+                        "with",
+                        "using",
+                        "use",
+                        "mount",
+                        "mounted",
+                    ]
+                    .contains(&u.low(p))
+                });
             let name = match before {
                 Some(p) => {
                     u.mark(p);
@@ -824,6 +889,7 @@ fn config_and_env(u: &mut Unit, spec: &mut Spec) {
                 push_unique_str(&mut spec.env_configmaps, name);
                 u.take(&[
                     "env",
+                    "envfrom",
                     "environment",
                     "variables",
                     "variable",
@@ -941,7 +1007,10 @@ fn storage(u: &mut Unit, spec: &mut Spec) {
     // "50Gi each" next to a StatefulSet or replicas: a per-pod size is storage, not memory.
     let per_pod_size = (0..u.len()).any(|i| {
         matches!(parse_quantity(u.raw(i)), Some((QuantityKind::Memory, _)))
-            && (u.low(i + 1) == "each" || u.phrase("per pod").is_some())
+            && (u.low(i + 1) == "each"
+                || ["per pod", "per replica", "per instance"]
+                    .iter()
+                    .any(|p| u.phrase(p).is_some()))
             && !u.has(&[
                 "memory", "mem", "ram", "limit", "limits", "request", "requests",
             ])
@@ -1156,7 +1225,13 @@ fn quantity_pair(
     for i in from..to.min(u.len()) {
         let raw = u.raw(i).to_string();
         let parts: Vec<&str> = raw.split('/').collect();
-        let after_keyword = matches!(u.low(i.wrapping_sub(1)), "cpu" | "cpus")
+        // "cpu 2", "cpu limit 2", "limit cpu to 2", "2 cores".
+        let cpu_word = |w: &str| matches!(w, "cpu" | "cpus");
+        let after_keyword = cpu_word(u.low(i.wrapping_sub(1)))
+            || (matches!(
+                u.low(i.wrapping_sub(1)),
+                "limit" | "limits" | "request" | "requests" | "to" | "of" | "="
+            ) && cpu_word(u.low(i.wrapping_sub(2))))
             || matches!(u.low(i + 1), "cpu" | "cpus" | "cores" | "core");
         for part in parts {
             let q = if after_keyword {
@@ -1282,6 +1357,7 @@ fn url_host(low: &str) -> Option<(&str, Option<&str>)> {
 }
 
 fn service(u: &mut Unit, spec: &mut Spec, section: Section) {
+    let mut typed = false;
     for (words, t) in [
         (&["clusterip"][..], "ClusterIP"),
         (&["nodeport"][..], "NodePort"),
@@ -1290,11 +1366,19 @@ fn service(u: &mut Unit, spec: &mut Spec, section: Section) {
         if u.take(words) {
             spec.service_type = Some(t);
             spec.service = true;
+            typed = true;
         }
     }
-    if u.take_phrase("load balancer").is_some() {
-        spec.service_type = Some("LoadBalancer");
-        spec.service = true;
+    for (phrase, t) in [("load balancer", "LoadBalancer"), ("node port", "NodePort")] {
+        // Only as one phrase: "on every node, port 9100" is not a NodePort.
+        let Some(i) = u.phrase(phrase) else { continue };
+        if &u.text[u.tokens[i].end..u.tokens[i + 1].start] == " " {
+            u.mark(i);
+            u.mark(i + 1);
+            spec.service_type = Some(t);
+            spec.service = true;
+            typed = true;
+        }
     }
     let headless = u.take(&["headless"]);
     spec.headless |= headless;
@@ -1302,10 +1386,27 @@ fn service(u: &mut Unit, spec: &mut Spec, section: Section) {
     if mentioned && !headless {
         spec.service = true;
     }
-    if mentioned || headless || spec.service_type.is_some() && section == Section::Service {
+    if mentioned || headless || typed || spec.service_type.is_some() && section == Section::Service
+    {
         u.take(&[
-            "type", "regular", "normal", "for", "clients", "client", "cluster", "internal",
-            "external", "expose", "exposed", "with", "via",
+            "type",
+            "regular",
+            "normal",
+            "for",
+            "clients",
+            "client",
+            "cluster",
+            "internal",
+            "external",
+            "expose",
+            "exposed",
+            "with",
+            "via",
+            "public",
+            "publicly",
+            "externally",
+            "internally",
+            "outside",
         ]);
     }
 }
@@ -1461,10 +1562,18 @@ fn replicas(u: &mut Unit, spec: &mut Spec) {
         let n = before
             .and_then(|k| parse_count(u.low(k)).map(|n| (k, n)))
             .or_else(|| {
-                let k = u.next_value(i)?;
-                (matches!(u.low(i), "replicas" | "replica") && !u.hit[k])
-                    .then(|| parse_count(u.low(k)).map(|n| (k, n)))
-                    .flatten()
+                let mut k = u.next_value(i)?;
+                // "replicas set to 4", "replica count of 4", "number of replicas: 4".
+                let mut skipped = Vec::new();
+                while matches!(u.low(k), "set" | "count" | "total") {
+                    skipped.push(k);
+                    k = u.next_value(k)?;
+                }
+                let n = (matches!(u.low(i), "replicas" | "replica") && !u.hit[k])
+                    .then(|| parse_count(u.low(k)))
+                    .flatten()?;
+                skipped.into_iter().for_each(|s| u.mark(s));
+                Some((k, n))
             });
         if let Some((k, n)) = n.filter(|&(_, n)| n <= i32::MAX as u64) {
             u.mark(i);
@@ -1577,6 +1686,26 @@ fn subject_before(u: &Unit, i: usize) -> Subject {
 }
 
 fn names(u: &mut Unit, spec: &mut Spec, section: Section) {
+    // "Deployment `billing-api`": a quoted name right after the kind word.
+    if let Some(i) = u.pos(&["deployment", "statefulset", "daemonset", "job", "cronjob"])
+        && let Some(k) = (i + 1 < u.len()).then_some(i + 1)
+        && !u.hit[k]
+        && u.text[..u.tokens[k].start].ends_with(['`', '"', '\''])
+        && is_dns_name(u.low(k))
+    {
+        u.mark(k);
+        spec.name = Some(u.raw(k).to_string());
+    }
+    // "in kube-system": namespaces that are recognisable without the word "namespace".
+    if let Some(k) = (1..u.len()).find(|&k| {
+        !u.hit[k]
+            && matches!(u.low(k - 1), "in" | "into" | "to")
+            && (matches!(u.low(k), "kube-system" | "kube-public")
+                || (u.low(k).ends_with("-system") && is_dns_name(u.low(k))))
+    }) {
+        u.mark(k);
+        spec.namespace = Some(u.raw(k).to_string());
+    }
     if let Some(i) = u.free(&["name"]) {
         u.mark(i);
         if let Some(v) = u.value_after(i).filter(|v| !is_filler(v)) {
@@ -1671,14 +1800,16 @@ fn kind(u: &mut Unit, spec: &mut Spec) {
     }
     if found.is_some() {
         u.take(&[
-            "on", "every", "node", "nodes", "one", "per", "with", "that", "runs", "run",
+            "on", "every", "node", "nodes", "one", "per", "with", "that", "runs", "run", "kind",
+            "workload",
         ]);
     }
 }
 
 /// "Command: python backup.py" or "runs `python backup.py`".
 fn command(u: &mut Unit, spec: &mut Spec) {
-    let Some(i) = u.free(&[
+    // Not `free`: "a job that runs `x`" has its "runs" taken by the kind matcher already.
+    let Some(i) = u.pos(&[
         "command",
         "cmd",
         "runs",

@@ -225,7 +225,11 @@ fn resolve_port(app: &App, d: &mut Vec<String>) -> Option<(u16, String)> {
             if let Some(p) = spec.service_port.filter(|_| wants_network) {
                 d.push(format!("ports: no container port given; assumed the container listens on {p} like the Service"));
                 Some((p, name))
-            } else if wants_network || app.kind == Kind::StatefulSet || has_probes(spec) {
+            } else if wants_network
+                || app.kind == Kind::StatefulSet
+                || has_probes(spec)
+                || spec.monitoring.is_some()
+            {
                 d.push("ports: no container port given; assumed 8080 (named http)".into());
                 Some((8080, name))
             } else {

@@ -202,7 +202,8 @@ pub fn split_units(text: &str) -> Vec<(String, bool)> {
         let line = strip_bullet(line.trim());
         for sentence in split_sentences(line) {
             let s = sentence.trim();
-            let header = s.ends_with(':');
+            // "Service:" sets a section; a markdown heading ("## Notifications") titles one.
+            let header = s.ends_with(':') || s.starts_with('#');
             let s = s.trim_end_matches([':', '.', '!', '?']).trim();
             if s.chars().any(char::is_alphanumeric) {
                 units.push((s.to_string(), header));
@@ -364,6 +365,22 @@ fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         let s = start + lead;
+        // "image=myorg/api:1 replicas=2": a field written `key=value` reads as "key value".
+        if let Some((key, value)) = trimmed.split_once('=')
+            && FIELD_KEYS.contains(&key.to_ascii_lowercase().as_str())
+            && !value.is_empty()
+        {
+            let v = s + key.len() + 1;
+            for (at, word) in [(s, key), (v, value)] {
+                tokens.push(Token {
+                    start: at,
+                    end: at + word.len(),
+                    raw: word.to_string(),
+                    low: word.to_ascii_lowercase(),
+                });
+            }
+            continue;
+        }
         tokens.push(Token {
             start: s,
             end: s + trimmed.len(),
@@ -373,6 +390,24 @@ fn tokenize(text: &str) -> Vec<Token> {
     }
     tokens
 }
+
+/// Field names that `key=value` words are split on (other pairs are labels or env).
+const FIELD_KEYS: &[&str] = &[
+    "image",
+    "replicas",
+    "port",
+    "name",
+    "namespace",
+    "ns",
+    "host",
+    "hostname",
+    "storage",
+    "cpu",
+    "memory",
+    "schedule",
+    "kind",
+    "type",
+];
 
 /// First string in double quotes, single quotes (not apostrophes) or backticks.
 pub fn extract_quoted(text: &str) -> Option<String> {
