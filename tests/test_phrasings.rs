@@ -156,6 +156,12 @@ fn check(case: &Case, r: &Run) -> Vec<String> {
         bad.push(format!("exit {:?}: {}", r.code, r.stderr.trim()));
         return bad;
     }
+    // The output must also be lint-clean: a lint warning is a requirement rendered badly.
+    for w in r.stderr.lines().filter(|l| l.starts_with("warning:")) {
+        if !w.contains("did not understand") {
+            bad.push(w.to_string());
+        }
+    }
     if r.not_understood != case.not_understood {
         bad.push(format!(
             "not understood {:?}, expected {:?}",

@@ -18,7 +18,7 @@ mod tests;
 use text::Unit;
 
 /// Bumped whenever the same instructions may render differently (it keys caches).
-pub const OFFLINE_GENERATOR_VERSION: &str = "offline-1";
+pub const OFFLINE_GENERATOR_VERSION: &str = "offline-2";
 
 pub struct OfflineRequest<'a> {
     pub instructions: &'a str,
