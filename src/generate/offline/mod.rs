@@ -228,6 +228,12 @@ const STOPWORDS: &[&str] = &[
     "spun",
     "sure",
     "ensure",
+    "broker",
+    "messaging",
+    // Tracker prefixes ("Feature request: …").
+    "feature",
+    "request",
+    "todo",
 ];
 
 /// Units and clauses that carry meaning no matcher used, in text order, deduplicated.

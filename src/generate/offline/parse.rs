@@ -259,6 +259,7 @@ fn parse_unit(u: &mut Unit, spec: &mut Spec, section: Section) {
     probes(u, spec);
     if mentions_schedule(u)
         && !is_probe_unit(u)
+        && !schedule_describes_something_else(u)
         && let Some(s) = parse_schedule(u)
     {
         spec.schedule = Some(s);
@@ -282,6 +283,50 @@ fn parse_unit(u: &mut Unit, spec: &mut Spec, section: Section) {
     command(u, spec);
     descriptions(u, spec);
     u.take(&["production", "prod", "production-ready"]);
+}
+
+/// "a postgres database with daily backups": a schedule adjective before a noun that is not the
+/// workload says when something else happens, not when this runs; it is left for the report.
+fn schedule_describes_something_else(u: &Unit) -> bool {
+    const ADJECTIVES: &[&str] = &["daily", "nightly", "weekly", "hourly", "monthly"];
+    const RUNS: &[&str] = &[
+        "job",
+        "jobs",
+        "cronjob",
+        "cronjobs",
+        "run",
+        "runs",
+        "task",
+        "tasks",
+        "at",
+        "batch",
+        "schedule",
+        "cron",
+        "container",
+    ];
+    let other = u.has(&[
+        "every",
+        "each",
+        "cron",
+        "schedule",
+        "scheduled",
+        "midnight",
+        "noon",
+        "weekdays",
+        "weekday",
+        "cronjob",
+        "cronjobs",
+        "job",
+        "jobs",
+    ]);
+    !other
+        && (0..u.len()).any(|i| {
+            let next = u.low(i + 1);
+            ADJECTIVES.contains(&u.low(i))
+                && is_content(next)
+                && !RUNS.contains(&next)
+                && !next.bytes().any(|b| b.is_ascii_digit())
+        })
 }
 
 fn is_probe_unit(u: &Unit) -> bool {
@@ -401,16 +446,15 @@ fn hpa(u: &mut Unit, spec: &mut Spec) {
         return;
     }
     u.take_prefix("autoscal");
+    u.take_phrase("horizontal pod");
+    // Replica words are taken only after the HPA's own bounds (below): in "4 replicas and an
+    // HPA up to 12" the 4 replicas are the Deployment's.
     u.take(&[
         "hpa",
         "horizontalpodautoscaler",
         "horizontal",
-        "pod",
         "scale",
         "scaling",
-        "replicas",
-        "replica",
-        "pods",
         "cpu",
         "target",
         "targeting",
@@ -453,6 +497,15 @@ fn hpa(u: &mut Unit, spec: &mut Spec) {
         hpa.cpu = parse_percent(u.low(i), false);
         u.mark(i);
         u.take(&["at", "of"]);
+    }
+    let bounds = [hpa.min, hpa.max];
+    for i in 0..u.len() {
+        let own = u.low(i).split('-').all(|n| parse_u64(n).is_some())
+            && u.low(i).split('-').any(|n| bounds.contains(&parse_u64(n)));
+        if u.hit[i] && own && matches!(u.low(i + 1), "replicas" | "replica" | "pods" | "instances")
+        {
+            u.mark(i + 1);
+        }
     }
 }
 
@@ -938,6 +991,10 @@ fn config_and_env(u: &mut Unit, spec: &mut Spec) {
             "mounted",
             "as",
             "containing",
+            "root",
+            "admin",
+            "user",
+            "username",
             "load",
             "loads",
             "loaded",
@@ -1015,7 +1072,13 @@ fn storage(u: &mut Unit, spec: &mut Spec) {
                 "memory", "mem", "ram", "limit", "limits", "request", "requests",
             ])
     });
-    if !asked && !per_pod_size {
+    // "mysql with 10Gi": for an image that keeps data, a size with no memory word is storage.
+    let data_image_size = u.tokens.iter().any(|t| known_image(&t.low).is_some_and(|k| k.keeps_data))
+        && (0..u.len()).any(|i| {
+            matches!(parse_quantity(u.raw(i)), Some((QuantityKind::Memory, q)) if q.ends_with("Gi") || q.ends_with("Ti") || q.ends_with('G'))
+        })
+        && !u.has(&["memory", "mem", "ram", "limit", "limits", "request", "requests", "resources"]);
+    if !asked && !per_pod_size && !data_image_size {
         return;
     }
     if let Some(i) = negated_storage(u) {
@@ -1060,6 +1123,8 @@ fn storage(u: &mut Unit, spec: &mut Spec) {
         "persistentvolumeclaim",
         "disk",
         "volumeclaimtemplates",
+        "claim",
+        "claims",
         "each",
         "mounted",
         "mount",
@@ -1185,6 +1250,26 @@ fn resources(u: &mut Unit, spec: &mut Spec) {
             }
         }
     }
+    // "half a CPU", "a quarter of a core".
+    for (phrase, q) in [
+        ("half a cpu", "500m"),
+        ("half a core", "500m"),
+        ("half cpu", "500m"),
+        ("quarter of a cpu", "250m"),
+        ("quarter cpu", "250m"),
+    ] {
+        if let Some(i) = u.phrase(phrase) {
+            (i..i + phrase.split(' ').count()).for_each(|k| u.mark(k));
+            let limit = lim.is_some_and(|l| l < i);
+            let slot = if limit {
+                &mut r.lim_cpu
+            } else {
+                &mut r.req_cpu
+            };
+            slot.get_or_insert_with(|| q.to_string());
+            found = true;
+        }
+    }
     const HINTS: &[&str] = &[
         "appropriately",
         "appropriate",
@@ -1293,6 +1378,26 @@ fn exposure(u: &mut Unit, spec: &mut Spec) {
                 .get_or_insert_with(|| u.low(p).to_string());
         }
     }
+    // "exposed at api.example.com/v2": a host with a path, where a host is expected (an
+    // image like registry.example.com/app:1 never follows these words).
+    if let Some(i) = (1..u.len()).find(|&i| {
+        !u.hit[i]
+            && matches!(
+                u.low(i - 1),
+                "at" | "on" | "host" | "hostname" | "url" | "domain"
+            )
+            && !u.low(i).contains(':')
+            && u.low(i)
+                .split_once('/')
+                .is_some_and(|(h, p)| is_hostname(h) && !p.is_empty())
+    }) {
+        let low = u.low(i).to_string();
+        let (host, path) = low.split_once('/').unwrap_or_default();
+        spec.host = Some(host.to_string());
+        spec.path = Some(format!("/{}", path.trim_end_matches('/')));
+        u.mark(i);
+        u.take(&["at", "on", "host", "hostname", "url", "domain"]);
+    }
     // "https://api.example.com/v1": host, TLS and path in one.
     if let Some(i) = (0..u.len()).find(|&i| !u.hit[i] && url_host(u.low(i)).is_some()) {
         let low = u.low(i).to_string();
@@ -1314,7 +1419,15 @@ fn exposure(u: &mut Unit, spec: &mut Spec) {
     }
     if u.take(&["tls", "https"]) {
         spec.tls = true;
-        u.take(&["with", "enabled", "termination"]);
+        u.take(&[
+            "with",
+            "enabled",
+            "termination",
+            "yes",
+            "true",
+            "required",
+            "on",
+        ]);
     }
     if let Some(i) = (0..u.len()).find(|&i| !u.hit[i] && is_hostname(u.raw(i))) {
         spec.host = Some(u.raw(i).to_ascii_lowercase());
@@ -1809,16 +1922,14 @@ fn kind(u: &mut Unit, spec: &mut Spec) {
 /// "Command: python backup.py" or "runs `python backup.py`".
 fn command(u: &mut Unit, spec: &mut Spec) {
     // Not `free`: "a job that runs `x`" has its "runs" taken by the kind matcher already.
-    let Some(i) = u.pos(&[
-        "command",
-        "cmd",
-        "runs",
-        "run",
-        "running",
-        "execute",
-        "executes",
-        "executing",
-    ]) else {
+    // "command"/"cmd" take what follows; a run word only a quoted command.
+    let quoted_after = |u: &Unit, i: usize| extract_quoted(&u.text[u.tokens[i].end..]).is_some();
+    let Some(i) = u.pos(&["command", "cmd"]).or_else(|| {
+        (0..u.len()).find(|&i| {
+            ["runs", "run", "running", "execute", "executes", "executing"].contains(&u.low(i))
+                && quoted_after(u, i)
+        })
+    }) else {
         return;
     };
     let tail_start = u.tokens[i].end;
@@ -1887,14 +1998,46 @@ fn descriptions(u: &mut Unit, spec: &mut Spec) {
     {
         hint(u, spec, 1);
     }
-    // "the orders service", "our billing app".
+    // "the orders service", "our billing app", "a simple hello world app": up to two free
+    // words before an app noun, after a determiner or a word that carries nothing.
     for i in 1..u.len() {
-        if APP_NOUNS[..8].contains(&u.low(i))
-            && let Some(p) = i.checked_sub(1)
-            && free_name(u, p)
-            && (p == 0 || DETERMINERS.contains(&u.low(p - 1)))
+        if !APP_NOUNS[..8].contains(&u.low(i)) {
+            continue;
+        }
+        let first = (i.saturating_sub(2)..i).find(|&p| (p..i).all(|q| free_name(u, q)));
+        if let Some(p) = first
+            && (p == 0 || !is_content(u.low(p - 1)))
         {
-            hint(u, spec, p);
+            let name: Vec<&str> = (p..i).map(|q| u.low(q)).collect();
+            let name = name.join("-");
+            (p..i).for_each(|q| u.mark(q));
+            spec.name_hint.get_or_insert(name);
+        }
+    }
+    // "deploy myapp image …", "create deployment web image=…": a free word right after the
+    // verb or the kind word, followed by what configures it, is its name.
+    for i in 0..u.len().saturating_sub(2) {
+        let opener = matches!(u.low(i), "deploy" | "create" | "launch")
+            || (["deployment", "statefulset", "daemonset", "cronjob", "job"].contains(&u.low(i))
+                && u.hit[i]);
+        let k = i + 1;
+        let w = u.low(k);
+        let candidate = !u.hit[k]
+            && is_dns_name(w)
+            && parse_u64(w).is_none()
+            && !is_filler(w)
+            && !DETERMINERS.contains(&w)
+            && known_image(w).is_none()
+            && (is_content(w) || ["web", "api", "worker", "backend", "frontend"].contains(&w));
+        let followed = u.hit[k + 1]
+            || matches!(
+                u.low(k + 1),
+                "image" | "using" | "with" | "from" | "on" | "in"
+            );
+        let named = candidate && followed;
+        if opener && named {
+            u.mark(k);
+            spec.name_hint.get_or_insert_with(|| u.raw(k).to_string());
         }
     }
     let clauses = u.clause_tokens();

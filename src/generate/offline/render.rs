@@ -59,7 +59,13 @@ pub fn render(spec: &Spec, req: &OfflineRequest, d: &mut Vec<String>) -> Vec<Val
     let Some((image, known)) = resolve_image(spec, d) else {
         return Vec::new();
     };
-    let name = resolve_name(spec, &image, req.app_name, d);
+    // Named after the image asked for, not after a swapped-in one (nginx, not nginx-unprivileged).
+    let name = resolve_name(
+        spec,
+        spec.image.as_deref().unwrap_or(&image),
+        req.app_name,
+        d,
+    );
     let kind = resolve_kind(spec, d);
     let component = known
         .and_then(|k| k.component)
