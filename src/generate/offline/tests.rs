@@ -728,6 +728,10 @@ proptest! {
         "a=b:NoSchedule", "arm64", "networkpolicy", "deny", "egress", "`", "\"", "headless",
         "probe", "liveness", "/health", "every", "10s", "Name:", "called", "x", "configmap", "app.conf",
         "secret", "monitoring", "command:", "strategy", "rollingupdate", "maxsurge", "partition",
+        "for", "the", "orders", "app", "scale", "three", "on", "every", "node", "no", "persistence",
+        "https://a.example.com/v1", "a.example.com/v2", "postgres", "16", "image=x:1", "half",
+        "canary", "using", "## Title", "unavailable", "1", "each", "per", "pod", "daily", "backups",
+        "listening", "tolerates", "all", "taints", "load", "balancer", "mysql", "10Gi", "minio",
     ]), 0..40)) {
         let text = words.join(" ");
         let out = generate(&OfflineRequest { instructions: &text, namespace: None, app_name: None });
