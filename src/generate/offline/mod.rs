@@ -228,6 +228,7 @@ const STOPWORDS: &[&str] = &[
     "spun",
     "sure",
     "ensure",
+    "always",
     "broker",
     "messaging",
     // Tracker prefixes ("Feature request: …").

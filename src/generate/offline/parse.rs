@@ -143,6 +143,10 @@ pub struct Spec {
     /// A secret was asked for without a name.
     pub unnamed_secret: bool,
     pub storage: Option<Storage>,
+    /// The app should be public and no Service type was named: LoadBalancer.
+    pub public: bool,
+    /// "as user 1000", "runAsUser 1000".
+    pub run_as_user: Option<i64>,
     /// Storage was declined ("no persistence"): nothing persistent is rendered.
     pub no_storage: bool,
     pub config_files: Vec<String>,
@@ -393,7 +397,20 @@ fn probes(u: &mut Unit, spec: &mut Spec) {
             &["every", "period", "periodseconds", "interval"],
             scope.clone(),
         );
-        probe.initial_delay = duration_after(u, &["after", "delay", "initialdelayseconds"], scope);
+        probe.initial_delay =
+            duration_after(u, &["after", "delay", "initialdelayseconds"], scope.clone());
+        // "a 10 second readiness probe": the period can come first.
+        if probe.period.is_none()
+            && let Some(k) = scope.clone().find(|&k| {
+                !u.hit[k]
+                    && parse_u64(u.low(k)).is_some()
+                    && matches!(u.low(k + 1), "second" | "seconds" | "s" | "sec")
+            })
+        {
+            probe.period = parse_duration_seconds(u.low(k));
+            u.mark(k);
+            u.mark(k + 1);
+        }
         described.push((kinds, probe));
     }
     let first = described
@@ -886,6 +903,18 @@ fn config_and_env(u: &mut Unit, spec: &mut Spec) {
             if let Some(v) = u.value_after(i + 1) {
                 push_unique(&mut spec.env, (name, v));
             }
+        } else if is_env_name(u.raw(i))
+            && u.raw(i).len() > 1
+            && u.low(i + 1) == "set"
+            && u.low(i + 2) == "to"
+            && u.len() > i + 3
+        {
+            // "QUEUE_NAME set to emails"
+            let name = u.raw(i).to_string();
+            (i..i + 3).for_each(|k| u.mark(k));
+            if let Some(v) = u.value_after(i + 2) {
+                push_unique(&mut spec.env, (name, v));
+            }
             if i > 0 && u.low(i - 1) == "set" {
                 u.mark(i - 1);
             }
@@ -1057,6 +1086,8 @@ fn storage(u: &mut Unit, spec: &mut Spec) {
         "pvc",
         "persistentvolumeclaim",
         "disk",
+        "disks",
+        "volumes",
         "volumeclaimtemplates",
         "storageclass",
         "storageclassname",
@@ -1125,6 +1156,8 @@ fn storage(u: &mut Unit, spec: &mut Spec) {
         "volumeclaimtemplates",
         "claim",
         "claims",
+        "disks",
+        "volumes",
         "each",
         "mounted",
         "mount",
@@ -1141,6 +1174,10 @@ fn storage(u: &mut Unit, spec: &mut Spec) {
         if let Some((QuantityKind::Memory, q)) = parse_quantity(u.raw(i)) {
             st.size.get_or_insert(q);
             u.mark(i);
+        } else if let Some(q) = spaced_quantity(u, i) {
+            st.size.get_or_insert(q);
+            u.mark(i);
+            u.mark(i + 1);
         }
     }
     if let Some(i) = (0..u.len()).find(|&i| !u.hit[i] && u.low(i).starts_with('/')) {
@@ -1207,6 +1244,9 @@ fn resources(u: &mut Unit, spec: &mut Spec) {
         "request",
         "limits",
         "limit",
+        "vcpu",
+        "vcpus",
+        "cores",
         "cpu",
         "memory",
         "mem",
@@ -1308,16 +1348,26 @@ fn quantity_pair(
 ) -> bool {
     let mut found = false;
     for i in from..to.min(u.len()) {
+        if let Some(q) = spaced_quantity(u, i) {
+            *mem = Some(q);
+            u.mark(i);
+            u.mark(i + 1);
+            found = true;
+            continue;
+        }
         let raw = u.raw(i).to_string();
         let parts: Vec<&str> = raw.split('/').collect();
         // "cpu 2", "cpu limit 2", "limit cpu to 2", "2 cores".
-        let cpu_word = |w: &str| matches!(w, "cpu" | "cpus");
+        let cpu_word = |w: &str| matches!(w, "cpu" | "cpus" | "vcpu" | "vcpus");
         let after_keyword = cpu_word(u.low(i.wrapping_sub(1)))
             || (matches!(
                 u.low(i.wrapping_sub(1)),
                 "limit" | "limits" | "request" | "requests" | "to" | "of" | "="
             ) && cpu_word(u.low(i.wrapping_sub(2))))
-            || matches!(u.low(i + 1), "cpu" | "cpus" | "cores" | "core");
+            || matches!(
+                u.low(i + 1),
+                "cpu" | "cpus" | "cores" | "core" | "vcpu" | "vcpus"
+            );
         for part in parts {
             let q = if after_keyword {
                 parse_quantity_or_cores(part)
@@ -1334,6 +1384,25 @@ fn quantity_pair(
         }
     }
     found
+}
+
+/// A memory size written with a unit word: "512 megs", "2 gigs", "20 GB", "1 TiB".
+fn spaced_quantity(u: &Unit, i: usize) -> Option<String> {
+    let n = u.low(i);
+    let number = !n.is_empty()
+        && n.len() <= 12
+        && n.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && n.bytes().next().is_some_and(|b| b.is_ascii_digit());
+    let suffix = match u.low(i + 1) {
+        "megs" | "meg" | "mib" | "mi" => "Mi",
+        "gigs" | "gig" | "gib" | "gi" => "Gi",
+        "tib" | "ti" => "Ti",
+        "mb" | "megabytes" | "megabyte" => "M",
+        "gb" | "gigabytes" | "gigabyte" => "G",
+        "tb" | "terabytes" | "terabyte" => "T",
+        _ => return None,
+    };
+    number.then(|| format!("{n}{suffix}"))
 }
 
 /// Ingress / HTTPRoute, hostnames, paths and TLS.
@@ -1493,6 +1562,28 @@ fn service(u: &mut Unit, spec: &mut Spec, section: Section) {
             typed = true;
         }
     }
+    // "make it public", "internet-facing": reachable from outside without a host means a
+    // LoadBalancer (render says so).
+    if !typed
+        && !u.has(&["ingress", "httproute", "route", "gateway"])
+        && (u.has(&["public", "publicly", "internet-facing"])
+            || u.phrase("from the internet").is_some())
+    {
+        u.take(&[
+            "public",
+            "publicly",
+            "internet-facing",
+            "make",
+            "accessible",
+            "reachable",
+        ]);
+        u.take_phrase("from the internet");
+        if spec.service_type.is_none() {
+            spec.service_type = Some("LoadBalancer");
+            spec.public = true;
+        }
+        spec.service = true;
+    }
     let headless = u.take(&["headless"]);
     spec.headless |= headless;
     let mentioned = u.take(&["service", "services", "svc"]);
@@ -1520,6 +1611,7 @@ fn service(u: &mut Unit, spec: &mut Spec, section: Section) {
             "externally",
             "internally",
             "outside",
+            "front",
         ]);
     }
 }
@@ -1552,7 +1644,8 @@ fn ports(u: &mut Unit, spec: &mut Spec, section: Section) {
                 "listen",
             ]
             .contains(&u.low(i));
-        if u.low(i.wrapping_sub(1)) == "container" {
+        let container_word = container_word || u.low(i.wrapping_sub(1)) == "target";
+        if matches!(u.low(i.wrapping_sub(1)), "container" | "target") {
             u.mark(i - 1);
         }
         let Some(k) = u.next_value(i) else { break };
@@ -1601,6 +1694,7 @@ fn ports(u: &mut Unit, spec: &mut Spec, section: Section) {
                     | "through"
                     | "using"
                     | "over"
+                    | "as"
             )
     }) {
         u.mark(i);
@@ -1610,6 +1704,8 @@ fn ports(u: &mut Unit, spec: &mut Spec, section: Section) {
         let service_ctx = section == Section::Service || u.has(&service_words);
         match second {
             Some(target) => {
+                // "expose 8080 as 80" maps a Service port, so there is a Service.
+                spec.service = true;
                 spec.service_port = Some(first);
                 spec.container_port.get_or_insert(target);
             }
@@ -1640,6 +1736,14 @@ fn port_mapping(u: &mut Unit, k: usize) -> Option<(u16, Option<u16>)> {
     }
     let first = parse_port(&tok)?;
     u.mark(k);
+    // "expose 8080 as 80": the container port comes first, the Service's after "as".
+    if u.low(k + 1) == "as"
+        && let Some(service) = parse_port(u.low(k + 2))
+    {
+        u.mark(k + 1);
+        u.mark(k + 2);
+        return Some((service, Some(first)));
+    }
     let arrow = matches!(
         u.low(k + 1),
         "->" | "=>" | "→" | "to" | "targeting" | "forwarding" | "forwards"
@@ -1691,8 +1795,34 @@ fn replicas(u: &mut Unit, spec: &mut Spec) {
         if let Some((k, n)) = n.filter(|&(_, n)| n <= i32::MAX as u64) {
             u.mark(i);
             u.mark(k);
+            // "at least 2 pods running"
+            if k + 1 == i && k >= 2 && u.low(k - 2) == "at" && u.low(k - 1) == "least" {
+                u.mark(k - 2);
+                u.mark(k - 1);
+            }
             spec.replicas = Some(n);
         }
+    }
+    // "a statefulset for cassandra with 3 nodes": the members of a clustered StatefulSet.
+    if u.has(&["statefulset", "statefulsets", "sts"])
+        && let Some(i) = (1..u.len()).find(|&i| {
+            !u.hit[i] && matches!(u.low(i), "nodes" | "members" | "brokers") && !u.hit[i - 1]
+        })
+        && let Some(n) = parse_count(u.low(i - 1))
+    {
+        u.mark(i - 1);
+        u.mark(i);
+        spec.replicas = Some(n);
+    }
+    // "as user 1000", "runAsUser 1000", "uid 1000".
+    if let Some(i) = (0..u.len()).find(|&i| {
+        matches!(u.low(i), "user" | "uid" | "runasuser")
+            && parse_u64(u.low(i + 1)).is_some_and(|n| n <= i32::MAX as u64)
+    }) {
+        spec.run_as_user = parse_u64(u.low(i + 1)).map(|n| n as i64);
+        u.mark(i);
+        u.mark(i + 1);
+        u.take(&["as", "runs", "run"]);
     }
     // "scale it to 6", "scaled to 4 replicas" (the count word was taken above).
     if let Some(i) = u.free(&["scale", "scaled"])

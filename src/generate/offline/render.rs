@@ -226,8 +226,12 @@ fn resolve_port(app: &App, d: &mut Vec<String>) -> Option<(u16, String)> {
             Some((p, name))
         }
         (None, None) => {
-            let wants_network =
-                spec.service || spec.ingress || spec.route || spec.host.is_some() || spec.headless;
+            let wants_network = spec.service
+                || spec.ingress
+                || spec.route
+                || spec.host.is_some()
+                || spec.tls
+                || spec.headless;
             if let Some(p) = spec.service_port.filter(|_| wants_network) {
                 d.push(format!("ports: no container port given; assumed the container listens on {p} like the Service"));
                 Some((p, name))
@@ -487,8 +491,18 @@ fn pod_template(app: &App, d: &mut Vec<String>) -> Value {
     let spec = app.spec;
     let (mut volumes, mounts) = volumes(app, d);
     let mut pod = Map::new();
-    let run_as = app.known.and_then(|k| k.run_as_user);
+    let asked_uid = spec.run_as_user.filter(|&uid| {
+        if uid == 0 {
+            d.push(
+                "securityContext: user 0 is root; kept runAsNonRoot and did not set runAsUser 0"
+                    .into(),
+            );
+        }
+        uid != 0
+    });
+    let run_as = asked_uid.or(app.known.and_then(|k| k.run_as_user));
     match (run_as, app.known) {
+        _ if asked_uid.is_some() => {}
         (Some(uid), Some(k)) => d.push(format!("securityContext: runAsUser {uid} (the {} image's non-root user) so runAsNonRoot can be enforced", k.repo)),
         (None, None) => d.push("securityContext: runAsNonRoot without runAsUser; the image must declare a numeric non-root USER".into()),
         _ => {}
@@ -852,12 +866,15 @@ fn services(app: &App, d: &mut Vec<String>) -> Vec<Value> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let regular = spec.service || spec.ingress || spec.route || spec.host.is_some();
+    let regular = spec.service || spec.ingress || spec.route || spec.host.is_some() || spec.tls;
     if regular {
         if !spec.service {
             d.push("service: created because the Ingress/HTTPRoute needs a backend".into());
         }
         let sp = service_port(app, d);
+        if spec.public {
+            d.push("service: type LoadBalancer so it is reachable from outside the cluster".into());
+        }
         let kind = spec.service_type.unwrap_or_else(|| {
             d.push("service: type ClusterIP".into());
             "ClusterIP"
@@ -909,12 +926,18 @@ fn service_port(app: &App, d: &mut Vec<String>) -> u16 {
 
 fn ingress(app: &App, d: &mut Vec<String>) -> Option<Value> {
     let spec = app.spec;
-    let wanted = spec.ingress || (spec.host.is_some() && !spec.route);
+    // TLS asked for without an Ingress or a route would otherwise be dropped silently.
+    let wanted = spec.ingress || ((spec.host.is_some() || spec.tls) && !spec.route);
     if !wanted || !app.long_running() || app.port.is_none() {
         return None;
     }
     if !spec.ingress {
-        d.push("ingress: created because a hostname was given".into());
+        let why = if spec.host.is_some() {
+            "a hostname was given"
+        } else {
+            "TLS was asked for"
+        };
+        d.push(format!("ingress: created because {why}"));
     }
     let class = spec.ingress_class.clone().unwrap_or_else(|| {
         d.push("ingress: ingressClassName nginx".into());
