@@ -189,7 +189,6 @@ const STOPWORDS: &[&str] = &[
     // Conversation ("Hey, can you…", "We need…", "Could we get…").
     "hey",
     "hi",
-    "hello",
     "you",
     "could",
     "would",

@@ -2088,6 +2088,20 @@ fn command(u: &mut Unit, spec: &mut Spec) {
 /// session storage", "Postgres for the orders team"). Runs after every matcher, so only what
 /// nothing else used is read here.
 fn descriptions(u: &mut Unit, spec: &mut Spec) {
+    /// Words a name is written after ("Service: checkout").
+    const NAME_KEYS: &[&str] = &["app", "application", "service", "microservice", "api"];
+    /// Nouns a name is written before ("the orders service").
+    const NAMED_NOUNS: &[&str] = &[
+        "app",
+        "application",
+        "service",
+        "microservice",
+        "api",
+        "server",
+        "worker",
+        "backend",
+    ];
+    /// What "for …" may describe ("a redis for …" uses known images too).
     const APP_NOUNS: &[&str] = &[
         "app",
         "application",
@@ -2122,7 +2136,7 @@ fn descriptions(u: &mut Unit, spec: &mut Spec) {
     };
     // "Service: checkout", "App: billing".
     if u.len() == 2
-        && APP_NOUNS[..5].contains(&u.low(0))
+        && NAME_KEYS.contains(&u.low(0))
         && u.text[u.tokens[0].end..].starts_with(':')
         && free_name(u, 1)
     {
@@ -2131,7 +2145,7 @@ fn descriptions(u: &mut Unit, spec: &mut Spec) {
     // "the orders service", "our billing app", "a simple hello world app": up to two free
     // words before an app noun, after a determiner or a word that carries nothing.
     for i in 1..u.len() {
-        if !APP_NOUNS[..8].contains(&u.low(i)) {
+        if !NAMED_NOUNS.contains(&u.low(i)) {
             continue;
         }
         let first = (i.saturating_sub(2)..i).find(|&p| (p..i).all(|q| free_name(u, q)));
