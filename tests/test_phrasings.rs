@@ -6,7 +6,7 @@
 //! Job/CronJob):
 //! - `kind`, `name`, `namespace`, `image`, `replicas`, `port` (first containerPort),
 //!   `command`, `args`
-//! - `service` (type of the non-headless Service), `service_port`, `headless: true`
+//! - `service` (type of the non-headless Service), `service_port`, `node_port`, `headless: true`
 //! - `host`, `tls: true`, `tls_secret`, `ingress_class`, `ingress_path` (the Ingress)
 //! - `route_host`, `gateway` (the HTTPRoute)
 //! - `liveness`/`readiness`/`startup`: an httpGet path, or `tcp` / `tcp:PORT`;
@@ -229,6 +229,9 @@ fn check(case: &Case, r: &Run) -> Vec<String> {
             "service" => service.map_or(Value::Null, |s| s["spec"]["type"].clone()),
             "service_port" => {
                 service.map_or(Value::Null, |s| s["spec"]["ports"][0]["port"].clone())
+            }
+            "node_port" => {
+                service.map_or(Value::Null, |s| s["spec"]["ports"][0]["nodePort"].clone())
             }
             "headless" => headless.is_some().into(),
             "host" => ingress.map_or(Value::Null, |i| i["spec"]["rules"][0]["host"].clone()),

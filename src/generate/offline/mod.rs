@@ -216,7 +216,6 @@ const STOPWORDS: &[&str] = &[
     "serving",
     "reachable",
     "accessible",
-    "available",
     "pointing",
     "routing",
     "routed",

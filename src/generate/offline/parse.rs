@@ -117,6 +117,8 @@ pub struct Spec {
     pub replicas: Option<u64>,
     pub container_port: Option<u16>,
     pub service_port: Option<u16>,
+    /// The node port of a NodePort Service ("NodePort on 30080").
+    pub node_port: Option<u16>,
     pub service: bool,
     pub service_name: Option<String>,
     pub service_type: Option<&'static str>,
@@ -1557,6 +1559,13 @@ fn service(u: &mut Unit, spec: &mut Spec, section: Section) {
         if &u.text[u.tokens[i].end..u.tokens[i + 1].start] == " " {
             u.mark(i);
             u.mark(i + 1);
+            // "node port 31000"
+            if t == "NodePort"
+                && let Some(n) = parse_port(u.low(i + 2)).filter(|n| is_node_port(u, *n))
+            {
+                u.mark(i + 2);
+                spec.node_port = Some(n);
+            }
             spec.service_type = Some(t);
             spec.service = true;
             typed = true;
@@ -1667,6 +1676,7 @@ fn ports(u: &mut Unit, spec: &mut Spec, section: Section) {
         ]);
         let service_ctx = !container_word && (section == Section::Service || u.has(&service_words));
         match second {
+            _ if is_node_port(u, first) => spec.node_port = Some(first),
             Some(target) => {
                 spec.service_port = Some(first);
                 spec.container_port.get_or_insert(target);
@@ -1703,6 +1713,7 @@ fn ports(u: &mut Unit, spec: &mut Spec, section: Section) {
         };
         let service_ctx = section == Section::Service || u.has(&service_words);
         match second {
+            None if is_node_port(u, first) => spec.node_port = Some(first),
             Some(target) => {
                 // "expose 8080 as 80" maps a Service port, so there is a Service.
                 spec.service = true;
@@ -1722,6 +1733,11 @@ fn ports(u: &mut Unit, spec: &mut Spec, section: Section) {
         spec.service_port = Some(first);
         spec.container_port.get_or_insert(target);
     }
+}
+
+/// "a NodePort on 30080": a port in the node-port range next to a NodePort is the node's.
+fn is_node_port(u: &Unit, port: u16) -> bool {
+    (30000..=32767).contains(&port) && (u.has(&["nodeport"]) || u.phrase("node port").is_some())
 }
 
 /// Reads "80", "80 -> 3000", "80 to 8080", "80->3000", "80:3000" at token `k`; marks it.

@@ -879,6 +879,15 @@ fn services(app: &App, d: &mut Vec<String>) -> Vec<Value> {
             d.push("service: type ClusterIP".into());
             "ClusterIP"
         });
+        let mut service_port =
+            json!({ "name": port_name, "port": sp, "targetPort": port_name, "protocol": "TCP" });
+        match spec.node_port {
+            Some(n) if kind == "NodePort" => service_port["nodePort"] = n.into(),
+            Some(n) => d.push(format!(
+                "service: node port {n} ignored, the Service is {kind} (not NodePort)"
+            )),
+            None => {}
+        }
         out.push(json!({
             "apiVersion": "v1",
             "kind": "Service",
@@ -886,7 +895,7 @@ fn services(app: &App, d: &mut Vec<String>) -> Vec<Value> {
             "spec": {
                 "type": kind,
                 "selector": selector_labels(&app.name),
-                "ports": [{ "name": port_name, "port": sp, "targetPort": port_name, "protocol": "TCP" }],
+                "ports": [service_port],
             },
         }));
     }
