@@ -170,7 +170,15 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
             ("MINIO_ROOT_PASSWORD", "password"),
         ],
         env: &[],
-        args: &["server", "/data", "--console-address", ":9001"],
+        // Its certs directory defaults to $HOME/.minio, on the read-only root filesystem.
+        args: &[
+            "server",
+            "/data",
+            "--console-address",
+            ":9001",
+            "--certs-dir",
+            "/tmp/minio-certs",
+        ],
     },
     KnownImage {
         names: &["grafana", "grafana/grafana", "grafana/grafana-oss"],
