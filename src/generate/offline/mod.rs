@@ -198,6 +198,7 @@ const STOPWORDS: &[&str] = &[
     "wants",
     "requesting",
     "spin",
+    "stand",
     "get",
     "got",
     "thanks",

@@ -142,6 +142,8 @@ pub struct Spec {
     pub env: Vec<(String, String)>,
     pub env_configmaps: Vec<String>,
     pub env_secrets: Vec<String>,
+    /// Variables said to come from a named Secret: (variable, Secret).
+    pub secret_vars: Vec<(String, String)>,
     /// A secret was asked for without a name.
     pub unnamed_secret: bool,
     pub storage: Option<Storage>,
@@ -415,6 +417,19 @@ fn probes(u: &mut Unit, spec: &mut Spec) {
         }
         described.push((kinds, probe));
     }
+    // "…, both every 5 seconds": a clause about all of them.
+    if described.len() > 1
+        && let Some(scope) = u
+            .clause_tokens()
+            .into_iter()
+            .find(|r| r.clone().any(|i| matches!(u.low(i), "both" | "all")))
+        && let Some(period) = duration_after(u, &["every", "period", "interval"], scope.clone())
+    {
+        u.take_in(&["both", "all", "of", "them"], scope);
+        for (_, p) in &mut described {
+            p.period.get_or_insert(period);
+        }
+    }
     let first = described
         .iter()
         .map(|(_, p)| p)
@@ -445,22 +460,30 @@ fn duration_after(u: &mut Unit, keys: &[&str], scope: Range<usize>) -> Option<u6
     let i = u.free_in(keys, scope)?;
     let k = u.next_value(i)?;
     let mut text = u.low(k).to_string();
-    if matches!(
+    let unit_word = matches!(
         u.low(k + 1),
         "s" | "sec" | "secs" | "second" | "seconds" | "m" | "min" | "minutes"
-    ) {
+    );
+    if unit_word {
         text.push_str(u.low(k + 1));
     }
     let secs = parse_duration_seconds(&text)?;
     u.mark(i);
     u.mark(k);
+    if unit_word {
+        u.mark(k + 1);
+    }
     Some(secs)
 }
 
 fn hpa(u: &mut Unit, spec: &mut Spec) {
+    // "should scale between 2 and 6 pods", "scale from 2 to 10 based on cpu".
+    let scales = u.has(&["scale", "scales", "scaling"])
+        && (u.has(&["between"]) || u.phrase("based on").is_some() || u.has(&["from"]));
     let asked = u.has_prefix("autoscal")
         || u.has(&["hpa", "horizontalpodautoscaler"])
-        || u.phrase("horizontal pod").is_some();
+        || u.phrase("horizontal pod").is_some()
+        || scales;
     if !asked {
         return;
     }
@@ -473,6 +496,7 @@ fn hpa(u: &mut Unit, spec: &mut Spec) {
         "horizontalpodautoscaler",
         "horizontal",
         "scale",
+        "scales",
         "scaling",
         "cpu",
         "target",
@@ -995,8 +1019,23 @@ fn config_and_env(u: &mut Unit, spec: &mut Spec) {
     }
     if let Some(i) = u.free(&["secret", "secrets"]) {
         let tls = u.has(&["tls", "https", "certificate"]);
+        // "the DATABASE_URL env var from secret api-db": the variable comes with the Secret.
+        let vars: Vec<usize> = (0..u.len())
+            .filter(|&k| {
+                !u.hit[k]
+                    && is_env_name(u.raw(k))
+                    && (u.raw(k).contains('_')
+                        || matches!(u.low(k + 1), "env" | "var" | "variable" | "environment"))
+            })
+            .collect();
         u.mark(i);
         let name = u.value_after(i).filter(|v| is_dns_name(v) && !is_filler(v));
+        if let Some(n) = name.as_ref().filter(|_| !tls) {
+            for k in vars {
+                u.mark(k);
+                spec.secret_vars.push((u.raw(k).to_string(), n.clone()));
+            }
+        }
         match (name, tls) {
             (Some(n), true) => spec.tls_secret = Some(n),
             (Some(n), false) => push_unique_str(&mut spec.env_secrets, n),
@@ -1435,6 +1474,25 @@ fn exposure(u: &mut Unit, spec: &mut Spec) {
                 u.mark(q);
             }
         }
+    }
+    // "ingress-nginx", "nginx-ingress": the controller's name says the class.
+    if !netpol_context
+        && let Some(i) = (0..u.len()).find(|&i| {
+            let w = u.low(i);
+            let c = w
+                .strip_prefix("ingress-")
+                .or_else(|| w.strip_suffix("-ingress"));
+            !u.hit[i] && c.is_some_and(|c| INGRESS_CONTROLLERS.contains(&c))
+        })
+    {
+        let w = u.low(i).to_string();
+        let class = w
+            .strip_prefix("ingress-")
+            .or_else(|| w.strip_suffix("-ingress"))
+            .unwrap_or("nginx");
+        spec.ingress = true;
+        spec.ingress_class.get_or_insert_with(|| class.to_string());
+        u.mark(i);
     }
     if !netpol_context && u.take(&["ingress"]) {
         spec.ingress = true;
@@ -1994,7 +2052,11 @@ fn names(u: &mut Unit, spec: &mut Spec, section: Section) {
     while let Some(i) = u.free(&["namespace", "ns"]) {
         u.mark(i);
         u.take(&["in", "into", "to"]);
-        let after = u.next_value(i).map(|k| u.raw(k).to_string());
+        // The value is in the same clause: "in the qa namespace, exposed on …".
+        let after = u
+            .next_value(i)
+            .filter(|&k| !u.text[u.tokens[i].end..u.tokens[k].start].contains([',', ';']))
+            .map(|k| u.raw(k).to_string());
         let value = match after.filter(|v| !is_filler(v)) {
             Some(_) => u.value_after(i),
             // "in the shop namespace"

@@ -712,6 +712,11 @@ fn env_from(app: &App, d: &mut Vec<String>) -> Vec<Value> {
             .iter()
             .map(|n| json!({ "secretRef": { "name": n } })),
     );
+    for (var, secret) in &spec.secret_vars {
+        d.push(format!(
+            "envFrom: {var} comes from Secret '{secret}', which must hold a key named {var}"
+        ));
+    }
     if spec.unnamed_secret && spec.env_secrets.is_empty() {
         let n = format!("{}-secrets", app.name);
         d.push(format!(
