@@ -571,7 +571,7 @@ fn volumes(app: &App, d: &mut Vec<String>) -> (Vec<Value>, Vec<Value>) {
     }
     if let Some(k) = app
         .known
-        .filter(|k| k.keeps_data && app.spec.storage.is_none())
+        .filter(|k| k.keeps_data && app.spec.storage.is_none() && runs_the_server(app))
     {
         d.push(format!(
             "storage: none asked for; {} keeps its data in an emptyDir at {}, lost when the pod goes (ask for storage to keep it)",
@@ -610,7 +610,7 @@ fn container(app: &App, mounts: Vec<Value>, d: &mut Vec<String>) -> Value {
     }
     if let Some(k) = app
         .known
-        .filter(|k| !k.args.is_empty() && spec.command.is_none())
+        .filter(|k| !k.args.is_empty() && runs_the_server(app))
     {
         d.push(format!(
             "args: {} (the image does nothing useful without them)",
@@ -651,7 +651,9 @@ fn env(app: &App, d: &mut Vec<String>) -> Vec<Value> {
         .iter()
         .map(|(k, v)| json!({ "name": k, "value": v }))
         .collect();
-    let Some(k) = app.known else { return out };
+    let Some(k) = app.known.filter(|_| runs_the_server(app)) else {
+        return out;
+    };
     for (name, value) in k.env.iter().filter(|(n, _)| !given(n)) {
         if *name == "PGDATA" && spec.storage.is_none() {
             continue; // only a fresh volume has lost+found in it
@@ -689,6 +691,12 @@ fn env(app: &App, d: &mut Vec<String>) -> Vec<Value> {
         out.push(json!({ "name": name, "valueFrom": { "secretKeyRef": { "name": secret, "key": key } } }));
     }
     out
+}
+
+/// The well-known image runs as the server it ships (not as a client in a Job or with a
+/// command of its own, e.g. `pg_dump`): only then does it need its server settings.
+fn runs_the_server(app: &App) -> bool {
+    app.long_running() && app.spec.command.is_none()
 }
 
 /// The Secret a well-known image's credentials are read from when the user named none.
