@@ -10,7 +10,7 @@
 //! - `host`, `tls: true`, `tls_secret`, `ingress_class`, `ingress_path` (the Ingress)
 //! - `route_host`, `gateway` (the HTTPRoute)
 //! - `liveness`/`readiness`/`startup`: an httpGet path, or `tcp` / `tcp:PORT`;
-//!   `liveness_period`, `readiness_period`, `readiness_delay`
+//!   `liveness_period`, `readiness_period`, `liveness_delay`, `readiness_delay`
 //! - `requests`, `limits`: `CPU/MEMORY`, `*` for either side means "not checked"
 //! - `env`: NAME → value, or `secret:NAME/KEY` for a secretKeyRef; `env_from`: `configmap:X`,
 //!   `secret:X`
@@ -253,6 +253,7 @@ fn check(case: &Case, r: &Run) -> Vec<String> {
             "liveness_period" => c["livenessProbe"]["periodSeconds"].clone(),
             "readiness_period" => c["readinessProbe"]["periodSeconds"].clone(),
             "readiness_delay" => c["readinessProbe"]["initialDelaySeconds"].clone(),
+            "liveness_delay" => c["livenessProbe"]["initialDelaySeconds"].clone(),
             "requests" | "limits" => {
                 let got = quantities(&c["resources"][key.as_str()]);
                 if !matches_pair(want, &got) {

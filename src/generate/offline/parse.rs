@@ -289,6 +289,7 @@ fn parse_unit(u: &mut Unit, spec: &mut Spec, section: Section) {
     names(u, spec, section);
     kind(u, spec);
     command(u, spec);
+    restarts(u);
     descriptions(u, spec);
     u.take(&["production", "prod", "production-ready"]);
 }
@@ -338,7 +339,11 @@ fn schedule_describes_something_else(u: &Unit) -> bool {
 }
 
 fn is_probe_unit(u: &Unit) -> bool {
-    u.has_prefix("liveness")
+    // "Health: /healthz"
+    let health_path =
+        u.has(&["health", "healthz"]) && u.tokens.iter().any(|t| t.low.starts_with('/'));
+    health_path
+        || u.has_prefix("liveness")
         || u.has_prefix("readiness")
         || u.has_prefix("startup")
         || u.has_prefix("healthcheck")
@@ -403,17 +408,26 @@ fn probes(u: &mut Unit, spec: &mut Spec) {
         );
         probe.initial_delay =
             duration_after(u, &["after", "delay", "initialdelayseconds"], scope.clone());
-        // "a 10 second readiness probe": the period can come first.
-        if probe.period.is_none()
-            && let Some(k) = scope.clone().find(|&k| {
-                !u.hit[k]
-                    && parse_u64(u.low(k)).is_some()
-                    && matches!(u.low(k + 1), "second" | "seconds" | "s" | "sec")
-            })
-        {
-            probe.period = parse_duration_seconds(u.low(k));
-            u.mark(k);
-            u.mark(k + 1);
+        // "a 10 second readiness probe", "a 20 second initial delay": the value can come first.
+        if let Some(k) = scope.clone().find(|&k| {
+            !u.hit[k]
+                && parse_u64(u.low(k)).is_some()
+                && matches!(u.low(k + 1), "second" | "seconds" | "s" | "sec")
+        }) {
+            let delay = matches!(u.low(k + 2), "initial" | "delay");
+            let slot = if delay {
+                &mut probe.initial_delay
+            } else {
+                &mut probe.period
+            };
+            if slot.is_none() {
+                *slot = parse_duration_seconds(u.low(k));
+                u.mark(k);
+                u.mark(k + 1);
+                if delay {
+                    u.take_in(&["initial", "delay"], scope.clone());
+                }
+            }
         }
         described.push((kinds, probe));
     }
@@ -640,6 +654,22 @@ fn strategy(u: &mut Unit, spec: &mut Spec) {
     } else if let Some(i) = u.pos(&["partition"]) {
         u.mark(i);
         spec.strategy = u.number_after(i).map(Strategy::Partition);
+    } else if let Some(i) = (1..u.len()).find(|&i| {
+        matches!(u.low(i - 1), "max" | "most" | "maximum")
+            && (parse_u64(u.low(i)).is_some() || parse_percent(u.low(i), false).is_some())
+            && u.low(i + 1) == "unavailable"
+            && u.has(&[
+                "update", "updates", "rollout", "rollouts", "deploys", "upgrades",
+            ])
+    }) {
+        // "max 1 unavailable during updates"
+        let v = u.low(i).to_string();
+        [i - 1, i, i + 1].into_iter().for_each(|k| u.mark(k));
+        u.take(&[
+            "at", "during", "while", "updates", "update", "rollout", "rollouts", "deploys",
+            "upgrades",
+        ]);
+        spec.strategy = Some(Strategy::RollingUpdate(None, Some(v)));
     } else {
         let rolling = u.take(&["rollingupdate", "rolling"]);
         let surge = u.pos(&["maxsurge"]).or_else(|| u.phrase("max surge"));
@@ -2159,6 +2189,34 @@ fn command(u: &mut Unit, spec: &mut Spec) {
     let end = u.text.len();
     u.mark_bytes(tail_start, end);
     spec.command = Some(words);
+}
+
+/// "restart it if it crashes": what every long-running workload does (restartPolicy Always);
+/// Jobs are given OnFailure. Understood, nothing to add.
+fn restarts(u: &mut Unit) {
+    let restart = u.has(&["restart", "restarts", "restarted", "restarting"]);
+    let failure = u.has(&[
+        "crash", "crashes", "crashed", "fails", "dies", "failure", "fail",
+    ]);
+    if restart && failure {
+        u.take(&[
+            "restart",
+            "restarts",
+            "restarted",
+            "restarting",
+            "crash",
+            "crashes",
+            "crashed",
+            "fails",
+            "dies",
+            "failure",
+            "fail",
+            "if",
+            "when",
+            "on",
+            "automatically",
+        ]);
+    }
 }
 
 /// Words that describe the app rather than configure it: the name it goes by ("the orders

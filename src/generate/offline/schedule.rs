@@ -180,6 +180,7 @@ fn day_pattern(u: &mut Unit) -> Option<(String, String, String)> {
         return Some(("*".into(), "0".into(), "weekly (Sunday)".into()));
     }
     if u.take(&["monthly"]) || u.take_phrase("every month").is_some() {
+        u.take(&["first", "1st", "on", "of", "the"]);
         return Some(("1".into(), "*".into(), "monthly (1st)".into()));
     }
     const DAILY: &[&str] = &[

@@ -255,7 +255,20 @@ fn split_sentences(line: &str) -> Vec<&str> {
 
 /// Words that open the phrase naming how something is done ("... using a canary rollout").
 const PHRASE_OPENERS: &[&str] = &[
-    "with", "using", "via", "through", "behind", "in", "on", "into", "by",
+    "with",
+    "using",
+    "via",
+    "through",
+    "behind",
+    "in",
+    "on",
+    "into",
+    "by",
+    "needs",
+    "need",
+    "requires",
+    "plus",
+    "alongside",
 ];
 
 /// A clause naming something unsupported keeps what comes before the phrase that names it:
