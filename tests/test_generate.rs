@@ -611,3 +611,152 @@ fn missing_input_files_are_usage_errors() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// Issue 13 (5): what the offline generator applied is never reported as not understood.
+#[test]
+fn offline_never_reports_an_applied_requirement_as_not_understood() {
+    let t = TestEnv::new();
+    for (text, kind, check) in [
+        ("a redis cache with 2 replicas", "Deployment", "replicas"),
+        (
+            "a postgres database with 10Gi storage and a service",
+            "PersistentVolumeClaim",
+            "storage",
+        ),
+    ] {
+        let o = t.cmd().args(["generate", text]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{text}: {}", stderr(&o));
+        assert!(
+            !stderr(&o).contains("did not understand"),
+            "{text}: {}",
+            stderr(&o)
+        );
+        let objs = docs(&o);
+        let obj = find(&objs, kind);
+        match check {
+            "replicas" => assert_eq!(obj["spec"]["replicas"], 2),
+            _ => assert_eq!(obj["spec"]["resources"]["requests"]["storage"], "10Gi"),
+        }
+    }
+    // A partly applied requirement reports only the words that were not applied.
+    let o = t
+        .cmd()
+        .args(["generate", "nginx with 3 replicas spread evenly"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("  - spread evenly\n"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("3 replicas spread"), "{}", stderr(&o));
+}
+
+/// Issue 13 (5): "a nginx ingress for app.example.com with TLS" renders the Ingress asked for.
+#[test]
+fn offline_nginx_ingress_with_host_and_tls_renders() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args(["generate", "a nginx ingress for app.example.com with TLS"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let objs = docs(&o);
+    let ing = find(&objs, "Ingress");
+    assert_eq!(ing["spec"]["ingressClassName"], "nginx");
+    assert_eq!(ing["spec"]["rules"][0]["host"], "app.example.com");
+    assert_eq!(ing["spec"]["tls"][0]["hosts"][0], "app.example.com");
+    assert!(
+        stderr(&o).contains("note: image: none named; nginx serves behind the nginx Ingress"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("did not understand"), "{}", stderr(&o));
+}
+
+/// Issue 13 (5): the hint names only flags that were used (or exist for the situation).
+#[test]
+fn offline_failure_hints_match_the_flags_used() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args(["generate", "make it fast and cheap"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let err = stderr(&o);
+    assert!(!err.contains("--strict"), "{err}");
+    assert!(err.contains("rendered nothing"), "{err}");
+    assert!(err.contains("make it fast"), "{err}");
+    let o = t
+        .cmd()
+        .args(["generate", "--strict", "Deploy nginx and make it fast"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("drop --strict"), "{}", stderr(&o));
+}
+
+/// Issue 13 (5): well-known images get what they need to start, from a Secret that is named
+/// in a note (never created, never holding a value).
+#[test]
+fn offline_well_known_images_get_what_they_need_to_start() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args(["generate", "postgres with 10Gi storage"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let objs = docs(&o);
+    assert!(objs.iter().all(|o| o["kind"] != "Secret"), "{objs:#?}");
+    let c = &find(&objs, "Deployment")["spec"]["template"]["spec"]["containers"][0];
+    let env = c["env"].as_array().unwrap();
+    let pw = env
+        .iter()
+        .find(|e| e["name"] == "POSTGRES_PASSWORD")
+        .unwrap();
+    assert_eq!(
+        pw["valueFrom"]["secretKeyRef"],
+        serde_json::json!({ "name": "postgres-credentials", "key": "password" })
+    );
+    // initdb refuses the lost+found of a fresh volume, so the data lives one level down.
+    let pgdata = env.iter().find(|e| e["name"] == "PGDATA").unwrap();
+    assert_eq!(pgdata["value"], "/var/lib/postgresql/data/pgdata");
+    let err = stderr(&o);
+    assert!(
+        err.contains("note: env: POSTGRES_PASSWORD read from Secret 'postgres-credentials'")
+            && err.contains("kubectl create secret generic postgres-credentials"),
+        "{err}"
+    );
+    // Without storage a database still gets a writable data directory.
+    let o = t
+        .cmd()
+        .args(["generate", "a mysql database"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let objs = docs(&o);
+    let pod = &find(&objs, "Deployment")["spec"]["template"]["spec"];
+    let data = pod["containers"][0]["volumeMounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "data")
+        .unwrap();
+    assert_eq!(data["mountPath"], "/var/lib/mysql");
+    assert!(
+        pod["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["name"] == "data" && v["emptyDir"].is_object())
+    );
+    assert!(stderr(&o).contains("MYSQL_ROOT_PASSWORD"), "{}", stderr(&o));
+    // minio's image prints its help without a command.
+    let o = t.cmd().args(["generate", "minio"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let objs = docs(&o);
+    let c = &find(&objs, "Deployment")["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["args"][0], "server");
+}

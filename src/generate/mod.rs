@@ -30,10 +30,13 @@ pub enum Error {
     /// The instructions contain what looks like a credential.
     #[error("the instructions look like they contain {}; instructions are sent to model providers as written and end up in generated manifests", what.join(", "))]
     SecretsInInstructions { what: Vec<String> },
-    /// The offline generator could not understand some requirements (with `--strict`), or
-    /// rendered nothing.
+    /// The offline generator could not understand some requirements (with `--strict`).
     #[error("the offline generator did not understand: {}", .0.join(" | "))]
     NotUnderstood(Vec<String>),
+    /// The offline generator rendered nothing (no workload and image in the text); carries
+    /// what it did not understand.
+    #[error("the offline generator rendered nothing: {}", .0.join(" | "))]
+    NothingRendered(Vec<String>),
     /// The result has validation errors or violates deny rules.
     #[error("the generated manifests were rejected: {}", summarize(.0))]
     Rejected(Vec<Issue>),
@@ -76,7 +79,7 @@ impl Error {
         use crate::error::{EXIT_LLM, EXIT_USAGE};
         match self {
             Error::Input(_) | Error::SecretsInInstructions { .. } => EXIT_USAGE,
-            Error::NotUnderstood(_) | Error::Rejected(_) => EXIT_LLM,
+            Error::NotUnderstood(_) | Error::NothingRendered(_) | Error::Rejected(_) => EXIT_LLM,
             Error::Llm(e) => e.exit_code(),
             Error::StaleLock(_) => EXIT_USAGE,
             Error::AfterCall { inner, .. } => inner.exit_code(),
@@ -87,8 +90,12 @@ impl Error {
             Error::SecretsInInstructions { .. } => vec![
                 "reference a Secret by name instead of pasting its value, or pass --allow-secrets if this is intended".into(),
             ],
+            // Only --strict fails on what was not understood, so only this hint names it.
             Error::NotUnderstood(_) => vec![
-                "rephrase those requirements (without --strict the rest is still rendered), or use a model provider: --provider anthropic".into(),
+                "rephrase those requirements, or drop --strict to render the rest anyway; a model provider understands more: --provider anthropic".into(),
+            ],
+            Error::NothingRendered(_) => vec![
+                "name what to run, e.g. \"Deploy nginx\" or \"Image: myorg/app:1.0\"; or use a model provider (set ANTHROPIC_API_KEY)".into(),
             ],
             Error::Rejected(_) => vec![
                 "run again with --no-cache to regenerate, or fix the instructions; `kubectl claude lint` shows every issue".into(),
@@ -251,13 +258,11 @@ pub async fn run(req: &Request<'_>) -> Result<Outcome, Error> {
                 defaults = out.defaults;
                 not_understood = out.not_understood;
                 if out.objects.is_empty() {
-                    let mut what = not_understood.clone();
-                    if what.is_empty() {
-                        what.push(
-                            "nothing in the instructions names a workload and an image".into(),
-                        );
+                    let mut what = vec!["no workload image is named".to_string()];
+                    if !not_understood.is_empty() {
+                        what.push(format!("not understood: {}", not_understood.join("; ")));
                     }
-                    return Err(Error::NotUnderstood(what));
+                    return Err(Error::NothingRendered(what));
                 }
                 out.objects
             }

@@ -40,6 +40,19 @@ const SECRET_WORDS: &[&str] = &[
 
 /// True for a string that looks random enough to be a credential.
 fn high_entropy(word: &str) -> bool {
+    // `NAME=value` (an environment variable): only the value can be a credential, and an
+    // upper-case name next to a lower-case value must not pass for a random mix of classes.
+    let word = match word.split_once('=') {
+        Some((name, value))
+            if !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') =>
+        {
+            value
+        }
+        _ => word,
+    };
     let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
     if w.len() < 24 {
         return false;
@@ -144,6 +157,7 @@ mod tests {
         assert!(!scan("token=ghp_0123456789abcdefABCDEF012345").is_empty());
         assert!(!scan("-----BEGIN OPENSSH PRIVATE KEY-----").is_empty());
         assert!(!scan("set API_KEY to Zx81kQ2mP9vL4rT7wY3uN6bC").is_empty());
+        assert!(!scan("- env: SIGNING=Zx81kQ2mP9vL4rT7wY3uN6bCq0").is_empty());
     }
 
     #[test]
@@ -156,6 +170,8 @@ mod tests {
             "Add health checks on /health endpoint",
             "host: app.example.com with TLS",
             "token: {{ .Values.token }}",
+            // An upper-case name and a lower-case value are not a random mix.
+            "- env: KAFKA_BROKERS=kafka:9092",
         ] {
             assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
         }

@@ -28,7 +28,33 @@ pub struct KnownImage {
     pub data_dir: &'static str,
     /// Extra writable directories it needs when the root filesystem is read-only.
     pub writable_dirs: &'static [&'static str],
+    /// It writes to `data_dir` (a database, a cache that saves): without persistent storage an
+    /// emptyDir goes there, since the root filesystem is read-only.
+    pub keeps_data: bool,
+    /// Credentials the image refuses to start without (or starts wide open without): each
+    /// (environment variable, Secret key), read from a Secret that is referenced, never created.
+    pub secret_env: &'static [(&'static str, &'static str)],
+    /// Plain environment it needs under our conventions.
+    pub env: &'static [(&'static str, &'static str)],
+    /// Container args it needs to do anything at all (the image's default is a help text).
+    pub args: &'static [&'static str],
 }
+
+/// The fields most images share; spelled out in each entry otherwise.
+const PLAIN: KnownImage = KnownImage {
+    names: &[],
+    repo: "",
+    tag: "",
+    port: None,
+    run_as_user: None,
+    component: None,
+    data_dir: "/data",
+    writable_dirs: &[],
+    keeps_data: false,
+    secret_env: &[],
+    env: &[],
+    args: &[],
+};
 
 pub const KNOWN_IMAGES: &[KnownImage] = &[
     KnownImage {
@@ -40,6 +66,7 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         component: Some("web"),
         data_dir: "/data",
         writable_dirs: &["/var/cache/nginx"],
+        ..PLAIN
     },
     KnownImage {
         names: &["redis"],
@@ -50,6 +77,8 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         component: Some("cache"),
         data_dir: "/data",
         writable_dirs: &[],
+        keeps_data: true,
+        ..PLAIN
     },
     KnownImage {
         names: &["postgres", "postgresql"],
@@ -60,6 +89,11 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         component: Some("database"),
         data_dir: "/var/lib/postgresql/data",
         writable_dirs: &["/var/run/postgresql"],
+        keeps_data: true,
+        secret_env: &[("POSTGRES_PASSWORD", "password")],
+        // initdb refuses a non-empty directory, and a fresh volume holds lost+found.
+        env: &[("PGDATA", "/var/lib/postgresql/data/pgdata")],
+        args: &[],
     },
     KnownImage {
         names: &["mysql"],
@@ -70,6 +104,22 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         component: Some("database"),
         data_dir: "/var/lib/mysql",
         writable_dirs: &["/var/run/mysqld"],
+        keeps_data: true,
+        secret_env: &[("MYSQL_ROOT_PASSWORD", "password")],
+        ..PLAIN
+    },
+    KnownImage {
+        names: &["mariadb"],
+        repo: "mariadb",
+        tag: "11.4",
+        port: Some((3306, "mysql")),
+        run_as_user: Some(999),
+        component: Some("database"),
+        data_dir: "/var/lib/mysql",
+        writable_dirs: &["/run/mysqld"],
+        keeps_data: true,
+        secret_env: &[("MARIADB_ROOT_PASSWORD", "password")],
+        ..PLAIN
     },
     KnownImage {
         names: &["mongo", "mongodb"],
@@ -79,7 +129,70 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         run_as_user: Some(999),
         component: Some("database"),
         data_dir: "/data/db",
+        writable_dirs: &["/data/configdb"],
+        keeps_data: true,
+        secret_env: &[
+            ("MONGO_INITDB_ROOT_USERNAME", "username"),
+            ("MONGO_INITDB_ROOT_PASSWORD", "password"),
+        ],
+        ..PLAIN
+    },
+    KnownImage {
+        names: &["rabbitmq"],
+        repo: "rabbitmq",
+        tag: "4.1",
+        port: Some((5672, "amqp")),
+        run_as_user: Some(999),
+        component: Some("broker"),
+        data_dir: "/var/lib/rabbitmq",
         writable_dirs: &[],
+        keeps_data: true,
+        // The stock guest user may only connect from localhost.
+        secret_env: &[
+            ("RABBITMQ_DEFAULT_USER", "username"),
+            ("RABBITMQ_DEFAULT_PASS", "password"),
+        ],
+        ..PLAIN
+    },
+    KnownImage {
+        names: &["minio", "minio/minio", "quay.io/minio/minio"],
+        repo: "minio/minio",
+        tag: "RELEASE.2025-04-22T22-12-26Z",
+        port: Some((9000, "s3")),
+        run_as_user: Some(1000),
+        component: Some("storage"),
+        data_dir: "/data",
+        writable_dirs: &[],
+        keeps_data: true,
+        // Without credentials it starts with the well-known minioadmin/minioadmin.
+        secret_env: &[
+            ("MINIO_ROOT_USER", "username"),
+            ("MINIO_ROOT_PASSWORD", "password"),
+        ],
+        env: &[],
+        // Its certs directory defaults to $HOME/.minio, on the read-only root filesystem.
+        args: &[
+            "server",
+            "/data",
+            "--console-address",
+            ":9001",
+            "--certs-dir",
+            "/tmp/minio-certs",
+        ],
+    },
+    KnownImage {
+        names: &["grafana", "grafana/grafana", "grafana/grafana-oss"],
+        repo: "grafana/grafana",
+        tag: "11.4.0",
+        port: Some((3000, "http")),
+        run_as_user: Some(472),
+        component: Some("monitoring"),
+        data_dir: "/var/lib/grafana",
+        writable_dirs: &["/var/log/grafana"],
+        keeps_data: true,
+        // Without it the admin login is admin/admin.
+        secret_env: &[("GF_SECURITY_ADMIN_PASSWORD", "password")],
+        ..PLAIN
     },
     KnownImage {
         names: &["memcached"],
@@ -90,6 +203,7 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         component: Some("cache"),
         data_dir: "/data",
         writable_dirs: &[],
+        ..PLAIN
     },
     KnownImage {
         names: &["busybox"],
@@ -100,6 +214,7 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         component: None,
         data_dir: "/data",
         writable_dirs: &[],
+        ..PLAIN
     },
     KnownImage {
         names: &["alpine"],
@@ -110,6 +225,7 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         component: None,
         data_dir: "/data",
         writable_dirs: &[],
+        ..PLAIN
     },
     KnownImage {
         names: &["python"],
@@ -120,6 +236,7 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         component: None,
         data_dir: "/data",
         writable_dirs: &[],
+        ..PLAIN
     },
     KnownImage {
         names: &["node", "nodejs"],
@@ -130,6 +247,7 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         component: None,
         data_dir: "/data",
         writable_dirs: &[],
+        ..PLAIN
     },
 ];
 

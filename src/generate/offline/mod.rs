@@ -18,7 +18,7 @@ mod tests;
 use text::Unit;
 
 /// Bumped whenever the same instructions may render differently (it keys caches).
-pub const OFFLINE_GENERATOR_VERSION: &str = "offline-1";
+pub const OFFLINE_GENERATOR_VERSION: &str = "offline-2";
 
 pub struct OfflineRequest<'a> {
     pub instructions: &'a str,
@@ -167,6 +167,73 @@ const STOPWORDS: &[&str] = &[
     "like",
     "something",
     "thing",
+    // What the app is ("a redis cache", "our worker", "the API server"): descriptions that the
+    // image and name already carry.
+    "cache",
+    "caching",
+    "database",
+    "db",
+    "server",
+    "webserver",
+    "worker",
+    "backend",
+    "frontend",
+    "web",
+    "website",
+    "api",
+    "store",
+    "datastore",
+    "instance",
+    "workload",
+    "container",
+    // Conversation ("Hey, can you…", "We need…", "Could we get…").
+    "hey",
+    "hi",
+    "you",
+    "could",
+    "would",
+    "may",
+    "might",
+    "needed",
+    "wants",
+    "requesting",
+    "spin",
+    "stand",
+    "get",
+    "got",
+    "thanks",
+    "them",
+    "they",
+    "us",
+    "only",
+    // How it is reached or run, when the thing itself was understood ("behind a load
+    // balancer", "reachable at…", "running myorg/x:1").
+    "behind",
+    "over",
+    "through",
+    "via",
+    "serve",
+    "serves",
+    "serving",
+    "reachable",
+    "accessible",
+    "pointing",
+    "routing",
+    "routed",
+    "running",
+    "scale",
+    "scaled",
+    "start",
+    "spun",
+    "sure",
+    "ensure",
+    "always",
+    "broker",
+    "messaging",
+    // Tracker prefixes ("Feature request: …").
+    "feature",
+    "request",
+    "todo",
 ];
 
 /// Units and clauses that carry meaning no matcher used, in text order, deduplicated.
@@ -189,15 +256,44 @@ fn not_understood(units: &[Unit]) -> Vec<String> {
             continue;
         }
         for c in &u.clauses {
-            let inside = |i: &usize| u.tokens[*i].start >= c.start && u.tokens[*i].end <= c.end;
-            if c.unsupported || (0..u.len()).filter(inside).any(content) {
-                push(&u.text[c.start..c.end]);
+            let inside: Vec<usize> = (0..u.len())
+                .filter(|&i| u.tokens[i].start >= c.start && u.tokens[i].end <= c.end)
+                .collect();
+            if c.unsupported || inside.iter().all(|&i| !u.hit[i]) {
+                if c.unsupported || inside.iter().any(|&i| content(i)) {
+                    push(&u.text[c.start..c.end]);
+                }
+                continue;
+            }
+            // Part of the clause was applied: report only the words that were not, so a
+            // requirement that was applied is never listed as not understood.
+            for run in unused_runs(&inside, &u.hit) {
+                let first = run.iter().position(|&i| content(i));
+                let last = run.iter().rposition(|&i| content(i));
+                if let (Some(f), Some(l)) = (first, last) {
+                    push(&u.text[u.tokens[run[f]].start..u.tokens[run[l]].end]);
+                }
             }
         }
     }
     out
 }
 
-fn is_content(low: &str) -> bool {
+/// Maximal runs of consecutive unused tokens among `tokens`.
+fn unused_runs(tokens: &[usize], hit: &[bool]) -> Vec<Vec<usize>> {
+    let mut runs = vec![Vec::new()];
+    for &i in tokens {
+        if hit[i] {
+            runs.push(Vec::new());
+        } else if let Some(r) = runs.last_mut() {
+            r.push(i);
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+/// A word that carries meaning on its own (not punctuation, not a [`STOPWORDS`] word).
+pub(crate) fn is_content(low: &str) -> bool {
     low.chars().any(char::is_alphanumeric) && !STOPWORDS.contains(&low)
 }

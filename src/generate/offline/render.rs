@@ -59,7 +59,13 @@ pub fn render(spec: &Spec, req: &OfflineRequest, d: &mut Vec<String>) -> Vec<Val
     let Some((image, known)) = resolve_image(spec, d) else {
         return Vec::new();
     };
-    let name = resolve_name(spec, &image, req.app_name, d);
+    // Named after the image asked for, not after a swapped-in one (nginx, not nginx-unprivileged).
+    let name = resolve_name(
+        spec,
+        spec.image.as_deref().unwrap_or(&image),
+        req.app_name,
+        d,
+    );
     let kind = resolve_kind(spec, d);
     let component = known
         .and_then(|k| k.component)
@@ -101,6 +107,9 @@ fn resolve_image(
     d: &mut Vec<String>,
 ) -> Option<(String, Option<&'static KnownImage>)> {
     let given = spec.image.as_deref().or(spec.bare_image.as_deref())?;
+    if spec.image_from_ingress_class {
+        d.push("image: none named; nginx serves behind the nginx Ingress (name the image to route to instead)".into());
+    }
     let (repo, tag) = split_image(given);
     let tag = tag.filter(|t| !t.eq_ignore_ascii_case("latest"));
     let Some(known) = known_image(repo) else {
@@ -138,14 +147,29 @@ fn resolve_name(spec: &Spec, image: &str, hint: Option<&str>, d: &mut Vec<String
     {
         return n;
     }
-    let from_image = spec.bare_image.clone().unwrap_or_else(|| {
-        split_image(image)
-            .0
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .to_string()
-    });
+    if let Some(n) = spec
+        .name_hint
+        .as_deref()
+        .map(sanitize_name)
+        .filter(|n| !n.is_empty())
+    {
+        d.push(format!(
+            "name: none given; took '{n}' from how the text refers to the app"
+        ));
+        return n;
+    }
+    let from_image = spec
+        .bare_image
+        .as_deref()
+        .map(|b| split_image(b).0.to_string())
+        .unwrap_or_else(|| {
+            split_image(image)
+                .0
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        });
     let candidates = [
         (sanitize_name(&from_image), "the image"),
         (
@@ -202,12 +226,20 @@ fn resolve_port(app: &App, d: &mut Vec<String>) -> Option<(u16, String)> {
             Some((p, name))
         }
         (None, None) => {
-            let wants_network =
-                spec.service || spec.ingress || spec.route || spec.host.is_some() || spec.headless;
+            let wants_network = spec.service
+                || spec.ingress
+                || spec.route
+                || spec.host.is_some()
+                || spec.tls
+                || spec.headless;
             if let Some(p) = spec.service_port.filter(|_| wants_network) {
                 d.push(format!("ports: no container port given; assumed the container listens on {p} like the Service"));
                 Some((p, name))
-            } else if wants_network || app.kind == Kind::StatefulSet || has_probes(spec) {
+            } else if wants_network
+                || app.kind == Kind::StatefulSet
+                || has_probes(spec)
+                || spec.monitoring.is_some()
+            {
                 d.push("ports: no container port given; assumed 8080 (named http)".into());
                 Some((8080, name))
             } else {
@@ -459,8 +491,18 @@ fn pod_template(app: &App, d: &mut Vec<String>) -> Value {
     let spec = app.spec;
     let (mut volumes, mounts) = volumes(app, d);
     let mut pod = Map::new();
-    let run_as = app.known.and_then(|k| k.run_as_user);
+    let asked_uid = spec.run_as_user.filter(|&uid| {
+        if uid == 0 {
+            d.push(
+                "securityContext: user 0 is root; kept runAsNonRoot and did not set runAsUser 0"
+                    .into(),
+            );
+        }
+        uid != 0
+    });
+    let run_as = asked_uid.or(app.known.and_then(|k| k.run_as_user));
     match (run_as, app.known) {
+        _ if asked_uid.is_some() => {}
         (Some(uid), Some(k)) => d.push(format!("securityContext: runAsUser {uid} (the {} image's non-root user) so runAsNonRoot can be enforced", k.repo)),
         (None, None) => d.push("securityContext: runAsNonRoot without runAsUser; the image must declare a numeric non-root USER".into()),
         _ => {}
@@ -477,7 +519,11 @@ fn pod_template(app: &App, d: &mut Vec<String>) -> Value {
             .tolerations
             .iter()
             .map(|t| {
-                let mut m = json!({ "key": t.key, "operator": if t.value.is_some() { "Equal" } else { "Exists" } });
+                let mut m = json!({});
+                if !t.key.is_empty() {
+                    m["key"] = t.key.as_str().into(); // no key: tolerates every taint
+                }
+                m["operator"] = if t.value.is_some() { "Equal" } else { "Exists" }.into();
                 if let Some(v) = &t.value {
                     m["value"] = v.as_str().into();
                 }
@@ -523,6 +569,17 @@ fn volumes(app: &App, d: &mut Vec<String>) -> (Vec<Value>, Vec<Value>) {
         );
         mounts.push(json!({ "name": "config", "mountPath": dir, "readOnly": true }));
     }
+    if let Some(k) = app
+        .known
+        .filter(|k| k.keeps_data && app.spec.storage.is_none() && runs_the_server(app))
+    {
+        d.push(format!(
+            "storage: none asked for; {} keeps its data in an emptyDir at {}, lost when the pod goes (ask for storage to keep it)",
+            k.repo, k.data_dir
+        ));
+        vols.push(json!({ "name": "data", "emptyDir": {} }));
+        mounts.push(json!({ "name": "data", "mountPath": k.data_dir }));
+    }
     if app.spec.storage.is_some() {
         let (_, mount, _) = storage_values(app, d);
         if app.kind != Kind::StatefulSet {
@@ -551,18 +608,24 @@ fn container(app: &App, mounts: Vec<Value>, d: &mut Vec<String>) -> Value {
             json!(["redis-server", "/usr/local/etc/redis/redis.conf"]),
         );
     }
+    if let Some(k) = app
+        .known
+        .filter(|k| !k.args.is_empty() && runs_the_server(app))
+    {
+        d.push(format!(
+            "args: {} (the image does nothing useful without them)",
+            k.args.join(" ")
+        ));
+        c.insert("args".into(), json!(k.args));
+    }
     if let Some((port, name)) = &app.port {
         c.insert(
             "ports".into(),
             json!([{ "name": name, "containerPort": port, "protocol": "TCP" }]),
         );
     }
-    if !spec.env.is_empty() {
-        let env: Vec<Value> = spec
-            .env
-            .iter()
-            .map(|(k, v)| json!({ "name": k, "value": v }))
-            .collect();
+    let env = env(app, d);
+    if !env.is_empty() {
         c.insert("env".into(), env.into());
     }
     let env_from = env_from(app, d);
@@ -578,6 +641,73 @@ fn container(app: &App, mounts: Vec<Value>, d: &mut Vec<String>) -> Value {
     Value::Object(c)
 }
 
+/// The env asked for, plus what a well-known image needs to start: its credentials from a
+/// Secret (referenced, not created) and its plain settings, unless the user set them.
+fn env(app: &App, d: &mut Vec<String>) -> Vec<Value> {
+    let spec = app.spec;
+    let given = |name: &str| spec.env.iter().any(|(k, _)| k == name);
+    let mut out: Vec<Value> = spec
+        .env
+        .iter()
+        .map(|(k, v)| json!({ "name": k, "value": v }))
+        .collect();
+    let Some(k) = app.known.filter(|_| runs_the_server(app)) else {
+        return out;
+    };
+    for (name, value) in k.env.iter().filter(|(n, _)| !given(n)) {
+        if *name == "PGDATA" && spec.storage.is_none() {
+            continue; // only a fresh volume has lost+found in it
+        }
+        d.push(format!(
+            "env: {name}={value} (a fresh volume's lost+found would stop initdb)"
+        ));
+        out.push(json!({ "name": name, "value": value }));
+    }
+    let missing: Vec<&(&str, &str)> = k.secret_env.iter().filter(|(n, _)| !given(n)).collect();
+    if missing.is_empty() {
+        return out;
+    }
+    let secret = spec
+        .env_secrets
+        .first()
+        .cloned()
+        .unwrap_or_else(|| credentials_secret(app));
+    let keys: Vec<&str> = missing.iter().map(|(_, key)| *key).collect();
+    let vars: Vec<&str> = missing.iter().map(|(n, _)| *n).collect();
+    let literals: Vec<String> = keys
+        .iter()
+        .map(|k| format!("--from-literal={k}=…"))
+        .collect();
+    d.push(format!(
+        "env: {} read from Secret '{secret}' (key{} {}); the {} image will not start safely without {}. The Secret is not created: kubectl create secret generic {secret} {}",
+        vars.join(", "),
+        if keys.len() > 1 { "s" } else { "" },
+        keys.join(", "),
+        k.repo,
+        if vars.len() > 1 { "them" } else { "it" },
+        literals.join(" ")
+    ));
+    for (name, key) in missing {
+        out.push(json!({ "name": name, "valueFrom": { "secretKeyRef": { "name": secret, "key": key } } }));
+    }
+    out
+}
+
+/// The well-known image runs as the server it ships (not as a client in a Job or with a
+/// command of its own, e.g. `pg_dump`): only then does it need its server settings.
+fn runs_the_server(app: &App) -> bool {
+    app.long_running() && app.spec.command.is_none()
+}
+
+/// The Secret a well-known image's credentials are read from when the user named none.
+fn credentials_secret(app: &App) -> String {
+    if app.spec.unnamed_secret {
+        format!("{}-secrets", app.name)
+    } else {
+        format!("{}-credentials", app.name)
+    }
+}
+
 fn env_from(app: &App, d: &mut Vec<String>) -> Vec<Value> {
     let spec = app.spec;
     let mut out: Vec<Value> = spec
@@ -590,6 +720,11 @@ fn env_from(app: &App, d: &mut Vec<String>) -> Vec<Value> {
             .iter()
             .map(|n| json!({ "secretRef": { "name": n } })),
     );
+    for (var, secret) in &spec.secret_vars {
+        d.push(format!(
+            "envFrom: {var} comes from Secret '{secret}', which must hold a key named {var}"
+        ));
+    }
     if spec.unnamed_secret && spec.env_secrets.is_empty() {
         let n = format!("{}-secrets", app.name);
         d.push(format!(
@@ -744,16 +879,28 @@ fn services(app: &App, d: &mut Vec<String>) -> Vec<Value> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let regular = spec.service || spec.ingress || spec.route || spec.host.is_some();
+    let regular = spec.service || spec.ingress || spec.route || spec.host.is_some() || spec.tls;
     if regular {
         if !spec.service {
             d.push("service: created because the Ingress/HTTPRoute needs a backend".into());
         }
         let sp = service_port(app, d);
+        if spec.public {
+            d.push("service: type LoadBalancer so it is reachable from outside the cluster".into());
+        }
         let kind = spec.service_type.unwrap_or_else(|| {
             d.push("service: type ClusterIP".into());
             "ClusterIP"
         });
+        let mut service_port =
+            json!({ "name": port_name, "port": sp, "targetPort": port_name, "protocol": "TCP" });
+        match spec.node_port {
+            Some(n) if kind == "NodePort" => service_port["nodePort"] = n.into(),
+            Some(n) => d.push(format!(
+                "service: node port {n} ignored, the Service is {kind} (not NodePort)"
+            )),
+            None => {}
+        }
         out.push(json!({
             "apiVersion": "v1",
             "kind": "Service",
@@ -761,7 +908,7 @@ fn services(app: &App, d: &mut Vec<String>) -> Vec<Value> {
             "spec": {
                 "type": kind,
                 "selector": selector_labels(&app.name),
-                "ports": [{ "name": port_name, "port": sp, "targetPort": port_name, "protocol": "TCP" }],
+                "ports": [service_port],
             },
         }));
     }
@@ -801,12 +948,18 @@ fn service_port(app: &App, d: &mut Vec<String>) -> u16 {
 
 fn ingress(app: &App, d: &mut Vec<String>) -> Option<Value> {
     let spec = app.spec;
-    let wanted = spec.ingress || (spec.host.is_some() && !spec.route);
+    // TLS asked for without an Ingress or a route would otherwise be dropped silently.
+    let wanted = spec.ingress || ((spec.host.is_some() || spec.tls) && !spec.route);
     if !wanted || !app.long_running() || app.port.is_none() {
         return None;
     }
     if !spec.ingress {
-        d.push("ingress: created because a hostname was given".into());
+        let why = if spec.host.is_some() {
+            "a hostname was given"
+        } else {
+            "TLS was asked for"
+        };
+        d.push(format!("ingress: created because {why}"));
     }
     let class = spec.ingress_class.clone().unwrap_or_else(|| {
         d.push("ingress: ingressClassName nginx".into());

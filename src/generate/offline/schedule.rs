@@ -29,22 +29,23 @@ const WEEKDAYS: &[(&str, u8)] = &[
 
 /// Words that make a unit worth scanning for a schedule at all.
 pub fn mentions_schedule(u: &Unit) -> bool {
-    u.has(&[
-        "every",
-        "each",
-        "hourly",
-        "daily",
-        "nightly",
-        "weekly",
-        "monthly",
-        "cron",
-        "schedule",
-        "scheduled",
-        "midnight",
-        "noon",
-        "weekdays",
-        "weekday",
-    ])
+    WEEKDAYS.iter().any(|(d, _)| u.has(&[d]))
+        || u.has(&[
+            "every",
+            "each",
+            "hourly",
+            "daily",
+            "nightly",
+            "weekly",
+            "monthly",
+            "cron",
+            "schedule",
+            "scheduled",
+            "midnight",
+            "noon",
+            "weekdays",
+            "weekday",
+        ])
 }
 
 /// Parses the schedule of a unit, marking the tokens it used.
@@ -81,15 +82,23 @@ fn literal_cron(u: &mut Unit) -> Option<String> {
         u.take(&["cron", "schedule", "expression"]);
         return Some(q);
     }
-    let keyword = u.pos(&["cron", "schedule"])?;
-    let fields: Vec<String> = (keyword + 1..keyword + 6)
+    // Any "cron"/"schedule" may be the one followed by the five fields ("schedule x with cron
+    // 0 */2 * * *").
+    let keyword = (0..u.len()).find(|&k| {
+        matches!(u.low(k), "cron" | "schedule")
+            && is_cron(
+                &(k + 1..k + 6)
+                    .map(|i| u.raw(i).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+    })?;
+    let cron = (keyword + 1..keyword + 6)
         .map(|i| u.raw(i).to_string())
-        .collect();
-    let cron = fields.join(" ");
-    if !is_cron(&cron) {
-        return None;
-    }
+        .collect::<Vec<_>>()
+        .join(" ");
     (keyword..keyword + 6).for_each(|i| u.mark(i));
+    u.take(&["cron", "schedule", "with"]);
     Some(cron)
 }
 
@@ -171,6 +180,7 @@ fn day_pattern(u: &mut Unit) -> Option<(String, String, String)> {
         return Some(("*".into(), "0".into(), "weekly (Sunday)".into()));
     }
     if u.take(&["monthly"]) || u.take_phrase("every month").is_some() {
+        u.take(&["first", "1st", "on", "of", "the"]);
         return Some(("1".into(), "*".into(), "monthly (1st)".into()));
     }
     const DAILY: &[&str] = &[

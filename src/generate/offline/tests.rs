@@ -728,6 +728,10 @@ proptest! {
         "a=b:NoSchedule", "arm64", "networkpolicy", "deny", "egress", "`", "\"", "headless",
         "probe", "liveness", "/health", "every", "10s", "Name:", "called", "x", "configmap", "app.conf",
         "secret", "monitoring", "command:", "strategy", "rollingupdate", "maxsurge", "partition",
+        "for", "the", "orders", "app", "scale", "three", "on", "every", "node", "no", "persistence",
+        "https://a.example.com/v1", "a.example.com/v2", "postgres", "16", "image=x:1", "half",
+        "canary", "using", "## Title", "unavailable", "1", "each", "per", "pod", "daily", "backups",
+        "listening", "tolerates", "all", "taints", "load", "balancer", "mysql", "10Gi", "minio",
     ]), 0..40)) {
         let text = words.join(" ");
         let out = generate(&OfflineRequest { instructions: &text, namespace: None, app_name: None });
@@ -737,4 +741,64 @@ proptest! {
         let again = generate(&OfflineRequest { instructions: &text, namespace: None, app_name: None });
         prop_assert_eq!(out, again);
     }
+}
+
+#[test]
+fn an_applied_requirement_is_never_reported() {
+    // The words nobody used are reported, not the clause that was applied.
+    let out = run("a redis cache with 2 replicas and make it shiny");
+    assert_eq!(out.not_understood, ["make it shiny"]);
+    let out = run("nginx with 3 replicas spread evenly");
+    assert_eq!(out.not_understood, ["spread evenly"]);
+    assert_eq!(find(&out, "Deployment", "nginx")["spec"]["replicas"], 3);
+    // An unsupported phrase hides only itself; what comes before it is still applied.
+    let out = run("Deploy nginx with 3 replicas using a canary rollout");
+    assert_eq!(out.not_understood, ["using a canary rollout"]);
+    assert_eq!(find(&out, "Deployment", "nginx")["spec"]["replicas"], 3);
+    // A count word with no count is not a replica requirement.
+    let out = run("Deploy nginx. Spread pods across zones.");
+    assert_eq!(out.not_understood, ["Spread pods across zones"]);
+}
+
+#[test]
+fn well_known_images_reference_their_credentials() {
+    let out = run("mongo with 5Gi storage\n- Secret mongo-auth for credentials");
+    let c = container(find(&out, "Deployment", "mongo"));
+    let refs: Vec<(String, String)> = c["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let r = &e["valueFrom"]["secretKeyRef"];
+            (
+                e["name"].as_str().unwrap().to_string(),
+                format!(
+                    "{}/{}",
+                    r["name"].as_str().unwrap(),
+                    r["key"].as_str().unwrap()
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            (
+                "MONGO_INITDB_ROOT_USERNAME".into(),
+                "mongo-auth/username".into()
+            ),
+            (
+                "MONGO_INITDB_ROOT_PASSWORD".into(),
+                "mongo-auth/password".into()
+            ),
+        ]
+    );
+    assert!(has_default(
+        &out,
+        "Secret 'mongo-auth' (keys username, password)"
+    ));
+    // A password the user set is left alone.
+    let out = run("postgres with POSTGRES_PASSWORD_FILE=/run/secrets/pw and POSTGRES_PASSWORD=x");
+    let c = container(find(&out, "Deployment", "postgres"));
+    assert_eq!(c["env"].as_array().unwrap().len(), 2, "{c:#}");
 }

@@ -73,11 +73,7 @@ impl Unit {
         let lower = text.to_ascii_lowercase();
         let clauses: Vec<Clause> = split_clauses(&text)
             .into_iter()
-            .map(|(start, end)| Clause {
-                start,
-                end,
-                unsupported: UNSUPPORTED.iter().any(|p| lower[start..end].contains(p)),
-            })
+            .flat_map(|(start, end)| narrow_unsupported(&lower, start, end))
             .collect();
         let tokens: Vec<Token> = tokenize(&text)
             .into_iter()
@@ -183,14 +179,6 @@ impl Unit {
         Some(n)
     }
 
-    /// Number right before token `i`; marks it.
-    pub fn number_before(&mut self, i: usize) -> Option<u64> {
-        let k = i.checked_sub(1)?;
-        let n = parse_u64(self.low(k))?;
-        self.mark(k);
-        Some(n)
-    }
-
     /// First quoted (`"x"`, `'x'`, `` `x` ``) string of the unit after byte `from`.
     pub fn quoted_after(&self, from: usize) -> Option<String> {
         extract_quoted(self.text.get(from..)?)
@@ -214,7 +202,8 @@ pub fn split_units(text: &str) -> Vec<(String, bool)> {
         let line = strip_bullet(line.trim());
         for sentence in split_sentences(line) {
             let s = sentence.trim();
-            let header = s.ends_with(':');
+            // "Service:" sets a section; a markdown heading ("## Notifications") titles one.
+            let header = s.ends_with(':') || s.starts_with('#');
             let s = s.trim_end_matches([':', '.', '!', '?']).trim();
             if s.chars().any(char::is_alphanumeric) {
                 units.push((s.to_string(), header));
@@ -262,6 +251,70 @@ fn split_sentences(line: &str) -> Vec<&str> {
     }
     out.push(&line[begin..]);
     out
+}
+
+/// Words that open the phrase naming how something is done ("... using a canary rollout").
+const PHRASE_OPENERS: &[&str] = &[
+    "with",
+    "using",
+    "via",
+    "through",
+    "behind",
+    "in",
+    "on",
+    "into",
+    "by",
+    "needs",
+    "need",
+    "requires",
+    "plus",
+    "alongside",
+];
+
+/// A clause naming something unsupported keeps what comes before the phrase that names it:
+/// "Deploy nginx with 3 replicas using a canary rollout" still deploys nginx with 3 replicas
+/// and reports "using a canary rollout". The unsupported part starts at the last phrase opener
+/// before the unsupported words (the clause start when there is none).
+fn narrow_unsupported(lower: &str, start: usize, end: usize) -> Vec<Clause> {
+    let clause = &lower[start..end];
+    let Some(at) = UNSUPPORTED.iter().filter_map(|p| clause.find(p)).min() else {
+        return vec![Clause {
+            start,
+            end,
+            unsupported: false,
+        }];
+    };
+    let cut = PHRASE_OPENERS
+        .iter()
+        .filter_map(|w| {
+            clause[..at]
+                .match_indices(&format!(" {w} "))
+                .map(|(i, _)| i + 1)
+                .last()
+        })
+        .max();
+    match cut {
+        Some(cut) if clause[..cut].chars().any(char::is_alphanumeric) => {
+            let (s, e) = trim_range(lower, start, start + cut);
+            vec![
+                Clause {
+                    start: s,
+                    end: e,
+                    unsupported: false,
+                },
+                Clause {
+                    start: start + cut,
+                    end,
+                    unsupported: true,
+                },
+            ]
+        }
+        _ => vec![Clause {
+            start,
+            end,
+            unsupported: true,
+        }],
+    }
 }
 
 /// Byte ranges of the top-level clauses of `text`.
@@ -325,6 +378,22 @@ fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         let s = start + lead;
+        // "image=myorg/api:1 replicas=2": a field written `key=value` reads as "key value".
+        if let Some((key, value)) = trimmed.split_once('=')
+            && FIELD_KEYS.contains(&key.to_ascii_lowercase().as_str())
+            && !value.is_empty()
+        {
+            let v = s + key.len() + 1;
+            for (at, word) in [(s, key), (v, value)] {
+                tokens.push(Token {
+                    start: at,
+                    end: at + word.len(),
+                    raw: word.to_string(),
+                    low: word.to_ascii_lowercase(),
+                });
+            }
+            continue;
+        }
         tokens.push(Token {
             start: s,
             end: s + trimmed.len(),
@@ -334,6 +403,24 @@ fn tokenize(text: &str) -> Vec<Token> {
     }
     tokens
 }
+
+/// Field names that `key=value` words are split on (other pairs are labels or env).
+const FIELD_KEYS: &[&str] = &[
+    "image",
+    "replicas",
+    "port",
+    "name",
+    "namespace",
+    "ns",
+    "host",
+    "hostname",
+    "storage",
+    "cpu",
+    "memory",
+    "schedule",
+    "kind",
+    "type",
+];
 
 /// First string in double quotes, single quotes (not apostrophes) or backticks.
 pub fn extract_quoted(text: &str) -> Option<String> {
@@ -361,6 +448,18 @@ pub fn parse_u64(s: &str) -> Option<u64> {
         return None;
     }
     s.parse().ok()
+}
+
+/// A count as people write it: digits or a number word ("3", "three", "single").
+pub fn parse_count(s: &str) -> Option<u64> {
+    const WORDS: &[&str] = &[
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
+    parse_u64(s).or_else(|| match s {
+        "single" => Some(1),
+        _ => WORDS.iter().position(|w| *w == s).map(|n| n as u64),
+    })
 }
 
 /// A valid TCP/UDP port number.
@@ -563,6 +662,22 @@ impl Unit {
         let start = self.tokens.iter().position(|t| t.start >= first.start);
         let end = self.tokens.iter().rposition(|t| t.end <= last.end);
         start.unwrap_or(0)..end.map_or(self.len(), |i| i + 1)
+    }
+
+    /// The token range of each clause, in order.
+    pub fn clause_tokens(&self) -> Vec<Range<usize>> {
+        self.clauses
+            .iter()
+            .map(|c| {
+                let inside = |t: &Token| t.start >= c.start && t.end <= c.end;
+                let start = self.tokens.iter().position(inside);
+                let end = self.tokens.iter().rposition(inside);
+                match (start, end) {
+                    (Some(s), Some(e)) => s..e + 1,
+                    _ => 0..0,
+                }
+            })
+            .collect()
     }
 
     /// Like [`Unit::free`] but only within the token range `scope`.
