@@ -283,11 +283,29 @@ mod tests {
         // The StatefulSet has a symptom (pods wait for the claim) and its own failure (the
         // claim template names a missing StorageClass); the claim folds under the latter.
         let fs = vec![
-            Finding::new("t", "pod", Severity::Error, r("StatefulSet", "db"), "pods pending")
-                .caused_by(r("PersistentVolumeClaim", "data-db-0")),
-            Finding::new("t", "pvc", Severity::Error, r("PersistentVolumeClaim", "data-db-0"), "x")
-                .caused_by(r("StatefulSet", "db")),
-            Finding::new("t", "sc", Severity::Error, r("StatefulSet", "db"), "class missing"),
+            Finding::new(
+                "t",
+                "pod",
+                Severity::Error,
+                r("StatefulSet", "db"),
+                "pods pending",
+            )
+            .caused_by(r("PersistentVolumeClaim", "data-db-0")),
+            Finding::new(
+                "t",
+                "pvc",
+                Severity::Error,
+                r("PersistentVolumeClaim", "data-db-0"),
+                "x",
+            )
+            .caused_by(r("StatefulSet", "db")),
+            Finding::new(
+                "t",
+                "sc",
+                Severity::Error,
+                r("StatefulSet", "db"),
+                "class missing",
+            ),
         ];
         let linked = link(fs, &Policy::default());
         let root = linked.iter().position(|f| f.id == "sc").unwrap();

@@ -160,7 +160,9 @@ fn homelab_table_shows_roots_and_next_steps() {
     let s = stdout(&o);
     for want in [
         "CRITICAL Node/k8s-3",
-        "[forbidden] kubectl cordon k8s-3",
+        "[safe] kubectl describe node/k8s-3",
+        // Node changes are a human's call: named in the evidence, never proposed as actions.
+        "a human may keep new pods off it (kubectl cordon k8s-3)",
         "PersistentVolumeClaim/media/jellyfin-config",
         "StorageClass fast-ssd does not exist",
         "Deployment/home/zigbee2mqtt",
@@ -436,7 +438,7 @@ fn status_overview_on_snapshots() {
         v["recommendations"][0]
             .as_str()
             .unwrap()
-            .starts_with("[forbidden] kubectl cordon k8s-3")
+            .starts_with("[safe] kubectl describe node/k8s-3")
     );
     let o = t
         .cmd()

@@ -245,13 +245,7 @@ pub const KNOWN: &[KindInfo] = &[
         true
     ),
     // cert-manager
-    k!(
-        "Certificate",
-        "cert-manager.io",
-        "v1",
-        "certificates",
-        true
-    ),
+    k!("Certificate", "cert-manager.io", "v1", "certificates", true),
     k!(
         "CertificateRequest",
         "cert-manager.io",

@@ -665,7 +665,11 @@ impl LiveCluster {
             .collect()
             .await;
         let mut lists = lists;
-        lists.sort_by(|a, b| a.0.api_version().cmp(&b.0.api_version()).then(a.0.kind.cmp(&b.0.kind)));
+        lists.sort_by(|a, b| {
+            a.0.api_version()
+                .cmp(&b.0.api_version())
+                .then(a.0.kind.cmp(&b.0.kind))
+        });
         for (res, r) in lists {
             match r {
                 Ok(items) => {
@@ -699,7 +703,8 @@ impl LiveCluster {
         for pod in inv.of_kind("Pod") {
             let Some(ns) = pod.namespace() else { continue };
             let mut containers = failing_containers(pod.value());
-            if containers.is_empty() && !logs_are_evidence(&pod) && logs_may_explain(&pod, netpols) {
+            if containers.is_empty() && !logs_are_evidence(&pod) && logs_may_explain(&pod, netpols)
+            {
                 for (name, _) in running_containers(pod.value()) {
                     evidence.push((ns.to_string(), pod.name().to_string(), name, false));
                 }
@@ -1136,9 +1141,7 @@ pub fn logs_are_evidence(pod: &super::Obj) -> bool {
 /// it runs under its own ServiceAccount (RBAC Forbidden answers), or NetworkPolicies exist
 /// (timeouts to a Service they isolate).
 pub fn logs_may_explain(pod: &super::Obj, netpols: bool) -> bool {
-    let sa = pod
-        .str_at("/spec/serviceAccountName")
-        .unwrap_or("default");
+    let sa = pod.str_at("/spec/serviceAccountName").unwrap_or("default");
     pod.str_at("/status/phase") == Some("Running") && (netpols || sa != "default")
 }
 

@@ -49,17 +49,26 @@ impl Recipe for CertManager {
                             "certmanager.issuer-not-ready",
                             Severity::Error,
                             i.obj_ref(),
-                            format!("{kind} {} is not ready: no certificate it signs can be issued", i.name()),
+                            format!(
+                                "{kind} {} is not ready: no certificate it signs can be issued",
+                                i.name()
+                            ),
                         )
                         .evidence(cond_line("Ready", &reason, &msg))
-                        .fix(describe(i.obj_ref()), "read the issuer's configuration and status", None),
+                        .fix(
+                            describe(i.obj_ref()),
+                            "read the issuer's configuration and status",
+                            None,
+                        ),
                     );
                 }
             }
         }
         for ch in inv.of_kind("Challenge") {
             let state = ch.str_at("/status/state").unwrap_or("");
-            if matches!(state, "valid" | "") && ch.str_at("/status/reason").is_none_or(str::is_empty) {
+            if matches!(state, "valid" | "")
+                && ch.str_at("/status/reason").is_none_or(str::is_empty)
+            {
                 continue;
             }
             if state == "valid" {
@@ -112,12 +121,16 @@ fn certificate(inv: &Inventory, c: &Obj, found: &[Finding]) -> Option<Finding> {
         .filter(|q| q.namespace() == ns)
         .filter(|q| {
             q.annotation("cert-manager.io/certificate-name") == Some(c.name())
-                || q.owner_refs().iter().any(|(k, n)| *k == "Certificate" && *n == c.name())
+                || q.owner_refs()
+                    .iter()
+                    .any(|(k, n)| *k == "Certificate" && *n == c.name())
         })
         .find_map(|q| not_ready(&q).map(|(_, m)| m));
     let issuer_listed = inv.is_served(ikind) && !inv.skipped.iter().any(|s| s.kind == ikind);
     let missing = (issuer_listed && inv.get_ref(&issuer).is_none())
-        || request_msg.as_deref().is_some_and(|m| m.contains("not found") && m.contains(iname));
+        || request_msg
+            .as_deref()
+            .is_some_and(|m| m.contains("not found") && m.contains(iname));
     if missing {
         let mut f = Finding::new(
             ID,
@@ -140,7 +153,11 @@ fn certificate(inv: &Inventory, c: &Obj, found: &[Finding]) -> Option<Finding> {
         if !existing.is_empty() {
             f = f.evidence(format!("issuers that exist: {}", existing.join(", ")));
         }
-        return Some(f.fix(describe(r), "compare issuerRef with the issuers that exist", None));
+        return Some(f.fix(
+            describe(r),
+            "compare issuerRef with the issuers that exist",
+            None,
+        ));
     }
     let dns: Vec<&str> = c
         .array_at("/spec/dnsNames")
@@ -154,7 +171,9 @@ fn certificate(inv: &Inventory, c: &Obj, found: &[Finding]) -> Option<Finding> {
         .or_else(|| {
             found
                 .iter()
-                .filter(|f| f.id == "certmanager.challenge-failing" && f.object.namespace.as_deref() == ns)
+                .filter(|f| {
+                    f.id == "certmanager.challenge-failing" && f.object.namespace.as_deref() == ns
+                })
                 .find(|f| {
                     inv.get_ref(&f.object)
                         .and_then(|ch| ch.str_at("/spec/dnsName").map(str::to_string))
@@ -167,11 +186,18 @@ fn certificate(inv: &Inventory, c: &Obj, found: &[Finding]) -> Option<Finding> {
         "certmanager.certificate-not-ready",
         Severity::Error,
         r.clone(),
-        format!("Certificate not issued: Secret {} is not written", c.str_at("/spec/secretName").unwrap_or("?")),
+        format!(
+            "Certificate not issued: Secret {} is not written",
+            c.str_at("/spec/secretName").unwrap_or("?")
+        ),
     )
     .evidence(line);
     if let Some(cause) = cause {
         f = f.caused_by(cause);
     }
-    Some(f.fix(describe(r), "follow Certificate → CertificateRequest → Order → Challenge", None))
+    Some(f.fix(
+        describe(r),
+        "follow Certificate → CertificateRequest → Order → Challenge",
+        None,
+    ))
 }

@@ -359,15 +359,18 @@ pub fn secret_producer(inv: &Inventory, ns: Option<&str>, name: &str) -> Option<
 /// names (`failed calling webhook "validate.kyverno.svc-fail": …`).
 pub fn webhook_in_message(inv: &Inventory, message: &str) -> Option<ObjRef> {
     let hook = quoted_after(message, "failed calling webhook")?;
-    ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]
-        .iter()
-        .flat_map(|k| inv.of_kind(k))
-        .find(|c| {
-            c.array_at("/webhooks")
-                .iter()
-                .any(|w| w.get("name").and_then(Value::as_str) == Some(hook))
-        })
-        .map(|c| c.obj_ref())
+    [
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+    ]
+    .iter()
+    .flat_map(|k| inv.of_kind(k))
+    .find(|c| {
+        c.array_at("/webhooks")
+            .iter()
+            .any(|w| w.get("name").and_then(Value::as_str) == Some(hook))
+    })
+    .map(|c| c.obj_ref())
 }
 
 /// The ServiceAccount an API `Forbidden` answer names

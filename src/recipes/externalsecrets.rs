@@ -39,10 +39,17 @@ impl Recipe for ExternalSecrets {
                             "eso.store-not-ready",
                             Severity::Error,
                             s.obj_ref(),
-                            format!("{kind} {} is not ready: no ExternalSecret using it can sync", s.name()),
+                            format!(
+                                "{kind} {} is not ready: no ExternalSecret using it can sync",
+                                s.name()
+                            ),
                         )
                         .evidence(cond_line("Ready", &reason, &msg))
-                        .fix(describe(s.obj_ref()), "check the provider block and the credentials Secret it names", None),
+                        .fix(
+                            describe(s.obj_ref()),
+                            "check the provider block and the credentials Secret it names",
+                            None,
+                        ),
                     );
                 }
             }
@@ -59,13 +66,25 @@ impl Recipe for ExternalSecrets {
 fn external_secret(inv: &Inventory, es: &Obj) -> Option<Finding> {
     let (reason, msg) = not_ready(es)?;
     let r = es.obj_ref();
-    let kind = es.str_at("/spec/secretStoreRef/kind").unwrap_or("SecretStore");
+    let kind = es
+        .str_at("/spec/secretStoreRef/kind")
+        .unwrap_or("SecretStore");
     let name = es.str_at("/spec/secretStoreRef/name").unwrap_or("");
-    let store = oref(kind, if kind == "ClusterSecretStore" { None } else { es.namespace() }, name);
+    let store = oref(
+        kind,
+        if kind == "ClusterSecretStore" {
+            None
+        } else {
+            es.namespace()
+        },
+        name,
+    );
     let listed = inv.is_served(kind) && !inv.skipped.iter().any(|s| s.kind == kind);
     let target = es.str_at("/spec/target/name").unwrap_or(es.name());
     let line = cond_line("Ready", &reason, &msg);
-    if (listed && inv.get_ref(&store).is_none()) || (msg.contains(name) && msg.contains("not found")) {
+    if (listed && inv.get_ref(&store).is_none())
+        || (msg.contains(name) && msg.contains("not found"))
+    {
         return Some(
             Finding::new(
                 ID,
@@ -90,5 +109,9 @@ fn external_secret(inv: &Inventory, es: &Obj) -> Option<Finding> {
     if inv.get_ref(&store).is_some_and(|s| not_ready(&s).is_some()) {
         f = f.caused_by(store);
     }
-    Some(f.fix(describe(r), "the remoteRef key/property must exist in the provider", None))
+    Some(f.fix(
+        describe(r),
+        "the remoteRef key/property must exist in the provider",
+        None,
+    ))
 }

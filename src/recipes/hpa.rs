@@ -52,11 +52,13 @@ impl Recipe for Hpa {
         let mut out = Vec::new();
         for h in inv.of_kind("HorizontalPodAutoscaler") {
             let r = h.obj_ref();
-            let kind = h.str_at("/spec/scaleTargetRef/kind").unwrap_or("Deployment");
+            let kind = h
+                .str_at("/spec/scaleTargetRef/kind")
+                .unwrap_or("Deployment");
             let name = h.str_at("/spec/scaleTargetRef/name").unwrap_or("");
             let target = inv.get(kind, h.namespace(), name);
             let able = h.condition("AbleToScale").filter(|c| c.is_false());
-            let gathered = inv.is_served(kind);
+            let gathered = inv.is_served(kind) && !inv.skipped.iter().any(|s| s.kind == kind);
             if target.is_none()
                 && (able.as_ref().is_some_and(|c| c.reason == "FailedGetScale") || gathered)
             {
@@ -75,13 +77,21 @@ impl Recipe for Hpa {
                 .evidence(format!(
                     "{kind}s in {}: {}",
                     h.namespace().unwrap_or(""),
-                    if others.is_empty() { "none".to_string() } else { others.join(", ") }
+                    if others.is_empty() {
+                        "none".to_string()
+                    } else {
+                        others.join(", ")
+                    }
                 ))
                 .evidence("spec.scaleTargetRef.name is the field to correct");
                 if let Some(c) = able {
                     f = f.evidence(cond_line("AbleToScale", &c.reason, &c.message));
                 }
-                out.push(f.fix(describe(r.clone()), "compare scaleTargetRef with the workloads that exist", None));
+                out.push(f.fix(
+                    describe(r.clone()),
+                    "compare scaleTargetRef with the workloads that exist",
+                    None,
+                ));
                 continue;
             }
             let Some(c) = h.condition("ScalingActive").filter(|c| c.is_false()) else {
@@ -133,7 +143,11 @@ fn missing_request(
                 .and_then(Value::as_str)
                 .map(str::to_string)
                 .unwrap_or_else(|| {
-                    if res == "cpu" { START_CPU_REQUEST.into() } else { "128Mi".into() }
+                    if res == "cpu" {
+                        START_CPU_REQUEST.into()
+                    } else {
+                        "128Mi".into()
+                    }
                 });
             Some((name, value))
         })

@@ -20,7 +20,13 @@ pub struct Ingress;
 const ID: &str = "ingress";
 
 /// Classes provided by clouds without an IngressClass object.
-const CLOUD_CLASSES: &[&str] = &["gce", "gce-internal", "gce-multi-cluster", "alb", "azure/application-gateway"];
+const CLOUD_CLASSES: &[&str] = &[
+    "gce",
+    "gce-internal",
+    "gce-multi-cluster",
+    "alb",
+    "azure/application-gateway",
+];
 
 impl Recipe for Ingress {
     fn id(&self) -> &'static str {
@@ -30,7 +36,13 @@ impl Recipe for Ingress {
         "Ingresses with a missing class, a backend Service or port that does not exist, or a missing TLS Secret"
     }
     fn reads(&self) -> &'static [&'static str] {
-        &["Ingress", "IngressClass", "Service", "Secret", "Certificate"]
+        &[
+            "Ingress",
+            "IngressClass",
+            "Service",
+            "Secret",
+            "Certificate",
+        ]
     }
     fn relevant(&self, inv: &Inventory) -> bool {
         inv.of_kind("Ingress").next().is_some()
@@ -76,13 +88,19 @@ fn class_missing(inv: &Inventory, ing: &Obj) -> Option<Finding> {
         Severity::Error,
         r.clone(),
         match class {
-            Some(c) => format!("Ingress class {c} does not exist: no controller serves this Ingress"),
+            Some(c) => {
+                format!("Ingress class {c} does not exist: no controller serves this Ingress")
+            }
             None => "Ingress names no class and no IngressClass is the default".to_string(),
         },
     )
     .evidence(format!(
         "IngressClasses: {}",
-        if names.is_empty() { "none".into() } else { names.join(", ") }
+        if names.is_empty() {
+            "none".into()
+        } else {
+            names.join(", ")
+        }
     ));
     // Determinable when there is exactly one candidate: the only class, or the one default.
     let only = match (classes.len(), defaults.len()) {
@@ -97,7 +115,11 @@ fn class_missing(inv: &Inventory, ing: &Obj) -> Option<Finding> {
             gitops_of_ref(inv, &r).as_ref(),
         );
     }
-    Some(f.fix(describe(r), "set spec.ingressClassName to an existing class", None))
+    Some(f.fix(
+        describe(r),
+        "set spec.ingressClassName to an existing class",
+        None,
+    ))
 }
 
 /// Every (rule index, path index, backend) of an Ingress; the default backend has no index.
@@ -141,7 +163,11 @@ fn backends(inv: &Inventory, ing: &Obj) -> Vec<Finding> {
             evidence.push(format!(
                 "backend service.name {name}: no such Service in {} (Services: {})",
                 ns.unwrap_or(""),
-                if others.is_empty() { "none".into() } else { others.join(", ") }
+                if others.is_empty() {
+                    "none".into()
+                } else {
+                    others.join(", ")
+                }
             ));
             continue;
         };
@@ -160,7 +186,10 @@ fn backends(inv: &Inventory, ing: &Obj) -> Vec<Finding> {
             .filter_map(|p| p.get("port").map(Value::to_string))
             .collect();
         title = format!("Ingress backend {name} port {want} is not a port of the Service");
-        evidence.push(format!("Service {name} exposes port(s) {}", have.join(", ")));
+        evidence.push(format!(
+            "Service {name} exposes port(s) {}",
+            have.join(", ")
+        ));
         // One port on the Service: that is the port meant.
         if let ([only], Some((i, j))) = (ports, at)
             && let Some(n) = only.get("port")
@@ -173,7 +202,13 @@ fn backends(inv: &Inventory, ing: &Obj) -> Vec<Finding> {
     if evidence.is_empty() {
         return Vec::new();
     }
-    let mut f = Finding::new(ID, "k8s.ingress-backend-missing", Severity::Error, r.clone(), title);
+    let mut f = Finding::new(
+        ID,
+        "k8s.ingress-backend-missing",
+        Severity::Error,
+        r.clone(),
+        title,
+    );
     for e in evidence {
         f = f.evidence(e);
     }
@@ -187,7 +222,11 @@ fn backends(inv: &Inventory, ing: &Obj) -> Vec<Finding> {
             gitops_of_ref(inv, &r).as_ref(),
         );
     }
-    vec![f.fix(describe(r), "compare the backends with the Services that exist", None)]
+    vec![f.fix(
+        describe(r),
+        "compare the backends with the Services that exist",
+        None,
+    )]
 }
 
 fn tls(inv: &Inventory, ing: &Obj) -> Vec<Finding> {
@@ -209,7 +248,9 @@ fn tls(inv: &Inventory, ing: &Obj) -> Vec<Finding> {
             "k8s.ingress-tls-secret-missing",
             Severity::Error,
             r.clone(),
-            format!("Ingress TLS Secret {secret} does not exist: HTTPS serves the controller's default certificate"),
+            format!(
+                "Ingress TLS Secret {secret} does not exist: HTTPS serves the controller's default certificate"
+            ),
         );
         match secret_producer(inv, ns, secret) {
             Some(p) => {
@@ -224,7 +265,11 @@ fn tls(inv: &Inventory, ing: &Obj) -> Vec<Finding> {
                 });
             }
         }
-        out.push(f.fix(describe(r.clone()), "check spec.tls[].secretName against the Secrets in the namespace", None));
+        out.push(f.fix(
+            describe(r.clone()),
+            "check spec.tls[].secretName against the Secrets in the namespace",
+            None,
+        ));
     }
     out
 }

@@ -48,7 +48,11 @@ impl Recipe for Jobs {
             let newest = inv
                 .of_kind("Job")
                 .filter(|j| j.namespace() == cj.namespace())
-                .filter(|j| j.owner_refs().iter().any(|(k, n)| *k == "CronJob" && *n == cj.name()))
+                .filter(|j| {
+                    j.owner_refs()
+                        .iter()
+                        .any(|(k, n)| *k == "CronJob" && *n == cj.name())
+                })
                 .max_by(|a, b| {
                     let t = |j: &Obj| j.str_at("/status/startTime").unwrap_or("").to_string();
                     t(a).cmp(&t(b)).then(a.name().cmp(b.name()))
@@ -72,11 +76,14 @@ impl Recipe for Jobs {
                 out.push(f);
                 continue;
             }
-            let missed = warning_events(inv, &cj).into_iter().rev().find(|(reason, m)| {
-                reason == "TooManyMissedTimes"
-                    || m.contains("too many missed start time")
-                    || m.contains("Cannot determine if job needs to be started")
-            });
+            let missed = warning_events(inv, &cj)
+                .into_iter()
+                .rev()
+                .find(|(reason, m)| {
+                    reason == "TooManyMissedTimes"
+                        || m.contains("too many missed start time")
+                        || m.contains("Cannot determine if job needs to be started")
+                });
             if let Some((reason, m)) = missed {
                 out.push(
                     Finding::new(
@@ -128,7 +135,11 @@ fn job_failed(inv: &Inventory, job: &Obj) -> Option<Finding> {
     let pods: Vec<Obj> = inv
         .of_kind("Pod")
         .filter(|p| p.namespace() == job.namespace())
-        .filter(|p| p.owner_refs().iter().any(|(k, n)| *k == "Job" && *n == job.name()))
+        .filter(|p| {
+            p.owner_refs()
+                .iter()
+                .any(|(k, n)| *k == "Job" && *n == job.name())
+        })
         .filter(|p| p.str_at("/status/phase") == Some("Failed"))
         .collect();
     for p in pods.iter().take(3) {

@@ -206,12 +206,15 @@ fn blocking_policy<'a>(inv: &'a Inventory, svc: &Obj, client: &Obj) -> Option<(O
     let admits = |np: &Obj| {
         np.array_at("/spec/ingress").iter().any(|rule| {
             let ports_ok = Obj(rule).array_at("/ports").is_empty()
-                || Obj(rule).array_at("/ports").iter().any(|p| match p.get("port") {
-                    Some(Value::Number(n)) => n.as_i64() == Some(port),
-                    None => true,
-                    // Named ports: cannot be sure it is another port, so assume it admits.
-                    _ => true,
-                });
+                || Obj(rule)
+                    .array_at("/ports")
+                    .iter()
+                    .any(|p| match p.get("port") {
+                        Some(Value::Number(n)) => n.as_i64() == Some(port),
+                        None => true,
+                        // Named ports: cannot be sure it is another port, so assume it admits.
+                        _ => true,
+                    });
             let from = Obj(rule).array_at("/from");
             let peer_ok = from.is_empty()
                 || from.iter().any(|peer| {
@@ -265,7 +268,10 @@ fn root_finding(
     let summary = if rules.is_empty() {
         "no ingress rules: it denies all ingress to the pods it selects".to_string()
     } else {
-        format!("ingress admits only: {}", trunc(&Value::from(rules.to_vec()).to_string(), 200))
+        format!(
+            "ingress admits only: {}",
+            trunc(&Value::from(rules.to_vec()).to_string(), 200)
+        )
     };
     let gitops = gitops_of_ref(inv, &pr);
     let f = Finding::new(
@@ -281,12 +287,26 @@ fn root_finding(
     )
     .evidence(format!(
         "it selects the Service's pods ({}); {summary}",
-        trunc(&policy.at("/spec/podSelector").map(Value::to_string).unwrap_or_default(), 120)
+        trunc(
+            &policy
+                .at("/spec/podSelector")
+                .map(Value::to_string)
+                .unwrap_or_default(),
+            120
+        )
     ))
-    .evidence(format!("client pod {}/{}: log: {}", cns, client.name(), trunc(line, 200)));
-    let select_all = policy
-        .at("/spec/podSelector")
-        .is_none_or(|s| s.as_object().is_none_or(|m| m.values().all(|v| v.as_object().is_none_or(|o| o.is_empty()))));
+    .evidence(format!(
+        "client pod {}/{}: log: {}",
+        cns,
+        client.name(),
+        trunc(line, 200)
+    ));
+    let select_all = policy.at("/spec/podSelector").is_none_or(|s| {
+        s.as_object().is_none_or(|m| {
+            m.values()
+                .all(|v| v.as_object().is_none_or(|o| o.is_empty()))
+        })
+    });
     let f = if select_all {
         // A namespace-wide default deny stays as it is; a new policy admits the one client.
         let svc_sel: serde_json::Map<String, Value> = string_map(svc.at("/spec/selector"))
@@ -332,7 +352,9 @@ mod tests {
         assert!(selects(Some(&json!({"matchLabels": {"app": "web"}})), &l));
         assert!(!selects(Some(&json!({"matchLabels": {"app": "api"}})), &l));
         assert!(selects(
-            Some(&json!({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["fe", "be"]}]})),
+            Some(
+                &json!({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["fe", "be"]}]})
+            ),
             &l
         ));
         assert!(is_connection_failure("dial tcp 10.0.0.1:80: i/o timeout"));

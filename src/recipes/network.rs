@@ -126,7 +126,10 @@ fn service_endpoints(inv: &Inventory, svc: &Obj, index: &PodIndex) -> Option<Fin
             .flat_map(|k| inv.of_kind(k))
             .find(|w| {
                 w.namespace() == svc.namespace()
-                    && selector_matches(&selector, &string_map(w.at("/spec/template/metadata/labels")))
+                    && selector_matches(
+                        &selector,
+                        &string_map(w.at("/spec/template/metadata/labels")),
+                    )
             });
         if let Some(w) = backing {
             if w.kind() != "DaemonSet" && w.i64_at("/spec/replicas") == Some(0) {
@@ -138,9 +141,15 @@ fn service_endpoints(inv: &Inventory, svc: &Obj, index: &PodIndex) -> Option<Fin
                     "k8s.service-no-endpoints",
                     Severity::Error,
                     r,
-                    format!("Service has no endpoints: {} has no pods", w.obj_ref().display()),
+                    format!(
+                        "Service has no endpoints: {} has no pods",
+                        w.obj_ref().display()
+                    ),
                 )
-                .evidence(format!("selector {sel} matches the pod template of {}", w.obj_ref().display()))
+                .evidence(format!(
+                    "selector {sel} matches the pod template of {}",
+                    w.obj_ref().display()
+                ))
                 .caused_by(w.obj_ref()),
             );
         }

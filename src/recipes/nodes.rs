@@ -163,7 +163,11 @@ mod tests {
                 .iter()
                 .any(|x| x.action.verb() == "describe" && p.tier(&x.action) == Tier::Safe)
         );
-        assert!(f.evidence.iter().any(|e| e.contains("kubectl cordon k8s-3")));
+        assert!(
+            f.evidence
+                .iter()
+                .any(|e| e.contains("kubectl cordon k8s-3"))
+        );
         let m = by_id(&fs, "k8s.metrics-api-unavailable");
         assert_eq!(m.severity, Severity::Warning);
     }

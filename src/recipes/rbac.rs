@@ -42,8 +42,7 @@ impl Recipe for Rbac {
     }
     fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
         // (sa ns, sa name) → refusals, first log line of each
-        let mut by_sa: BTreeMap<(String, String), Vec<(Refusal, String, String)>> =
-            BTreeMap::new();
+        let mut by_sa: BTreeMap<(String, String), Vec<Seen>> = BTreeMap::new();
         for ((_, pod, _), text) in &inv.logs {
             for line in text.lines() {
                 if let Some(r) = parse(line)
@@ -64,6 +63,9 @@ impl Recipe for Rbac {
             .collect()
     }
 }
+
+/// A refusal with the pod and the log line it was seen in.
+type Seen = (Refusal, String, String);
 
 /// One refused request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,13 +146,17 @@ fn with_rule(rules: &[Value], r: &Refusal) -> Vec<Value> {
     out
 }
 
-fn finding(inv: &Inventory, ns: &str, sa: &str, refusals: &[(Refusal, String, String)]) -> Finding {
+fn finding(inv: &Inventory, ns: &str, sa: &str, refusals: &[Seen]) -> Finding {
     let target = oref("ServiceAccount", Some(ns), sa);
     let gitops = gitops_of_ref(inv, &target);
     let what: Vec<String> = refusals
         .iter()
         .map(|(r, _, _)| {
-            let g = if r.group.is_empty() { String::new() } else { format!(".{}", r.group) };
+            let g = if r.group.is_empty() {
+                String::new()
+            } else {
+                format!(".{}", r.group)
+            };
             match &r.namespace {
                 Some(n) => format!("{} {}{g} in {n}", r.verb, r.resource),
                 None => format!("{} {}{g} cluster-wide", r.verb, r.resource),
@@ -162,7 +168,10 @@ fn finding(inv: &Inventory, ns: &str, sa: &str, refusals: &[(Refusal, String, St
         "k8s.rbac-forbidden",
         Severity::Error,
         target.clone(),
-        format!("ServiceAccount {ns}/{sa} is not allowed to {}", what.join(", ")),
+        format!(
+            "ServiceAccount {ns}/{sa} is not allowed to {}",
+            what.join(", ")
+        ),
     );
     for (_, pod, line) in refusals.iter().take(4) {
         f = f.evidence(format!("pod {pod}: log: {}", trunc(line, 240)));
@@ -256,7 +265,10 @@ mod tests {
     #[test]
     fn parses_namespaced_and_cluster_refusals() {
         let r = parse(r#"E1122 reflector.go:158] pods is forbidden: User "system:serviceaccount:ops:watcher" cannot list resource "pods" in API group "" in the namespace "ops""#).unwrap();
-        assert_eq!((r.sa_ns.as_str(), r.sa.as_str(), r.verb.as_str()), ("ops", "watcher", "list"));
+        assert_eq!(
+            (r.sa_ns.as_str(), r.sa.as_str(), r.verb.as_str()),
+            ("ops", "watcher", "list")
+        );
         assert_eq!((r.group.as_str(), r.resource.as_str()), ("", "pods"));
         assert_eq!(r.namespace.as_deref(), Some("ops"));
         let c = parse(r#"nodes is forbidden: User "system:serviceaccount:m:x" cannot watch resource "nodes" in API group "" at the cluster scope"#).unwrap();
@@ -267,10 +279,13 @@ mod tests {
     #[test]
     fn a_verb_joins_the_matching_rule() {
         let r = parse(r#"User "system:serviceaccount:ci:r" cannot list resource "jobs" in API group "batch" in the namespace "ci""#).unwrap();
-        let rules = vec![json!({"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "watch"]})];
+        let rules =
+            vec![json!({"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "watch"]})];
         assert_eq!(
             with_rule(&rules, &r),
-            vec![json!({"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "watch", "list"]})]
+            vec![
+                json!({"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "watch", "list"]})
+            ]
         );
         assert_eq!(with_rule(&[], &r).len(), 1);
     }

@@ -185,11 +185,15 @@ fn statefulset(inv: &Inventory, sts: &Obj) -> Vec<Finding> {
             let classes: Vec<String> = inv
                 .of_kind("StorageClass")
                 .map(|c| {
-                    let d = c.annotation("storageclass.kubernetes.io/is-default-class") == Some("true");
+                    let d =
+                        c.annotation("storageclass.kubernetes.io/is-default-class") == Some("true");
                     format!("{}{}", c.name(), if d { " (default)" } else { "" })
                 })
                 .collect();
-            let tname = t.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("?");
+            let tname = t
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("?");
             out.push(
                 Finding::new(
                     ID,

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::Recipe;
-use super::common::{Propose, controller_of, describe, quoted_after, secret_producer, warning_events};
+use super::common::{
+    Propose, controller_of, describe, quoted_after, secret_producer, warning_events,
+};
 use crate::cluster::{Inventory, Obj, ObjRef};
 use crate::finding::{Finding, Severity};
 
@@ -109,7 +111,11 @@ fn missing_sources(inv: &Inventory, pod: &Obj) -> Vec<(&'static str, String, Str
     let listed = |kind: &str| inv.is_served(kind) && !inv.skipped.iter().any(|s| s.kind == kind);
     let mut out = Vec::new();
     for v in pod.array_at("/spec/volumes") {
-        let vname = v.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+        let vname = v
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let mut sources: Vec<(&'static str, &Value)> = Vec::new();
         if let Some(c) = v.get("configMap") {
             sources.push(("ConfigMap", c));
@@ -187,7 +193,10 @@ mod tests {
             "status":{"phase":"Pending"}});
         inv.insert(pod.clone());
         let m = missing_sources(&inv, &Obj(&pod));
-        assert_eq!(m, vec![("ConfigMap", "missing".to_string(), "c".to_string())]);
+        assert_eq!(
+            m,
+            vec![("ConfigMap", "missing".to_string(), "c".to_string())]
+        );
         let fs = Volumes.diagnose(&inv);
         assert_eq!(fs.len(), 1);
         assert_eq!(fs[0].object.display(), "Pod/a/p");

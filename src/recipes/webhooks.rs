@@ -35,17 +35,27 @@ impl Recipe for Webhooks {
         ]
     }
     fn relevant(&self, inv: &Inventory) -> bool {
-        inv.of_kind("ValidatingWebhookConfiguration").next().is_some()
+        inv.of_kind("ValidatingWebhookConfiguration")
+            .next()
+            .is_some()
             || inv.of_kind("MutatingWebhookConfiguration").next().is_some()
     }
     fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
-        for kind in ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"] {
+        for kind in [
+            "MutatingWebhookConfiguration",
+            "ValidatingWebhookConfiguration",
+        ] {
             for cfg in inv.of_kind(kind) {
                 let broken: Vec<(String, String)> = cfg
                     .array_at("/webhooks")
                     .iter()
-                    .filter(|w| w.get("failurePolicy").and_then(Value::as_str).unwrap_or("Fail") == "Fail")
+                    .filter(|w| {
+                        w.get("failurePolicy")
+                            .and_then(Value::as_str)
+                            .unwrap_or("Fail")
+                            == "Fail"
+                    })
                     .filter_map(|w| {
                         let name = w.get("name")?.as_str()?;
                         let why = unavailable(inv, w, name)?;
@@ -129,7 +139,12 @@ fn unavailable(inv: &Inventory, w: &Value, hook: &str) -> Option<String> {
     let scaled = inv
         .of_kind("Deployment")
         .filter(|d| d.namespace() == Some(ns))
-        .find(|d| selector_matches(&selector, &string_map(d.at("/spec/template/metadata/labels"))));
+        .find(|d| {
+            selector_matches(
+                &selector,
+                &string_map(d.at("/spec/template/metadata/labels")),
+            )
+        });
     Some(match scaled {
         Some(d) if d.i64_at("/spec/replicas") == Some(0) => format!(
             "its Service {ns}/{name} has no endpoints: Deployment {ns}/{} is scaled to 0",
@@ -145,7 +160,9 @@ fn ready_endpoints(inv: &Inventory, svc: &Obj) -> Option<usize> {
     if inv.is_served("EndpointSlice") {
         return Some(
             inv.of_kind("EndpointSlice")
-                .filter(|s| s.namespace() == ns && s.label("kubernetes.io/service-name") == Some(svc.name()))
+                .filter(|s| {
+                    s.namespace() == ns && s.label("kubernetes.io/service-name") == Some(svc.name())
+                })
                 .flat_map(|s| s.array_at("/endpoints").to_vec())
                 .filter(|e| e.pointer("/conditions/ready").and_then(Value::as_bool) != Some(false))
                 .count(),
@@ -155,7 +172,11 @@ fn ready_endpoints(inv: &Inventory, svc: &Obj) -> Option<usize> {
         return Some(inv.get("Endpoints", ns, svc.name()).map_or(0, |e| {
             e.array_at("/subsets")
                 .iter()
-                .map(|s| s.get("addresses").and_then(Value::as_array).map_or(0, Vec::len))
+                .map(|s| {
+                    s.get("addresses")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len)
+                })
                 .sum()
         }));
     }

@@ -13,9 +13,9 @@ use serde_json::{Value, json};
 
 use super::Recipe;
 use super::common::{
-    GitOps, Propose, cond_line, controller_of, describe, forbidden_service_account,
-    gitops_of_ref, is_workload, oref, quoted_after, secret_producer, strategic_patch, trunc,
-    warning_events, webhook_in_message,
+    GitOps, Propose, cond_line, controller_of, describe, forbidden_service_account, gitops_of_ref,
+    is_workload, oref, quoted_after, secret_producer, strategic_patch, trunc, warning_events,
+    webhook_in_message,
 };
 use crate::action::Action;
 use crate::cluster::{Inventory, Obj, ObjRef};
@@ -380,7 +380,10 @@ fn liveness_finding(
     let target = probe.map(|p| {
         let p = Obj(p);
         if let Some(path) = p.str_at("/httpGet/path") {
-            let port = p.at("/httpGet/port").map(Value::to_string).unwrap_or_default();
+            let port = p
+                .at("/httpGet/port")
+                .map(Value::to_string)
+                .unwrap_or_default();
             format!("HTTP GET {path} on port {}", port.trim_matches('"'))
         } else if let Some(port) = p.at("/tcpSocket/port") {
             format!("TCP connect to port {}", port.to_string().trim_matches('"'))
@@ -421,16 +424,20 @@ fn liveness_finding(
             "the probe gets no answer: the port is wrong or the app starts slower than the probe allows (a startupProbe covers slow starts)",
         ),
     };
-    f.fix(describe(pod.obj_ref()), "read the probe definition and its events", None)
-        .fix(
-            Action::Logs {
-                target: pod.obj_ref(),
-                container: Some(cname.to_string()),
-                previous: Some(true),
-            },
-            "see whether the app logs the probe requests",
-            None,
-        )
+    f.fix(
+        describe(pod.obj_ref()),
+        "read the probe definition and its events",
+        None,
+    )
+    .fix(
+        Action::Logs {
+            target: pod.obj_ref(),
+            container: Some(cname.to_string()),
+            previous: Some(true),
+        },
+        "see whether the app logs the probe requests",
+        None,
+    )
 }
 
 /// k8s.command-not-found: the runtime could not start the entrypoint (exit 128, StartError,
@@ -441,9 +448,9 @@ fn command_not_found(pod: &Obj, owner: &ObjRef, c: &Obj) -> Option<Finding> {
         c.str_at("/lastState/terminated/message").unwrap_or(""),
         c.str_at("/state/terminated/message").unwrap_or(""),
     ];
-    let text = texts
-        .iter()
-        .find(|t| t.contains("executable file not found") || t.contains("no such file or directory"))?;
+    let text = texts.iter().find(|t| {
+        t.contains("executable file not found") || t.contains("no such file or directory")
+    })?;
     let cname = c.str_at("/name").unwrap_or("");
     let cmd = quoted_after(text, "exec:").unwrap_or("?");
     let init = pod
@@ -584,7 +591,7 @@ fn replicasets_of<'a>(inv: &'a Inventory, deploy: &ObjRef) -> Vec<(i64, Obj<'a>)
             Some((rev, rs))
         })
         .collect();
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|(rev, _)| std::cmp::Reverse(*rev));
     out
 }
 
@@ -732,7 +739,9 @@ fn pending_finding(inv: &Inventory, pod: &Obj, owner: &ObjRef) -> Option<Finding
             "k8s.pending-taint",
             Severity::Error,
             owner,
-            format!("pod Pending: node condition taint {key} — the node is the problem, not the pod"),
+            format!(
+                "pod Pending: node condition taint {key} — the node is the problem, not the pod"
+            ),
         )
         .evidence(ev)
         .evidence("do not add tolerations for node-condition taints; fix the node");
@@ -771,7 +780,14 @@ fn pending_finding(inv: &Inventory, pod: &Obj, owner: &ObjRef) -> Option<Finding
             "k8s.pending-taint",
             Severity::Error,
             owner,
-            format!("pod Pending: untolerated taint {key}{}", if value.is_empty() { String::new() } else { format!("={value}") }),
+            format!(
+                "pod Pending: untolerated taint {key}{}",
+                if value.is_empty() {
+                    String::new()
+                } else {
+                    format!("={value}")
+                }
+            ),
         )
         .evidence(ev);
         if let Some(n) = &incidental_note {
@@ -844,7 +860,10 @@ fn controller_findings(inv: &Inventory, pod_findings: &[Finding]) -> Vec<Finding
                         .filter(|c| c.is_true())
                         .map(|c| c.message)
                 });
-            if let Some(m) = failed.as_deref().filter(|m| m.contains("failed calling webhook")) {
+            if let Some(m) = failed
+                .as_deref()
+                .filter(|m| m.contains("failed calling webhook"))
+            {
                 // An admission webhook that cannot be reached blocks every create it matches:
                 // the webhook configuration is the cause (the webhooks recipe judges it).
                 let mut f = finding(
@@ -1003,7 +1022,10 @@ fn claim_template_owner(inv: &Inventory, pvc: &Obj) -> Option<ObjRef> {
         .filter(|s| s.namespace() == pvc.namespace())
         .find(|s| {
             s.array_at("/spec/volumeClaimTemplates").iter().any(|t| {
-                let tn = t.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+                let tn = t
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 pvc.name()
                     .strip_prefix(&format!("{tn}-{}-", s.name()))
                     .is_some_and(|n| n.parse::<u32>().is_ok())
