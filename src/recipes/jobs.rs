@@ -112,6 +112,25 @@ impl Recipe for Jobs {
 
 fn job_failed(inv: &Inventory, job: &Obj) -> Option<Finding> {
     let c = job.condition("Failed").filter(|c| c.is_true())?;
+    // A CronJob's failed run followed by a successful one is history, not a failure.
+    let started = |j: &Obj| j.str_at("/status/startTime").unwrap_or("").to_string();
+    let cron = job
+        .owner_refs()
+        .into_iter()
+        .find(|(k, _)| *k == "CronJob")
+        .map(|(_, n)| n);
+    if let Some(cj) = cron
+        && inv.of_kind("Job").any(|j| {
+            j.namespace() == job.namespace()
+                && j.owner_refs()
+                    .iter()
+                    .any(|(k, n)| *k == "CronJob" && *n == cj)
+                && started(&j) > started(job)
+                && j.condition("Complete").is_some_and(|c| c.is_true())
+        })
+    {
+        return None;
+    }
     let r = job.obj_ref();
     let why = match c.reason.as_str() {
         "BackoffLimitExceeded" => "its pods kept failing until the backoff limit",

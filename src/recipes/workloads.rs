@@ -687,11 +687,12 @@ fn pending_finding(inv: &Inventory, pod: &Obj, owner: &ObjRef) -> Option<Finding
         inv.get("PersistentVolumeClaim", ns, c)
             .is_none_or(|pvc| pvc.str_at("/status/phase") != Some("Bound"))
     });
-    if message.contains("unbound")
+    // A claim waiting for its first consumer binds once the pod is scheduled: then the
+    // scheduler's predicates, not the claim, say why the pod is not.
+    let claim_named = message.contains("unbound")
         || message.contains("PersistentVolumeClaim")
-        || message.contains("persistentvolumeclaim")
-        || pending_claim.is_some()
-    {
+        || message.contains("persistentvolumeclaim");
+    if claim_named || (pending_claim.is_some() && predicates(&message).is_empty()) {
         let mut f = finding(
             "k8s.pvc-pending",
             Severity::Error,
