@@ -722,7 +722,7 @@ fn pending_finding(inv: &Inventory, pod: &Obj, owner: &ObjRef) -> Option<Finding
         .sum();
     let incidental_note = (incidental > 0).then(|| {
         format!(
-            "{incidental} control-plane node(s) are excluded by their control-plane taint — by design:              application pods never tolerate it"
+            "{incidental} control-plane node(s) are excluded by their control-plane taint — by design: application pods never tolerate it"
         )
     });
 
@@ -757,22 +757,39 @@ fn pending_finding(inv: &Inventory, pod: &Obj, owner: &ObjRef) -> Option<Finding
             .any(|p| words.iter().any(|w| p.text.contains(w)))
             || (preds.is_empty() && words.iter().any(|w| message.contains(w)))
     };
-    let (id, title) = if has(&["Insufficient", "Too many pods"]) {
-        (
-            "k8s.pending-insufficient-resources",
-            "pod Pending: no node has enough allocatable capacity for its requests".to_string(),
-        )
-    } else if has(&[
+    // The deciding predicate, quoted in the title: "2 node(s) didn't match pod anti-affinity rules".
+    let quote = |words: &[&str]| {
+        preds
+            .iter()
+            .filter(|p| words.iter().any(|w| p.text.contains(w)))
+            .map(|p| format!("{} node(s) {}", p.nodes, p.text))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    const CAPACITY: &[&str] = &["Insufficient", "Too many pods"];
+    const PLACEMENT: &[&str] = &[
         "node affinity",
         "selector",
         "affinity rules",
         "topology spread",
         "were unschedulable",
         "free ports",
-    ]) {
+    ];
+    let (id, title) = if has(CAPACITY) {
+        (
+            "k8s.pending-insufficient-resources",
+            format!(
+                "pod Pending: no node has enough allocatable capacity for its requests ({})",
+                quote(CAPACITY)
+            ),
+        )
+    } else if has(PLACEMENT) {
         (
             "k8s.pending-affinity",
-            "pod Pending: nodeSelector/affinity/topology matches no schedulable node".to_string(),
+            format!(
+                "pod Pending: nodeSelector/affinity/topology matches no schedulable node ({})",
+                quote(PLACEMENT)
+            ),
         )
     } else if let Some((_, key, value)) = taints.iter().find(|(_, k, _)| !is_control_plane_taint(k))
     {
