@@ -481,3 +481,53 @@ fn eval_no_harm_on_the_demo_snapshots() {
         assert!(h.is_empty(), "{}: {h:#?}", dir.path().display());
     }
 }
+
+/// The new determinable fixes go through `fix` and the gate to the API server as typed
+/// writes: the exact Role rule for an RBAC refusal, the CPU request an HPA needs.
+#[test]
+fn eval_fixes_reach_the_api_server_through_the_gate() {
+    use crate::test_act::{env_for, mutations};
+    let fake =
+        FakeApiServer::from_dir(&repo().join("tests/eval/rbac-forbidden-list-pods/snapshot"));
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args(["fix", "--recipe", "rbac", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let w = mutations(&fake);
+    let paths: Vec<&str> = w.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/apis/rbac.authorization.k8s.io/v1/namespaces/ops/roles/watcher-access",
+            "/apis/rbac.authorization.k8s.io/v1/namespaces/ops/rolebindings/watcher-access"
+        ],
+        "{w:#?}"
+    );
+    let role: Value = serde_json::from_str(&w[0].body).unwrap();
+    assert_eq!(
+        role["rules"],
+        serde_json::json!([{"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]}])
+    );
+    let binding: Value = serde_json::from_str(&w[1].body).unwrap();
+    assert_eq!(binding["subjects"][0]["name"], "watcher");
+
+    let fake = FakeApiServer::from_dir(&repo().join("tests/eval/hpa-no-cpu-request/snapshot"));
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args(["fix", "--recipe", "hpa", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let w = mutations(&fake);
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].path, "/apis/apps/v1/namespaces/shop/deployments/api");
+    let body: Value = serde_json::from_str(&w[0].body).unwrap();
+    assert_eq!(
+        body.pointer("/spec/template/spec/containers/0/resources/requests/cpu"),
+        Some(&Value::from("100m"))
+    );
+}
