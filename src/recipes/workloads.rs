@@ -929,7 +929,6 @@ fn controller_findings(inv: &Inventory, pod_findings: &[Finding]) -> Vec<Finding
             if let Some(c) = o
                 .condition("Progressing")
                 .filter(|c| c.reason == "ProgressDeadlineExceeded")
-                && !has_pod_finding
             {
                 let mut f = finding(
                     "k8s.rollout-stuck",
@@ -938,6 +937,11 @@ fn controller_findings(inv: &Inventory, pod_findings: &[Finding]) -> Vec<Finding
                     "rollout exceeded its progress deadline".into(),
                 )
                 .evidence(cond_line("Progressing", &c.reason, &c.message));
+                // A pod-level cause on the same workload explains the stuck rollout: pointing
+                // the cause at the workload folds this under that finding.
+                if has_pod_finding {
+                    f = f.caused_by(r.clone());
+                }
                 // Undo only to a revision that existed and ran Ready; otherwise there is
                 // nothing healthy to go back to.
                 f = match previous_good_revision(inv, &r) {
