@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 use super::Recipe;
-use super::common::{Propose, cond_line, describe, trunc, warning_events};
+use super::common::{Propose, age_secs, cond_line, describe, inventory_now, trunc, warning_events};
 use crate::action::Action;
 use crate::cluster::{Inventory, Obj};
 use crate::finding::{Finding, Severity};
@@ -84,6 +84,22 @@ impl Recipe for Jobs {
                         || m.contains("too many missed start time")
                         || m.contains("Cannot determine if job needs to be started")
                 });
+            // Without the controller's event (events expire), a last run far older than the
+            // schedule allows says the same.
+            let missed = missed.or_else(|| {
+                let period = cron_period_secs(cj.str_at("/spec/schedule")?)?;
+                let age = age_secs(cj.str_at("/status/lastScheduleTime"), inventory_now(inv))?;
+                (age > 3 * period && age > 3600).then(|| {
+                    (
+                        "NoRecentRun".to_string(),
+                        format!(
+                            "last run started {}h ago; the schedule runs at least every {}",
+                            age / 3600,
+                            human(period)
+                        ),
+                    )
+                })
+            });
             if let Some((reason, m)) = missed {
                 out.push(
                     Finding::new(
@@ -107,6 +123,50 @@ impl Recipe for Jobs {
             }
         }
         out
+    }
+}
+
+/// The longest gap a cron schedule allows between runs, roughly: enough to tell "stopped"
+/// from "not due yet". None for forms we do not read (macros, ranges in every field).
+fn cron_period_secs(schedule: &str) -> Option<i64> {
+    match schedule.trim() {
+        "@hourly" => return Some(3600),
+        "@daily" | "@midnight" => return Some(86_400),
+        "@weekly" => return Some(7 * 86_400),
+        "@monthly" => return Some(31 * 86_400),
+        "@yearly" | "@annually" => return Some(366 * 86_400),
+        _ => {}
+    }
+    let f: Vec<&str> = schedule.split_whitespace().collect();
+    let [min, hour, dom, month, dow] = f.as_slice() else {
+        return None;
+    };
+    let every = |field: &str| -> Option<i64> {
+        match field {
+            "*" => Some(1),
+            _ => field.strip_prefix("*/")?.parse().ok(),
+        }
+    };
+    if *hour == "*" && *dom == "*" && *month == "*" && *dow == "*" {
+        return Some(every(min).unwrap_or(60) * 60);
+    }
+    if *dom == "*" && *month == "*" && *dow == "*" {
+        return Some(every(hour).unwrap_or(24) * 3600);
+    }
+    if *month == "*" && *dom == "*" {
+        return Some(7 * 86_400);
+    }
+    if *month == "*" {
+        return Some(31 * 86_400);
+    }
+    Some(366 * 86_400)
+}
+
+fn human(secs: i64) -> String {
+    match secs {
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s => format!("{}m", s / 60),
     }
 }
 
@@ -203,4 +263,20 @@ fn job_failed(inv: &Inventory, job: &Obj) -> Option<Finding> {
     Some(f.evidence(
         "a Job's pod template is immutable: after fixing the cause, re-create the Job (or let the CronJob's next run start)",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cron_periods() {
+        assert_eq!(cron_period_secs("*/5 * * * *"), Some(300));
+        assert_eq!(cron_period_secs("0 * * * *"), Some(3600));
+        assert_eq!(cron_period_secs("0 */6 * * *"), Some(6 * 3600));
+        assert_eq!(cron_period_secs("0 2 * * *"), Some(86_400));
+        assert_eq!(cron_period_secs("0 2 * * 1"), Some(7 * 86_400));
+        assert_eq!(cron_period_secs("@weekly"), Some(7 * 86_400));
+        assert_eq!(cron_period_secs("not a schedule"), None);
+    }
 }
