@@ -531,3 +531,28 @@ fn eval_fixes_reach_the_api_server_through_the_gate() {
         Some(&Value::from("100m"))
     );
 }
+
+/// Secrets are listed only to know they exist: without Helm's release Secrets.
+#[test]
+fn eval_secrets_are_listed_without_helm_release_secrets() {
+    let fake =
+        FakeApiServer::from_dir(&repo().join("tests/eval/ingress-tls-secret-missing/snapshot"));
+    let t = crate::test_act::env_for(&fake);
+    let o = t
+        .cmd()
+        .args(["diagnose", "-A", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let lists: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path == "/api/v1/secrets")
+        .collect();
+    assert_eq!(lists.len(), 1, "{lists:#?}");
+    assert!(
+        lists[0].query.contains("fieldSelector=type") && lists[0].query.contains("helm.sh"),
+        "{}",
+        lists[0].query
+    );
+}

@@ -504,13 +504,31 @@ impl LiveCluster {
             if let Some(c) = &cont {
                 q.push(("continue", c.as_str()));
             }
+            // Recipes only ask whether a Secret exists: Helm's release Secrets (the bulk of
+            // most clusters' Secret bytes) are never what a pod or Ingress references.
+            if res.kind == "Secret" && res.group.is_empty() {
+                q.push(("fieldSelector", "type!=helm.sh/release.v1"));
+            }
             let page = self.call(Method::GET, &path, &q, None).await?;
             cont = page
                 .pointer("/metadata/continue")
                 .and_then(Value::as_str)
                 .filter(|c| !c.is_empty())
                 .map(str::to_string);
-            items.extend(list_items(page, res));
+            let mut page_items = list_items(page, res);
+            if res.kind == "Secret" && res.group.is_empty() {
+                // Keep the keys (a missing key is evidence), drop the values at once.
+                for it in &mut page_items {
+                    for field in ["data", "stringData"] {
+                        if let Some(m) = it.get_mut(field).and_then(Value::as_object_mut) {
+                            for v in m.values_mut() {
+                                *v = Value::String(String::new());
+                            }
+                        }
+                    }
+                }
+            }
+            items.extend(page_items);
             if cont.is_none() {
                 break;
             }
