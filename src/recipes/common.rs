@@ -383,6 +383,17 @@ pub fn forbidden_service_account(text: &str) -> Option<(&str, &str)> {
     rest[..end].split_once(':')
 }
 
+/// True when the cluster serves `kind`, readable or not: a recipe for it is relevant, and a
+/// kind we were refused is reported as not checked rather than the recipe as not applicable
+/// (a snapshot records refused kinds in `skipped` only, a live read also marks them served).
+pub fn served(inv: &Inventory, kind: &str) -> bool {
+    inv.is_served(kind)
+        || inv
+            .skipped
+            .iter()
+            .any(|s| s.kind == kind && s.reason != crate::cluster::inventory::NOT_SERVED)
+}
+
 /// True when the controller's own kind (Deployment, StatefulSet, DaemonSet) is unhealthy.
 pub fn is_workload(kind: &str) -> bool {
     matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet")

@@ -25,7 +25,7 @@ impl Recipe for CustomResources {
         &["CustomResourceDefinition", kinds::CUSTOM_RESOURCES]
     }
     fn relevant(&self, inv: &Inventory) -> bool {
-        inv.of_kind("CustomResourceDefinition").next().is_some()
+        super::common::served(inv, "CustomResourceDefinition")
     }
     fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
         // (group, kind) declared by CRDs and not in the built-in table.

@@ -39,7 +39,7 @@ impl Recipe for Hpa {
         ]
     }
     fn relevant(&self, inv: &Inventory) -> bool {
-        inv.of_kind("HorizontalPodAutoscaler").next().is_some()
+        super::common::served(inv, "HorizontalPodAutoscaler")
     }
     fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
         let metrics_down = inv

@@ -45,7 +45,7 @@ impl Recipe for Ingress {
         ]
     }
     fn relevant(&self, inv: &Inventory) -> bool {
-        inv.of_kind("Ingress").next().is_some()
+        super::common::served(inv, "Ingress")
     }
     fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();

@@ -30,7 +30,7 @@ impl Recipe for Jobs {
         &["Job", "CronJob", "Pod", "Event"]
     }
     fn relevant(&self, inv: &Inventory) -> bool {
-        inv.of_kind("Job").next().is_some() || inv.of_kind("CronJob").next().is_some()
+        super::common::served(inv, "Job") || super::common::served(inv, "CronJob")
     }
     fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();

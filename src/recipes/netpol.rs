@@ -39,7 +39,7 @@ impl Recipe for NetPol {
         ]
     }
     fn relevant(&self, inv: &Inventory) -> bool {
-        inv.of_kind("NetworkPolicy").next().is_some()
+        super::common::served(inv, "NetworkPolicy")
     }
     fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
         // policy → (finding, clients already named)

@@ -37,8 +37,8 @@ impl Recipe for Rbac {
             "ClusterRoleBinding",
         ]
     }
-    fn relevant(&self, inv: &Inventory) -> bool {
-        !inv.logs.is_empty()
+    fn relevant(&self, _inv: &Inventory) -> bool {
+        true
     }
     fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
         // (sa ns, sa name) → refusals, first log line of each

@@ -35,10 +35,8 @@ impl Recipe for Webhooks {
         ]
     }
     fn relevant(&self, inv: &Inventory) -> bool {
-        inv.of_kind("ValidatingWebhookConfiguration")
-            .next()
-            .is_some()
-            || inv.of_kind("MutatingWebhookConfiguration").next().is_some()
+        super::common::served(inv, "ValidatingWebhookConfiguration")
+            || super::common::served(inv, "MutatingWebhookConfiguration")
     }
     fn diagnose(&self, inv: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();

@@ -30,7 +30,7 @@ impl Recipe for Workloads {
         ID
     }
     fn summary(&self) -> &'static str {
-        "Pods and controllers: crash loops (OOM, exit codes, probes), image pulls, missing config, Pending (resources, taints, affinity, PVCs), quota, stuck rollouts, evictions"
+        "Pods and controllers: crash loops (OOM, exit codes, liveness kills, command not found), image pulls (previous good image), missing config, Pending by the deciding predicate, quota, stuck rollouts, evictions"
     }
     fn reads(&self) -> &'static [&'static str] {
         &[
