@@ -4,8 +4,10 @@
 //! Evidence is two-sided: a client's log shows timeouts or refused connections to the
 //! Service (by DNS name or ClusterIP), and the policies selecting the Service's pods admit no
 //! ingress rule matching the client's labels and namespace. The client is reported as a
-//! symptom (k8s.client-connection-failing). The proposal admits exactly that client on exactly
-//! that port, at confirm tier: opening a policy is a security decision.
+//! symptom (k8s.client-connection-failing). The same holds for the client's own egress
+//! policies (k8s.networkpolicy-blocks-egress), including DNS lookups that time out because port
+//! 53 to the cluster DNS is not admitted. The proposal admits exactly that client on exactly that
+//! port, at confirm tier: opening a policy is a security decision.
 
 use std::collections::BTreeMap;
 
@@ -51,17 +53,30 @@ impl Recipe for NetPol {
                 continue;
             };
             for line in log.lines().filter(|l| is_connection_failure(l)) {
-                let Some(svc) = service_in_line(inv, ns, line) else {
-                    continue;
-                };
-                let Some((policy, port)) = blocking_policy(inv, &svc, &client) else {
+                // A DNS lookup that times out is a connection to the cluster DNS, whatever
+                // name it was for.
+                let dns = is_dns_failure(line);
+                let Some(svc) = (if dns {
+                    dns_service(inv)
+                } else {
+                    service_in_line(inv, ns, line)
+                }) else {
                     continue;
                 };
                 let owner = controller_of(inv, &client);
+                let (policy, root) = if let Some((policy, port)) =
+                    blocking_policy(inv, &svc, &client).filter(|_| !dns)
+                {
+                    let f = root_finding(inv, &policy, &svc, &client, &owner, port, line);
+                    (policy, f)
+                } else if let Some((policy, ports)) = blocking_egress(inv, &svc, &client, dns) {
+                    let f = egress_finding(inv, &policy, &svc, &client, &owner, &ports, line);
+                    (policy, f)
+                } else {
+                    continue;
+                };
                 let pr = policy.obj_ref();
-                roots.entry(pr.clone()).or_insert_with(|| {
-                    root_finding(inv, &policy, &svc, &client, &owner, port, line)
-                });
+                roots.entry(pr.clone()).or_insert(root);
                 symptoms.entry(owner.clone()).or_insert_with(|| {
                     Finding::new(
                         ID,
@@ -98,6 +113,153 @@ fn is_connection_failure(line: &str) -> bool {
     ]
     .iter()
     .any(|w| l.contains(w))
+}
+
+/// A name lookup that timed out (the resolver got no answer: port 53 is blocked).
+fn is_dns_failure(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    l.contains("lookup ") && (l.contains(":53") || l.contains("i/o timeout"))
+}
+
+/// The cluster DNS Service (`kube-system/kube-dns`, CoreDNS keeps the name).
+fn dns_service(inv: &Inventory) -> Option<Obj<'_>> {
+    inv.get("Service", Some("kube-system"), "kube-dns")
+}
+
+/// The first egress policy in the client's namespace that selects the client and admits no
+/// connection to the Service's pods, with the (protocol, port)s the client needs.
+fn blocking_egress<'a>(
+    inv: &'a Inventory,
+    svc: &Obj,
+    client: &Obj,
+    dns: bool,
+) -> Option<(Obj<'a>, Vec<(&'static str, i64)>)> {
+    let cns = client.namespace();
+    let dest_ns = svc.namespace().unwrap_or("");
+    let dest_labels = string_map(svc.at("/spec/selector"));
+    if dest_labels.is_empty() {
+        return None;
+    }
+    let ports: Vec<(&'static str, i64)> = if dns {
+        vec![("UDP", 53), ("TCP", 53)]
+    } else {
+        let backend = inv.of_kind("Pod").find(|p| {
+            p.namespace() == svc.namespace()
+                && dest_labels
+                    .iter()
+                    .all(|(k, v)| p.labels().get(k) == Some(v))
+        })?;
+        vec![("TCP", *target_ports(svc, &backend).first()?)]
+    };
+    let clabels = client.labels();
+    let dns_labels = ns_labels(inv, dest_ns);
+    let isolating: Vec<Obj> = inv
+        .of_kind("NetworkPolicy")
+        .filter(|np| np.namespace() == cns)
+        .filter(|np| selects(np.at("/spec/podSelector"), &clabels))
+        .filter(|np| {
+            np.array_at("/spec/policyTypes")
+                .iter()
+                .any(|t| t == "Egress")
+        })
+        .collect();
+    if isolating.is_empty() {
+        return None;
+    }
+    let (_, port) = ports[0];
+    let admits = |np: &Obj| {
+        np.array_at("/spec/egress").iter().any(|rule| {
+            let rp = Obj(rule).array_at("/ports");
+            let ports_ok = rp.is_empty()
+                || rp.iter().any(|p| match p.get("port") {
+                    Some(Value::Number(n)) => n.as_i64() == Some(port),
+                    _ => true,
+                });
+            let to = Obj(rule).array_at("/to");
+            let peer_ok = to.is_empty()
+                || to.iter().any(|peer| {
+                    if peer.get("ipBlock").is_some() {
+                        return true;
+                    }
+                    let ns_ok = match peer.get("namespaceSelector") {
+                        Some(s) => selects(Some(s), &dns_labels),
+                        None => cns == Some(dest_ns),
+                    };
+                    let pod_ok = match peer.get("podSelector") {
+                        Some(s) => selects(Some(s), &dest_labels),
+                        None => true,
+                    };
+                    ns_ok && pod_ok
+                });
+            ports_ok && peer_ok
+        })
+    };
+    if isolating.iter().any(admits) {
+        return None;
+    }
+    Some((isolating[0], ports))
+}
+
+/// k8s.networkpolicy-blocks-egress: the client's own namespace forbids the connection. The
+/// proposal is a new policy admitting exactly that destination (DNS: the cluster DNS pods on
+/// port 53), next to the existing ones.
+fn egress_finding(
+    inv: &Inventory,
+    policy: &Obj,
+    svc: &Obj,
+    client: &Obj,
+    owner: &ObjRef,
+    ports: &[(&'static str, i64)],
+    line: &str,
+) -> Finding {
+    let pr = policy.obj_ref();
+    let cns = client.namespace().unwrap_or("");
+    let dest_ns = svc.namespace().unwrap_or("");
+    let dns = ports.iter().any(|(_, p)| *p == 53);
+    let labels: serde_json::Map<String, Value> = client
+        .labels()
+        .into_iter()
+        .filter(|(k, _)| *k != "pod-template-hash" && !k.starts_with("controller-revision"))
+        .map(|(k, v)| (k.to_string(), Value::from(v)))
+        .collect();
+    let dest: serde_json::Map<String, Value> = string_map(svc.at("/spec/selector"))
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Value::from(v)))
+        .collect();
+    let what = if dns {
+        "the cluster DNS".to_string()
+    } else {
+        format!("Service {dest_ns}/{}", svc.name())
+    };
+    let manifest = json!({
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": format!("allow-{}-egress-{}", owner.name, if dns { "dns" } else { svc.name() }), "namespace": cns},
+        "spec": {"podSelector": {"matchLabels": labels}, "policyTypes": ["Egress"],
+                 "egress": [{"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": dest_ns}},
+                                     "podSelector": {"matchLabels": dest}}],
+                             "ports": ports.iter().map(|(proto, p)| json!({"protocol": proto, "port": p})).collect::<Vec<_>>()}]}});
+    Finding::new(
+        ID,
+        "k8s.networkpolicy-blocks-egress",
+        Severity::Error,
+        pr.clone(),
+        format!("NetworkPolicy blocks {} from reaching {what}", owner.display()),
+    )
+    .evidence(format!(
+        "it selects {} for Egress and no egress rule admits {what}{}",
+        owner.display(),
+        if dns { " on port 53" } else { "" }
+    ))
+    .evidence(format!("client pod {cns}/{}: log: {}", client.name(), trunc(line, 200)))
+    .fix(
+        Action::Apply { manifest },
+        format!(
+            "admit exactly this egress next to the existing policies (a security decision: confirm {} should reach {what})",
+            owner.display()
+        ),
+        gitops_of_ref(inv, &pr).as_ref(),
+    )
+    .fix(describe(pr), "read the policy's egress rules", None)
 }
 
 /// The Service a log line talks to: `<svc>.<ns>.svc…`, `<svc>.<ns>:port`, or its ClusterIP.
