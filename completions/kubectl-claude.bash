@@ -641,7 +641,7 @@ _kubectl__claude() {
             fi
             case "${prev}" in
                 --recipe)
-                    COMPREPLY=($(compgen -W "flux argocd arc workloads network nodes" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flux argocd arc cert-manager external-secrets onepassword custom-resources webhooks workloads volumes jobs storage rbac hpa network netpol ingress nodes" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -769,7 +769,7 @@ _kubectl__claude() {
             fi
             case "${prev}" in
                 --recipe)
-                    COMPREPLY=($(compgen -W "flux argocd arc workloads network nodes" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flux argocd arc cert-manager external-secrets onepassword custom-resources webhooks workloads volumes jobs storage rbac hpa network netpol ingress nodes" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)

@@ -126,7 +126,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (diagnose)
 _arguments "${_arguments_options[@]}" : \
-'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc workloads network nodes)' \
+'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc cert-manager external-secrets onepassword custom-resources webhooks workloads volumes jobs storage rbac hpa network netpol ingress nodes)' \
 '--fail-on=[Exit 1 when a finding reaches this severity]:SEVERITY:(critical error warning info never)' \
 '--provider=[With --explain\: the provider (anthropic or openai; default from config/env)]:PROVIDER:(anthropic openai)' \
 '--model=[With --explain\: the model]:MODEL:_default' \
@@ -213,7 +213,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (fix)
 _arguments "${_arguments_options[@]}" : \
-'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc workloads network nodes)' \
+'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc cert-manager external-secrets onepassword custom-resources webhooks workloads volumes jobs storage rbac hpa network netpol ingress nodes)' \
 '--fail-on=[Act on root causes at or above this severity]:SEVERITY:(critical error warning info never)' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \

@@ -190,11 +190,15 @@ pub fn link(mut findings: Vec<Finding>, policy: &Policy) -> Vec<LinkedFinding> {
             .then_with(|| a.id.cmp(&b.id))
     });
     findings.dedup_by(|a, b| a.id == b.id && a.object == b.object);
+    // When an object has several findings, a cause points at the one that has no cause of its
+    // own (the object's own failure), not at a symptom that happens to sit on the same object.
     let index_of = |r: &ObjRef, skip: usize| {
+        let on = |i: &usize, f: &Finding| *i != skip && f.object.same_object(r);
         findings
             .iter()
             .enumerate()
-            .find(|(i, f)| *i != skip && f.object.same_object(r))
+            .find(|(i, f)| on(i, f) && f.cause.is_none())
+            .or_else(|| findings.iter().enumerate().find(|(i, f)| on(i, f)))
             .map(|(i, _)| i)
     };
     // Follow each chain to its end, guarding against cycles.
@@ -272,6 +276,43 @@ mod tests {
                 .iter()
                 .all(|f| f.caused_by == Some(0) && !f.root_cause)
         );
+    }
+
+    #[test]
+    fn a_cause_points_at_the_objects_own_failure_not_its_symptom() {
+        // The StatefulSet has a symptom (pods wait for the claim) and its own failure (the
+        // claim template names a missing StorageClass); the claim folds under the latter.
+        let fs = vec![
+            Finding::new(
+                "t",
+                "pod",
+                Severity::Error,
+                r("StatefulSet", "db"),
+                "pods pending",
+            )
+            .caused_by(r("PersistentVolumeClaim", "data-db-0")),
+            Finding::new(
+                "t",
+                "pvc",
+                Severity::Error,
+                r("PersistentVolumeClaim", "data-db-0"),
+                "x",
+            )
+            .caused_by(r("StatefulSet", "db")),
+            Finding::new(
+                "t",
+                "sc",
+                Severity::Error,
+                r("StatefulSet", "db"),
+                "class missing",
+            ),
+        ];
+        let linked = link(fs, &Policy::default());
+        let root = linked.iter().position(|f| f.id == "sc").unwrap();
+        assert!(linked[root].root_cause);
+        for f in linked.iter().filter(|f| f.id != "sc") {
+            assert_eq!(f.caused_by, Some(root), "{}", f.id);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod test_act;
 mod test_cluster;
 mod test_cmp;
 mod test_diagnose;
+mod test_eval;
 mod test_fix;
 mod test_foundation;
 mod test_generate;

@@ -160,7 +160,9 @@ fn homelab_table_shows_roots_and_next_steps() {
     let s = stdout(&o);
     for want in [
         "CRITICAL Node/k8s-3",
-        "[forbidden] kubectl cordon k8s-3",
+        "[safe] kubectl describe node/k8s-3",
+        // Node changes are a human's call: named in the evidence, never proposed as actions.
+        "a human may keep new pods off it (kubectl cordon k8s-3)",
         "PersistentVolumeClaim/media/jellyfin-config",
         "StorageClass fast-ssd does not exist",
         "Deployment/home/zigbee2mqtt",
@@ -267,10 +269,18 @@ fn flux_persona_runs_flux_first_without_argocd() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(
-        v["recipes"],
-        serde_json::json!(["flux", "workloads", "network", "nodes"])
+    let ran: Vec<&str> = v["recipes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(ran[0], "flux");
+    assert!(
+        ran.contains(&"workloads") && ran.contains(&"nodes"),
+        "{ran:?}"
     );
+    assert!(!ran.contains(&"argocd") && !ran.contains(&"arc"), "{ran:?}");
 }
 
 #[test]
@@ -436,7 +446,7 @@ fn status_overview_on_snapshots() {
         v["recommendations"][0]
             .as_str()
             .unwrap()
-            .starts_with("[forbidden] kubectl cordon k8s-3")
+            .starts_with("[safe] kubectl describe node/k8s-3")
     );
     let o = t
         .cmd()

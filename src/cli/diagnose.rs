@@ -34,7 +34,7 @@ use crate::ui::Style;
 ///   kubectl claude diagnose --recipe flux --recipe workloads -n apps
 ///   kubectl claude diagnose -o json --fail-on warning
 ///   kubectl claude diagnose --list
-///   flux claude diagnose            # Flux first: flux, workloads, network, nodes
+///   flux claude diagnose            # Flux first, every recipe but argocd and arc
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct DiagnoseArgs {
@@ -112,9 +112,11 @@ pub(crate) fn select_recipes(ctx: &Ctx, ids: &[String]) -> Vec<&'static dyn Reci
             .collect();
     }
     if ctx.persona == Persona::Flux {
-        return ["flux", "workloads", "network", "nodes"]
+        // Flux first (the registry runs it first), without the Argo CD and ARC recipes.
+        return recipes::RECIPES
             .iter()
-            .filter_map(|id| recipes::by_id(id))
+            .copied()
+            .filter(|r| !matches!(r.id(), "argocd" | "arc"))
             .collect();
     }
     recipes::RECIPES.to_vec()

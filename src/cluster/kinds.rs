@@ -111,6 +111,28 @@ pub const KNOWN: &[KindInfo] = &[
         "rolebindings",
         true
     ),
+    k!("Role", "rbac.authorization.k8s.io", "v1", "roles", true),
+    k!(
+        "ClusterRole",
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterroles",
+        false
+    ),
+    k!(
+        "ValidatingWebhookConfiguration",
+        "admissionregistration.k8s.io",
+        "v1",
+        "validatingwebhookconfigurations",
+        false
+    ),
+    k!(
+        "MutatingWebhookConfiguration",
+        "admissionregistration.k8s.io",
+        "v1",
+        "mutatingwebhookconfigurations",
+        false
+    ),
     k!(
         "ClusterRoleBinding",
         "rbac.authorization.k8s.io",
@@ -222,6 +244,60 @@ pub const KNOWN: &[KindInfo] = &[
         "ipaddresspools",
         true
     ),
+    // cert-manager
+    k!("Certificate", "cert-manager.io", "v1", "certificates", true),
+    k!(
+        "CertificateRequest",
+        "cert-manager.io",
+        "v1",
+        "certificaterequests",
+        true
+    ),
+    k!("Issuer", "cert-manager.io", "v1", "issuers", true),
+    k!(
+        "ClusterIssuer",
+        "cert-manager.io",
+        "v1",
+        "clusterissuers",
+        false
+    ),
+    k!("Order", "acme.cert-manager.io", "v1", "orders", true),
+    k!(
+        "Challenge",
+        "acme.cert-manager.io",
+        "v1",
+        "challenges",
+        true
+    ),
+    // External Secrets Operator and the 1Password operator
+    k!(
+        "ExternalSecret",
+        "external-secrets.io",
+        "v1",
+        "externalsecrets",
+        true
+    ),
+    k!(
+        "SecretStore",
+        "external-secrets.io",
+        "v1",
+        "secretstores",
+        true
+    ),
+    k!(
+        "ClusterSecretStore",
+        "external-secrets.io",
+        "v1",
+        "clustersecretstores",
+        false
+    ),
+    k!(
+        "OnePasswordItem",
+        "onepassword.com",
+        "v1",
+        "onepassworditems",
+        true
+    ),
     // Gateway API
     k!(
         "GatewayClass",
@@ -252,6 +328,17 @@ pub const KNOWN: &[KindInfo] = &[
         true
     ),
 ];
+
+/// A pseudo-kind a recipe lists in `reads()` to get every custom resource whose kind is not
+/// in [`KNOWN`]: live gathering lists each such CRD's kind, a snapshot keeps those objects.
+pub const CUSTOM_RESOURCES: &str = "*CustomResources";
+
+/// True when `api_version`/`kind` is one of the [`KNOWN`] kinds (same group, not just the
+/// same name: Crossplane's `Bucket` is not Flux's).
+pub fn is_known(api_version: &str, kind: &str) -> bool {
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    KNOWN.iter().any(|k| k.kind == kind && k.group == group)
+}
 
 /// Looks a kind up by name (case-insensitive; plurals accepted, as kubectl does).
 pub fn lookup(name: &str) -> Option<&'static KindInfo> {

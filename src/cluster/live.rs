@@ -577,13 +577,31 @@ impl LiveCluster {
             if let Some(c) = &cont {
                 q.push(("continue", c.as_str()));
             }
+            // Recipes only ask whether a Secret exists: Helm's release Secrets (the bulk of
+            // most clusters' Secret bytes) are never what a pod or Ingress references.
+            if res.kind == "Secret" && res.group.is_empty() {
+                q.push(("fieldSelector", "type!=helm.sh/release.v1"));
+            }
             let page = self.call(Method::GET, &path, &q, None).await?;
             cont = page
                 .pointer("/metadata/continue")
                 .and_then(Value::as_str)
                 .filter(|c| !c.is_empty())
                 .map(str::to_string);
-            items.extend(list_items(page, res));
+            let mut page_items = list_items(page, res);
+            if res.kind == "Secret" && res.group.is_empty() {
+                // Keep the keys (a missing key is evidence), drop the values at once.
+                for it in &mut page_items {
+                    for field in ["data", "stringData"] {
+                        if let Some(m) = it.get_mut(field).and_then(Value::as_object_mut) {
+                            for v in m.values_mut() {
+                                *v = Value::String(String::new());
+                            }
+                        }
+                    }
+                }
+            }
+            items.extend(page_items);
             if cont.is_none() {
                 break;
             }
@@ -606,7 +624,7 @@ impl LiveCluster {
         if kinds.is_empty() {
             wanted.extend(kinds::KNOWN.iter());
         } else {
-            for k in kinds {
+            for k in kinds.iter().filter(|k| **k != kinds::CUSTOM_RESOURCES) {
                 match kinds::lookup(k) {
                     Some(info) if !wanted.contains(&info) => wanted.push(info),
                     Some(_) => {}
@@ -683,6 +701,9 @@ impl LiveCluster {
                 }
             }
         }
+        if kinds.contains(&kinds::CUSTOM_RESOURCES) {
+            self.gather_custom_resources(&mut inv, ns).await?;
+        }
         progress.finish();
         inv.skipped.sort_by(|a, b| a.kind.cmp(&b.kind));
         if logs {
@@ -691,12 +712,94 @@ impl LiveCluster {
         Ok(inv)
     }
 
+    /// Lists the objects of every CRD-declared kind outside the built-in table, so a recipe
+    /// can judge operators we have no dedicated recipe for (their Ready/Stalled conditions).
+    /// Needs the CRDs in `inv`; a kind that cannot be listed is recorded in `skipped`.
+    async fn gather_custom_resources(
+        &self,
+        inv: &mut Inventory,
+        ns: Option<&str>,
+    ) -> Result<(), Error> {
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        for crd in inv.of_kind("CustomResourceDefinition") {
+            let (Some(group), Some(kind)) =
+                (crd.str_at("/spec/group"), crd.str_at("/spec/names/kind"))
+            else {
+                continue;
+            };
+            let version = crd
+                .array_at("/spec/versions")
+                .iter()
+                .filter(|v| v.get("served").and_then(Value::as_bool) != Some(false))
+                .max_by_key(|v| v.get("storage").and_then(Value::as_bool) == Some(true))
+                .and_then(|v| v.get("name").and_then(Value::as_str));
+            let Some(version) = version else { continue };
+            let api_version = format!("{group}/{version}");
+            if !kinds::is_known(&api_version, kind) {
+                wanted.push((api_version, kind.to_string()));
+            }
+        }
+        wanted.sort();
+        wanted.dedup();
+        let mut to_list = Vec::new();
+        for (api_version, kind) in &wanted {
+            if let Some(res) = self.resolve(api_version, kind).await? {
+                to_list.push(res);
+            }
+        }
+        let lists: Vec<(ApiRes, Result<Vec<Value>, kube::Error>)> =
+            futures::stream::iter(to_list.into_iter().map(|res| async move {
+                let r = self.list_all(&res, ns).await;
+                (res, r)
+            }))
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        let mut lists = lists;
+        lists.sort_by(|a, b| {
+            a.0.api_version()
+                .cmp(&b.0.api_version())
+                .then(a.0.kind.cmp(&b.0.kind))
+        });
+        for (res, r) in lists {
+            match r {
+                Ok(items) => {
+                    inv.mark_served(&res.kind);
+                    for it in items {
+                        inv.insert(it);
+                    }
+                }
+                Err(e) => {
+                    let err = self.classify(&format!("list {}", res.plural), e);
+                    match err {
+                        Error::Unreachable { .. } | Error::Unauthorized { .. } => return Err(err),
+                        other => inv.skipped.push(SkippedKind {
+                            kind: res.kind.clone(),
+                            reason: other.to_string(),
+                        }),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Fetches bounded log tails of containers in pods that are failing.
     async fn gather_logs(&self, inv: &mut Inventory) -> Result<(), Error> {
         let mut wanted = Vec::new();
+        let mut evidence = Vec::new();
+        // With NetworkPolicies in play a healthy client's log is where a blocked connection
+        // shows; a pod with its own ServiceAccount logs the API's Forbidden answers.
+        let netpols = inv.of_kind("NetworkPolicy").next().is_some();
         for pod in inv.of_kind("Pod") {
             let Some(ns) = pod.namespace() else { continue };
             let mut containers = failing_containers(pod.value());
+            if containers.is_empty() && !logs_are_evidence(&pod) && logs_may_explain(&pod, netpols)
+            {
+                for (name, _) in running_containers(pod.value()) {
+                    evidence.push((ns.to_string(), pod.name().to_string(), name, false));
+                }
+            }
             if logs_are_evidence(&pod) {
                 for c in pod.array_at("/spec/containers") {
                     if let Some(name) = c.get("name").and_then(Value::as_str)
@@ -710,6 +813,8 @@ impl LiveCluster {
                 wanted.push((ns.to_string(), pod.name().to_string(), container, previous));
             }
         }
+        // Failing containers first: they are the likelier story when the budget runs out.
+        wanted.extend(evidence);
         wanted.truncate(MAX_LOG_CONTAINERS);
         let fetched: Vec<_> =
             futures::stream::iter(wanted.into_iter().map(|(ns, pod, c, previous)| async move {
@@ -861,6 +966,25 @@ fn list_items(page: Value, res: &ApiRes) -> Vec<Value> {
 pub fn logs_are_evidence(pod: &super::Obj) -> bool {
     pod.label("app.kubernetes.io/name") == Some("gha-rs-controller")
         || pod.label("app.kubernetes.io/component") == Some("runner-scale-set-listener")
+}
+
+/// True for a healthy-looking pod whose log may hold the cause of another object's failure:
+/// it runs under its own ServiceAccount (RBAC Forbidden answers), or NetworkPolicies exist
+/// (timeouts to a Service they isolate).
+pub fn logs_may_explain(pod: &super::Obj, netpols: bool) -> bool {
+    let sa = pod.str_at("/spec/serviceAccountName").unwrap_or("default");
+    pod.str_at("/status/phase") == Some("Running") && (netpols || sa != "default")
+}
+
+/// Names of the running containers of a pod, with `previous = false`.
+fn running_containers(pod: &Value) -> Vec<(String, bool)> {
+    super::Obj(pod)
+        .array_at("/status/containerStatuses")
+        .iter()
+        .filter(|cs| cs.pointer("/state/running").is_some())
+        .filter_map(|cs| cs.get("name").and_then(Value::as_str))
+        .map(|n| (n.to_string(), false))
+        .collect()
 }
 
 /// Containers worth reading logs from: not ready, restarted, or in a failed pod, with

@@ -110,7 +110,10 @@ impl SnapshotCluster {
     pub fn gather(&self, kinds: &[&str], scope: &Scope) -> Inventory {
         let mut out = Inventory::new();
         for o in self.inventory.all() {
-            let kind_ok = kinds.is_empty() || kinds.contains(&o.kind());
+            let kind_ok = kinds.is_empty()
+                || kinds.contains(&o.kind())
+                || (kinds.contains(&super::kinds::CUSTOM_RESOURCES)
+                    && !super::kinds::is_known(o.api_version(), o.kind()));
             if kind_ok && scope.contains(o.namespace()) {
                 out.insert(o.value().clone());
             }

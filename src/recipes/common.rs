@@ -334,6 +334,71 @@ pub fn age_secs(ts: Option<&str>, now: Option<jiff::Timestamp>) -> Option<i64> {
     Some(now?.as_second() - t.as_second())
 }
 
+/// The object that produces Secret `name` in `ns` — an ExternalSecret (its target name), a
+/// 1Password `OnePasswordItem` or a cert-manager Certificate (`spec.secretName`) — when one is
+/// in the inventory: a missing Secret is that producer's failure, not the workload's.
+pub fn secret_producer(inv: &Inventory, ns: Option<&str>, name: &str) -> Option<ObjRef> {
+    let in_ns = |o: &Obj| o.namespace() == ns;
+    inv.of_kind("ExternalSecret")
+        .filter(in_ns)
+        .find(|e| e.str_at("/spec/target/name").unwrap_or(e.name()) == name)
+        .or_else(|| {
+            inv.of_kind("OnePasswordItem")
+                .filter(in_ns)
+                .find(|o| o.name() == name)
+        })
+        .or_else(|| {
+            inv.of_kind("Certificate")
+                .filter(in_ns)
+                .find(|c| c.str_at("/spec/secretName") == Some(name))
+        })
+        .map(|o| o.obj_ref())
+}
+
+/// The (Validating|Mutating)WebhookConfiguration holding the webhook a FailedCreate message
+/// names (`failed calling webhook "validate.kyverno.svc-fail": …`).
+pub fn webhook_in_message(inv: &Inventory, message: &str) -> Option<ObjRef> {
+    let hook = quoted_after(message, "failed calling webhook")?;
+    [
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+    ]
+    .iter()
+    .flat_map(|k| inv.of_kind(k))
+    .find(|c| {
+        c.array_at("/webhooks")
+            .iter()
+            .any(|w| w.get("name").and_then(Value::as_str) == Some(hook))
+    })
+    .map(|c| c.obj_ref())
+}
+
+/// The ServiceAccount an API `Forbidden` answer names
+/// (`User "system:serviceaccount:<ns>:<name>" cannot …`), as (namespace, name).
+pub fn forbidden_service_account(text: &str) -> Option<(&str, &str)> {
+    const PAT: &str = "User \"system:serviceaccount:";
+    let start = text.find(PAT)? + PAT.len();
+    let rest = &text[start..];
+    let end = rest.find('"')?;
+    rest[..end].split_once(':')
+}
+
+/// True when the cluster serves `kind`, readable or not: a recipe for it is relevant, and a
+/// kind we were refused is reported as not checked rather than the recipe as not applicable
+/// (a snapshot records refused kinds in `skipped` only, a live read also marks them served).
+pub fn served(inv: &Inventory, kind: &str) -> bool {
+    inv.is_served(kind)
+        || inv
+            .skipped
+            .iter()
+            .any(|s| s.kind == kind && s.reason != crate::cluster::inventory::NOT_SERVED)
+}
+
+/// True when the controller's own kind (Deployment, StatefulSet, DaemonSet) is unhealthy.
+pub fn is_workload(kind: &str) -> bool {
+    matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,7 +78,7 @@ impl Recipe for Flux {
                 let f = match *kind {
                     "Kustomization" => kustomization(inv, &o, gitops.as_ref()),
                     "HelmRelease" => helmrelease(inv, &o, gitops.as_ref()),
-                    _ => source(inv, &o, gitops.as_ref()),
+                    _ => source(inv, &o),
                 };
                 out.extend(f);
             }
@@ -198,6 +198,37 @@ fn stale(inv: &Inventory, o: &Obj) -> Finding {
     )
 }
 
+/// When a sourceRef names no namespace, its source is not in the object's namespace, and
+/// exactly one namespace holds a source of that kind and name: that namespace and the merge
+/// patch (at `path`) that sets it — the fix is determined by the evidence.
+fn missing_namespace_fix(
+    inv: &Inventory,
+    o: &Obj,
+    pointer: &str,
+    path: &[&str],
+) -> Option<(String, Value)> {
+    let s = o.at(pointer)?;
+    if s.get("namespace").is_some() {
+        return None;
+    }
+    let kind = s.get("kind")?.as_str()?;
+    let name = s.get("name")?.as_str()?;
+    if inv.get(kind, o.namespace(), name).is_some() {
+        return None;
+    }
+    let homes: Vec<&str> = inv
+        .of_kind(kind)
+        .filter(|x| x.name() == name)
+        .filter_map(|x| x.namespace())
+        .collect();
+    let [ns] = homes.as_slice() else { return None };
+    let mut patch = json!({"namespace": ns});
+    for key in path.iter().rev() {
+        patch = json!({ *key: patch });
+    }
+    Some((ns.to_string(), patch))
+}
+
 /// The object a Flux `sourceRef`/`chartRef` points at; the namespace defaults to the object's.
 fn source_ref(o: &Obj, pointer: &str) -> Option<ObjRef> {
     let s = o.at(pointer)?;
@@ -209,7 +240,7 @@ fn source_ref(o: &Obj, pointer: &str) -> Option<ObjRef> {
 
 /// Sources: flux.git-auth-failed, flux.git-ref-not-found, flux.oci-pull-failed,
 /// flux.helmrepo-index-failed, flux.helmchart-version-not-found, flux.source-artifact-missing.
-fn source(inv: &Inventory, o: &Obj, gitops: Option<&GitOps>) -> Option<Finding> {
+fn source(inv: &Inventory, o: &Obj) -> Option<Finding> {
     let (reason, msg) = not_ready(o)?;
     let lower = msg.to_ascii_lowercase();
     let mut cause = None;
@@ -302,12 +333,25 @@ fn source(inv: &Inventory, o: &Obj, gitops: Option<&GitOps>) -> Option<Finding> 
                 );
             }
         }
-        "flux.git-ref-not-found" if o.str_at("/spec/ref/branch") == Some("master") => {
-            f = f.fix(
-                merge_patch(o.obj_ref(), json!({"spec":{"ref":{"branch":"main"}}})),
-                "the branch was probably renamed master → main",
-                gitops,
-            );
+        "flux.git-ref-not-found" => {
+            // Which branch/tag should exist is not in the cluster: name the field, guess nothing.
+            let field = ["branch", "tag", "semver", "commit", "name"]
+                .iter()
+                .find_map(|k| {
+                    o.str_at(&format!("/spec/ref/{k}"))
+                        .map(|v| format!("spec.ref.{k}: {v}"))
+                })
+                .unwrap_or_else(|| "spec.ref".into());
+            f = f
+                .evidence(format!(
+                    "{field} does not exist in {} — set it to a ref the repository has (a renamed default branch is the usual cause)",
+                    o.str_at("/spec/url").unwrap_or("the repository")
+                ))
+                .fix(
+                    describe(o.obj_ref()),
+                    "compare spec.ref with the repository's branches and tags (git ls-remote <url>)",
+                    None,
+                );
         }
         "flux.helmchart-version-not-found" => {
             // The HelmRelease is the source of truth for a generated HelmChart.
@@ -449,6 +493,13 @@ fn kustomization(inv: &Inventory, o: &Obj, gitops: Option<&GitOps>) -> Option<Fi
                 .evidence(line);
             if let Some(s) = &src {
                 f = f.evidence(format!("sourceRef: {} (namespace defaults to the Kustomization's own)", s.display()));
+            }
+            if let Some((ns, patch)) = missing_namespace_fix(inv, o, "/spec/sourceRef", &["spec", "sourceRef"]) {
+                f = f.evidence(format!("a source of that kind and name exists in {ns}")).fix(
+                    merge_patch(o.obj_ref(), patch),
+                    format!("sourceRef has no namespace, so it looks in {}; the source lives in {ns}", o.namespace().unwrap_or("")),
+                    gitops,
+                );
             }
             f.fix(describe(o.obj_ref()), "fix spec.sourceRef (name, namespace) to an existing source", gitops)
         }
@@ -597,18 +648,35 @@ fn helmrelease(inv: &Inventory, o: &Obj, gitops: Option<&GitOps>) -> Option<Find
         .or_else(|| source_ref(o, "/spec/chartRef"));
     let f = match reason.as_str() {
         "DependencyNotReady" => dependency_finding(inv, o, &msg),
-        "ArtifactFailed" if lower.contains("could not get source object") => finding(
-            "flux.source-not-found",
-            Severity::Error,
-            o,
-            "HelmRelease references a chart source that does not exist",
-        )
-        .evidence(line)
-        .fix(
-            describe(o.obj_ref()),
-            "fix spec.chart.spec.sourceRef / spec.chartRef",
-            gitops,
-        ),
+        "ArtifactFailed" if lower.contains("could not get source object") => {
+            let mut f = finding(
+                "flux.source-not-found",
+                Severity::Error,
+                o,
+                "HelmRelease references a chart source that does not exist",
+            )
+            .evidence(line);
+            if let Some((ns, patch)) = missing_namespace_fix(
+                inv,
+                o,
+                "/spec/chart/spec/sourceRef",
+                &["spec", "chart", "spec", "sourceRef"],
+            ) {
+                f = f.evidence(format!("a source of that kind and name exists in {ns}")).fix(
+                    merge_patch(o.obj_ref(), patch),
+                    format!(
+                        "sourceRef has no namespace, so it looks in {}; the source lives in {ns}",
+                        o.namespace().unwrap_or("")
+                    ),
+                    gitops,
+                );
+            }
+            f.fix(
+                describe(o.obj_ref()),
+                "fix spec.chart.spec.sourceRef / spec.chartRef",
+                gitops,
+            )
+        }
         "SourceNotReady" | "ArtifactFailed" => {
             let mut f = finding(
                 "flux.source-artifact-missing",

@@ -10,10 +10,22 @@
 
 pub mod arc;
 pub mod argocd;
+pub mod certmanager;
 pub mod common;
+pub mod custom_resources;
+pub mod externalsecrets;
 pub mod flux;
+pub mod hpa;
+pub mod ingress;
+pub mod jobs;
+pub mod netpol;
 pub mod network;
 pub mod nodes;
+pub mod onepassword;
+pub mod rbac;
+pub mod storage;
+pub mod volumes;
+pub mod webhooks;
 pub mod workloads;
 
 use crate::cluster::{Inventory, SkippedKind};
@@ -40,8 +52,20 @@ pub static RECIPES: &[&dyn Recipe] = &[
     &flux::Flux,
     &argocd::ArgoCd,
     &arc::Arc,
+    &certmanager::CertManager,
+    &externalsecrets::ExternalSecrets,
+    &onepassword::OnePassword,
+    &custom_resources::CustomResources,
+    &webhooks::Webhooks,
     &workloads::Workloads,
+    &volumes::Volumes,
+    &jobs::Jobs,
+    &storage::Storage,
+    &rbac::Rbac,
+    &hpa::Hpa,
     &network::Network,
+    &netpol::NetPol,
+    &ingress::Ingress,
     &nodes::Nodes,
 ];
 

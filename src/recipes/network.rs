@@ -2,8 +2,8 @@
 //!
 //! Covers k8s.service-no-endpoints (selector matches nothing / pods not ready / targetPort
 //! mismatch), k8s.loadbalancer-pending (with MetalLB pools when served),
-//! gateway.route-not-accepted, gateway.route-refs-unresolved (ReferenceGrant) and a missing
-//! Ingress class.
+//! gateway.route-not-accepted and gateway.route-refs-unresolved (ReferenceGrant). Ingresses
+//! have their own recipe.
 
 use std::collections::BTreeMap;
 
@@ -27,7 +27,7 @@ impl Recipe for Network {
         ID
     }
     fn summary(&self) -> &'static str {
-        "Services without ready endpoints, pending LoadBalancers (MetalLB), Gateway API routes not accepted or unresolved, missing Ingress classes"
+        "Services without ready endpoints (linked to the workload behind them), pending LoadBalancers (MetalLB), Gateway API routes not accepted or unresolved"
     }
     fn reads(&self) -> &'static [&'static str] {
         &[
@@ -35,9 +35,10 @@ impl Recipe for Network {
             "EndpointSlice",
             "Endpoints",
             "Pod",
+            "Deployment",
+            "StatefulSet",
+            "DaemonSet",
             "Event",
-            "Ingress",
-            "IngressClass",
             "Gateway",
             "HTTPRoute",
             "ReferenceGrant",
@@ -59,7 +60,6 @@ impl Recipe for Network {
             out.extend(load_balancer(inv, &svc));
         }
         out.extend(routes(inv));
-        out.extend(ingresses(inv));
         out
     }
 }
@@ -119,6 +119,40 @@ fn service_endpoints(inv: &Inventory, svc: &Obj, index: &PodIndex) -> Option<Fin
         .join(",");
     let gitops = gitops_of_ref(inv, &r);
     if pods.is_empty() {
+        // No pods, but a workload's template carries the selector: scaled to zero on purpose
+        // is healthy; otherwise the workload's failure to create pods is the story.
+        let backing = ["Deployment", "StatefulSet", "DaemonSet"]
+            .iter()
+            .flat_map(|k| inv.of_kind(k))
+            .find(|w| {
+                w.namespace() == svc.namespace()
+                    && selector_matches(
+                        &selector,
+                        &string_map(w.at("/spec/template/metadata/labels")),
+                    )
+            });
+        if let Some(w) = backing {
+            if w.kind() != "DaemonSet" && w.i64_at("/spec/replicas") == Some(0) {
+                return None;
+            }
+            return Some(
+                Finding::new(
+                    ID,
+                    "k8s.service-no-endpoints",
+                    Severity::Error,
+                    r,
+                    format!(
+                        "Service has no endpoints: {} has no pods",
+                        w.obj_ref().display()
+                    ),
+                )
+                .evidence(format!(
+                    "selector {sel} matches the pod template of {}",
+                    w.obj_ref().display()
+                ))
+                .caused_by(w.obj_ref()),
+            );
+        }
         let similar = similar_labels(inv, svc.namespace(), &selector);
         let mut f = Finding::new(
             ID,
@@ -439,60 +473,6 @@ fn refs_unresolved(
         }
     }
     f
-}
-
-/// Ingress class missing: the named class does not exist, or none is named and none is default.
-fn ingresses(inv: &Inventory) -> Vec<Finding> {
-    if !inv.is_served("IngressClass") {
-        return Vec::new();
-    }
-    let classes: Vec<Obj> = inv.of_kind("IngressClass").collect();
-    let default = classes
-        .iter()
-        .any(|c| c.annotation("ingressclass.kubernetes.io/is-default-class") == Some("true"));
-    let mut out = Vec::new();
-    for ing in inv.of_kind("Ingress") {
-        let class = ing
-            .str_at("/spec/ingressClassName")
-            .or_else(|| ing.annotation("kubernetes.io/ingress.class"));
-        let missing = match class {
-            Some(c) => !classes.iter().any(|k| k.name() == c),
-            None => !default,
-        };
-        if missing {
-            let names: Vec<&str> = classes.iter().map(|c| c.name()).collect();
-            out.push(
-                Finding::new(
-                    ID,
-                    "k8s.ingress-class-missing",
-                    Severity::Error,
-                    ing.obj_ref(),
-                    match class {
-                        Some(c) => format!(
-                            "Ingress class {c} does not exist: no controller serves this Ingress"
-                        ),
-                        None => {
-                            "Ingress names no class and no IngressClass is the default".to_string()
-                        }
-                    },
-                )
-                .evidence(format!(
-                    "IngressClasses: {}",
-                    if names.is_empty() {
-                        "none".into()
-                    } else {
-                        names.join(", ")
-                    }
-                ))
-                .fix(
-                    describe(ing.obj_ref()),
-                    "set spec.ingressClassName to an existing class",
-                    gitops_of_ref(inv, &ing.obj_ref()).as_ref(),
-                ),
-            );
-        }
-    }
-    out
 }
 
 #[cfg(test)]

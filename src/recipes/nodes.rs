@@ -1,9 +1,9 @@
 //! Nodes recipe: the bottom of every root-cause chain.
 //!
 //! Covers k8s.node-notready (Ready False/Unknown), k8s.node-pressure (Memory/Disk/PID) and
-//! k8s.metrics-api-unavailable (APIService `v1beta1.metrics.k8s.io`; HPAs that lost their
-//! metrics are its symptoms). Node mutations are proposed as a human would do them — the
-//! autonomy gate refuses them and explains why.
+//! k8s.metrics-api-unavailable (APIService `v1beta1.metrics.k8s.io`; the hpa recipe folds HPAs
+//! that lost their metrics under it). Node mutations are never proposed as actions: the
+//! evidence says what a human may run.
 
 use super::Recipe;
 use super::common::{Propose, cond_line, describe, oref};
@@ -23,7 +23,7 @@ impl Recipe for Nodes {
         "Nodes NotReady/Unknown, memory/disk/PID pressure, and the metrics API (APIService) that kubectl top and HPAs need"
     }
     fn reads(&self) -> &'static [&'static str] {
-        &["Node", "Event", "APIService", "HorizontalPodAutoscaler"]
+        &["Node", "Event", "APIService"]
     }
     fn relevant(&self, _inv: &Inventory) -> bool {
         true
@@ -76,16 +76,11 @@ impl Recipe for Nodes {
                         "check the CNI and kube-proxy DaemonSet pods on this node",
                         None,
                     )
-                    .fix(
-                        Action::Cordon { target: r.clone() },
-                        "keep new pods off the node until it is repaired (a human decision)",
-                        None,
-                    )
-                    .fix(
-                        Action::Drain { target: r.clone() },
-                        "move workloads away if the node will be down for long (a human decision)",
-                        None,
-                    ),
+                    // Node changes are a human's call: said in words, never proposed as actions.
+                    .evidence(format!(
+                        "a human may keep new pods off it (kubectl cordon {0}) or move workloads away if it stays down (kubectl drain {0} --ignore-daemonsets)",
+                        n.name()
+                    )),
                 );
                 continue;
             }
@@ -114,11 +109,10 @@ impl Recipe for Nodes {
                             "see which pods use the resource (and their requests)",
                             None,
                         )
-                        .fix(
-                            Action::Cordon { target: r.clone() },
-                            "stop scheduling here while the node recovers (a human decision)",
-                            None,
-                        ),
+                        .evidence(format!(
+                            "a human may stop scheduling here while it recovers: kubectl cordon {}",
+                            n.name()
+                        )),
                     );
                 }
             }
@@ -146,31 +140,6 @@ impl Recipe for Nodes {
                 );
             }
         }
-        let metrics_down = out
-            .iter()
-            .find(|f| f.id == "k8s.metrics-api-unavailable")
-            .map(|f| f.object.clone());
-        for h in inv.of_kind("HorizontalPodAutoscaler") {
-            if let Some(c) = h.condition("ScalingActive").filter(|c| c.is_false()) {
-                let missing_request = c.message.contains("missing request");
-                let mut f = Finding::new(
-                    ID,
-                    "k8s.hpa-no-metrics",
-                    Severity::Warning,
-                    h.obj_ref(),
-                    if missing_request {
-                        "HPA cannot compute utilization: the target has no CPU request"
-                    } else {
-                        "HPA has no metrics"
-                    },
-                )
-                .evidence(cond_line("ScalingActive", &c.reason, &c.message));
-                if let (false, Some(m)) = (missing_request, &metrics_down) {
-                    f = f.caused_by(m.clone());
-                }
-                out.push(f);
-            }
-        }
         out
     }
 }
@@ -182,19 +151,23 @@ mod tests {
     use crate::recipes::testing::{by_id, load};
 
     #[test]
-    fn homelab_node_notready_proposes_forbidden_cordon() {
+    fn homelab_node_notready_proposes_no_node_write() {
         let inv = load("homelab-mixed");
         let fs = Nodes.diagnose(&inv);
         let f = by_id(&fs, "k8s.node-notready");
         assert_eq!(f.object.display(), "Node/k8s-3");
         let p = Policy::default();
-        let tiers: Vec<(&str, Tier)> = f
-            .proposals
-            .iter()
-            .map(|x| (x.action.verb(), p.tier(&x.action)))
-            .collect();
-        assert!(tiers.contains(&("describe", Tier::Safe)));
-        assert!(tiers.contains(&("cordon", Tier::Forbidden)));
+        assert!(f.proposals.iter().all(|x| x.action.is_read()));
+        assert!(
+            f.proposals
+                .iter()
+                .any(|x| x.action.verb() == "describe" && p.tier(&x.action) == Tier::Safe)
+        );
+        assert!(
+            f.evidence
+                .iter()
+                .any(|e| e.contains("kubectl cordon k8s-3"))
+        );
         let m = by_id(&fs, "k8s.metrics-api-unavailable");
         assert_eq!(m.severity, Severity::Warning);
     }

@@ -412,7 +412,8 @@ fn resources(s: &State) -> Vec<Res> {
         .filter(|((av, k), _)| !av.is_empty() && !k.is_empty())
         .map(|((av, kind), seen_ns)| {
             let (group, version) = av.rsplit_once('/').unwrap_or(("", &av));
-            let info = kubectl_claude::cluster::kinds::lookup(&kind);
+            // Same kind name, other group (Crossplane's Bucket is not Flux's): not the table's.
+            let info = kubectl_claude::cluster::kinds::lookup(&kind).filter(|i| i.group == group);
             Res {
                 group: group.to_string(),
                 version: version.to_string(),
