@@ -136,7 +136,7 @@ pub async fn gather_for(
         .unwrap_or_else(Scope::all);
     let view = super::cluster_view(ctx).await?;
     let bar = crate::ui::BarProgress(ctx.ui.progress(kinds.len() as u64, "gathering"));
-    let inv = view.gather(&kinds, &scope, logs, &bar).await?;
+    let inv = view.gather_checked(&kinds, &scope, logs, &bar).await?;
     crate::cluster::Progress::finish(&bar);
     Ok((view, inv))
 }
@@ -188,8 +188,13 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
                     f.remove("recipe");
                 }
             }
-            let mut doc =
-                json!({"v": 1, "findings": fs, "skipped": skipped, "recipes": outcome.ran});
+            let unreadable: Vec<serde_json::Value> = inv
+                .unreadable
+                .iter()
+                .map(|(file, reason)| json!({"file": file, "reason": reason}))
+                .collect();
+            let mut doc = json!({"v": 1, "findings": fs, "skipped": skipped,
+                "unreadable": unreadable, "recipes": outcome.ran});
             if let Some(e) = &explanation {
                 doc["explanation"] = json!({"provider": e.provider, "model": e.model, "text": e.text, "suggested_actions": e.actions});
             }
@@ -202,9 +207,12 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
         _ => ctx.ui.out(&render_table(
             ctx,
             &findings,
-            &skipped,
+            &Gaps {
+                skipped: &skipped,
+                not_relevant: &outcome.not_relevant,
+                unreadable: &inv.unreadable,
+            },
             &outcome.ran,
-            &outcome.not_relevant,
             args.show_symptoms,
             &view.describe(),
         ))?,
@@ -265,15 +273,26 @@ fn severity_style(s: Severity) -> Style {
 
 /// Per root cause: severity, object, title, key evidence, next steps with tiers; symptoms
 /// folded as a count (listed with `--show-symptoms`); then what was not checked.
+/// What a run did not see: kinds not checked, recipes that did not apply, unreadable files.
+struct Gaps<'a> {
+    skipped: &'a [SkippedKind],
+    not_relevant: &'a [&'a str],
+    unreadable: &'a [(String, String)],
+}
+
 fn render_table(
     ctx: &Ctx,
     findings: &[LinkedFinding],
-    skipped: &[SkippedKind],
+    gaps: &Gaps<'_>,
     ran: &[&str],
-    not_relevant: &[&str],
     show_symptoms: bool,
     source: &str,
 ) -> String {
+    let Gaps {
+        skipped,
+        not_relevant,
+        unreadable,
+    } = *gaps;
     let p = |s: Style, t: &str| ctx.ui.paint(true, s, t);
     let mut out = String::new();
     let roots: Vec<(usize, &LinkedFinding)> = findings
@@ -281,7 +300,14 @@ fn render_table(
         .enumerate()
         .filter(|(_, f)| f.root_cause)
         .collect();
-    if roots.is_empty() {
+    if roots.is_empty() && (!skipped.is_empty() || !unreadable.is_empty()) {
+        // Not "healthy": part of the cluster was not seen (listed below).
+        let _ = writeln!(
+            out,
+            "No problems found by {} in what could be read from {source} — not everything was checked (below).",
+            ran.join(", ")
+        );
+    } else if roots.is_empty() {
         let _ = writeln!(out, "No problems found by {} in {source}.", ran.join(", "));
     } else {
         let mut t = Table::new();
@@ -366,6 +392,13 @@ fn render_table(
             p(Style::Yellow, "Not checked:"),
             list.join("; ")
         );
+    }
+    if !unreadable.is_empty() {
+        let list: Vec<String> = unreadable
+            .iter()
+            .map(|(f, why)| format!("{f} ({why})"))
+            .collect();
+        let _ = writeln!(out, "{} {}", p(Style::Yellow, "Not read:"), list.join("; "));
     }
     if !not_relevant.is_empty() {
         let _ = writeln!(

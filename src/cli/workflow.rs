@@ -456,22 +456,61 @@ impl Runner<'_> {
             ids.split(',').map(|s| s.trim().to_string()).collect()
         };
         let chosen = super::diagnose::select_recipes(self.ctx, &wanted);
-        let kinds = crate::recipes::kinds_for(&chosen);
         let scope = match (ns.as_str(), &self.ctx.global.namespace) {
             ("", Some(g)) => Scope::namespace(g.clone()),
             ("", None) => Scope::all(),
             (n, _) => Scope::namespace(n.to_string()),
         };
+        // Every recipe runs and is linked, exactly as `diagnose` does, and the step keeps its
+        // recipes' findings: a Pending pod on a NotReady node is the node's symptom here too,
+        // not a second root cause because the node recipe belongs to another step.
+        let every = crate::recipes::RECIPES.to_vec();
+        let kinds = crate::recipes::kinds_for(&every);
         let inv = self
             .view
-            .gather(&kinds, &scope, true, &crate::cluster::NoProgress)
+            .gather_checked(&kinds, &scope, true, &crate::cluster::NoProgress)
             .await?;
         let policy = gate_ui::policy(self.ctx)?;
-        let found: Vec<LinkedFinding> = link(crate::recipes::run(&chosen, &inv).findings, &policy)
-            .into_iter()
-            .filter(|f| only.is_empty() || f.object.name == only)
-            .filter(|f| finding.is_empty() || f.id.starts_with(&finding))
+        let ran: Vec<&str> = chosen.iter().map(|r| r.id()).collect();
+        let linked = link(crate::recipes::run(&every, &inv).findings, &policy);
+        let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut found: Vec<LinkedFinding> = Vec::new();
+        let mut causes_elsewhere: Vec<String> = Vec::new();
+        let mut symptoms_elsewhere = 0;
+        for (i, f) in linked.iter().enumerate() {
+            let wanted = ran.contains(&f.recipe)
+                && (only.is_empty() || f.object.name == only)
+                && (finding.is_empty() || f.id.starts_with(&finding));
+            if wanted {
+                kept.insert(i, found.len());
+                found.push(f.clone());
+            }
+        }
+        for f in &mut found {
+            // A cause outside this step stays a cause: the finding remains a symptom.
+            if let Some(c) = f.caused_by {
+                if !kept.contains_key(&c)
+                    && let Some(cause) = linked.get(c)
+                {
+                    symptoms_elsewhere += 1;
+                    let what = format!("{} on {}", cause.id, cause.object.display());
+                    if !causes_elsewhere.contains(&what) {
+                        causes_elsewhere.push(what);
+                    }
+                }
+                f.caused_by = kept.get(&c).copied();
+            }
+        }
+        // What this step's recipes read but could not: the step is then not healthy.
+        let step_kinds = crate::recipes::kinds_for(&chosen);
+        let mut not_checked: Vec<String> = inv
+            .skipped
+            .iter()
+            .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+            .filter(|s| step_kinds.contains(&s.kind.as_str()))
+            .map(|s| format!("{} ({})", s.kind, s.reason))
             .collect();
+        not_checked.extend(inv.unreadable.iter().map(|(f, why)| format!("{f} ({why})")));
         let roots: Vec<&LinkedFinding> = found
             .iter()
             .filter(|f| f.root_cause || !finding.is_empty())
@@ -487,7 +526,11 @@ impl Runner<'_> {
             ("findings".to_string(), found.len().to_string()),
             ("root_causes".into(), roots.len().to_string()),
             ("ids".into(), ids_seen.join(" ")),
-            ("healthy".into(), roots.is_empty().to_string()),
+            (
+                "healthy".into(),
+                (roots.is_empty() && not_checked.is_empty()).to_string(),
+            ),
+            ("not_checked".into(), not_checked.len().to_string()),
             (
                 "cause".into(),
                 first.map(|f| f.id.clone()).unwrap_or_default(),
@@ -526,7 +569,9 @@ impl Runner<'_> {
                 .any(|f| f.actions.iter().any(|a| a.gitops_managed))
                 .to_string(),
         );
-        let summary = if roots.is_empty() {
+        let mut summary = if roots.is_empty() && !not_checked.is_empty() {
+            format!("recipe {ids}: no problems found in what could be read")
+        } else if roots.is_empty() {
             format!("recipe {ids}: no problems found")
         } else {
             let list: Vec<String> = roots
@@ -541,6 +586,16 @@ impl Runner<'_> {
                 if roots.len() > 5 { "; …" } else { "" }
             )
         };
+        if !causes_elsewhere.is_empty() {
+            summary.push_str(&format!(
+                "; {} symptom(s) of root causes found by other recipes: {}",
+                symptoms_elsewhere,
+                causes_elsewhere.join("; ")
+            ));
+        }
+        if !not_checked.is_empty() {
+            summary.push_str(&format!("; not checked: {}", not_checked.join("; ")));
+        }
         self.note(name, summary);
         self.set(name, out);
         self.findings.insert(name.to_string(), found);

@@ -1,0 +1,289 @@
+//! Issue 13 part B: the product tells the truth on every path — nothing unread is "healthy",
+//! nothing configured is silently ignored, every hint names something that works.
+
+use serde_json::{Value, json};
+
+use crate::support::env::{TestEnv, repo, stderr, stdout};
+use crate::support::fake_apiserver::FakeApiServer;
+
+/// The health-reporting commands, each as a user would run it on a snapshot.
+const HEALTH_COMMANDS: &[&[&str]] = &[
+    &["diagnose"],
+    &["diagnose", "-o", "json"],
+    &["status"],
+    &["fix", "--dry-run"],
+    &["workflow", "run", "cluster-health-check"],
+];
+
+fn assert_not_healthy(o: &std::process::Output, what: &str, want_code: i32, want: &str) {
+    let (out, err) = (stdout(o), stderr(o));
+    assert_eq!(o.status.code(), Some(want_code), "{what}: {out}\n{err}");
+    assert!(out.is_empty(), "{what}: partial output on stdout: {out}");
+    for healthy in [
+        "No problems",
+        "none found",
+        "nothing to fix",
+        "no problems found",
+    ] {
+        assert!(!err.contains(healthy), "{what}: {err}");
+    }
+    assert!(err.contains(want), "{what}: want `{want}` in: {err}");
+}
+
+/// Defect 1: a snapshot directory with nothing readable in it — empty, only malformed or
+/// too-deep files, a FIFO — or a path that is not there, is an error for every command that
+/// reports health, naming what was read and what was not.
+#[test]
+fn a_snapshot_with_nothing_readable_is_never_healthy() {
+    let t = TestEnv::new();
+    let empty = t.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    t.write("malformed/pods.yaml", "items: [unclosed\n");
+    t.write("malformed/notes.txt", "not a manifest\n");
+    t.write("deep/pods.json", &"[".repeat(5000));
+    let fifo = t.path().join("fifo");
+    std::fs::create_dir_all(&fifo).unwrap();
+    let st = std::process::Command::new("mkfifo")
+        .arg(fifo.join("pods.yaml"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let cases = [
+        (
+            "empty",
+            "no Kubernetes object could be read (0 manifest file(s)",
+        ),
+        ("malformed", "malformed/pods.yaml: invalid YAML"),
+        ("deep", "deep/pods.json: invalid"),
+        ("fifo", "pods.yaml: a FIFO, not a regular file"),
+        ("missing", "no such file or directory"),
+    ];
+    for (dir, want) in cases {
+        let path = t.path().join(dir).display().to_string();
+        for cmd in HEALTH_COMMANDS {
+            let o = t
+                .cmd()
+                .args(*cmd)
+                .args(["--snapshot", &path])
+                .timeout(std::time::Duration::from_secs(30))
+                .output()
+                .unwrap();
+            assert_not_healthy(&o, &format!("{cmd:?} on {dir}"), 2, want);
+        }
+    }
+    // Naming a file instead of the directory says so.
+    let file = t.write(
+        "one.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n",
+    );
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", &file.display().to_string()])
+        .output()
+        .unwrap();
+    assert_not_healthy(&o, "a file", 2, "is a file, not a directory");
+}
+
+/// Defect 1: files that could not be read reach the report (JSON `unreadable`, the table's
+/// "Not read:"), and the headline does not claim a clean bill of health.
+#[test]
+fn unreadable_files_reach_the_report() {
+    let t = TestEnv::new();
+    t.write(
+        "snap/nodes.yaml",
+        "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus:\n  conditions:\n  - {type: Ready, status: \"True\"}\n",
+    );
+    t.write("snap/pods.yaml", "items: [unclosed\n");
+    let snap = t.path().join("snap").display().to_string();
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", &snap, "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let unreadable = v["unreadable"].as_array().unwrap();
+    assert_eq!(unreadable.len(), 1, "{v:#}");
+    assert!(
+        unreadable[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("pods.yaml"),
+        "{v:#}"
+    );
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", &snap])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(
+        out.contains("in what could be read")
+            && out.contains("Not read:")
+            && out.contains("pods.yaml"),
+        "{out}"
+    );
+    let o = t
+        .cmd()
+        .args(["status", "--snapshot", &snap])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(
+        !out.contains("  none found\n") && out.contains("not everything was checked"),
+        "{out}"
+    );
+    let o = t
+        .cmd()
+        .args([
+            "workflow",
+            "run",
+            "cluster-health-check",
+            "--snapshot",
+            &snap,
+        ])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(
+        out.contains("not checked:") && out.contains("pods.yaml"),
+        "{out}"
+    );
+}
+
+fn live(t: &TestEnv, fake: &FakeApiServer) {
+    fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+}
+
+/// Defect 1, live: every kind Forbidden, a server lost after discovery (every LIST fails),
+/// or nothing served — never "no problems".
+#[test]
+fn a_live_cluster_that_yields_nothing_is_never_healthy() {
+    let mut all_forbidden = FakeApiServer::builder();
+    for k in kubectl_claude::cluster::kinds::KNOWN {
+        all_forbidden = all_forbidden.forbid(&k.api_version(), k.kind);
+    }
+    let lost = FakeApiServer::builder()
+        .objects([json!({"apiVersion":"v1","kind":"Node","metadata":{"name":"n1"}})])
+        .served("v1", "Pod")
+        .fail_resources(500)
+        .start();
+    let cases = [
+        (all_forbidden.start(), 4, "forbidden"),
+        (lost, 4, "etcdserver: request timed out"),
+        (FakeApiServer::builder().start(), 2, "not served"),
+    ];
+    for (fake, code, want) in cases {
+        let t = TestEnv::new();
+        live(&t, &fake);
+        for cmd in HEALTH_COMMANDS {
+            let mut args: Vec<&str> = cmd.to_vec();
+            if cmd[0] == "fix" {
+                // A live fix never gets far enough to propose anything.
+                args = vec!["fix", "--dry-run", "-A"];
+            }
+            let o = t.cmd().args(&args).output().unwrap();
+            assert_not_healthy(&o, &format!("{cmd:?} ({want})"), code, want);
+            assert!(stderr(&o).contains("nothing could be read from context \"kind-fake\""));
+        }
+    }
+}
+
+/// Defect 1: part of the cluster unreadable — the report says so in its headline.
+#[test]
+fn a_partly_forbidden_cluster_is_reported_as_partly_checked() {
+    let fake = FakeApiServer::builder()
+        .objects([
+            json!({"apiVersion":"v1","kind":"Node","metadata":{"name":"n1"},
+            "status":{"conditions":[{"type":"Ready","status":"True"}]}}),
+        ])
+        .forbid("v1", "Pod")
+        .start();
+    let t = TestEnv::new();
+    live(&t, &fake);
+    let o = t.cmd().args(["diagnose"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("in what could be read")
+            && out.contains("Not checked:")
+            && out.contains("Pod (forbidden"),
+        "{out}"
+    );
+    let o = t.cmd().args(["status"]).output().unwrap();
+    let out = stdout(&o);
+    assert!(out.contains("not everything was checked"), "{out}");
+}
+
+/// Defect 7: `status` recommends the safe look at a NotReady node, never the forbidden
+/// `cordon`; `workflow run cluster-health-check` folds the Pending pod under its node as
+/// `diagnose` does instead of counting it as a second root cause.
+#[test]
+fn status_and_workflows_link_like_diagnose() {
+    let t = TestEnv::new();
+    let snap = repo()
+        .join("examples/snapshots/homelab-mixed")
+        .display()
+        .to_string();
+    let o = t
+        .cmd()
+        .args(["status", "--snapshot", &snap, "-o", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let recs = v["recommendations"].as_array().unwrap();
+    assert!(!recs.is_empty());
+    for r in recs {
+        assert!(!r.as_str().unwrap().starts_with("[forbidden]"), "{r}");
+    }
+    assert!(
+        recs[0]
+            .as_str()
+            .unwrap()
+            .starts_with("[safe] kubectl describe node/k8s-3"),
+        "{recs:?}"
+    );
+    // diagnose's root causes, per recipe.
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", &snap, "-o", "json"])
+        .output()
+        .unwrap();
+    let d: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diagnose_roots = d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["root_cause"] == true)
+        .count();
+    let o = t
+        .cmd()
+        .args([
+            "workflow",
+            "run",
+            "cluster-health-check",
+            "--snapshot",
+            &snap,
+        ])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    let step_roots: usize = out
+        .lines()
+        .filter_map(|l| {
+            l.split(" root cause(s)")
+                .next()?
+                .rsplit(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    assert_eq!(step_roots, diagnose_roots, "{out}\n{d:#}");
+    assert!(
+        out.contains(
+            "symptom(s) of root causes found by other recipes: k8s.node-notready on Node/k8s-3"
+        ),
+        "{out}"
+    );
+}
