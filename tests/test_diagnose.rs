@@ -405,7 +405,8 @@ fn explain_without_a_model_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(o.stdout.is_empty());
+    // The diagnosis is printed, then the error (issue 13).
+    assert!(stdout(&o).contains("Node/k8s-3"), "{}", stdout(&o));
     assert!(stderr(&o).contains("ANTHROPIC_API_KEY"), "{}", stderr(&o));
 }
 

@@ -287,3 +287,95 @@ fn status_and_workflows_link_like_diagnose() {
         "{out}"
     );
 }
+
+/// Defect 2: a configured credential that cannot be read fails with "cannot read FILE"
+/// (exit 2) — never a silent fall back to the offline generator. Likewise a key file that is
+/// empty and a base URL that is not a URL.
+#[test]
+fn configured_but_broken_provider_settings_fail_loudly() {
+    let mut t = TestEnv::new();
+    let missing = t.path().join("no-such-key").display().to_string();
+    let run = |t: &TestEnv, args: &[&str]| t.cmd().args(args).output().unwrap();
+    let check = |o: &std::process::Output, want: &str| {
+        let e = stderr(o);
+        assert_eq!(o.status.code(), Some(2), "{e}");
+        assert!(o.stdout.is_empty(), "{}", stdout(o));
+        assert!(e.contains(want), "want `{want}` in: {e}");
+        assert!(!e.contains("offline generator"), "{e}");
+    };
+    // The environment variable.
+    t.set("ANTHROPIC_API_KEY_FILE", missing.clone());
+    let o = run(&t, &["generate", "Deploy nginx with 2 replicas"]);
+    check(
+        &o,
+        &format!("cannot read {missing} (named by ANTHROPIC_API_KEY_FILE)"),
+    );
+    // The same for diagnose --explain (after the diagnosis) and config view (shown).
+    let snap = repo()
+        .join("examples/snapshots/homelab-mixed")
+        .display()
+        .to_string();
+    let o = run(&t, &["diagnose", "--snapshot", &snap, "--explain"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&format!("cannot read {missing}")));
+    let o = run(&t, &["config", "view", "-o", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["effective"]["anthropicKey"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read"),
+        "{v:#}"
+    );
+    assert_eq!(v["effective"]["provider"], "anthropic");
+    // The config key.
+    t.unset("ANTHROPIC_API_KEY_FILE");
+    let cfg = t.write(
+        "home/.config/kubectl-claude/config.yaml",
+        &format!("anthropic:\n  api_key_file: {missing}\n"),
+    );
+    let o = run(&t, &["generate", "Deploy nginx with 2 replicas"]);
+    check(
+        &o,
+        &format!("named by anthropic.api_key_file in {}", cfg.display()),
+    );
+    // An empty key file.
+    let empty = t.write("empty-key", "\n");
+    t.set("ANTHROPIC_API_KEY_FILE", empty.display().to_string());
+    let o = run(&t, &["generate", "Deploy nginx with 2 replicas"]);
+    check(&o, "is empty");
+    // A base URL that is not one.
+    std::fs::remove_file(&cfg).unwrap();
+    t.unset("ANTHROPIC_API_KEY_FILE");
+    t.set("OPENAI_BASE_URL", "localhost:11434");
+    let o = run(&t, &["generate", "--provider", "openai", "Deploy nginx"]);
+    check(
+        &o,
+        "OPENAI_BASE_URL `localhost:11434` is not an http(s) URL",
+    );
+}
+
+/// Defect 7: `config view` does not present a config file that does not exist as read.
+#[test]
+fn config_view_says_when_there_is_no_config_file() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args(["config", "view", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["fileRead"], false, "{v:#}");
+    assert!(stderr(&o).contains("no config file at"), "{}", stderr(&o));
+    t.write("home/.config/kubectl-claude/config.yaml", "model: m\n");
+    let o = t
+        .cmd()
+        .args(["config", "view", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["fileRead"], true, "{v:#}");
+    assert!(!stderr(&o).contains("no config file"));
+}

@@ -146,11 +146,12 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     if args.list {
         return list(ctx, &format);
     }
-    // Fail before gathering when --explain has no model to ask.
-    let explainer = if args.explain {
-        Some(explain_backend(ctx, args)?)
-    } else {
-        None
+    // Resolved before gathering; when --explain has no model to ask, the diagnosis is still
+    // printed and the error follows it.
+    let (explainer, explain_error) = match args.explain.then(|| explain_backend(ctx, args)) {
+        Some(Ok(p)) => (Some(p), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
     };
     let chosen = selected(ctx, args);
     let (view, inv) = gather_for(ctx, &chosen, true).await?;
@@ -236,6 +237,9 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
             }
         }
         ctx.ui.out(&out)?;
+    }
+    if let Some(e) = explain_error {
+        return Err(e);
     }
     let fail = findings.iter().any(|f| args.fail_on.reached_by(f.severity));
     Ok(if fail { EXIT_REPORT } else { EXIT_OK })

@@ -79,34 +79,74 @@ pub struct GenerateArgs {
     pub timeout: Option<u64>,
 }
 
-/// Where the Anthropic key comes from: (key, human-readable source).
-pub fn anthropic_key_source(ctx: &Ctx) -> Option<(String, String)> {
+/// Where the Anthropic key comes from: (key, human-readable source). A key file that is
+/// configured (`ANTHROPIC_API_KEY_FILE`, `anthropic.api_key_file`) but cannot be read or is
+/// empty is an error: the user asked for Anthropic, and silently falling back would hide it.
+pub fn anthropic_key_source(ctx: &Ctx) -> Result<Option<(String, String)>> {
     if let Some(k) = ctx.env.get("ANTHROPIC_API_KEY") {
-        return Some((
+        return Ok(Some((
             k.trim().to_string(),
             "the ANTHROPIC_API_KEY environment variable".into(),
-        ));
+        )));
     }
-    let cfg = ctx.config().ok()?;
-    let file = ctx
-        .env
-        .path("ANTHROPIC_API_KEY_FILE")
-        .or_else(|| cfg.anthropic.api_key_file.clone());
-    if let Some(f) = file
-        && let Ok(k) = std::fs::read_to_string(&f)
-        && !k.trim().is_empty()
-    {
-        return Some((
+    let cfg = ctx.config()?;
+    let file = match ctx.env.path("ANTHROPIC_API_KEY_FILE") {
+        Some(f) => Some((f, "ANTHROPIC_API_KEY_FILE".to_string())),
+        None => cfg.anthropic.api_key_file.clone().map(|f| {
+            (
+                f,
+                format!("anthropic.api_key_file in {}", ctx.config_path().display()),
+            )
+        }),
+    };
+    if let Some((f, named_by)) = file {
+        let k = std::fs::read_to_string(&f).map_err(|e| {
+            Error::usage_hint(
+                format!("cannot read {} (named by {named_by}): {e}", f.display()),
+                format!("fix the path or its permissions, or remove {named_by} (use --provider offline to generate without a model)"),
+            )
+        })?;
+        if k.trim().is_empty() {
+            return Err(Error::usage_hint(
+                format!(
+                    "the key file {} (named by {named_by}) is empty",
+                    f.display()
+                ),
+                "write the API key into it, or remove the setting",
+            ));
+        }
+        return Ok(Some((
             k.trim().to_string(),
             format!("the key file {}", f.display()),
-        ));
+        )));
     }
-    cfg.anthropic.api_key.clone().map(|k| {
+    Ok(cfg.anthropic.api_key.clone().map(|k| {
         (
             k,
             format!("anthropic.api_key in {}", ctx.config_path().display()),
         )
-    })
+    }))
+}
+
+/// True when any Anthropic credential is configured, readable or not (so that a broken
+/// one selects Anthropic and fails loudly instead of falling back to offline).
+fn anthropic_key_configured(ctx: &Ctx) -> Result<bool> {
+    let cfg = ctx.config()?;
+    Ok(ctx.env.get("ANTHROPIC_API_KEY").is_some()
+        || ctx.env.get("ANTHROPIC_API_KEY_FILE").is_some()
+        || cfg.anthropic.api_key_file.is_some()
+        || cfg.anthropic.api_key.is_some())
+}
+
+/// A base URL from the environment or the config: it must be an http(s) URL.
+fn base_url(value: String, named_by: &str) -> Result<String> {
+    match reqwest::Url::parse(&value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(value),
+        _ => Err(Error::usage_hint(
+            format!("{named_by} `{value}` is not an http(s) URL"),
+            "set it to e.g. http://localhost:11434/v1 (Ollama) or https://api.anthropic.com",
+        )),
+    }
 }
 
 /// Picks the provider name: flag, then the instructions file, then the environment
@@ -119,7 +159,7 @@ pub fn resolve_provider_name(ctx: &Ctx, flag: Option<&str>, file: Option<&str>) 
         .or(cfg.provider.as_deref());
     Ok(match chosen {
         Some(p) => p.to_string(),
-        None if anthropic_key_source(ctx).is_some() => "anthropic".into(),
+        None if anthropic_key_configured(ctx)? => "anthropic".into(),
         None => "offline".into(),
     })
 }
@@ -137,18 +177,17 @@ pub fn backend(
     match provider {
         "offline" => Ok(Backend::Offline),
         "anthropic" => {
-            let (key, key_source) = anthropic_key_source(ctx).ok_or_else(|| {
+            let (key, key_source) = anthropic_key_source(ctx)?.ok_or_else(|| {
                 Error::Llm(llm::Error::Config(
                     "provider anthropic needs an API key: set ANTHROPIC_API_KEY, ANTHROPIC_API_KEY_FILE or anthropic.api_key_file".into(),
                 ))
             })?;
             Ok(Backend::Model(Provider::Anthropic(HttpSettings {
-                base_url: ctx
-                    .env
-                    .get("ANTHROPIC_BASE_URL")
-                    .map(str::to_string)
-                    .or_else(|| cfg.anthropic.base_url.clone())
-                    .unwrap_or_else(|| anthropic::DEFAULT_BASE_URL.into()),
+                base_url: match (ctx.env.get("ANTHROPIC_BASE_URL"), &cfg.anthropic.base_url) {
+                    (Some(u), _) => base_url(u.to_string(), "ANTHROPIC_BASE_URL")?,
+                    (None, Some(u)) => base_url(u.clone(), "anthropic.base_url")?,
+                    (None, None) => anthropic::DEFAULT_BASE_URL.into(),
+                },
                 api_key: Some(key),
                 key_source,
                 model: model.unwrap_or_else(|| anthropic::DEFAULT_MODEL.into()),
@@ -170,12 +209,11 @@ pub fn backend(
                     format!("openai.api_key in {}", ctx.config_path().display()),
                 ),
             };
-            let base_url = ctx
-                .env
-                .get("OPENAI_BASE_URL")
-                .map(str::to_string)
-                .or_else(|| cfg.openai.base_url.clone())
-                .unwrap_or_else(|| openai::DEFAULT_BASE_URL.into());
+            let base_url = match (ctx.env.get("OPENAI_BASE_URL"), &cfg.openai.base_url) {
+                (Some(u), _) => base_url(u.to_string(), "OPENAI_BASE_URL")?,
+                (None, Some(u)) => base_url(u.clone(), "openai.base_url")?,
+                (None, None) => openai::DEFAULT_BASE_URL.into(),
+            };
             Ok(Backend::Model(Provider::OpenAi(HttpSettings {
                 base_url: base_url.clone(),
                 api_key,
