@@ -379,3 +379,136 @@ fn config_view_says_when_there_is_no_config_file() {
     assert_eq!(v["fileRead"], true, "{v:#}");
     assert!(!stderr(&o).contains("no config file"));
 }
+
+/// An app dir under `repo/apps/shop` and the sidecar's environment (destination shop-prod).
+fn cmp_app(t: &mut TestEnv, instructions: &str) -> std::path::PathBuf {
+    let dir = t.write("repo/apps/shop/claudernetes.yaml", instructions);
+    let dir = dir.parent().unwrap().to_path_buf();
+    t.set(
+        "KCLAUDE_CACHE_DIR",
+        t.path().join("cmp-cache").display().to_string(),
+    );
+    t.set("ARGOCD_APP_NAME", "shop");
+    t.set("ARGOCD_APP_NAMESPACE", "shop-prod");
+    t.set("ARGOCD_APP_SOURCE_PATH", "apps/shop");
+    dir
+}
+
+fn cmp_generate(t: &TestEnv, dir: &std::path::Path) -> std::process::Output {
+    let mut c = t.persona("argocd-cmp-claude");
+    c.current_dir(dir).arg("generate");
+    c.output().unwrap()
+}
+
+/// Defect 4: a lock made for the destination namespace is accepted by the CMP; a lock stale
+/// because of the Application's values names the exact `--set` command, and that command
+/// makes a lock the CMP accepts.
+#[test]
+fn the_cmp_accepts_a_destination_lock_and_names_the_command_for_a_stale_one() {
+    let mut t = TestEnv::new();
+    let dir = cmp_app(
+        &mut t,
+        "instructions: |\n  Deploy nginx:{{ tag }} with 2 replicas\nvalues:\n  tag: \"1.27\"\n",
+    );
+    let lock = |t: &TestEnv, cwd: &std::path::Path, args: &[&str]| {
+        let o = t
+            .cmd()
+            .current_dir(cwd)
+            .args(["generate", "-q", "--lock"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    lock(&t, &dir, &["-f", ".", "-n", "shop-prod"]);
+    let o = cmp_generate(&t, &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("from lock"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("namespace: shop-prod"),
+        "{}",
+        stdout(&o)
+    );
+    // The Application overrides a value: stale, and the hint is the command to run.
+    t.set(
+        "ARGOCD_APP_PARAMETERS",
+        r#"[{"name":"values","map":{"tag":"1.28"}}]"#,
+    );
+    let o = cmp_generate(&t, &dir);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(o.stdout.is_empty());
+    let want = "kubectl claude generate -f apps/shop --lock -n shop-prod --set tag=1.28";
+    assert!(e.contains(want), "{e}");
+    // Running exactly that from the repository root makes a lock the CMP accepts.
+    let args: Vec<&str> = want.split(' ').skip(3).filter(|a| *a != "--lock").collect();
+    lock(&t, &t.path().join("repo"), &args);
+    let o = cmp_generate(&t, &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("nginx-unprivileged:1.28"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// Defect 4, CLI: rendering from a matching lock does not claim "using the offline
+/// generator"; a lock that no longer matches is warned about, not silently bypassed.
+#[test]
+fn cli_generate_says_when_the_committed_lock_is_stale() {
+    let t = TestEnv::new();
+    let dir = t
+        .write(
+            "app/claudernetes.yaml",
+            "instructions: |\n  Deploy nginx with 2 replicas\n",
+        )
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let run = |args: &[&str]| {
+        t.cmd()
+            .current_dir(&dir)
+            .arg("generate")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run(&["-f", ".", "--lock"]).status.code(), Some(0));
+    let o = run(&["-f", "."]);
+    let e = stderr(&o);
+    assert!(e.contains("rendered from claudernetes.lock.yaml"), "{e}");
+    assert!(!e.contains("using the offline generator"), "{e}");
+    assert!(!e.contains("stale"), "{e}");
+    std::fs::write(
+        dir.join("claudernetes.yaml"),
+        "instructions: |\n  Deploy nginx with 3 replicas\n",
+    )
+    .unwrap();
+    let o = run(&["-f", "."]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    assert!(
+        e.contains("claudernetes.lock.yaml is stale") && e.contains("--lock"),
+        "{e}"
+    );
+    assert!(stdout(&o).contains("replicas: 3"), "{}", stdout(&o));
+}
+
+/// Defect 6: the CMP's allowed-kinds rejection names the parameter, not a flag it lacks.
+#[test]
+fn cmp_rejection_hints_name_what_the_sidecar_has() {
+    let mut t = TestEnv::new();
+    let dir = cmp_app(
+        &mut t,
+        "instructions: |\n  Deploy nginx with 2 replicas and a LoadBalancer service\n",
+    );
+    t.set(
+        "ARGOCD_APP_PARAMETERS",
+        r#"[{"name":"allowed-kinds","array":["ConfigMap"]}]"#,
+    );
+    let o = cmp_generate(&t, &dir);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(5), "{e}");
+    assert!(!e.contains("--no-cache"), "{e}");
+    assert!(e.contains("allowed-kinds parameter"), "{e}");
+}

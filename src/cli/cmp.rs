@@ -240,7 +240,7 @@ fn one_line(r: Result<u8>) -> Result<u8> {
         Ok(c) => Ok(c),
         Err(e) if e.is_broken_pipe() => Ok(0),
         Err(e) => {
-            let hints = e.hints();
+            let hints = cmp_hints(&e);
             let msg = e.to_string().replace('\n', " ");
             if hints.is_empty() {
                 eprintln!("argocd-cmp-claude: {msg}");
@@ -394,20 +394,27 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
         timeout: Some(budget.as_secs().max(1)),
         ..GenerateArgs::default()
     };
+    let dest = env.get("ARGOCD_APP_NAMESPACE").map(str::to_string);
     let mut prepared = prepare(&ctx, instructions, &args)?;
-    prepared.default_namespace = env.get("ARGOCD_APP_NAMESPACE").map(str::to_string);
+    prepared.default_namespace = dest.clone();
     if mode == "locked" {
         let lock = prepared
             .lock
-            .as_ref()
+            .clone()
             .ok_or_else(|| Error::usage("mode is locked but there is no claudernetes.lock.yaml"))?;
         let now = ctx.env.now().to_string();
-        let req = prepared.request(None, false, false, 0, &now, &app);
-        if !generate::lock_matches(&req, lock) {
-            return Err(generate::Error::StaleLock(
-                "claudernetes.lock.yaml does not match the instructions (they, the values or the namespace changed)".into(),
-            )
-            .into());
+        let matches = |p: &super::generate::Prepared| {
+            generate::lock_matches(&p.request(None, false, false, 0, &now, &app), &lock)
+        };
+        if !matches(&prepared) {
+            // A lock made for the destination itself (`generate --lock -n <dest>`) is the
+            // natural thing to commit: accept it as if the namespace parameter said so.
+            let explicit = prepared.namespace.take();
+            prepared.namespace = explicit.clone().or(dest.clone());
+            if explicit.is_some() || dest.is_none() || !matches(&prepared) {
+                prepared.namespace = explicit;
+                return Err(stale_lock(env, &s, dest.as_deref()));
+            }
         }
     }
     let cache_dir = cache::Cache::new(&ctx.paths.cache_dir);
@@ -490,6 +497,77 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
     stdout.write_all(out.as_bytes())?;
     stdout.flush()?;
     Ok(0)
+}
+
+/// The stale-lock error, with the exact command that writes a lock this Application accepts:
+/// its values (`--set`) and namespace are part of the key.
+fn stale_lock(env: &Env, s: &CmpSettings, dest: Option<&str>) -> Error {
+    let path = env.get("ARGOCD_APP_SOURCE_PATH").unwrap_or(".");
+    let mut cmd = format!("kubectl claude generate -f {} --lock", shell_word(path));
+    if let Some(ns) = s.namespace.as_deref().or(dest) {
+        cmd.push_str(&format!(" -n {}", shell_word(ns)));
+    }
+    for (k, v) in &s.values {
+        cmd.push_str(&format!(" --set {}", shell_word(&format!("{k}={v}"))));
+    }
+    let why = if s.values.is_empty() {
+        "the instructions or the namespace changed".to_string()
+    } else {
+        let names: Vec<&str> = s.values.keys().map(String::as_str).collect();
+        format!(
+            "the instructions, the namespace or the Application's values ({}) differ from what it was made with",
+            names.join(", ")
+        )
+    };
+    Error::Usage {
+        message: format!("claudernetes.lock.yaml does not match: {why}"),
+        hints: vec![format!(
+            "from the repository root run `{cmd}` and commit claudernetes.lock.yaml (then Hard Refresh)"
+        )],
+    }
+}
+
+/// A word as a POSIX shell reads it: quoted only when it needs to be.
+fn shell_word(w: &str) -> String {
+    if !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c))
+    {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
+/// Hints that name what exists in the sidecar: the CMP has no flags, only Application
+/// parameters, so the CLI's `--no-cache` / `--provider` advice is translated.
+fn cmp_hints(e: &Error) -> Vec<String> {
+    let rejected = match e {
+        Error::Generate(generate::Error::Rejected(_)) => true,
+        Error::Generate(generate::Error::AfterCall { inner, .. }) => {
+            matches!(**inner, generate::Error::Rejected(_))
+        }
+        _ => false,
+    };
+    if rejected {
+        return vec![
+            "fix the instructions or the Application's allowed-kinds parameter (`kubectl claude generate -f DIR --allowed-kinds …` shows every issue locally), then Hard Refresh".into(),
+        ];
+    }
+    e.hints()
+        .into_iter()
+        .map(|h| {
+            if h.contains("--no-cache") {
+                "make the instructions more specific, or set the Application parameter provider to offline; then Hard Refresh (invalid renders are never cached)".into()
+            } else {
+                h.replace(
+                    "use --provider offline",
+                    "set the Application parameter provider to offline",
+                )
+                .replace("--provider offline", "the Application parameter provider=offline")
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -479,7 +479,25 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
     if args.no_cache {
         req.lock = None;
     }
-    if matches!(prepared.backend, Backend::Offline) && prepared.provider_defaulted {
+    // A committed lock that no longer matches is not silently bypassed.
+    if let Some(l) = req.lock
+        && !generate::lock_matches(&req, l)
+        && !args.lock
+    {
+        let dir = prepared
+            .instructions
+            .source
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|p| p.display().to_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| ".".into());
+        ctx.ui.warn(&format!(
+            "claudernetes.lock.yaml is stale (the instructions, values or namespace changed since it was written): generating instead; update it with `kubectl claude generate -f {dir} --lock` and commit it"
+        ));
+    }
+    let from_lock = req.lock.is_some_and(|l| generate::lock_matches(&req, l));
+    if matches!(prepared.backend, Backend::Offline) && prepared.provider_defaulted && !from_lock {
         ctx.ui.status("using the offline generator (no API key configured; set ANTHROPIC_API_KEY or pass --provider)");
     }
     let started = std::time::Instant::now();
