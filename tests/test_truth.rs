@@ -512,3 +512,44 @@ fn cmp_rejection_hints_name_what_the_sidecar_has() {
     assert!(!e.contains("--no-cache"), "{e}");
     assert!(e.contains("allowed-kinds parameter"), "{e}");
 }
+
+/// Defect 3: the CMP's own deadline ends inside Argo CD's (default 50 s, inside the
+/// repo-server's 60 s), is configurable with KCLAUDE_CMP_TIMEOUT, and its error says which
+/// Argo CD settings to raise.
+#[test]
+fn the_cmp_fails_with_its_own_error_inside_argo_cds_deadline() {
+    use crate::support::fake_llm::{FakeLlm, Reply};
+    let llm = FakeLlm::start(vec![
+        Reply::anthropic("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+            .delayed(std::time::Duration::from_secs(20)),
+    ]);
+    let mut t = TestEnv::new();
+    let dir = cmp_app(&mut t, "instructions: a configmap\n");
+    t.set("ANTHROPIC_API_KEY", "k");
+    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.set("KCLAUDE_CMP_TIMEOUT", "2s");
+    let start = std::time::Instant::now();
+    let o = cmp_generate(&t, &dir);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(5), "{e}");
+    assert!(o.stdout.is_empty());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(8),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(e.contains("within 2 s"), "{e}");
+    assert!(
+        e.contains("server.repo.server.timeout.seconds") && e.contains("KCLAUDE_CMP_TIMEOUT"),
+        "{e}"
+    );
+    // A budget that is not a duration is refused, not ignored.
+    t.set("KCLAUDE_CMP_TIMEOUT", "soon");
+    let o = cmp_generate(&t, &dir);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("KCLAUDE_CMP_TIMEOUT=`soon`"),
+        "{}",
+        stderr(&o)
+    );
+}

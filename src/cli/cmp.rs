@@ -320,15 +320,43 @@ fn init(env: &Env) -> Result<u8> {
     Ok(0)
 }
 
-fn generate_with_deadline(env: &Env) -> Result<u8> {
+/// Argo CD's default repo-server request deadline (`server.repo.server.timeout.seconds` and
+/// `controller.repo.server.timeout.seconds`, 60 s). When it passes, the CMP server kills our
+/// whole process group; it cannot be read from inside the sidecar.
+pub const ARGOCD_REPO_SERVER_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default budget: inside that deadline, with room for the tarball, `init` and our error.
+pub const DEFAULT_CMP_BUDGET: Duration = Duration::from_secs(50);
+
+/// How long `generate` may take: `KCLAUDE_CMP_TIMEOUT` (a Go duration; raise it together
+/// with Argo CD's repo-server timeouts), default [`DEFAULT_CMP_BUDGET`], and never past
+/// `ARGOCD_EXEC_TIMEOUT` (default 90 s) minus 2 s — whichever ends first, so we fail with our
+/// own clear error before anything kills us.
+pub fn budget(env: &Env) -> Result<Duration> {
+    let parse = |key: &str| -> Result<Option<Duration>> {
+        match env.get(key) {
+            None => Ok(None),
+            Some(v) => go_duration(v)
+                .filter(|d| !d.is_zero())
+                .map(Some)
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "{key}=`{v}` is not a duration (e.g. 50s, 2m, 1m30s)"
+                    ))
+                }),
+        }
+    };
+    let wanted = parse("KCLAUDE_CMP_TIMEOUT")?.unwrap_or(DEFAULT_CMP_BUDGET);
     let exec_timeout = env
         .get("ARGOCD_EXEC_TIMEOUT")
         .and_then(go_duration)
         .unwrap_or(Duration::from_secs(90));
-    // Leave room to report: fail a little before ArgoCD kills us.
-    let budget = exec_timeout
-        .saturating_sub(Duration::from_secs(2))
-        .max(Duration::from_secs(1));
+    // Leave room to report: fail a little before the exec timeout kills us.
+    let exec_budget = exec_timeout.saturating_sub(Duration::from_secs(2));
+    Ok(wanted.min(exec_budget).max(Duration::from_secs(1)))
+}
+
+fn generate_with_deadline(env: &Env) -> Result<u8> {
+    let budget = budget(env)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -549,6 +577,14 @@ fn cmp_hints(e: &Error) -> Vec<String> {
         }
         _ => false,
     };
+    if matches!(
+        e,
+        Error::Generate(generate::Error::Llm(crate::llm::Error::Timeout { .. }))
+    ) {
+        return vec![
+            "commit a lock (`kubectl claude generate --lock`, mode locked), or raise KCLAUDE_CMP_TIMEOUT on the sidecar together with Argo CD's server.repo.server.timeout.seconds and controller.repo.server.timeout.seconds (argocd-cmd-params-cm, default 60 s) and ARGOCD_EXEC_TIMEOUT (default 90 s)".into(),
+        ];
+    }
     if rejected {
         return vec![
             "fix the instructions or the Application's allowed-kinds parameter (`kubectl claude generate -f DIR --allowed-kinds …` shows every issue locally), then Hard Refresh".into(),
@@ -573,6 +609,33 @@ fn cmp_hints(e: &Error) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_budget_ends_inside_argo_cds_deadlines() {
+        let at = |pairs: &[(&str, &str)]| {
+            budget(&Env::from_pairs(
+                pairs.iter().copied(),
+                std::path::Path::new("/"),
+            ))
+        };
+        let default = at(&[]).unwrap();
+        assert!(default < ARGOCD_REPO_SERVER_TIMEOUT, "{default:?}");
+        assert_eq!(default, DEFAULT_CMP_BUDGET);
+        assert_eq!(
+            at(&[("KCLAUDE_CMP_TIMEOUT", "3m")]).unwrap(),
+            Duration::from_secs(88),
+            "never past ARGOCD_EXEC_TIMEOUT (90 s) - 2 s"
+        );
+        assert_eq!(
+            at(&[("KCLAUDE_CMP_TIMEOUT", "3m"), ("ARGOCD_EXEC_TIMEOUT", "5m")]).unwrap(),
+            Duration::from_secs(180)
+        );
+        assert_eq!(
+            at(&[("ARGOCD_EXEC_TIMEOUT", "20s")]).unwrap(),
+            Duration::from_secs(18)
+        );
+        assert!(at(&[("KCLAUDE_CMP_TIMEOUT", "soon")]).is_err());
+    }
 
     #[test]
     fn go_durations() {
