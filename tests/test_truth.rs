@@ -553,3 +553,99 @@ fn the_cmp_fails_with_its_own_error_inside_argo_cds_deadline() {
         stderr(&o)
     );
 }
+
+/// Defect 6: without a cluster, each command's hint names only what works for it; `act get`
+/// (a safe read) works on a snapshot; `diff --snapshot` is refused, not silently ignored.
+#[test]
+fn hints_without_a_cluster_name_what_works_for_each_command() {
+    let t = TestEnv::new();
+    let manifest = t.write(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x}\n",
+    );
+    let manifest = manifest.display().to_string();
+    let cases: &[(&[&str], &str)] = &[
+        (&["diagnose"], "or work offline with --snapshot DIR"),
+        (&["status"], "or work offline with --snapshot DIR"),
+        (&["fix"], "--snapshot DIR with --dry-run or --suggest-only"),
+        (
+            &["workflow", "run", "cluster-health-check"],
+            "or run it on --snapshot DIR",
+        ),
+        (
+            &["act", "get", "deployment/x"],
+            "for reads (get, describe, list, logs)",
+        ),
+        (&["diff", "-f", &manifest], "`kubectl claude lint -f FILE`"),
+    ];
+    for (args, want) in cases {
+        let o = t.cmd().args(*args).output().unwrap();
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(4), "{args:?}: {e}");
+        assert!(e.contains(want), "{args:?}: want `{want}` in {e}");
+        if args[0] == "diff" {
+            assert!(!e.contains("--snapshot"), "{e}");
+        }
+    }
+    let snap = repo()
+        .join("examples/snapshots/homelab-mixed")
+        .display()
+        .to_string();
+    // Each hint that names --snapshot works as it says.
+    let o = t
+        .cmd()
+        .args(["act", "get", "node/k8s-3", "--snapshot", &snap])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("name: k8s-3"), "{}", stdout(&o));
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "list",
+            "pods",
+            "-n",
+            "media",
+            "--snapshot",
+            &snap,
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = t
+        .cmd()
+        .args(["fix", "--dry-run", "--snapshot", &snap])
+        .output()
+        .unwrap();
+    assert!(matches!(o.status.code(), Some(0 | 1 | 3)), "{}", stderr(&o));
+    // A change on a snapshot is still refused, with what does work.
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "scale",
+            "deployment/x",
+            "--replicas",
+            "2",
+            "--snapshot",
+            &snap,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("act runs reads"), "{}", stderr(&o));
+    let o = t
+        .cmd()
+        .args(["diff", "-f", &manifest, "--snapshot", &snap])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("does not read --snapshot"),
+        "{}",
+        stderr(&o)
+    );
+}

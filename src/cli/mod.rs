@@ -198,7 +198,45 @@ fn run_cli(persona: Persona, args: Vec<OsString>, env: Env) -> Result<u8> {
         .enable_all()
         .build()
         .map_err(|e| Error::io("start the async runtime", "<runtime>", e))?;
-    rt.block_on(dispatch(&ctx, &cli.command))
+    match rt.block_on(dispatch(&ctx, &cli.command)) {
+        Err(e) if !e.is_broken_pipe() => {
+            // No cluster: say how this command works without one, if it can.
+            render_error(&ctx.ui, &e);
+            if let Some(h) = offline_hint(&cli.command, &e) {
+                ctx.ui.hint(h);
+            }
+            Ok(e.exit_code())
+        }
+        other => other,
+    }
+}
+
+/// For a command that found no cluster, the way it works without one — only what exists for
+/// that command (`diff` has no `--snapshot`; `act` and `fix` read one only for previews).
+fn offline_hint(command: &Command, e: &Error) -> Option<&'static str> {
+    use crate::cluster::Error as C;
+    if !matches!(
+        e,
+        Error::Cluster(C::Kubeconfig { .. } | C::Unreachable { .. })
+    ) {
+        return None;
+    }
+    Some(match command {
+        Command::Diagnose(_) | Command::Status(_) => {
+            "or work offline with --snapshot DIR (a `kubectl claude snapshot` directory or a `kubectl cluster-info dump` tree; try examples/snapshots/homelab-mixed)"
+        }
+        Command::Fix(_) => {
+            "or preview fixes offline: --snapshot DIR with --dry-run or --suggest-only"
+        }
+        Command::Workflow(_) => "or run it on --snapshot DIR (actions are then previewed only)",
+        Command::Act(_) => {
+            "or, for reads (get, describe, list, logs) and --dry-run / --suggest-only previews, --snapshot DIR"
+        }
+        Command::Diff(_) => {
+            "diff needs a live cluster; to check manifests offline use `kubectl claude lint -f FILE`"
+        }
+        _ => return None,
+    })
 }
 
 async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {

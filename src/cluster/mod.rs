@@ -104,11 +104,11 @@ impl Error {
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::Kubeconfig { .. } => vec![
-                "pick a context with --context (see `kubectl config get-contexts`), pass --kubeconfig FILE or set KUBECONFIG; or use --snapshot DIR to work offline"
+                "pick a context with --context (see `kubectl config get-contexts`), pass --kubeconfig FILE or set KUBECONFIG"
                     .into(),
             ],
             Error::Unreachable { .. } => vec![
-                "check the server is up and reachable (kubectl cluster-info), pick another context with --context, or use --snapshot DIR".into(),
+                "check the server is up and reachable (kubectl cluster-info), or pick another context with --context".into(),
             ],
             Error::Unauthorized { .. } => vec![
                 "refresh your credentials (e.g. re-run your cloud login or `kubectl get ns` to refresh an exec token)".into(),
