@@ -649,3 +649,171 @@ fn hints_without_a_cluster_name_what_works_for_each_command() {
         stderr(&o)
     );
 }
+
+/// Defect 7: the krew manifest does not claim release checksums it does not hold, and the
+/// archives `scripts/package-krew.sh` builds into dist/ are never committed by accident.
+#[test]
+fn krew_manifest_says_what_its_checksums_are() {
+    let text = std::fs::read_to_string(repo().join("krew/claude.yaml")).unwrap();
+    let zeros = format!("\"{}\"", "0".repeat(64));
+    if text.contains(&zeros) {
+        assert!(
+            text.contains("placeholders"),
+            "zero sha256 values presented as real"
+        );
+        assert!(!text.contains("those of the last packaged release"));
+    }
+    let ignore = std::fs::read_to_string(repo().join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l.trim() == "dist/"), "{ignore}");
+    let script = std::fs::read_to_string(repo().join("scripts/package-krew.sh")).unwrap();
+    assert!(
+        script.contains("out=\"dist\""),
+        "the script's output dir changed: update .gitignore"
+    );
+}
+
+/// Defect 7: `lint -f DIR` skips claudernetes instruction/lock files (saying so), refuses one
+/// named directly, and numbers documents within their own file.
+#[test]
+fn lint_skips_instruction_files_and_numbers_documents_per_file() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args([
+            "lint",
+            "-f",
+            &repo().join("examples").display().to_string(),
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for i in v["issues"].as_array().unwrap() {
+        let origin = i["origin"].as_str().unwrap_or("");
+        assert!(!origin.contains("claudernetes."), "{i}");
+    }
+    assert!(
+        stderr(&o).contains("skipped") && stderr(&o).contains("instruction"),
+        "{}",
+        stderr(&o)
+    );
+    // Unnamed documents are numbered in their own file.
+    t.write(
+        "m/a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    );
+    t.write("m/b.yaml", "foo: bar\n");
+    let o = t
+        .cmd()
+        .args(["lint", "-f", "m", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let missing: Vec<&Value> = v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["rule"] == "missing-kind")
+        .collect();
+    assert_eq!(missing.len(), 1, "{v:#}");
+    assert_eq!(missing[0]["object"], "document 1", "{v:#}");
+    assert!(missing[0]["origin"].as_str().unwrap().ends_with("b.yaml#1"));
+    let f = repo()
+        .join("examples/redis/claudernetes.yaml")
+        .display()
+        .to_string();
+    let o = t.cmd().args(["lint", "-f", &f]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("holds generate instructions"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Defect 7: an unknown `--set` key and `--layout`/`--repo-url` without `--write` are errors,
+/// not silently ignored.
+#[test]
+fn generate_refuses_flags_that_would_do_nothing() {
+    let t = TestEnv::new();
+    let dir = t
+        .write(
+            "app/claudernetes.yaml",
+            "instructions: |\n  Deploy nginx:{{ tag }} with 2 replicas\nvalues:\n  tag: \"1.27\"\n",
+        )
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
+    let run = |args: &[&str]| t.cmd().arg("generate").args(args).output().unwrap();
+    let o = run(&["-f", &dir, "--set", "tga=1.28"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("`tga`") && stderr(&o).contains("placeholders: tag"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["-f", &dir, "--set", "tag=1.28"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for extra in [
+        &["--layout", "flux"][..],
+        &["--repo-url", "https://git.example/x.git"],
+    ] {
+        let mut args = vec!["-f", dir.as_str()];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("without --write"), "{}", stderr(&o));
+    }
+}
+
+/// Defect 7: a refused connection is not retried until the deadline and is not reported as
+/// "retry-after exceeds the deadline": it fails at once, naming the URL.
+#[test]
+fn a_refused_connection_fails_at_once_and_says_so() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener); // nothing listens there now
+    let mut t = TestEnv::new();
+    t.set("ANTHROPIC_API_KEY", "k");
+    t.set("ANTHROPIC_BASE_URL", format!("http://127.0.0.1:{port}"));
+    let start = std::time::Instant::now();
+    let o = t.cmd().args(["generate", "Deploy nginx"]).output().unwrap();
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(5), "{e}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        e.contains("connection refused") && e.contains(&port.to_string()),
+        "{e}"
+    );
+    assert!(!e.contains("retry-after"), "{e}");
+}
+
+/// Defect 7: completion offers workflow names (built-in and the user's).
+#[test]
+fn completion_offers_workflow_names() {
+    let t = TestEnv::new();
+    t.write(
+        "home/.config/kubectl-claude/workflows/my-check.yaml",
+        "name: my-check\ndescription: mine\nsteps:\n  - name: report\n    action: report\n",
+    );
+    for sub in ["run", "show"] {
+        let o = t
+            .persona("kubectl_complete-claude")
+            .args(["workflow", sub, ""])
+            .output()
+            .unwrap();
+        let s = stdout(&o);
+        assert!(
+            s.lines().any(|l| l.starts_with("cluster-health-check\t")),
+            "{s}"
+        );
+        assert!(s.lines().any(|l| l.starts_with("my-check")), "{s}");
+    }
+}

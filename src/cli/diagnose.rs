@@ -257,6 +257,7 @@ fn list(ctx: &Ctx, format: &str) -> Result<u8> {
             let mut t = Table::new();
             t.load_style(NOTHING)
                 .set_content_arrangement(ContentArrangement::Dynamic);
+            crate::ui::fit(&mut t);
             t.set_header(["RECIPE", "CHECKS"]);
             for r in recipes::RECIPES {
                 t.add_row([r.id(), r.summary()]);
@@ -317,6 +318,7 @@ fn render_table(
         let mut t = Table::new();
         t.load_style(NOTHING)
             .set_content_arrangement(ContentArrangement::Dynamic);
+        crate::ui::fit(&mut t);
         t.set_header(["SEVERITY", "ROOT CAUSE", "FINDING", "SYMPTOMS"]);
         for (i, f) in &roots {
             let n = findings.iter().filter(|s| s.caused_by == Some(*i)).count();

@@ -458,6 +458,12 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
     } else {
         args.layout
     };
+    if args.write.is_none() && (args.layout != Layout::Plain || args.repo_url.is_some()) {
+        return Err(Error::usage_hint(
+            "--layout and --repo-url shape the files --write writes; without --write they do nothing",
+            "add --write DIR (e.g. --write kubernetes/apps --layout flux)",
+        ));
+    }
     let instructions = load_instructions(ctx, args.text.as_deref(), args.file.as_deref())?;
     let prepared = prepare(ctx, instructions, args)?;
     let app = prepared.instructions.app_name();
@@ -582,7 +588,37 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
 /// Resolves parameters, namespace, provider and lock for a generation.
 pub fn prepare(ctx: &Ctx, instructions: Instructions, args: &GenerateArgs) -> Result<Prepared> {
     let mut params = instructions.params.clone();
-    params.extend(input::parse_sets(&args.set)?);
+    let sets = input::parse_sets(&args.set)?;
+    // A --set for a placeholder the instructions do not have changes nothing but the cache
+    // key: a typo (`--set tga=v2`) must not pass silently.
+    let placeholders = input::substitute(&instructions.text, &BTreeMap::new()).1;
+    let unknown: Vec<&String> = sets.keys().filter(|k| !placeholders.contains(k)).collect();
+    if !unknown.is_empty() {
+        let names: Vec<&str> = unknown.iter().map(|k| k.as_str()).collect();
+        let known = if placeholders.is_empty() {
+            "the instructions have no {{ … }} placeholders".to_string()
+        } else {
+            format!("placeholders: {}", placeholders.join(", "))
+        };
+        let message = format!(
+            "no {{{{ … }}}} placeholder for {} in the instructions ({known})",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if ctx.persona == crate::persona::Persona::ArgoCmp {
+            // An Application's values are not ours to reject mid-sync: say it, render on.
+            ctx.ui.warn(&message);
+        } else {
+            return Err(Error::usage_hint(
+                message,
+                "check the spelling, or add the placeholder to the instructions",
+            ));
+        }
+    }
+    params.extend(sets);
     let (text, missing) = input::substitute(&instructions.text, &params);
     for m in missing {
         ctx.ui.warn(&format!(

@@ -53,6 +53,7 @@ pub enum WorkflowCommand {
     /// Print a workflow's YAML
     Show {
         /// The workflow name
+        #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completion::complete_workflows))]
         name: String,
     },
     /// Run a workflow
@@ -68,6 +69,7 @@ pub enum WorkflowCommand {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The workflow name
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completion::complete_workflows))]
     pub name: String,
     /// A parameter (repeatable)
     #[arg(long = "param", value_name = "KEY=VALUE")]
