@@ -817,3 +817,87 @@ fn completion_offers_workflow_names() {
         assert!(s.lines().any(|l| l.starts_with("my-check")), "{s}");
     }
 }
+
+/// Issue 10 item 11: loading a snapshot costs a bounded multiple of its size (a 12 MB compact
+/// pod list ran in ~335 MB before, ~200 MB now: it must fit a 280 MB data limit), and inputs
+/// past the documented limits — an oversized file, a link to /dev/zero — are refused with a
+/// clear message instead of being read until allocation fails.
+#[test]
+fn snapshot_memory_is_bounded_and_oversized_inputs_are_refused() {
+    let t = TestEnv::new();
+    let items: Vec<Value> = (0..16_000)
+        .map(|i| {
+            json!({"apiVersion":"v1","kind":"Pod","metadata":{"name":format!("pod-{i}"),
+                "namespace":format!("ns-{}", i % 50),"labels":{"app":format!("app-{}", i % 300),
+                "pod-template-hash":"abcdef123"},"uid":"5c0e3a9e-8c1f-4a57-9b1e-0c7d2a7f4b11",
+                "creationTimestamp":"2026-05-01T10:00:00Z"},
+             "spec":{"nodeName":format!("node-{}", i % 20),"containers":[{"name":"app",
+                "image":"registry.example.com/team/app:v1.2.3","ports":[{"containerPort":8080,
+                "protocol":"TCP"}],"resources":{"requests":{"cpu":"100m","memory":"128Mi"}},
+                "env":[{"name":"LOG_LEVEL","value":"info"},{"name":"PORT","value":"8080"}]}]},
+             "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True",
+                "lastTransitionTime":"2026-05-01T10:01:00Z"}],"containerStatuses":[{"name":"app",
+                "ready":true,"restartCount":0,"image":"registry.example.com/team/app:v1.2.3",
+                "state":{"running":{"startedAt":"2026-05-01T10:00:30Z"}}}]}})
+        })
+        .collect();
+    let big = json!({"apiVersion":"v1","kind":"List","items":items}).to_string();
+    assert!(big.len() > 11_000_000, "{}", big.len());
+    t.write("big/pods.json", &big);
+    let snap = t.path().join("big").display().to_string();
+    if cfg!(target_os = "linux") {
+        let mut c = std::process::Command::new("sh");
+        c.env_clear();
+        for (k, v) in &t.env {
+            c.env(k, v);
+        }
+        let o = c
+            .args(["-c", "ulimit -d 280000 && exec \"$0\" \"$@\""])
+            .arg(crate::support::env::bin())
+            .args(["diagnose", "--snapshot", &snap, "-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(v["findings"].as_array().unwrap().is_empty());
+    }
+    // Past the per-file limit (a sparse file: nothing is read), and a link to /dev/zero.
+    t.write(
+        "mixed/nodes.yaml",
+        "apiVersion: v1\nkind: Node\nmetadata: {name: node1}\nstatus:\n  conditions:\n  - {type: Ready, status: \"True\"}\n",
+    );
+    let huge = std::fs::File::create(t.path().join("mixed/pods.json")).unwrap();
+    huge.set_len(kubectl_claude::cluster::snapshot::MAX_JSON_FILE_BYTES + 1)
+        .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", t.path().join("mixed/events.json")).unwrap();
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", "mixed", "-o", "json"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let un = v["unreadable"].to_string();
+    assert!(
+        un.contains("pods.json") && un.contains("MiB per-JSON-file limit"),
+        "{un}"
+    );
+    assert!(
+        un.contains("events.json") && un.contains("a device, not a regular file"),
+        "{un}"
+    );
+    // The path itself being a device is refused by name.
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is a device, not a directory"),
+        "{}",
+        stderr(&o)
+    );
+}
