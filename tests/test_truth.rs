@@ -213,6 +213,14 @@ fn a_partly_forbidden_cluster_is_reported_as_partly_checked() {
     let o = t.cmd().args(["status"]).output().unwrap();
     let out = stdout(&o);
     assert!(out.contains("not everything was checked"), "{out}");
+    let o = t.cmd().args(["fix", "--dry-run", "-A"]).output().unwrap();
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    assert!(
+        e.contains("nothing to fix: no root cause at or above warning in what could be read")
+            && e.contains("not checked: Pod (forbidden"),
+        "{e}"
+    );
 }
 
 /// Defect 7: `status` recommends the safe look at a NotReady node, never the forbidden

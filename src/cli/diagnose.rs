@@ -141,6 +141,18 @@ pub async fn gather_for(
     Ok((view, inv))
 }
 
+/// What a gathered inventory could not see: kinds that could not be read (not those the
+/// cluster does not serve) and unreadable snapshot files. Non-empty means no clean bill of
+/// health may be given.
+pub(crate) fn not_checked(inv: &crate::cluster::Inventory) -> Vec<String> {
+    inv.skipped
+        .iter()
+        .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+        .map(|s| format!("{} ({})", s.kind, s.reason))
+        .chain(inv.unreadable.iter().map(|(f, why)| format!("{f} ({why})")))
+        .collect()
+}
+
 pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     let format = ctx.output(&["table", "json", "yaml"], "table")?;
     if args.list {
