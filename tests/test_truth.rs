@@ -909,3 +909,33 @@ fn snapshot_memory_is_bounded_and_oversized_inputs_are_refused() {
         stderr(&o)
     );
 }
+
+/// Defect 6: a failing model behind `diagnose --explain` is not answered with
+/// `--provider offline`, which `--explain` does not take.
+#[test]
+fn explain_failures_hint_at_what_explain_takes() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let mut t = TestEnv::new();
+    t.set("ANTHROPIC_API_KEY", "k");
+    t.set("ANTHROPIC_BASE_URL", format!("http://127.0.0.1:{port}"));
+    let snap = repo()
+        .join("examples/snapshots/homelab-mixed")
+        .display()
+        .to_string();
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", &snap, "--explain"])
+        .output()
+        .unwrap();
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(5), "{e}");
+    assert!(
+        stdout(&o).contains("Node/k8s-3"),
+        "the diagnosis comes first: {}",
+        stdout(&o)
+    );
+    assert!(!e.contains("--provider offline"), "{e}");
+    assert!(e.contains("drop --explain"), "{e}");
+}

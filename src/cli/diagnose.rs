@@ -160,7 +160,7 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     }
     // Resolved before gathering; when --explain has no model to ask, the diagnosis is still
     // printed and the error follows it.
-    let (explainer, explain_error) = match args.explain.then(|| explain_backend(ctx, args)) {
+    let (explainer, mut explain_error) = match args.explain.then(|| explain_backend(ctx, args)) {
         Some(Ok(p)) => (Some(p), None),
         Some(Err(e)) => (None, Some(e)),
         None => (None, None),
@@ -187,8 +187,15 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     for (file, err) in &inv.unreadable {
         ctx.ui.warn(&format!("could not read {file}: {err}"));
     }
+    // A model that fails does not hide the diagnosis: it is printed, then the error.
     let explanation = match &explainer {
-        Some(p) => Some(explain(ctx, p, &findings, &inv, args.mask_names, &policy).await?),
+        Some(p) => match explain(ctx, p, &findings, &inv, args.mask_names, &policy).await {
+            Ok(x) => Some(x),
+            Err(e) => {
+                explain_error = Some(e);
+                None
+            }
+        },
         None => None,
     };
 

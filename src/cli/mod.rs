@@ -156,6 +156,11 @@ pub fn main(persona: Persona, args: Vec<OsString>) -> u8 {
 
 /// Prints `error: …`, each `caused by: …` and each `hint: …` on stderr.
 pub fn render_error(ui: &crate::ui::Ui, e: &Error) {
+    render_error_with(ui, e, &e.hints());
+}
+
+/// [`render_error`] with the hints for the command that failed.
+fn render_error_with(ui: &crate::ui::Ui, e: &Error, hints: &[String]) {
     ui.error_line("error:", &e.to_string());
     let mut src = std::error::Error::source(e);
     // Transparent wrappers repeat their inner message; skip exact repeats.
@@ -168,8 +173,8 @@ pub fn render_error(ui: &crate::ui::Ui, e: &Error) {
         last = msg;
         src = s.source();
     }
-    for h in e.hints() {
-        ui.hint(&h);
+    for h in hints {
+        ui.hint(h);
     }
 }
 
@@ -200,11 +205,19 @@ fn run_cli(persona: Persona, args: Vec<OsString>, env: Env) -> Result<u8> {
         .map_err(|e| Error::io("start the async runtime", "<runtime>", e))?;
     match rt.block_on(dispatch(&ctx, &cli.command)) {
         Err(e) if !e.is_broken_pipe() => {
-            // No cluster: say how this command works without one, if it can.
-            render_error(&ctx.ui, &e);
-            if let Some(h) = offline_hint(&cli.command, &e) {
-                ctx.ui.hint(h);
+            let mut hints = e.hints();
+            // `diagnose --explain` takes no `--provider offline`: the diagnosis needs no model.
+            if matches!(cli.command, Command::Diagnose(_)) {
+                for h in &mut hints {
+                    *h = h.replace(
+                        "or use --provider offline",
+                        "or drop --explain (the diagnosis itself needs no model)",
+                    );
+                }
             }
+            // No cluster: say how this command works without one, if it can.
+            hints.extend(offline_hint(&cli.command, &e).map(str::to_string));
+            render_error_with(&ctx.ui, &e, &hints);
             Ok(e.exit_code())
         }
         other => other,
