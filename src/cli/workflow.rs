@@ -474,7 +474,9 @@ impl Runner<'_> {
             .await?;
         let policy = gate_ui::policy(self.ctx)?;
         let ran: Vec<&str> = chosen.iter().map(|r| r.id()).collect();
-        let linked = link(crate::recipes::run(&every, &inv).findings, &policy);
+        let outcome = crate::recipes::run(&every, &inv);
+        let not_applicable = ran.iter().all(|id| outcome.not_relevant.contains(id));
+        let linked = link(outcome.findings, &policy);
         let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
         let mut found: Vec<LinkedFinding> = Vec::new();
         let mut causes_elsewhere: Vec<String> = Vec::new();
@@ -571,7 +573,9 @@ impl Runner<'_> {
                 .any(|f| f.actions.iter().any(|a| a.gitops_managed))
                 .to_string(),
         );
-        let mut summary = if roots.is_empty() && !not_checked.is_empty() {
+        let mut summary = if roots.is_empty() && not_applicable && not_checked.is_empty() {
+            format!("recipe {ids}: not applicable here (the kinds it reads are not served)")
+        } else if roots.is_empty() && !not_checked.is_empty() {
             format!("recipe {ids}: no problems found in what could be read")
         } else if roots.is_empty() {
             format!("recipe {ids}: no problems found")
