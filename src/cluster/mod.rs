@@ -82,9 +82,9 @@ pub enum Error {
     NothingRead {
         source_desc: String,
         detail: String,
-        /// Every kind was simply not served (a recipe that does not apply): the user's choice,
-        /// not the cluster's failure.
-        only_not_served: bool,
+        /// The user's input, not the cluster's failure (exit 2, not 4): a snapshot lacking the
+        /// kinds, or recipes whose kinds the cluster does not serve.
+        users_input: bool,
     },
 }
 
@@ -94,9 +94,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Snapshot { .. } | Error::NeedsLive { .. } => crate::error::EXIT_USAGE,
-            Error::NothingRead {
-                only_not_served, ..
-            } if *only_not_served => crate::error::EXIT_USAGE,
+            Error::NothingRead { users_input, .. } if *users_input => crate::error::EXIT_USAGE,
             _ => crate::error::EXIT_CLUSTER,
         }
     }
@@ -117,7 +115,7 @@ impl Error {
                 "capture one with `kubectl claude snapshot -o DIR`, or try examples/snapshots/<scenario>".into(),
             ],
             Error::NothingRead {
-                only_not_served: true,
+                users_input: true,
                 ..
             } => vec![
                 "run `kubectl claude diagnose --list` to see the kinds each recipe reads, and pick recipes that apply here (or a snapshot that holds those kinds)".into(),
@@ -212,7 +210,7 @@ impl ClusterView {
             source_desc: self.describe(),
             detail,
             // A snapshot lacking the kinds is the user's input, like a bad --snapshot.
-            only_not_served: only_not_served || matches!(self, ClusterView::Snapshot(_)),
+            users_input: only_not_served || matches!(self, ClusterView::Snapshot(_)),
         })
     }
 

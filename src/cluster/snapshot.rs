@@ -302,10 +302,14 @@ fn read_objects(f: &Path, json_ext: bool, budget: u64) -> Result<(Vec<Value>, u6
     parse_file(bytes).map(|v| (v, len))
 }
 
-/// Fields no recipe reads that can dominate a dump's size.
+/// Fields no recipe reads that can dominate a dump's size: `managedFields`, and the
+/// last-applied annotation (a whole copy of the object — of a Secret, its data in clear).
 fn strip_unread(v: &mut Value) {
     if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
         meta.remove("managedFields");
+        if let Some(ann) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+            ann.remove("kubectl.kubernetes.io/last-applied-configuration");
+        }
     }
 }
 
@@ -863,12 +867,17 @@ metadata:
         let d = tempfile::tempdir().unwrap();
         std::fs::write(
             d.path().join("p.json"),
-            r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"x","managedFields":[{"manager":"kubectl"}]}}"#,
+            r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"x","managedFields":[{"manager":"kubectl"}],"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}","keep":"me"}}}"#,
         )
         .unwrap();
         let s = SnapshotCluster::load(d.path()).unwrap();
         let p = s.inventory().get("Pod", Some("x"), "a").unwrap();
         assert!(p.at("/metadata/managedFields").is_none());
+        assert_eq!(p.annotation("keep"), Some("me"));
+        assert!(
+            p.annotation("kubectl.kubernetes.io/last-applied-configuration")
+                .is_none()
+        );
     }
 
     mod prop {
