@@ -939,3 +939,34 @@ fn explain_failures_hint_at_what_explain_takes() {
     assert!(!e.contains("--provider offline"), "{e}");
     assert!(e.contains("drop --explain"), "{e}");
 }
+
+/// Defect 7: on a terminal that reports 0 columns, tables keep their cells whole instead of
+/// wrapping one letter per line. Run under a real pty (util-linux `script`).
+#[test]
+fn tables_do_not_collapse_on_a_zero_column_terminal() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let t = TestEnv::new();
+    let snap = repo()
+        .join("examples/snapshots/homelab-mixed")
+        .display()
+        .to_string();
+    let inner = format!(
+        "stty cols 0 rows 0; '{}' status --snapshot '{snap}'",
+        crate::support::env::bin().display()
+    );
+    let mut c = std::process::Command::new("script");
+    c.env_clear();
+    for (k, v) in &t.env {
+        c.env(k, v);
+    }
+    let o = c
+        .args(["-qec", &inner, "/dev/null"])
+        .output()
+        .expect("util-linux `script` runs the binary on a pty");
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(out.contains("NODE") && out.contains("k8s-3"), "{out}");
+    assert!(out.contains("MEM REQ/ALLOC"), "collapsed: {out}");
+}
