@@ -23,7 +23,7 @@ use crate::manifest;
 /// The largest JSON file read. A `cluster-info dump` list (indented JSON) costs ~6× its size
 /// in memory, compact JSON ~16×.
 pub const MAX_JSON_FILE_BYTES: u64 = 128 << 20;
-/// The largest YAML file read: the YAML parser costs ~25× the file's size in memory.
+/// The largest YAML file read: the YAML parser costs ~15× the file's size in memory.
 pub const MAX_YAML_FILE_BYTES: u64 = 32 << 20;
 /// The most bytes of objects read from one snapshot directory.
 pub const MAX_TOTAL_BYTES: u64 = 256 << 20;
