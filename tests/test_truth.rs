@@ -970,3 +970,24 @@ fn tables_do_not_collapse_on_a_zero_column_terminal() {
     assert!(out.contains("NODE") && out.contains("k8s-3"), "{out}");
     assert!(out.contains("MEM REQ/ALLOC"), "collapsed: {out}");
 }
+
+/// Workflow recipe steps link across every recipe, so they read every kind: consecutive steps
+/// with no action in between share one gather instead of listing the cluster per step.
+#[test]
+fn workflow_recipe_steps_share_one_gather_until_an_action_runs() {
+    let fake = FakeApiServer::from_dir(&repo().join("examples/snapshots/homelab-mixed"));
+    let t = TestEnv::new();
+    live(&t, &fake);
+    let o = t
+        .cmd()
+        .args(["workflow", "run", "cluster-health-check", "-A"])
+        .output()
+        .unwrap();
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let pod_lists = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == "/api/v1/pods")
+        .count();
+    assert_eq!(pod_lists, 1, "{}", stdout(&o));
+}

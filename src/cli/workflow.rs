@@ -232,6 +232,9 @@ struct Runner<'a> {
     vars: Vars,
     findings: BTreeMap<String, Vec<LinkedFinding>>,
     last_inv: Option<Inventory>,
+    /// The scope `last_inv` was gathered for while it still reflects the cluster (no action
+    /// has run since): later recipe steps reuse it instead of listing every kind again.
+    fresh_scope: Option<Scope>,
     tally: Tally,
     log: Vec<Logged>,
     texts: Vec<(String, String)>,
@@ -271,6 +274,7 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         },
         findings: BTreeMap::new(),
         last_inv: None,
+        fresh_scope: None,
         tally: Tally::default(),
         log: Vec::new(),
         texts: Vec::new(),
@@ -427,6 +431,10 @@ impl Runner<'_> {
             p.action.verb(),
             p.action.target_display()
         ));
+        if !p.action.is_read() {
+            // The cluster may change: the next recipe step reads it again.
+            self.fresh_scope = None;
+        }
         let a = gate_ui::run_on(self.ctx, gate, &self.view, p).await?;
         gate_ui::report(self.ctx, p, &a)?;
         self.tally.add(&a);
@@ -468,10 +476,14 @@ impl Runner<'_> {
         // not a second root cause because the node recipe belongs to another step.
         let every = crate::recipes::RECIPES.to_vec();
         let kinds = crate::recipes::kinds_for(&every);
-        let inv = self
-            .view
-            .gather_checked(&kinds, &scope, true, &crate::cluster::NoProgress)
-            .await?;
+        let inv = match (&self.last_inv, &self.fresh_scope) {
+            (Some(inv), Some(s)) if *s == scope => inv.clone(),
+            _ => {
+                self.view
+                    .gather_checked(&kinds, &scope, true, &crate::cluster::NoProgress)
+                    .await?
+            }
+        };
         let policy = gate_ui::policy(self.ctx)?;
         let ran: Vec<&str> = chosen.iter().map(|r| r.id()).collect();
         let outcome = crate::recipes::run(&every, &inv);
@@ -606,6 +618,7 @@ impl Runner<'_> {
         self.set(name, out);
         self.findings.insert(name.to_string(), found);
         self.last_inv = Some(inv);
+        self.fresh_scope = Some(scope);
         Ok(())
     }
 
