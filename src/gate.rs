@@ -532,9 +532,39 @@ impl Executor for SnapshotExecutor<'_> {
         Ok(None)
     }
     async fn execute(&self, action: &Action) -> Result<Value, cluster::Error> {
-        Err(cluster::Error::NeedsLive {
-            what: format!("{} {}", action.verb(), action.target_display()),
-        })
+        // Reads are answered from the snapshot, as a live cluster would; nothing else runs.
+        let missing = |r: &ObjRef| cluster::Error::Api {
+            what: format!("get {}", r.display()),
+            message: format!("not found in {}", self.label),
+        };
+        match action {
+            Action::Get { target } | Action::Describe { target } => self
+                .inventory
+                .get_ref(target)
+                .map(|o| o.value().clone())
+                .ok_or_else(|| missing(target)),
+            Action::Logs {
+                target, container, ..
+            } => {
+                let ns = target.namespace.as_deref().unwrap_or("");
+                self.inventory
+                    .logs_for(ns, &target.name, container.as_deref())
+                    .map(|t| Value::String(t.to_string()))
+                    .ok_or_else(|| missing(target))
+            }
+            Action::List { kind, namespace } => {
+                let items: Vec<Value> = self
+                    .inventory
+                    .of_kind(kind)
+                    .filter(|o| namespace.is_none() || o.namespace() == namespace.as_deref())
+                    .map(|o| o.value().clone())
+                    .collect();
+                Ok(serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items}))
+            }
+            _ => Err(cluster::Error::NeedsLive {
+                what: format!("{} {}", action.verb(), action.target_display()),
+            }),
+        }
     }
 }
 

@@ -270,12 +270,14 @@ pub fn build(inv: &Inventory, findings: &[LinkedFinding], limit: usize) -> Statu
             .iter()
             .take(limit)
             .filter_map(|(_, f)| {
-                // The first change to make, else the first read.
+                // The first change that can be made (confirm tier), else the first safe
+                // look; never a forbidden one (`cordon` is refused whatever the flags).
+                use crate::autonomy::Tier;
                 let a = f
                     .actions
                     .iter()
-                    .find(|a| a.tier != crate::autonomy::Tier::Safe)
-                    .or(f.actions.first())?;
+                    .find(|a| a.tier == Tier::Confirm)
+                    .or_else(|| f.actions.iter().find(|a| a.tier == Tier::Safe))?;
                 Some(format!(
                     "[{}] {} — {}",
                     a.tier.as_str(),
@@ -284,10 +286,13 @@ pub fn build(inv: &Inventory, findings: &[LinkedFinding], limit: usize) -> Statu
                 ))
             })
             .collect(),
+        // Kinds not served hold nothing to check; unreadable files might have held anything.
         not_checked: inv
             .skipped
             .iter()
+            .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
             .map(|s| format!("{} ({})", s.kind, s.reason))
+            .chain(inv.unreadable.iter().map(|(f, why)| format!("{f} ({why})")))
             .collect(),
     }
 }

@@ -173,5 +173,40 @@ where
                 .map(Into::into)
                 .collect::<Vec<comfy_table::Cell>>(),
         );
+    fit(&mut t);
     t
+}
+
+/// Below this many columns a wrapped table is unreadable (one letter per line).
+const MIN_TABLE_WIDTH: u16 = 40;
+
+/// Wraps to the terminal only when it reports a usable width: some terminals (serial
+/// consoles, a few CI ptys) report 0 columns, and wrapping to that collapses every cell.
+pub fn fit(t: &mut comfy_table::Table) {
+    let width = t.width();
+    fit_to(t, width);
+}
+
+fn fit_to(t: &mut comfy_table::Table, terminal_width: Option<u16>) {
+    if terminal_width.is_some_and(|w| w < MIN_TABLE_WIDTH) {
+        t.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn a_zero_column_terminal_does_not_collapse_tables() {
+        let mut t = table(["NAME", "MESSAGE"]);
+        t.add_row(["web", "container app has no resource requests"]);
+        t.set_width(0);
+        fit_to(&mut t, Some(0));
+        let out = t.to_string();
+        assert!(
+            out.contains("container app has no resource requests"),
+            "{out}"
+        );
+    }
 }

@@ -13,4 +13,5 @@ mod test_generate;
 mod test_phrasings;
 mod test_plan;
 mod test_safety;
+mod test_truth;
 mod test_workflow;

@@ -129,7 +129,7 @@ fn locked_mode_renders_from_a_matching_lock_and_refuses_a_stale_one() {
     let o3 = cmp(&t, &dir, &["generate"]);
     assert_eq!(o3.status.code(), Some(2));
     assert!(
-        stderr(&o3).contains("kubectl claude generate --lock"),
+        stderr(&o3).contains("kubectl claude generate -f apps/shop --lock -n shop-prod"),
         "{}",
         stderr(&o3)
     );

@@ -219,19 +219,20 @@ fn fail_on_threshold_and_recipe_selection() {
     );
     assert_eq!(code, 0, "an error is below a critical threshold");
     assert_eq!(doc["recipes"], serde_json::json!(["network"]));
-    let (code, doc) = json(&t, "argocd-sync-error", &["--recipe", "flux"]);
-    assert_eq!(code, 0);
-    assert!(doc["findings"].as_array().unwrap().is_empty());
+    // A requested recipe whose kinds the snapshot does not hold read nothing: an error
+    // naming the kinds, never an empty (healthy-looking) report.
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", &snapshot("argocd-sync-error")])
+        .args(["--recipe", "flux", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
     assert!(
-        doc["skipped"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s["reason"]
-                .as_str()
-                .unwrap()
-                .contains("recipe flux not run")),
-        "an explicitly requested recipe that cannot run is reported: {doc:#}"
+        stderr(&o).contains("nothing could be read") && stderr(&o).contains("GitRepository"),
+        "{}",
+        stderr(&o)
     );
 }
 
@@ -414,7 +415,8 @@ fn explain_without_a_model_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(o.stdout.is_empty());
+    // The diagnosis is printed, then the error (issue 13).
+    assert!(stdout(&o).contains("Node/k8s-3"), "{}", stdout(&o));
     assert!(stderr(&o).contains("ANTHROPIC_API_KEY"), "{}", stderr(&o));
 }
 

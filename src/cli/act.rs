@@ -175,9 +175,19 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
                 .unwrap_or_else(|| "(no kubeconfig)".into()),
         )
     } else if let Some(dir) = &ctx.global.snapshot {
-        if !args.safety.changes_nothing() {
+        // A snapshot answers reads (get, describe, list, logs) and previews; it cannot change.
+        let all_reads = !all_params.is_empty()
+            && all_params.iter().all(|p| {
+                args.target
+                    .as_deref()
+                    .and_then(|t| action::parse_target(verb, t, "default").ok())
+                    .and_then(|target| action::build(verb, target, p).ok())
+                    .is_some_and(|a| a.is_read())
+            })
+            || (verb == Verb::List && args.target.is_some());
+        if !args.safety.changes_nothing() && !all_reads {
             return Err(Error::usage_hint(
-                "act changes a live cluster; --snapshot works only with --dry-run or --suggest-only",
+                "a snapshot cannot be changed: with --snapshot, act runs reads (get, describe, list, logs) or previews (--dry-run, --suggest-only)",
                 "drop --snapshot to act on the current context",
             ));
         }

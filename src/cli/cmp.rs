@@ -240,7 +240,7 @@ fn one_line(r: Result<u8>) -> Result<u8> {
         Ok(c) => Ok(c),
         Err(e) if e.is_broken_pipe() => Ok(0),
         Err(e) => {
-            let hints = e.hints();
+            let hints = cmp_hints(&e);
             let msg = e.to_string().replace('\n', " ");
             if hints.is_empty() {
                 eprintln!("argocd-cmp-claude: {msg}");
@@ -320,15 +320,43 @@ fn init(env: &Env) -> Result<u8> {
     Ok(0)
 }
 
-fn generate_with_deadline(env: &Env) -> Result<u8> {
+/// Argo CD's default repo-server request deadline (`server.repo.server.timeout.seconds` and
+/// `controller.repo.server.timeout.seconds`, 60 s). When it passes, the CMP server kills our
+/// whole process group; it cannot be read from inside the sidecar.
+pub const ARGOCD_REPO_SERVER_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default budget: inside that deadline, with room for the tarball, `init` and our error.
+pub const DEFAULT_CMP_BUDGET: Duration = Duration::from_secs(50);
+
+/// How long `generate` may take: `KCLAUDE_CMP_TIMEOUT` (a Go duration; raise it together
+/// with Argo CD's repo-server timeouts), default [`DEFAULT_CMP_BUDGET`], and never past
+/// `ARGOCD_EXEC_TIMEOUT` (default 90 s) minus 2 s — whichever ends first, so we fail with our
+/// own clear error before anything kills us.
+pub fn budget(env: &Env) -> Result<Duration> {
+    let parse = |key: &str| -> Result<Option<Duration>> {
+        match env.get(key) {
+            None => Ok(None),
+            Some(v) => go_duration(v)
+                .filter(|d| !d.is_zero())
+                .map(Some)
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "{key}=`{v}` is not a duration (e.g. 50s, 2m, 1m30s)"
+                    ))
+                }),
+        }
+    };
+    let wanted = parse("KCLAUDE_CMP_TIMEOUT")?.unwrap_or(DEFAULT_CMP_BUDGET);
     let exec_timeout = env
         .get("ARGOCD_EXEC_TIMEOUT")
         .and_then(go_duration)
         .unwrap_or(Duration::from_secs(90));
-    // Leave room to report: fail a little before ArgoCD kills us.
-    let budget = exec_timeout
-        .saturating_sub(Duration::from_secs(2))
-        .max(Duration::from_secs(1));
+    // Leave room to report: fail a little before the exec timeout kills us.
+    let exec_budget = exec_timeout.saturating_sub(Duration::from_secs(2));
+    Ok(wanted.min(exec_budget).max(Duration::from_secs(1)))
+}
+
+fn generate_with_deadline(env: &Env) -> Result<u8> {
+    let budget = budget(env)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -394,20 +422,27 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
         timeout: Some(budget.as_secs().max(1)),
         ..GenerateArgs::default()
     };
+    let dest = env.get("ARGOCD_APP_NAMESPACE").map(str::to_string);
     let mut prepared = prepare(&ctx, instructions, &args)?;
-    prepared.default_namespace = env.get("ARGOCD_APP_NAMESPACE").map(str::to_string);
+    prepared.default_namespace = dest.clone();
     if mode == "locked" {
         let lock = prepared
             .lock
-            .as_ref()
+            .clone()
             .ok_or_else(|| Error::usage("mode is locked but there is no claudernetes.lock.yaml"))?;
         let now = ctx.env.now().to_string();
-        let req = prepared.request(None, false, false, 0, &now, &app);
-        if !generate::lock_matches(&req, lock) {
-            return Err(generate::Error::StaleLock(
-                "claudernetes.lock.yaml does not match the instructions (they, the values or the namespace changed)".into(),
-            )
-            .into());
+        let matches = |p: &super::generate::Prepared| {
+            generate::lock_matches(&p.request(None, false, false, 0, &now, &app), &lock)
+        };
+        if !matches(&prepared) {
+            // A lock made for the destination itself (`generate --lock -n <dest>`) is the
+            // natural thing to commit: accept it as if the namespace parameter said so.
+            let explicit = prepared.namespace.take();
+            prepared.namespace = explicit.clone().or(dest.clone());
+            if explicit.is_some() || dest.is_none() || !matches(&prepared) {
+                prepared.namespace = explicit;
+                return Err(stale_lock(env, &s, dest.as_deref()));
+            }
         }
     }
     let cache_dir = cache::Cache::new(&ctx.paths.cache_dir);
@@ -492,9 +527,115 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
     Ok(0)
 }
 
+/// The stale-lock error, with the exact command that writes a lock this Application accepts:
+/// its values (`--set`) and namespace are part of the key.
+fn stale_lock(env: &Env, s: &CmpSettings, dest: Option<&str>) -> Error {
+    let path = env.get("ARGOCD_APP_SOURCE_PATH").unwrap_or(".");
+    let mut cmd = format!("kubectl claude generate -f {} --lock", shell_word(path));
+    if let Some(ns) = s.namespace.as_deref().or(dest) {
+        cmd.push_str(&format!(" -n {}", shell_word(ns)));
+    }
+    for (k, v) in &s.values {
+        cmd.push_str(&format!(" --set {}", shell_word(&format!("{k}={v}"))));
+    }
+    let why = if s.values.is_empty() {
+        "the instructions or the namespace changed".to_string()
+    } else {
+        let names: Vec<&str> = s.values.keys().map(String::as_str).collect();
+        format!(
+            "the instructions, the namespace or the Application's values ({}) differ from what it was made with",
+            names.join(", ")
+        )
+    };
+    Error::Usage {
+        message: format!("claudernetes.lock.yaml does not match: {why}"),
+        hints: vec![format!(
+            "from the repository root run `{cmd}` and commit claudernetes.lock.yaml (then Hard Refresh)"
+        )],
+    }
+}
+
+/// A word as a POSIX shell reads it: quoted only when it needs to be.
+fn shell_word(w: &str) -> String {
+    if !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c))
+    {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
+/// Hints that name what exists in the sidecar: the CMP has no flags, only Application
+/// parameters, so the CLI's `--no-cache` / `--provider` advice is translated.
+fn cmp_hints(e: &Error) -> Vec<String> {
+    let rejected = match e {
+        Error::Generate(generate::Error::Rejected(_)) => true,
+        Error::Generate(generate::Error::AfterCall { inner, .. }) => {
+            matches!(**inner, generate::Error::Rejected(_))
+        }
+        _ => false,
+    };
+    if matches!(
+        e,
+        Error::Generate(generate::Error::Llm(crate::llm::Error::Timeout { .. }))
+    ) {
+        return vec![
+            "commit a lock (`kubectl claude generate --lock`, mode locked), or raise KCLAUDE_CMP_TIMEOUT on the sidecar together with Argo CD's server.repo.server.timeout.seconds and controller.repo.server.timeout.seconds (argocd-cmd-params-cm, default 60 s) and ARGOCD_EXEC_TIMEOUT (default 90 s)".into(),
+        ];
+    }
+    if rejected {
+        return vec![
+            "fix the instructions or the Application's allowed-kinds parameter (`kubectl claude generate -f DIR --allowed-kinds …` shows every issue locally), then Hard Refresh".into(),
+        ];
+    }
+    e.hints()
+        .into_iter()
+        .map(|h| {
+            if h.contains("--no-cache") {
+                "make the instructions more specific, or set the Application parameter provider to offline; then Hard Refresh (invalid renders are never cached)".into()
+            } else {
+                h.replace(
+                    "use --provider offline",
+                    "set the Application parameter provider to offline",
+                )
+                .replace("--provider offline", "the Application parameter provider=offline")
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_budget_ends_inside_argo_cds_deadlines() {
+        let at = |pairs: &[(&str, &str)]| {
+            budget(&Env::from_pairs(
+                pairs.iter().copied(),
+                std::path::Path::new("/"),
+            ))
+        };
+        let default = at(&[]).unwrap();
+        assert!(default < ARGOCD_REPO_SERVER_TIMEOUT, "{default:?}");
+        assert_eq!(default, DEFAULT_CMP_BUDGET);
+        assert_eq!(
+            at(&[("KCLAUDE_CMP_TIMEOUT", "3m")]).unwrap(),
+            Duration::from_secs(88),
+            "never past ARGOCD_EXEC_TIMEOUT (90 s) - 2 s"
+        );
+        assert_eq!(
+            at(&[("KCLAUDE_CMP_TIMEOUT", "3m"), ("ARGOCD_EXEC_TIMEOUT", "5m")]).unwrap(),
+            Duration::from_secs(180)
+        );
+        assert_eq!(
+            at(&[("ARGOCD_EXEC_TIMEOUT", "20s")]).unwrap(),
+            Duration::from_secs(18)
+        );
+        assert!(at(&[("KCLAUDE_CMP_TIMEOUT", "soon")]).is_err());
+    }
 
     #[test]
     fn go_durations() {

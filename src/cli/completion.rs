@@ -138,6 +138,23 @@ pub fn complete_contexts(current: &OsStr) -> Vec<CompletionCandidate> {
     names.into_iter().map(CompletionCandidate::new).collect()
 }
 
+/// Workflow names: the built-ins and the user's `~/.config/kubectl-claude/workflows/*.yaml`.
+pub fn complete_workflows(current: &OsStr) -> Vec<CompletionCandidate> {
+    let prefix = current.to_string_lossy();
+    let dir = Env::capture().paths().workflows_dir();
+    crate::workflow::list(&dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|l| l.name.starts_with(prefix.as_ref()))
+        .map(|l| {
+            let help = crate::workflow::parse(&l.text, std::path::Path::new(&l.source))
+                .map(|w| w.description)
+                .unwrap_or_default();
+            CompletionCandidate::new(l.name).help(Some(help.into()))
+        })
+        .collect()
+}
+
 /// Namespaces: from the reachable cluster when there is one, plus those named in contexts.
 pub fn complete_namespaces(current: &OsStr) -> Vec<CompletionCandidate> {
     let cur = current.to_string_lossy();

@@ -56,7 +56,20 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
                 ));
             }
             let provider = super::generate::resolve_provider_name(ctx, None, None)?;
-            let key_source = super::generate::anthropic_key_source(ctx).map(|(_, src)| src);
+
+            // A broken key setting is shown, not hidden: `config view` is where one looks.
+            let key_source = match super::generate::anthropic_key_source(ctx) {
+                Ok(k) => k.map(|(_, src)| format!("******** (from {src})")),
+                Err(e) => Some(format!("error: {e}")),
+            };
+            let path = ctx.config_path();
+            let file_read = path.is_file();
+            if !file_read {
+                ctx.ui.warn(&format!(
+                    "no config file at {}: showing the built-in defaults and the environment",
+                    path.display()
+                ));
+            }
             let policy = Policy::new(cfg.autonomy.clone());
             let tiers: serde_json::Map<String, serde_json::Value> = policy
                 .table()
@@ -64,11 +77,12 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
                 .map(|(v, t)| (v.to_string(), json!(t.as_str())))
                 .collect();
             let view = json!({
-                "file": ctx.config_path().display().to_string(),
+                "file": path.display().to_string(),
+                "fileRead": file_read,
                 "config": cfg.masked(),
                 "effective": {
                     "provider": provider,
-                    "anthropicKey": key_source.map(|s| format!("******** (from {s})")),
+                    "anthropicKey": key_source,
                     "anthropicBaseUrl": ctx.env.get("ANTHROPIC_BASE_URL").map(str::to_string)
                         .or_else(|| cfg.anthropic.base_url.clone())
                         .unwrap_or_else(|| crate::llm::anthropic::DEFAULT_BASE_URL.to_string()),

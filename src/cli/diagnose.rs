@@ -138,9 +138,21 @@ pub async fn gather_for(
         .unwrap_or_else(Scope::all);
     let view = super::cluster_view(ctx).await?;
     let bar = crate::ui::BarProgress(ctx.ui.progress(kinds.len() as u64, "gathering"));
-    let inv = view.gather(&kinds, &scope, logs, &bar).await?;
+    let inv = view.gather_checked(&kinds, &scope, logs, &bar).await?;
     crate::cluster::Progress::finish(&bar);
     Ok((view, inv))
+}
+
+/// What a gathered inventory could not see: kinds that could not be read (not those the
+/// cluster does not serve) and unreadable snapshot files. Non-empty means no clean bill of
+/// health may be given.
+pub(crate) fn not_checked(inv: &crate::cluster::Inventory) -> Vec<String> {
+    inv.skipped
+        .iter()
+        .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+        .map(|s| format!("{} ({})", s.kind, s.reason))
+        .chain(inv.unreadable.iter().map(|(f, why)| format!("{f} ({why})")))
+        .collect()
 }
 
 pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
@@ -148,11 +160,12 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     if args.list {
         return list(ctx, &format);
     }
-    // Fail before gathering when --explain has no model to ask.
-    let explainer = if args.explain {
-        Some(explain_backend(ctx, args)?)
-    } else {
-        None
+    // Resolved before gathering; when --explain has no model to ask, the diagnosis is still
+    // printed and the error follows it.
+    let (explainer, mut explain_error) = match args.explain.then(|| explain_backend(ctx, args)) {
+        Some(Ok(p)) => (Some(p), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
     };
     let chosen = selected(ctx, args);
     let (view, inv) = gather_for(ctx, &chosen, true).await?;
@@ -176,8 +189,15 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     for (file, err) in &inv.unreadable {
         ctx.ui.warn(&format!("could not read {file}: {err}"));
     }
+    // A model that fails does not hide the diagnosis: it is printed, then the error.
     let explanation = match &explainer {
-        Some(p) => Some(explain(ctx, p, &findings, &inv, args.mask_names, &policy).await?),
+        Some(p) => match explain(ctx, p, &findings, &inv, args.mask_names, &policy).await {
+            Ok(x) => Some(x),
+            Err(e) => {
+                explain_error = Some(e);
+                None
+            }
+        },
         None => None,
     };
 
@@ -190,8 +210,13 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
                     f.remove("recipe");
                 }
             }
-            let mut doc =
-                json!({"v": 1, "findings": fs, "skipped": skipped, "recipes": outcome.ran});
+            let unreadable: Vec<serde_json::Value> = inv
+                .unreadable
+                .iter()
+                .map(|(file, reason)| json!({"file": file, "reason": reason}))
+                .collect();
+            let mut doc = json!({"v": 1, "findings": fs, "skipped": skipped,
+                "unreadable": unreadable, "recipes": outcome.ran});
             if let Some(e) = &explanation {
                 doc["explanation"] = json!({"provider": e.provider, "model": e.model, "text": e.text, "suggested_actions": e.actions});
             }
@@ -204,9 +229,12 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
         _ => ctx.ui.out(&render_table(
             ctx,
             &findings,
-            &skipped,
+            &Gaps {
+                skipped: &skipped,
+                not_relevant: &outcome.not_relevant,
+                unreadable: &inv.unreadable,
+            },
             &outcome.ran,
-            &outcome.not_relevant,
             args.show_symptoms,
             &view.describe(),
         ))?,
@@ -231,6 +259,9 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
         }
         ctx.ui.out(&out)?;
     }
+    if let Some(e) = explain_error {
+        return Err(e);
+    }
     let fail = findings.iter().any(|f| args.fail_on.reached_by(f.severity));
     Ok(if fail { EXIT_REPORT } else { EXIT_OK })
 }
@@ -247,6 +278,7 @@ fn list(ctx: &Ctx, format: &str) -> Result<u8> {
             let mut t = Table::new();
             t.load_style(NOTHING)
                 .set_content_arrangement(ContentArrangement::Dynamic);
+            crate::ui::fit(&mut t);
             t.set_header(["RECIPE", "CHECKS"]);
             for r in recipes::RECIPES {
                 t.add_row([r.id(), r.summary()]);
@@ -267,15 +299,26 @@ fn severity_style(s: Severity) -> Style {
 
 /// Per root cause: severity, object, title, key evidence, next steps with tiers; symptoms
 /// folded as a count (listed with `--show-symptoms`); then what was not checked.
+/// What a run did not see: kinds not checked, recipes that did not apply, unreadable files.
+struct Gaps<'a> {
+    skipped: &'a [SkippedKind],
+    not_relevant: &'a [&'a str],
+    unreadable: &'a [(String, String)],
+}
+
 fn render_table(
     ctx: &Ctx,
     findings: &[LinkedFinding],
-    skipped: &[SkippedKind],
+    gaps: &Gaps<'_>,
     ran: &[&str],
-    not_relevant: &[&str],
     show_symptoms: bool,
     source: &str,
 ) -> String {
+    let Gaps {
+        skipped,
+        not_relevant,
+        unreadable,
+    } = *gaps;
     let p = |s: Style, t: &str| ctx.ui.paint(true, s, t);
     let mut out = String::new();
     let roots: Vec<(usize, &LinkedFinding)> = findings
@@ -283,12 +326,20 @@ fn render_table(
         .enumerate()
         .filter(|(_, f)| f.root_cause)
         .collect();
-    if roots.is_empty() {
+    if roots.is_empty() && (!skipped.is_empty() || !unreadable.is_empty()) {
+        // Not "healthy": part of the cluster was not seen (listed below).
+        let _ = writeln!(
+            out,
+            "No problems found by {} in what could be read from {source} — not everything was checked (below).",
+            ran.join(", ")
+        );
+    } else if roots.is_empty() {
         let _ = writeln!(out, "No problems found by {} in {source}.", ran.join(", "));
     } else {
         let mut t = Table::new();
         t.load_style(NOTHING)
             .set_content_arrangement(ContentArrangement::Dynamic);
+        crate::ui::fit(&mut t);
         t.set_header(["SEVERITY", "ROOT CAUSE", "FINDING", "SYMPTOMS"]);
         for (i, f) in &roots {
             let n = findings.iter().filter(|s| s.caused_by == Some(*i)).count();
@@ -368,6 +419,13 @@ fn render_table(
             p(Style::Yellow, "Not checked:"),
             list.join("; ")
         );
+    }
+    if !unreadable.is_empty() {
+        let list: Vec<String> = unreadable
+            .iter()
+            .map(|(f, why)| format!("{f} ({why})"))
+            .collect();
+        let _ = writeln!(out, "{} {}", p(Style::Yellow, "Not read:"), list.join("; "));
     }
     if !not_relevant.is_empty() {
         let _ = writeln!(

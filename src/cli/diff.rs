@@ -58,6 +58,13 @@ pub struct DiffArgs {
 }
 
 pub async fn run(ctx: &Ctx, args: &DiffArgs) -> Result<u8> {
+    // diff compares with live state; a snapshot flag silently ignored would diff elsewhere.
+    if ctx.global.snapshot.is_some() {
+        return Err(Error::usage_hint(
+            "diff compares manifests with a live cluster and does not read --snapshot",
+            "drop --snapshot; to check manifests without a cluster use `kubectl claude lint -f FILE`",
+        ));
+    }
     let output = ctx.output(&["table", "json"], "table")?;
     let desired = read_desired(ctx, args).await?;
     let live = live_cluster(ctx).await?;

@@ -140,11 +140,21 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         }
     }
     if acted_on == 0 {
+        // Not a clean bill of health when part of the cluster was not seen.
+        let gaps = super::diagnose::not_checked(&inv);
         ctx.ui.status(&format!(
-            "nothing to fix: no root cause at or above {} in {}",
+            "nothing to fix: no root cause at or above {} in {}{}",
             format!("{:?}", args.fail_on).to_lowercase(),
+            if gaps.is_empty() {
+                ""
+            } else {
+                "what could be read from "
+            },
             view.describe()
         ));
+        if !gaps.is_empty() {
+            ctx.ui.warn(&format!("not checked: {}", gaps.join("; ")));
+        }
     }
     ctx.ui.status(&format!("\nfix: {}", tally.summary()));
     Ok(tally.exit_code())

@@ -79,34 +79,74 @@ pub struct GenerateArgs {
     pub timeout: Option<u64>,
 }
 
-/// Where the Anthropic key comes from: (key, human-readable source).
-pub fn anthropic_key_source(ctx: &Ctx) -> Option<(String, String)> {
+/// Where the Anthropic key comes from: (key, human-readable source). A key file that is
+/// configured (`ANTHROPIC_API_KEY_FILE`, `anthropic.api_key_file`) but cannot be read or is
+/// empty is an error: the user asked for Anthropic, and silently falling back would hide it.
+pub fn anthropic_key_source(ctx: &Ctx) -> Result<Option<(String, String)>> {
     if let Some(k) = ctx.env.get("ANTHROPIC_API_KEY") {
-        return Some((
+        return Ok(Some((
             k.trim().to_string(),
             "the ANTHROPIC_API_KEY environment variable".into(),
-        ));
+        )));
     }
-    let cfg = ctx.config().ok()?;
-    let file = ctx
-        .env
-        .path("ANTHROPIC_API_KEY_FILE")
-        .or_else(|| cfg.anthropic.api_key_file.clone());
-    if let Some(f) = file
-        && let Ok(k) = std::fs::read_to_string(&f)
-        && !k.trim().is_empty()
-    {
-        return Some((
+    let cfg = ctx.config()?;
+    let file = match ctx.env.path("ANTHROPIC_API_KEY_FILE") {
+        Some(f) => Some((f, "ANTHROPIC_API_KEY_FILE".to_string())),
+        None => cfg.anthropic.api_key_file.clone().map(|f| {
+            (
+                f,
+                format!("anthropic.api_key_file in {}", ctx.config_path().display()),
+            )
+        }),
+    };
+    if let Some((f, named_by)) = file {
+        let k = std::fs::read_to_string(&f).map_err(|e| {
+            Error::usage_hint(
+                format!("cannot read {} (named by {named_by}): {e}", f.display()),
+                format!("fix the path or its permissions, or remove {named_by} (use --provider offline to generate without a model)"),
+            )
+        })?;
+        if k.trim().is_empty() {
+            return Err(Error::usage_hint(
+                format!(
+                    "the key file {} (named by {named_by}) is empty",
+                    f.display()
+                ),
+                "write the API key into it, or remove the setting",
+            ));
+        }
+        return Ok(Some((
             k.trim().to_string(),
             format!("the key file {}", f.display()),
-        ));
+        )));
     }
-    cfg.anthropic.api_key.clone().map(|k| {
+    Ok(cfg.anthropic.api_key.clone().map(|k| {
         (
             k,
             format!("anthropic.api_key in {}", ctx.config_path().display()),
         )
-    })
+    }))
+}
+
+/// True when any Anthropic credential is configured, readable or not (so that a broken
+/// one selects Anthropic and fails loudly instead of falling back to offline).
+fn anthropic_key_configured(ctx: &Ctx) -> Result<bool> {
+    let cfg = ctx.config()?;
+    Ok(ctx.env.get("ANTHROPIC_API_KEY").is_some()
+        || ctx.env.get("ANTHROPIC_API_KEY_FILE").is_some()
+        || cfg.anthropic.api_key_file.is_some()
+        || cfg.anthropic.api_key.is_some())
+}
+
+/// A base URL from the environment or the config: it must be an http(s) URL.
+fn base_url(value: String, named_by: &str) -> Result<String> {
+    match reqwest::Url::parse(&value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(value),
+        _ => Err(Error::usage_hint(
+            format!("{named_by} `{value}` is not an http(s) URL"),
+            "set it to e.g. http://localhost:11434/v1 (Ollama) or https://api.anthropic.com",
+        )),
+    }
 }
 
 /// Picks the provider name: flag, then the instructions file, then the environment
@@ -119,7 +159,7 @@ pub fn resolve_provider_name(ctx: &Ctx, flag: Option<&str>, file: Option<&str>) 
         .or(cfg.provider.as_deref());
     Ok(match chosen {
         Some(p) => p.to_string(),
-        None if anthropic_key_source(ctx).is_some() => "anthropic".into(),
+        None if anthropic_key_configured(ctx)? => "anthropic".into(),
         None => "offline".into(),
     })
 }
@@ -137,18 +177,17 @@ pub fn backend(
     match provider {
         "offline" => Ok(Backend::Offline),
         "anthropic" => {
-            let (key, key_source) = anthropic_key_source(ctx).ok_or_else(|| {
+            let (key, key_source) = anthropic_key_source(ctx)?.ok_or_else(|| {
                 Error::Llm(llm::Error::Config(
                     "provider anthropic needs an API key: set ANTHROPIC_API_KEY, ANTHROPIC_API_KEY_FILE or anthropic.api_key_file".into(),
                 ))
             })?;
             Ok(Backend::Model(Provider::Anthropic(HttpSettings {
-                base_url: ctx
-                    .env
-                    .get("ANTHROPIC_BASE_URL")
-                    .map(str::to_string)
-                    .or_else(|| cfg.anthropic.base_url.clone())
-                    .unwrap_or_else(|| anthropic::DEFAULT_BASE_URL.into()),
+                base_url: match (ctx.env.get("ANTHROPIC_BASE_URL"), &cfg.anthropic.base_url) {
+                    (Some(u), _) => base_url(u.to_string(), "ANTHROPIC_BASE_URL")?,
+                    (None, Some(u)) => base_url(u.clone(), "anthropic.base_url")?,
+                    (None, None) => anthropic::DEFAULT_BASE_URL.into(),
+                },
                 api_key: Some(key),
                 key_source,
                 model: model.unwrap_or_else(|| anthropic::DEFAULT_MODEL.into()),
@@ -170,12 +209,11 @@ pub fn backend(
                     format!("openai.api_key in {}", ctx.config_path().display()),
                 ),
             };
-            let base_url = ctx
-                .env
-                .get("OPENAI_BASE_URL")
-                .map(str::to_string)
-                .or_else(|| cfg.openai.base_url.clone())
-                .unwrap_or_else(|| openai::DEFAULT_BASE_URL.into());
+            let base_url = match (ctx.env.get("OPENAI_BASE_URL"), &cfg.openai.base_url) {
+                (Some(u), _) => base_url(u.to_string(), "OPENAI_BASE_URL")?,
+                (None, Some(u)) => base_url(u.clone(), "openai.base_url")?,
+                (None, None) => openai::DEFAULT_BASE_URL.into(),
+            };
             Ok(Backend::Model(Provider::OpenAi(HttpSettings {
                 base_url: base_url.clone(),
                 api_key,
@@ -420,6 +458,12 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
     } else {
         args.layout
     };
+    if args.write.is_none() && (args.layout != Layout::Plain || args.repo_url.is_some()) {
+        return Err(Error::usage_hint(
+            "--layout and --repo-url shape the files --write writes; without --write they do nothing",
+            "add --write DIR (e.g. --write kubernetes/apps --layout flux)",
+        ));
+    }
     let instructions = load_instructions(ctx, args.text.as_deref(), args.file.as_deref())?;
     let prepared = prepare(ctx, instructions, args)?;
     let app = prepared.instructions.app_name();
@@ -441,7 +485,25 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
     if args.no_cache {
         req.lock = None;
     }
-    if matches!(prepared.backend, Backend::Offline) && prepared.provider_defaulted {
+    // A committed lock that no longer matches is not silently bypassed.
+    if let Some(l) = req.lock
+        && !generate::lock_matches(&req, l)
+        && !args.lock
+    {
+        let dir = prepared
+            .instructions
+            .source
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|p| p.display().to_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| ".".into());
+        ctx.ui.warn(&format!(
+            "claudernetes.lock.yaml is stale (the instructions, values or namespace changed since it was written): generating instead; update it with `kubectl claude generate -f {dir} --lock` and commit it"
+        ));
+    }
+    let from_lock = req.lock.is_some_and(|l| generate::lock_matches(&req, l));
+    if matches!(prepared.backend, Backend::Offline) && prepared.provider_defaulted && !from_lock {
         ctx.ui.status("using the offline generator (no API key configured; set ANTHROPIC_API_KEY or pass --provider)");
     }
     let started = std::time::Instant::now();
@@ -526,7 +588,37 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
 /// Resolves parameters, namespace, provider and lock for a generation.
 pub fn prepare(ctx: &Ctx, instructions: Instructions, args: &GenerateArgs) -> Result<Prepared> {
     let mut params = instructions.params.clone();
-    params.extend(input::parse_sets(&args.set)?);
+    let sets = input::parse_sets(&args.set)?;
+    // A --set for a placeholder the instructions do not have changes nothing but the cache
+    // key: a typo (`--set tga=v2`) must not pass silently.
+    let placeholders = input::substitute(&instructions.text, &BTreeMap::new()).1;
+    let unknown: Vec<&String> = sets.keys().filter(|k| !placeholders.contains(k)).collect();
+    if !unknown.is_empty() {
+        let names: Vec<&str> = unknown.iter().map(|k| k.as_str()).collect();
+        let known = if placeholders.is_empty() {
+            "the instructions have no {{ … }} placeholders".to_string()
+        } else {
+            format!("placeholders: {}", placeholders.join(", "))
+        };
+        let message = format!(
+            "no {{{{ … }}}} placeholder for {} in the instructions ({known})",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if ctx.persona == crate::persona::Persona::ArgoCmp {
+            // An Application's values are not ours to reject mid-sync: say it, render on.
+            ctx.ui.warn(&message);
+        } else {
+            return Err(Error::usage_hint(
+                message,
+                "check the spelling, or add the placeholder to the instructions",
+            ));
+        }
+    }
+    params.extend(sets);
     let (text, missing) = input::substitute(&instructions.text, &params);
     for m in missing {
         ctx.ui.warn(&format!(

@@ -44,6 +44,51 @@ pub struct LintArgs {
     pub all: bool,
 }
 
+/// True for `claudernetes.yaml` instructions and `claudernetes.lock.yaml` files: they hold
+/// instructions (or a lock), not manifests, and lint them as objects would only report noise.
+fn is_instruction_file(p: &std::path::Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.starts_with("claudernetes.")
+        && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
+
+/// The manifests to lint: a directory's manifest files except instruction and lock files
+/// (said on stderr), one named file, or stdin.
+fn load(ctx: &Ctx, path: &std::path::Path) -> Result<Vec<manifest::Manifest>> {
+    if path.as_os_str() == "-" {
+        return Ok(manifest::load(path, || ctx.read_stdin())?);
+    }
+    if is_instruction_file(path) {
+        return Err(crate::error::Error::usage_hint(
+            format!(
+                "{} holds generate instructions (or a lock), not manifests",
+                path.display()
+            ),
+            format!(
+                "lint what it generates: kubectl claude generate -f {} | kubectl claude lint -f -",
+                path.display()
+            ),
+        ));
+    }
+    if !path.is_dir() {
+        return Ok(manifest::load(path, || ctx.read_stdin())?);
+    }
+    let (skipped, files): (Vec<_>, Vec<_>) = manifest::walk(path)?
+        .into_iter()
+        .partition(|f| is_instruction_file(f));
+    if !skipped.is_empty() {
+        ctx.ui.status(&format!(
+            "skipped {} claudernetes instruction/lock file(s); lint their output with `kubectl claude generate -f DIR | kubectl claude lint -f -`",
+            skipped.len()
+        ));
+    }
+    let mut out = Vec::new();
+    for f in files {
+        out.extend(manifest::load(&f, || ctx.read_stdin())?);
+    }
+    Ok(out)
+}
+
 pub async fn run(ctx: &Ctx, args: &LintArgs) -> Result<u8> {
     let format = ctx.output(&["table", "json"], "table")?;
     let path = if args.file.is_relative() && args.file.as_os_str() != "-" {
@@ -51,7 +96,7 @@ pub async fn run(ctx: &Ctx, args: &LintArgs) -> Result<u8> {
     } else {
         args.file.clone()
     };
-    let manifests = manifest::load(&path, || ctx.read_stdin())?;
+    let manifests = load(ctx, &path)?;
     if manifests.is_empty() {
         return Err(manifest::Error::Empty {
             what: args.file.display().to_string(),
@@ -72,6 +117,15 @@ pub async fn run(ctx: &Ctx, args: &LintArgs) -> Result<u8> {
             allowed_kinds: allowed,
         },
     ));
+    // Name an unnamed document by its number in its own file, as its origin does — not by
+    // its position among every file read.
+    for i in &mut issues {
+        if i.object.starts_with("document ")
+            && let Some(n) = i.origin.as_deref().and_then(|o| o.rsplit_once('#'))
+        {
+            i.object = format!("document {}", n.1);
+        }
+    }
     issues.sort_by(|a, b| {
         b.level
             .cmp(&a.level)

@@ -160,6 +160,11 @@ pub fn main(persona: Persona, args: Vec<OsString>) -> u8 {
 
 /// Prints `error: …`, each `caused by: …` and each `hint: …` on stderr.
 pub fn render_error(ui: &crate::ui::Ui, e: &Error) {
+    render_error_with(ui, e, &e.hints());
+}
+
+/// [`render_error`] with the hints for the command that failed.
+fn render_error_with(ui: &crate::ui::Ui, e: &Error, hints: &[String]) {
     ui.error_line("error:", &e.to_string());
     let mut src = std::error::Error::source(e);
     // Transparent wrappers repeat their inner message; skip exact repeats.
@@ -172,8 +177,8 @@ pub fn render_error(ui: &crate::ui::Ui, e: &Error) {
         last = msg;
         src = s.source();
     }
-    for h in e.hints() {
-        ui.hint(&h);
+    for h in hints {
+        ui.hint(h);
     }
 }
 
@@ -202,7 +207,53 @@ fn run_cli(persona: Persona, args: Vec<OsString>, env: Env) -> Result<u8> {
         .enable_all()
         .build()
         .map_err(|e| Error::io("start the async runtime", "<runtime>", e))?;
-    rt.block_on(dispatch(&ctx, &cli.command))
+    match rt.block_on(dispatch(&ctx, &cli.command)) {
+        Err(e) if !e.is_broken_pipe() => {
+            let mut hints = e.hints();
+            // `diagnose --explain` takes no `--provider offline`: the diagnosis needs no model.
+            if matches!(cli.command, Command::Diagnose(_)) {
+                for h in &mut hints {
+                    *h = h.replace(
+                        "or use --provider offline",
+                        "or drop --explain (the diagnosis itself needs no model)",
+                    );
+                }
+            }
+            // No cluster: say how this command works without one, if it can.
+            hints.extend(offline_hint(&cli.command, &e).map(str::to_string));
+            render_error_with(&ctx.ui, &e, &hints);
+            Ok(e.exit_code())
+        }
+        other => other,
+    }
+}
+
+/// For a command that found no cluster, the way it works without one — only what exists for
+/// that command (`diff` has no `--snapshot`; `act` and `fix` read one only for previews).
+fn offline_hint(command: &Command, e: &Error) -> Option<&'static str> {
+    use crate::cluster::Error as C;
+    if !matches!(
+        e,
+        Error::Cluster(C::Kubeconfig { .. } | C::Unreachable { .. })
+    ) {
+        return None;
+    }
+    Some(match command {
+        Command::Diagnose(_) | Command::Status(_) => {
+            "or work offline with --snapshot DIR (a `kubectl claude snapshot` directory or a `kubectl cluster-info dump` tree; try examples/snapshots/homelab-mixed)"
+        }
+        Command::Fix(_) => {
+            "or preview fixes offline: --snapshot DIR with --dry-run or --suggest-only"
+        }
+        Command::Workflow(_) => "or run it on --snapshot DIR (actions are then previewed only)",
+        Command::Act(_) => {
+            "or, for reads (get, describe, list, logs) and --dry-run / --suggest-only previews, --snapshot DIR"
+        }
+        Command::Diff(_) => {
+            "diff needs a live cluster; to check manifests offline use `kubectl claude lint -f FILE`"
+        }
+        _ => return None,
+    })
 }
 
 async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {

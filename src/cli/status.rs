@@ -108,8 +108,10 @@ fn render(ctx: &Ctx, s: &crate::status::Status, source: &str) -> String {
         out.push_str(&format!("{t}\n"));
     }
     out.push_str(&format!("\n{}\n", bold("Active problems")));
-    if s.problems.is_empty() {
+    if s.problems.is_empty() && s.not_checked.is_empty() {
         out.push_str("  none found\n");
+    } else if s.problems.is_empty() {
+        out.push_str("  none found in what could be read — not everything was checked (below)\n");
     }
     for p in &s.problems {
         let sev = match p.severity.as_str() {

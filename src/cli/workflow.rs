@@ -53,6 +53,7 @@ pub enum WorkflowCommand {
     /// Print a workflow's YAML
     Show {
         /// The workflow name
+        #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completion::complete_workflows))]
         name: String,
     },
     /// Run a workflow
@@ -68,6 +69,7 @@ pub enum WorkflowCommand {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The workflow name
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completion::complete_workflows))]
     pub name: String,
     /// A parameter (repeatable)
     #[arg(long = "param", value_name = "KEY=VALUE")]
@@ -230,6 +232,9 @@ struct Runner<'a> {
     vars: Vars,
     findings: BTreeMap<String, Vec<LinkedFinding>>,
     last_inv: Option<Inventory>,
+    /// The scope `last_inv` was gathered for while it still reflects the cluster (no action
+    /// has run since): later recipe steps reuse it instead of listing every kind again.
+    fresh_scope: Option<Scope>,
     tally: Tally,
     log: Vec<Logged>,
     texts: Vec<(String, String)>,
@@ -269,6 +274,7 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         },
         findings: BTreeMap::new(),
         last_inv: None,
+        fresh_scope: None,
         tally: Tally::default(),
         log: Vec::new(),
         texts: Vec::new(),
@@ -425,6 +431,10 @@ impl Runner<'_> {
             p.action.verb(),
             p.action.target_display()
         ));
+        if !p.action.is_read() {
+            // The cluster may change: the next recipe step reads it again.
+            self.fresh_scope = None;
+        }
         let a = gate_ui::run_on(self.ctx, gate, &self.view, p).await?;
         gate_ui::report(self.ctx, p, &a)?;
         self.tally.add(&a);
@@ -456,22 +466,67 @@ impl Runner<'_> {
             ids.split(',').map(|s| s.trim().to_string()).collect()
         };
         let chosen = super::diagnose::select_recipes(self.ctx, &wanted);
-        let kinds = crate::recipes::kinds_for(&chosen);
         let scope = match (ns.as_str(), &self.ctx.global.namespace) {
             ("", Some(g)) => Scope::namespace(g.clone()),
             ("", None) => Scope::all(),
             (n, _) => Scope::namespace(n.to_string()),
         };
-        let inv = self
-            .view
-            .gather(&kinds, &scope, true, &crate::cluster::NoProgress)
-            .await?;
+        // Every recipe runs and is linked, exactly as `diagnose` does, and the step keeps its
+        // recipes' findings: a Pending pod on a NotReady node is the node's symptom here too,
+        // not a second root cause because the node recipe belongs to another step.
+        let every = crate::recipes::RECIPES.to_vec();
+        let kinds = crate::recipes::kinds_for(&every);
+        let inv = match (&self.last_inv, &self.fresh_scope) {
+            (Some(inv), Some(s)) if *s == scope => inv.clone(),
+            _ => {
+                self.view
+                    .gather_checked(&kinds, &scope, true, &crate::cluster::NoProgress)
+                    .await?
+            }
+        };
         let policy = gate_ui::policy(self.ctx)?;
-        let found: Vec<LinkedFinding> = link(crate::recipes::run(&chosen, &inv).findings, &policy)
-            .into_iter()
-            .filter(|f| only.is_empty() || f.object.name == only)
-            .filter(|f| finding.is_empty() || f.id.starts_with(&finding))
+        let ran: Vec<&str> = chosen.iter().map(|r| r.id()).collect();
+        let outcome = crate::recipes::run(&every, &inv);
+        let not_applicable = ran.iter().all(|id| outcome.not_relevant.contains(id));
+        let linked = link(outcome.findings, &policy);
+        let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut found: Vec<LinkedFinding> = Vec::new();
+        let mut causes_elsewhere: Vec<String> = Vec::new();
+        let mut symptoms_elsewhere = 0;
+        for (i, f) in linked.iter().enumerate() {
+            let wanted = ran.contains(&f.recipe)
+                && (only.is_empty() || f.object.name == only)
+                && (finding.is_empty() || f.id.starts_with(&finding));
+            if wanted {
+                kept.insert(i, found.len());
+                found.push(f.clone());
+            }
+        }
+        for f in &mut found {
+            // A cause outside this step stays a cause: the finding remains a symptom.
+            if let Some(c) = f.caused_by {
+                if !kept.contains_key(&c)
+                    && let Some(cause) = linked.get(c)
+                {
+                    symptoms_elsewhere += 1;
+                    let what = format!("{} on {}", cause.id, cause.object.display());
+                    if !causes_elsewhere.contains(&what) {
+                        causes_elsewhere.push(what);
+                    }
+                }
+                f.caused_by = kept.get(&c).copied();
+            }
+        }
+        // What this step's recipes read but could not: the step is then not healthy.
+        let step_kinds = crate::recipes::kinds_for(&chosen);
+        let mut not_checked: Vec<String> = inv
+            .skipped
+            .iter()
+            .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+            .filter(|s| step_kinds.contains(&s.kind.as_str()))
+            .map(|s| format!("{} ({})", s.kind, s.reason))
             .collect();
+        not_checked.extend(inv.unreadable.iter().map(|(f, why)| format!("{f} ({why})")));
         let roots: Vec<&LinkedFinding> = found
             .iter()
             .filter(|f| f.root_cause || !finding.is_empty())
@@ -487,7 +542,11 @@ impl Runner<'_> {
             ("findings".to_string(), found.len().to_string()),
             ("root_causes".into(), roots.len().to_string()),
             ("ids".into(), ids_seen.join(" ")),
-            ("healthy".into(), roots.is_empty().to_string()),
+            (
+                "healthy".into(),
+                (roots.is_empty() && not_checked.is_empty()).to_string(),
+            ),
+            ("not_checked".into(), not_checked.len().to_string()),
             (
                 "cause".into(),
                 first.map(|f| f.id.clone()).unwrap_or_default(),
@@ -526,7 +585,11 @@ impl Runner<'_> {
                 .any(|f| f.actions.iter().any(|a| a.gitops_managed))
                 .to_string(),
         );
-        let summary = if roots.is_empty() {
+        let mut summary = if roots.is_empty() && not_applicable && not_checked.is_empty() {
+            format!("recipe {ids}: not applicable here (the kinds it reads are not served)")
+        } else if roots.is_empty() && !not_checked.is_empty() {
+            format!("recipe {ids}: no problems found in what could be read")
+        } else if roots.is_empty() {
             format!("recipe {ids}: no problems found")
         } else {
             let list: Vec<String> = roots
@@ -541,10 +604,21 @@ impl Runner<'_> {
                 if roots.len() > 5 { "; …" } else { "" }
             )
         };
+        if !causes_elsewhere.is_empty() {
+            summary.push_str(&format!(
+                "; {} symptom(s) of root causes found by other recipes: {}",
+                symptoms_elsewhere,
+                causes_elsewhere.join("; ")
+            ));
+        }
+        if !not_checked.is_empty() {
+            summary.push_str(&format!("; not checked: {}", not_checked.join("; ")));
+        }
         self.note(name, summary);
         self.set(name, out);
         self.findings.insert(name.to_string(), found);
         self.last_inv = Some(inv);
+        self.fresh_scope = Some(scope);
         Ok(())
     }
 

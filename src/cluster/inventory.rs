@@ -6,6 +6,7 @@
 //! point. Nothing here does I/O.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -194,7 +195,9 @@ pub type LogKey = (String, String, String);
 /// Everything gathered for one run.
 #[derive(Debug, Default, Clone)]
 pub struct Inventory {
-    objects: Vec<Value>,
+    /// Shared, so that narrowing a loaded snapshot to the kinds and namespaces a run asks for
+    /// costs a pointer per object, not a second copy of a large dump.
+    objects: Vec<Arc<Value>>,
     /// kind → (namespace, name) → index. Lookups and duplicate checks without a scan (a scan
     /// made loading 10,000 pods quadratic), and iteration in a stable order whatever order
     /// the objects arrived in, so live and snapshot runs report identically.
@@ -202,6 +205,9 @@ pub struct Inventory {
     /// Kinds known to exist in the cluster (served by discovery, or present in the snapshot,
     /// or declared by a CRD object) even when no object of the kind exists.
     served: BTreeSet<String>,
+    /// Kinds actually read: listed without error (live), or present in the snapshot. A run
+    /// that read none of the kinds it asked for has seen nothing and must not say "healthy".
+    read: BTreeSet<String>,
     pub logs: BTreeMap<LogKey, String>,
     pub skipped: Vec<SkippedKind>,
     /// Files or sources that could not be read, with the reason (snapshot mode).
@@ -216,6 +222,11 @@ impl Inventory {
     /// Adds an object. Objects without a kind or a name are ignored: nothing can refer to them.
     /// A later object with the same kind/namespace/name replaces the earlier one.
     pub fn insert(&mut self, obj: Value) {
+        self.insert_shared(Arc::new(obj));
+    }
+
+    /// [`Inventory::insert`] for an object another inventory already holds.
+    pub fn insert_shared(&mut self, obj: Arc<Value>) {
         let o = Obj(&obj);
         if o.kind().is_empty() || o.name().is_empty() {
             return;
@@ -232,6 +243,7 @@ impl Inventory {
             self.served.insert(k.to_string());
         }
         self.served.insert(kind.clone());
+        self.read.insert(kind.clone());
         self.objects.push(obj);
         let idx = self.objects.len() - 1;
         self.by_kind.entry(kind).or_default().insert(key, idx);
@@ -240,6 +252,26 @@ impl Inventory {
     /// Marks a kind as served even when no object of it exists.
     pub fn mark_served(&mut self, kind: &str) {
         self.served.insert(kind.to_string());
+    }
+
+    /// Marks a kind as read (listed without error, even when it held no object).
+    pub fn mark_read(&mut self, kind: &str) {
+        self.served.insert(kind.to_string());
+        self.read.insert(kind.to_string());
+    }
+
+    /// The kinds that were read, sorted.
+    pub fn read_kinds(&self) -> impl Iterator<Item = &str> {
+        self.read.iter().map(String::as_str)
+    }
+
+    /// True when at least one of `kinds` (any kind when empty) was read.
+    pub fn read_any(&self, kinds: &[&str]) -> bool {
+        if kinds.is_empty() {
+            !self.read.is_empty()
+        } else {
+            kinds.iter().any(|k| self.read.contains(*k))
+        }
     }
 
     pub fn is_served(&self, kind: &str) -> bool {
@@ -264,6 +296,14 @@ impl Inventory {
             .values()
             .flat_map(|m| m.values())
             .map(move |&i| Obj(&self.objects[i]))
+    }
+
+    /// Every object with its shared handle, in the order of [`Inventory::all`].
+    pub fn all_shared(&self) -> impl Iterator<Item = &Arc<Value>> {
+        self.by_kind
+            .values()
+            .flat_map(|m| m.values())
+            .map(move |&i| &self.objects[i])
     }
 
     /// All objects of a kind, by namespace then name.
@@ -335,6 +375,9 @@ impl Inventory {
     /// Consumes the inventory, returning its objects.
     pub fn into_objects(self) -> Vec<Value> {
         self.objects
+            .into_iter()
+            .map(|o| Arc::try_unwrap(o).unwrap_or_else(|shared| (*shared).clone()))
+            .collect()
     }
 }
 

@@ -672,7 +672,7 @@ impl LiveCluster {
         for (res, r) in lists {
             match r {
                 Ok(items) => {
-                    inv.mark_served(&res.kind);
+                    inv.mark_read(&res.kind);
                     for it in items {
                         inv.insert(it);
                     }

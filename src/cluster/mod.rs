@@ -77,6 +77,15 @@ pub enum Error {
     /// The operation needs a live cluster.
     #[error("{what} needs a live cluster, not a snapshot")]
     NeedsLive { what: String },
+    /// None of the kinds asked for could be read: a report would call unseen state healthy.
+    #[error("nothing could be read from {source_desc}: {detail}")]
+    NothingRead {
+        source_desc: String,
+        detail: String,
+        /// The user's input, not the cluster's failure (exit 2, not 4): a snapshot lacking the
+        /// kinds, or recipes whose kinds the cluster does not serve.
+        users_input: bool,
+    },
 }
 
 impl Error {
@@ -85,6 +94,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Snapshot { .. } | Error::NeedsLive { .. } => crate::error::EXIT_USAGE,
+            Error::NothingRead { users_input, .. } if *users_input => crate::error::EXIT_USAGE,
             _ => crate::error::EXIT_CLUSTER,
         }
     }
@@ -92,17 +102,26 @@ impl Error {
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::Kubeconfig { .. } => vec![
-                "pick a context with --context (see `kubectl config get-contexts`), pass --kubeconfig FILE or set KUBECONFIG; or use --snapshot DIR to work offline"
+                "pick a context with --context (see `kubectl config get-contexts`), pass --kubeconfig FILE or set KUBECONFIG"
                     .into(),
             ],
             Error::Unreachable { .. } => vec![
-                "check the server is up and reachable (kubectl cluster-info), pick another context with --context, or use --snapshot DIR".into(),
+                "check the server is up and reachable (kubectl cluster-info), or pick another context with --context".into(),
             ],
             Error::Unauthorized { .. } => vec![
                 "refresh your credentials (e.g. re-run your cloud login or `kubectl get ns` to refresh an exec token)".into(),
             ],
             Error::Snapshot { .. } => vec![
                 "capture one with `kubectl claude snapshot -o DIR`, or try examples/snapshots/<scenario>".into(),
+            ],
+            Error::NothingRead {
+                users_input: true,
+                ..
+            } => vec![
+                "run `kubectl claude diagnose --list` to see the kinds each recipe reads, and pick recipes that apply here (or a snapshot that holds those kinds)".into(),
+            ],
+            Error::NothingRead { .. } => vec![
+                "check your permissions (`kubectl auth can-i list pods -A`) and that the API server is healthy, or pick another context with --context".into(),
             ],
             _ => vec![],
         }
@@ -139,6 +158,60 @@ impl ClusterView {
             ClusterView::Live(l) => l.gather(kinds, scope, logs, progress).await,
             ClusterView::Snapshot(s) => Ok(s.gather(kinds, scope)),
         }
+    }
+
+    /// Gathers like [`ClusterView::gather`], and fails when none of `kinds` could be read —
+    /// every one Forbidden, not served or failing — so that no report calls unseen state
+    /// healthy. Used by every command that reports health (diagnose, status, fix, workflows).
+    pub async fn gather_checked(
+        &self,
+        kinds: &[&str],
+        scope: &Scope,
+        logs: bool,
+        progress: &dyn Progress,
+    ) -> Result<Inventory, Error> {
+        let inv = self.gather(kinds, scope, logs, progress).await?;
+        if inv.read_any(kinds) {
+            return Ok(inv);
+        }
+        let reasons: Vec<String> = inv
+            .skipped
+            .iter()
+            .map(|s| format!("{} ({})", s.kind, s.reason))
+            .collect();
+        let only_not_served = !inv.skipped.is_empty()
+            && inv
+                .skipped
+                .iter()
+                .all(|s| s.reason == inventory::NOT_SERVED);
+        let detail = match self {
+            ClusterView::Snapshot(_) => {
+                let mut d = format!(
+                    "it holds none of the kinds asked for ({})",
+                    if kinds.is_empty() {
+                        "any".to_string()
+                    } else {
+                        kinds.join(", ")
+                    }
+                );
+                if !reasons.is_empty() {
+                    d.push_str(&format!("; not captured: {}", reasons.join("; ")));
+                }
+                d
+            }
+            ClusterView::Live(_) if reasons.is_empty() => "no kind was listed".into(),
+            ClusterView::Live(_) if only_not_served => format!(
+                "none of the kinds asked for is served: {}",
+                reasons.join("; ")
+            ),
+            ClusterView::Live(_) => format!("every kind failed: {}", reasons.join("; ")),
+        };
+        Err(Error::NothingRead {
+            source_desc: self.describe(),
+            detail,
+            // A snapshot lacking the kinds is the user's input, like a bad --snapshot.
+            users_input: only_not_served || matches!(self, ClusterView::Snapshot(_)),
+        })
     }
 
     /// A short description for messages: `context "x"` or `snapshot DIR`.

@@ -28,6 +28,9 @@ pub enum Error {
         attempts: u32,
         last: String,
     },
+    /// Nothing listens at the endpoint: retrying cannot help.
+    #[error("cannot connect to {provider} at {url}: connection refused")]
+    Refused { provider: &'static str, url: String },
     /// The total deadline passed.
     #[error("{provider} did not answer within {seconds} s")]
     Timeout {
@@ -62,6 +65,9 @@ impl Error {
             ],
             Error::Truncated { .. } => vec![
                 "raise anthropic.max_tokens in the config, or split the instructions into smaller apps".into(),
+            ],
+            Error::Refused { .. } => vec![
+                "start the server (e.g. `ollama serve`), or fix ANTHROPIC_BASE_URL / OPENAI_BASE_URL (or the config's base_url); or use --provider offline".into(),
             ],
             Error::Unavailable { .. } | Error::Timeout { .. } => vec![
                 "try again later, raise timeout_seconds in the config, or use --provider offline".into(),

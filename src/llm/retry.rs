@@ -94,6 +94,16 @@ where
                     seconds: deadline.as_secs(),
                 });
             }
+            // A refused connection is deterministic (nothing listens there): fail at once.
+            Ok(Err(e)) if is_refused(&e) => {
+                return Err(Error::Refused {
+                    provider,
+                    url: e
+                        .url()
+                        .map(|u| u.as_str().to_string())
+                        .unwrap_or_else(|| "the configured URL".into()),
+                });
+            }
             Ok(Err(e)) => (true, None, format!("connection error: {}", describe(&e))),
             Ok(Ok(a)) if (200..300).contains(&a.status) => return Ok((a, n)),
             Ok(Ok(a)) => {
@@ -112,21 +122,49 @@ where
                 last,
             });
         }
+        let asked = wait.is_some();
         let wait = wait.unwrap_or_else(|| backoff(n - 1));
         let remaining = deadline.saturating_sub(start.elapsed());
         if wait >= remaining {
-            // Waiting would blow the deadline: report what we saw rather than time out blind.
+            // Waiting would blow the deadline: report what we saw rather than time out blind,
+            // and say which wait it was (the server's retry-after, or our own backoff).
+            let why = if asked {
+                format!(
+                    "the server's retry-after ({:.1} s) exceeds the {} s deadline",
+                    wait.as_secs_f64(),
+                    deadline.as_secs()
+                )
+            } else {
+                format!(
+                    "the next retry would pass the {} s deadline",
+                    deadline.as_secs()
+                )
+            };
             return Err(Error::Unavailable {
                 provider,
                 attempts: n,
-                last: format!(
-                    "{last} (retry-after exceeds the {} s deadline)",
-                    deadline.as_secs()
-                ),
+                last: format!("{last} ({why})"),
             });
         }
         tokio::time::sleep(wait).await;
     }
+}
+
+/// True when the connection was actively refused (somewhere in the error chain).
+fn is_refused(e: &reqwest::Error) -> bool {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(inner) = src {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return true;
+        }
+        src = inner.source();
+    }
+    e.is_connect()
+        && describe(e)
+            .to_ascii_lowercase()
+            .contains("connection refused")
 }
 
 fn describe(e: &reqwest::Error) -> String {

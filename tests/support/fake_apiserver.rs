@@ -37,6 +37,9 @@ struct State {
     served: BTreeSet<(String, String)>,
     /// Kinds that answer 403 to everything.
     forbidden: BTreeSet<String>,
+    /// When set, every request on a resource (not discovery) answers this code: a server
+    /// that answered discovery and was then lost (etcd down, apiserver overloaded).
+    fail_resources: Option<u16>,
     token: Option<String>,
     requests: Vec<Recorded>,
     /// (namespace, pod, container) → log text.
@@ -78,6 +81,11 @@ impl Builder {
     /// Pod logs answer 403 (RBAC without `pods/log`); pods themselves stay readable.
     pub fn forbid_logs(mut self) -> Self {
         self.state.forbidden.insert("pods/log".to_string());
+        self
+    }
+    /// Every request on a resource answers `code` (discovery still works).
+    pub fn fail_resources(mut self, code: u16) -> Self {
+        self.state.fail_resources = Some(code);
         self
     }
     /// Requires `Authorization: Bearer <token>`; 401 otherwise.
@@ -547,6 +555,9 @@ fn route(s: &mut State, req: &Req) -> Answer {
             "the server could not find the requested resource",
         );
     };
+    if let Some(code) = s.fail_resources {
+        return status(code, "InternalError", "etcdserver: request timed out");
+    }
     if s.forbidden.contains(&r.kind) {
         return status(
             403,
