@@ -44,6 +44,9 @@ pub enum Error {
     /// The generate pipeline refused the input or the output.
     #[error(transparent)]
     Generate(#[from] crate::generate::Error),
+    /// A chart upgrade could not be analysed (source, network, index, chart, edit).
+    #[error(transparent)]
+    Upgrades(#[from] crate::upgrades::Error),
     /// An action was refused by the autonomy gate or declined by the user.
     #[error("{message}")]
     Refused { message: String, hints: Vec<String> },
@@ -95,6 +98,7 @@ impl Error {
             Error::Cluster(e) => e.exit_code(),
             Error::Llm(e) => e.exit_code(),
             Error::Generate(e) => e.exit_code(),
+            Error::Upgrades(e) => e.exit_code(),
             Error::Refused { .. } => EXIT_REFUSED,
             // Reading a file the user named that does not exist is their input, not I/O.
             Error::Io {
@@ -115,6 +119,7 @@ impl Error {
             Error::Cluster(e) => e.hints(),
             Error::Llm(e) => e.hints(),
             Error::Generate(e) => e.hints(),
+            Error::Upgrades(e) => e.hints(),
             Error::Io { .. } => vec![],
             Error::Audit { path, .. } => vec![format!(
                 "check that {} is a writable directory (or set XDG_STATE_HOME)",

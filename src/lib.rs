@@ -47,6 +47,7 @@ pub mod recipes;
 pub mod redact;
 pub mod status;
 pub mod ui;
+pub mod upgrades;
 pub mod workflow;
 
 pub use error::{Error, Result};

@@ -9,4 +9,5 @@ mod test_diagnose;
 mod test_fix;
 mod test_foundation;
 mod test_generate;
+mod test_upgrades;
 mod test_workflow;

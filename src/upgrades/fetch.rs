@@ -1,0 +1,354 @@
+//! Chart sources over the network: HTTP Helm repositories (`index.yaml` + `.tgz`) and OCI
+//! registries (distribution API v2: tags list, manifest, the chart layer blob).
+//!
+//! One [`Fetcher`] per run caches indexes and tag lists, so ten releases from one repository
+//! cost one index download.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde_json::Value;
+use sha2::Digest;
+
+use super::Error;
+
+/// Where a chart's versions live.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Repo {
+    /// An HTTP(S) Helm repository: `<url>/index.yaml`.
+    Http { url: String },
+    /// An OCI repository holding one chart: `oci://host/path/chart`.
+    Oci { url: String, insecure: bool },
+}
+
+impl Repo {
+    pub fn url(&self) -> &str {
+        match self {
+            Repo::Http { url } | Repo::Oci { url, .. } => url,
+        }
+    }
+}
+
+pub const HELM_LAYER: &str = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+const MANIFEST_TYPES: &str = "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
+
+/// One published version and where its archive is.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub version: String,
+    /// HTTP: the archive URL; OCI: the tag.
+    pub locator: String,
+}
+
+pub struct Fetcher {
+    client: reqwest::Client,
+    listed: HashMap<String, Vec<Published>>,
+    indexes: HashMap<String, Value>,
+    /// Anonymous bearer tokens by OCI repository (ghcr.io, docker.io hand them out).
+    tokens: HashMap<String, String>,
+}
+
+impl Fetcher {
+    pub fn new(timeout: Duration) -> Result<Self, Error> {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("kubectl-claude/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Client(e.to_string()))?;
+        Ok(Self {
+            client,
+            listed: HashMap::new(),
+            indexes: HashMap::new(),
+            tokens: HashMap::new(),
+        })
+    }
+
+    /// Every published version of `chart` in `repo`.
+    pub async fn versions(&mut self, repo: &Repo, chart: &str) -> Result<Vec<Published>, Error> {
+        let key = format!("{}#{chart}", repo.url());
+        if let Some(v) = self.listed.get(&key) {
+            return Ok(v.clone());
+        }
+        let list = match repo {
+            Repo::Http { url } => self.http_versions(url, chart).await?,
+            Repo::Oci { url, insecure } => self.oci_tags(url, *insecure).await?,
+        };
+        self.listed.insert(key, list.clone());
+        Ok(list)
+    }
+
+    /// The archive of one version.
+    pub async fn archive(&mut self, repo: &Repo, p: &Published) -> Result<Vec<u8>, Error> {
+        match repo {
+            Repo::Http { .. } => self.get_bytes(&p.locator, None).await,
+            Repo::Oci { url, insecure } => self.oci_chart(url, *insecure, &p.locator).await,
+        }
+    }
+
+    async fn http_versions(&mut self, url: &str, chart: &str) -> Result<Vec<Published>, Error> {
+        let base = format!("{}/", url.trim_end_matches('/'));
+        let index_url = format!("{base}index.yaml");
+        if !self.indexes.contains_key(&index_url) {
+            let body = self.get_bytes(&index_url, None).await?;
+            let text = String::from_utf8(body).map_err(|_| Error::MalformedIndex {
+                url: index_url.clone(),
+                message: "not UTF-8 text".into(),
+            })?;
+            let doc = crate::manifest::yaml::parse_stream_large(&text)
+                .map_err(|e| Error::MalformedIndex {
+                    url: index_url.clone(),
+                    message: e.to_string(),
+                })?
+                .into_iter()
+                .next()
+                .filter(|d| d.get("entries").is_some_and(Value::is_object))
+                .ok_or_else(|| Error::MalformedIndex {
+                    url: index_url.clone(),
+                    message: "no `entries` map (is this a Helm repository index?)".into(),
+                })?;
+            self.indexes.insert(index_url.clone(), doc);
+        }
+        let index = &self.indexes[&index_url];
+        let Some(entries) = index["entries"].get(chart).and_then(Value::as_array) else {
+            return Err(Error::ChartNotInRepo {
+                chart: chart.to_string(),
+                url: url.to_string(),
+            });
+        };
+        let base_url = reqwest::Url::parse(&base).map_err(|e| Error::MalformedIndex {
+            url: index_url.clone(),
+            message: format!("bad repository URL: {e}"),
+        })?;
+        let mut out = Vec::new();
+        for e in entries {
+            let (Some(version), Some(first)) = (
+                e.get("version").and_then(Value::as_str),
+                e.get("urls")
+                    .and_then(Value::as_array)
+                    .and_then(|u| u.first())
+                    .and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            // Chart URLs may be relative to the repository.
+            let Ok(abs) = base_url.join(first) else {
+                continue;
+            };
+            out.push(Published {
+                version: version.to_string(),
+                locator: abs.to_string(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// `oci://host/path` → (`http(s)://host/v2/path`, `path`).
+    fn oci_base(url: &str, insecure: bool) -> Result<(String, String), Error> {
+        let rest = url.strip_prefix("oci://").ok_or_else(|| Error::Source {
+            message: format!("`{url}` is not an oci:// URL"),
+        })?;
+        let (host, path) = rest.split_once('/').ok_or_else(|| Error::Source {
+            message: format!("`{url}` has no repository path"),
+        })?;
+        let scheme = if insecure { "http" } else { "https" };
+        let path = path.trim_end_matches('/');
+        Ok((format!("{scheme}://{host}/v2/{path}"), path.to_string()))
+    }
+
+    async fn oci_tags(&mut self, url: &str, insecure: bool) -> Result<Vec<Published>, Error> {
+        let (base, _) = Self::oci_base(url, insecure)?;
+        let mut next = Some(format!("{base}/tags/list?n=1000"));
+        let mut out = Vec::new();
+        let mut pages = 0;
+        while let Some(u) = next.take() {
+            let resp = self.oci_get(url, &u, None).await?;
+            next = next_link(&resp, &u);
+            let body = read(resp, &u).await?;
+            let v: Value = serde_json::from_slice(&body).map_err(|e| Error::MalformedIndex {
+                url: u.clone(),
+                message: format!("tags list is not JSON: {e}"),
+            })?;
+            let tags =
+                v.get("tags")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| Error::MalformedIndex {
+                        url: u.clone(),
+                        message: "no `tags` list".into(),
+                    })?;
+            out.extend(tags.iter().filter_map(Value::as_str).map(|t| Published {
+                version: t.replace('_', "+"),
+                locator: t.to_string(),
+            }));
+            pages += 1;
+            if pages >= 50 {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    async fn oci_chart(&mut self, url: &str, insecure: bool, tag: &str) -> Result<Vec<u8>, Error> {
+        let (base, _) = Self::oci_base(url, insecure)?;
+        let murl = format!("{base}/manifests/{tag}");
+        let resp = self.oci_get(url, &murl, Some(MANIFEST_TYPES)).await?;
+        let body = read(resp, &murl).await?;
+        let m: Value = serde_json::from_slice(&body).map_err(|e| Error::MalformedChart {
+            what: murl.clone(),
+            message: format!("manifest is not JSON: {e}"),
+        })?;
+        let digest = m
+            .get("layers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|l| l.get("mediaType").and_then(Value::as_str) == Some(HELM_LAYER))
+            .and_then(|l| l.get("digest").and_then(Value::as_str))
+            .ok_or_else(|| Error::MalformedChart {
+                what: murl.clone(),
+                message: format!("no {HELM_LAYER} layer (is this a Helm chart?)"),
+            })?
+            .to_string();
+        let burl = format!("{base}/blobs/{digest}");
+        let resp = self.oci_get(url, &burl, None).await?;
+        let bytes = read(resp, &burl).await?;
+        // The registry is content-addressed; check we got the content we asked for.
+        let got = format!("sha256:{:x}", sha2::Sha256::digest(&bytes));
+        if digest.starts_with("sha256:") && got != digest {
+            return Err(Error::MalformedChart {
+                what: burl,
+                message: format!("blob digest is {got}, expected {digest}"),
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// GET with the anonymous bearer-token dance registries use for public repositories.
+    async fn oci_get(
+        &mut self,
+        repo: &str,
+        url: &str,
+        accept: Option<&str>,
+    ) -> Result<reqwest::Response, Error> {
+        let send = |token: Option<&String>| {
+            let mut rb = self.client.get(url);
+            if let Some(a) = accept {
+                rb = rb.header(reqwest::header::ACCEPT, a);
+            }
+            if let Some(t) = token {
+                rb = rb.bearer_auth(t);
+            }
+            rb.send()
+        };
+        let resp = send(self.tokens.get(repo))
+            .await
+            .map_err(|e| unreachable(url, e))?;
+        if resp.status() != reqwest::StatusCode::UNAUTHORIZED {
+            return Ok(resp);
+        }
+        let challenge = resp
+            .headers()
+            .get(reqwest::header::WWW_AUTHENTICATE)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_string);
+        let Some(token) = self.anonymous_token(challenge.as_deref()).await else {
+            return Ok(resp);
+        };
+        self.tokens.insert(repo.to_string(), token);
+        send(self.tokens.get(repo))
+            .await
+            .map_err(|e| unreachable(url, e))
+    }
+
+    async fn anonymous_token(&self, challenge: Option<&str>) -> Option<String> {
+        let params = challenge?.strip_prefix("Bearer ")?;
+        let mut realm = None;
+        let mut query = Vec::new();
+        for part in split_params(params) {
+            let (k, v) = part.split_once('=')?;
+            let v = v.trim_matches('"').to_string();
+            match k.trim() {
+                "realm" => realm = Some(v),
+                k => query.push((k.to_string(), v)),
+            }
+        }
+        let mut url = reqwest::Url::parse(&realm?).ok()?;
+        url.query_pairs_mut().extend_pairs(&query);
+        let resp = self.client.get(url).send().await.ok()?;
+        let v: Value = resp.json().await.ok()?;
+        v.get("token")
+            .or_else(|| v.get("access_token"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+
+    async fn get_bytes(&self, url: &str, accept: Option<&str>) -> Result<Vec<u8>, Error> {
+        let mut rb = self.client.get(url);
+        if let Some(a) = accept {
+            rb = rb.header(reqwest::header::ACCEPT, a);
+        }
+        let resp = rb.send().await.map_err(|e| unreachable(url, e))?;
+        read(resp, url).await
+    }
+}
+
+/// Splits `a="x,y",b="z"` on commas outside quotes.
+fn split_params(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, c) in s.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[start..]);
+    out
+}
+
+/// The `Link: <…>; rel="next"` page of a tags list, resolved against the current URL.
+fn next_link(resp: &reqwest::Response, current: &str) -> Option<String> {
+    let link = resp.headers().get(reqwest::header::LINK)?.to_str().ok()?;
+    let target = link.split(';').next()?.trim().trim_matches(['<', '>']);
+    if !link.contains("rel=\"next\"") {
+        return None;
+    }
+    reqwest::Url::parse(current)
+        .ok()?
+        .join(target)
+        .ok()
+        .map(|u| u.to_string())
+}
+
+fn unreachable(url: &str, e: reqwest::Error) -> Error {
+    // reqwest's Display is terse ("error sending request"); the chain says why.
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        msg = format!("{msg}: {s}");
+        src = s.source();
+    }
+    Error::Unreachable {
+        url: url.to_string(),
+        message: msg,
+    }
+}
+
+async fn read(resp: reqwest::Response, url: &str) -> Result<Vec<u8>, Error> {
+    let status = resp.status();
+    if !status.is_success() {
+        return Err(Error::Http {
+            url: url.to_string(),
+            status: status.as_u16(),
+        });
+    }
+    resp.bytes()
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|e| unreachable(url, e))
+}
