@@ -875,3 +875,60 @@ fn upgrades_errors_name_the_source_and_the_next_step() {
     assert_eq!(o.status.code(), Some(2));
     let _ = Path::new(".");
 }
+
+#[test]
+fn upgrades_live_reads_releases_and_sources_from_the_cluster() {
+    use crate::support::fake_apiserver::FakeApiServer;
+    let web = StaticHttp::start();
+    web.put(
+        "/charts/index.yaml",
+        index("web", &["1.0.0", "1.0.1", "2.0.0"]),
+    );
+    for v in ["1.0.0", "1.0.1", "2.0.0"] {
+        web.put(
+            &format!("/charts/web-{v}.tgz"),
+            chart("web", v, v, WEB_V1, None, "- a"),
+        );
+    }
+    let hr = serde_json::json!({"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease",
+        "metadata": {"name": "web", "namespace": "apps"},
+        "spec": {"chart": {"spec": {"chart": "web", "version": "1.0.0",
+                 "sourceRef": {"kind": "HelmRepository", "name": "charts", "namespace": "flux-system"}}},
+                 "values": {"replicaCount": 2}}});
+    let repo = serde_json::json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "HelmRepository",
+        "metadata": {"name": "charts", "namespace": "flux-system"},
+        "spec": {"url": format!("{}/charts", web.url())}});
+    let fake = FakeApiServer::start(vec![hr, repo]);
+    let t = TestEnv::new();
+    fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+    let o = t
+        .cmd()
+        .args(["upgrades", "--live", "-A", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc = json(&o);
+    let w = release(&doc, "web");
+    assert_eq!(
+        (w["namespace"].as_str(), w["target"].as_str()),
+        (Some("apps"), Some("1.0.1"))
+    );
+    assert_eq!(w["latest"]["major"], "2.0.0");
+    assert_eq!(w["file"], Value::Null);
+    assert_eq!(
+        w["edits"],
+        serde_json::json!([]),
+        "nothing to edit without files"
+    );
+    let o = t
+        .cmd()
+        .args(["upgrades", "--live", "--write"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "--write needs files: {}",
+        stderr(&o)
+    );
+}
