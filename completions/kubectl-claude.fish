@@ -281,6 +281,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l pre -d 'Consider pre-release versions'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l write -d 'Apply the edits to the files in place (never for breaking upgrades)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l live -d 'Read HelmReleases and their sources from the cluster (or --snapshot) instead of files'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l explain -d 'Ask the configured model for a short review of the upgrades (versions, changelogs, key paths and impact are sent; never the release\'s values)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -420,6 +420,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pre[Consider pre-release versions]' \
 '(--live)--write[Apply the edits to the files in place (never for breaking upgrades)]' \
 '--live[Read HelmReleases and their sources from the cluster (or --snapshot) instead of files]' \
+'--explain[Ask the configured model for a short review of the upgrades (versions, changelogs, key paths and impact are sent; never the release'\''s values)]' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \

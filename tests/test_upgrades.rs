@@ -932,3 +932,50 @@ fn upgrades_live_reads_releases_and_sources_from_the_cluster() {
         stderr(&o)
     );
 }
+
+#[test]
+fn upgrades_explain_sends_versions_and_key_paths_never_values() {
+    use crate::support::fake_llm::{FakeLlm, Reply};
+    let (web, reg) = servers();
+    let llm = FakeLlm::start(vec![Reply::anthropic(
+        "Take web now; migrate grafana; hold db.",
+    )]);
+    let mut t = TestEnv::new();
+    let root = fixture(&t, &web.url(), &format!("127.0.0.1:{}", reg.port));
+    // Without a model, --explain is refused before any network work.
+    let o = t
+        .cmd()
+        .args(["upgrades", "-f"])
+        .arg(&root)
+        .arg("--explain")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    t.set("ANTHROPIC_API_KEY", "k");
+    t.set("ANTHROPIC_BASE_URL", llm.url());
+    let o = t
+        .cmd()
+        .args(["upgrades", "-f"])
+        .arg(&root)
+        .args(["--to", "major", "--explain", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        json(&o)["explanation"]["text"],
+        "Take web now; migrate grafana; hold db."
+    );
+    assert_eq!(llm.count(), 1);
+    let body = &llm.requests()[0].body;
+    assert!(
+        body.contains("auth.mode") && body.contains("8.5.1") && body.contains("storageClassName"),
+        "{body}"
+    );
+    for value in ["md5", "local-path", "longhorn", "5Gi"] {
+        assert!(
+            !body.contains(value),
+            "custom value `{value}` was sent: {body}"
+        );
+    }
+}

@@ -57,6 +57,10 @@ pub struct UpgradesArgs {
     /// Read HelmReleases and their sources from the cluster (or --snapshot) instead of files
     #[arg(long)]
     pub live: bool,
+    /// Ask the configured model for a short review of the upgrades (versions, changelogs, key
+    /// paths and impact are sent; never the release's values)
+    #[arg(long)]
+    pub explain: bool,
     /// Network timeout per request, in seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,
@@ -68,6 +72,12 @@ fn parse_to(s: &str) -> std::result::Result<To, String> {
 
 pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
     let format = ctx.output(&["table", "json", "yaml"], "table")?;
+    // Fail before any network work when --explain has no model to ask.
+    let explainer = if args.explain {
+        Some(explain_backend(ctx)?)
+    } else {
+        None
+    };
     let root = ctx.env.cwd.join(&args.repo);
     let (docs, texts, what) = if args.live || ctx.global.snapshot.is_some() {
         let view = super::cluster_view(ctx).await?;
@@ -154,10 +164,37 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
     if args.write {
         code = write(ctx, &reports, &texts)?;
     }
+    let explanation = match &explainer {
+        Some(p) => {
+            let prompt = crate::llm::Prompt {
+                system: upgrades::explain::SYSTEM.into(),
+                user: upgrades::explain::prompt(&reports),
+                max_tokens: 1500,
+            };
+            let c = super::generate::complete_logged(ctx, p, &prompt, "upgrades --explain").await?;
+            Some(json!({"provider": p.name(), "model": p.model(), "text": c.text}))
+        }
+        None => None,
+    };
+    let mut doc = document(&reports);
+    if let Some(e) = &explanation {
+        doc["explanation"] = e.clone();
+    }
     match format.as_str() {
-        "json" => ctx.ui.out(&format!("{:#}\n", document(&reports)))?,
-        "yaml" => ctx.ui.out(&manifest::to_yaml(&document(&reports)))?,
-        _ => ctx.ui.out(&table(ctx, &reports))?,
+        "json" => ctx.ui.out(&format!("{doc:#}\n"))?,
+        "yaml" => ctx.ui.out(&manifest::to_yaml(&doc))?,
+        _ => {
+            let mut out = table(ctx, &reports);
+            if let Some(e) = &explanation {
+                out.push_str(&format!(
+                    "\nexplanation ({} {}):\n{}\n",
+                    e["provider"].as_str().unwrap_or(""),
+                    e["model"].as_str().unwrap_or(""),
+                    e["text"].as_str().unwrap_or("").trim_end()
+                ));
+            }
+            ctx.ui.out(&out)?
+        }
     }
     for r in &reports {
         if let Some(e) = &r.failure {
@@ -175,6 +212,17 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
         code = EXIT_REPORT;
     }
     Ok(code)
+}
+
+fn explain_backend(ctx: &Ctx) -> Result<crate::llm::Provider> {
+    let name = super::generate::resolve_provider_name(ctx, None, None)?;
+    match super::generate::backend(ctx, &name, None, None)? {
+        crate::generate::Backend::Model(p) => Ok(p),
+        crate::generate::Backend::Offline => Err(Error::usage_hint(
+            "--explain needs a model provider; none is configured",
+            "set ANTHROPIC_API_KEY, or KCLAUDE_PROVIDER=openai with OPENAI_BASE_URL (e.g. Ollama)",
+        )),
+    }
 }
 
 /// The `-o json` document (see README, Contracts).

@@ -14,6 +14,7 @@
 pub mod chart;
 pub mod discover;
 pub mod edit;
+pub mod explain;
 pub mod fetch;
 pub mod values;
 pub mod versions;
