@@ -1566,7 +1566,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__upgrades)
-            opts="-f -n -A -o -q -h --filename --app --to --pre --write --live --explain --timeout --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
+            opts="-f -n -A -o -q -h --filename --app --to --pre --write --live --credentials --explain --timeout --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1585,6 +1585,10 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credentials)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

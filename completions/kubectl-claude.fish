@@ -271,6 +271,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s f -l filename -d 'The Flux repository to walk' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l app -d 'Only this HelmRelease (by name)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l to -d 'Target: the newest patch (default), minor or major, or an exact version' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l credentials -d 'Secret manifests (plain, e.g. `sops -d` output) with credentials for sources whose spec.secretRef names them; read only when given, never shown' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l timeout -d 'Network timeout per request, in seconds' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l context -d 'The name of the kubeconfig context to use' -r

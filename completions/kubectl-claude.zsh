@@ -408,6 +408,7 @@ _arguments "${_arguments_options[@]}" : \
 '--filename=[The Flux repository to walk]:REPO_DIR:_files' \
 '--app=[Only this HelmRelease (by name)]:NAME:_default' \
 '--to=[Target\: the newest patch (default), minor or major, or an exact version]:patch|minor|major|X.Y.Z:_default' \
+'--credentials=[Secret manifests (plain, e.g. \`sops -d\` output) with credentials for sources whose spec.secretRef names them; read only when given, never shown]:FILE|DIR:_files' \
 '--timeout=[Network timeout per request, in seconds]:SECONDS:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \

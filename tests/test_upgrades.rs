@@ -56,6 +56,8 @@ fn chart(
 struct StaticHttp {
     port: u16,
     files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
+    /// When set, every request must carry exactly this `Authorization` header (else 401).
+    auth: Arc<Mutex<Option<String>>>,
 }
 
 impl StaticHttp {
@@ -64,6 +66,8 @@ impl StaticHttp {
         let port = listener.local_addr().unwrap().port();
         let files: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
         let f = files.clone();
+        let auth: Arc<Mutex<Option<String>>> = Arc::default();
+        let want = auth.clone();
         std::thread::spawn(move || {
             for mut s in listener.incoming().flatten() {
                 let mut line = String::new();
@@ -71,14 +75,24 @@ impl StaticHttp {
                 if r.read_line(&mut line).is_err() {
                     continue;
                 }
-                // Drain the headers.
+                // Read the headers, keeping Authorization.
                 let mut h = String::new();
+                let mut authorization = None;
                 while r.read_line(&mut h).is_ok_and(|n| n > 2) {
+                    if let Some((k, v)) = h.split_once(':')
+                        && k.eq_ignore_ascii_case("authorization")
+                    {
+                        authorization = Some(v.trim().to_string());
+                    }
                     h.clear();
                 }
                 let path = line.split(' ').nth(1).unwrap_or("/").to_string();
+                let required = want.lock().unwrap().clone();
                 let body = f.lock().unwrap().get(&path).cloned();
                 let (status, body) = match body {
+                    _ if required.is_some() && authorization != required => {
+                        ("401 Unauthorized", b"who are you".to_vec())
+                    }
                     Some(b) => ("200 OK", b),
                     None => ("404 Not Found", b"not found".to_vec()),
                 };
@@ -90,7 +104,10 @@ impl StaticHttp {
                 let _ = s.write_all(&body);
             }
         });
-        Self { port, files }
+        Self { port, files, auth }
+    }
+    fn require(&self, authorization: &str) {
+        *self.auth.lock().unwrap() = Some(authorization.to_string());
     }
     fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
@@ -783,6 +800,12 @@ fn upgrades_errors_name_the_source_and_the_next_step() {
                 .replace("1.0.0", version),
         );
     }
+    t.write(
+        "r/kubernetes/apps/x/unpinned/app/helmrelease.yaml",
+        &WEB_HR
+            .replace("name: web\n", "name: unpinned\n")
+            .replace("      version: 1.0.0 # pinned: see the upgrade notes\n", ""),
+    );
     let run = |args: &[&str]| {
         t.cmd()
             .args(["upgrades", "-f", "r"])
@@ -857,6 +880,14 @@ fn upgrades_errors_name_the_source_and_the_next_step() {
         "{}",
         stderr(&o)
     );
+    assert_eq!(release(&doc, "unpinned")["impact"], "skipped");
+    assert!(
+        release(&doc, "unpinned")["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("not pinned")
+    );
+    assert_eq!(release(&doc, "unpinned")["error"], Value::Null);
 
     let o = run(&["--app", "nope"]);
     assert_eq!(o.status.code(), Some(2));
@@ -978,4 +1009,66 @@ fn upgrades_explain_sends_versions_and_key_paths_never_values() {
             "custom value `{value}` was sent: {body}"
         );
     }
+}
+
+#[test]
+fn upgrades_credentials_come_only_from_secrets_passed_explicitly() {
+    let web = StaticHttp::start();
+    web.put("/charts/index.yaml", index("web", &["1.0.0", "1.0.1"]));
+    for v in ["1.0.0", "1.0.1"] {
+        web.put(
+            &format!("/charts/web-{v}.tgz"),
+            chart("web", v, v, WEB_V1, None, "- a"),
+        );
+    }
+    // user:s3cret-pass
+    web.require("Basic dXNlcjpzM2NyZXQtcGFzcw==");
+    let t = TestEnv::new();
+    t.write("r/kubernetes/apps/x/web/app/helmrelease.yaml", WEB_HR);
+    t.write(
+        "r/kubernetes/flux/meta/repos/charts.yaml",
+        &format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  url: {}/charts\n  secretRef:\n    name: charts-auth\n", web.url()),
+    );
+    t.write(
+        "secrets/charts-auth.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: charts-auth\n  namespace: flux-system\nstringData:\n  username: user\n  password: s3cret-pass\n",
+    );
+    let o = t.cmd().args(["upgrades", "-f", "r"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert!(stderr(&o).contains("answered HTTP 401"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("pass --credentials"), "{}", stderr(&o));
+
+    let o = t
+        .cmd()
+        .args([
+            "upgrades",
+            "-f",
+            "r",
+            "--credentials",
+            "secrets",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(release(&json(&o), "web")["target"], "1.0.1");
+    for out in [stdout(&o), stderr(&o)] {
+        assert!(
+            !out.contains("s3cret-pass") && !out.contains("dXNlcjpzM2NyZXQtcGFzcw"),
+            "{out}"
+        );
+    }
+    let o = t
+        .cmd()
+        .args([
+            "upgrades",
+            "-f",
+            "r",
+            "--credentials",
+            "r/kubernetes/flux/meta/repos/charts.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "not a Secret: {}", stderr(&o));
 }

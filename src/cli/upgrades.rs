@@ -57,6 +57,10 @@ pub struct UpgradesArgs {
     /// Read HelmReleases and their sources from the cluster (or --snapshot) instead of files
     #[arg(long)]
     pub live: bool,
+    /// Secret manifests (plain, e.g. `sops -d` output) with credentials for sources whose
+    /// spec.secretRef names them; read only when given, never shown
+    #[arg(long, value_name = "FILE|DIR")]
+    pub credentials: Option<PathBuf>,
     /// Ask the configured model for a short review of the upgrades (versions, changelogs, key
     /// paths and impact are sent; never the release's values)
     #[arg(long)]
@@ -117,10 +121,29 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
         args.app.as_deref().is_none_or(|a| a == name)
             && ctx.global.namespace.as_deref().is_none_or(|n| n == ns)
     };
-    let releases: Vec<_> = releases
+    let mut releases: Vec<_> = releases
         .into_iter()
         .filter(|r| wanted(&r.namespace, &r.name))
         .collect();
+    let creds = match &args.credentials {
+        Some(p) => Some(load_credentials(&ctx.env.cwd.join(p))?),
+        None => None,
+    };
+    for r in &mut releases {
+        let Some((ns, name)) = r.secret_ref.clone() else {
+            continue;
+        };
+        let host = upgrades::fetch::host_of(r.repo.url()).unwrap_or("");
+        match creds.as_ref().map(|c| c.lookup(&ns, &name, host)) {
+            Some(Some(b)) => r.auth = Some(b),
+            Some(None) => r.notes.push(format!(
+                "the source's Secret {ns}/{name} is not among --credentials (or has no username/password or .dockerconfigjson entry for {host}); trying without credentials"
+            )),
+            None => r.notes.push(format!(
+                "the source names Secret {ns}/{name}; pass --credentials FILE|DIR with it to authenticate (trying without)"
+            )),
+        }
+    }
     let unresolved: Vec<_> = unresolved
         .into_iter()
         .filter(|u| wanted(&u.namespace, &u.name))
@@ -223,6 +246,31 @@ fn explain_backend(ctx: &Ctx) -> Result<crate::llm::Provider> {
             "set ANTHROPIC_API_KEY, or KCLAUDE_PROVIDER=openai with OPENAI_BASE_URL (e.g. Ollama)",
         )),
     }
+}
+
+/// Secrets from a file or a directory of manifests.
+fn load_credentials(path: &std::path::Path) -> Result<upgrades::auth::Credentials> {
+    let docs = if path.is_dir() {
+        discover::read_dir(path)?.0
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        manifest::from_text(&text, path)?
+            .into_iter()
+            .map(|m| upgrades::Doc {
+                value: m.value,
+                file: None,
+                doc: 0,
+            })
+            .collect()
+    };
+    let c = upgrades::auth::Credentials::from_docs(docs);
+    if c.is_empty() {
+        return Err(Error::usage_hint(
+            format!("no Secret manifests in {}", path.display()),
+            "pass the decrypted Secret(s) the sources' spec.secretRef names (e.g. `sops -d secret.sops.yaml > /tmp/s.yaml`)",
+        ));
+    }
+    Ok(c)
 }
 
 /// The `-o json` document (see README, Contracts).
@@ -338,6 +386,14 @@ fn table(ctx: &Ctx, reports: &[Report]) -> String {
         ]);
     }
     let mut out = format!("{t}\n");
+    for r in reports.iter().filter(|r| r.impact == "skipped") {
+        out.push_str(&format!(
+            "\n{}/{}: skipped: {}\n",
+            r.namespace,
+            r.name,
+            r.notes.join("; ")
+        ));
+    }
     for r in reports.iter().filter(|r| r.target.is_some()) {
         out.push_str(&format!(
             "\n{}/{}: {} {} → {} ({})\n",

@@ -47,6 +47,10 @@ pub struct Release {
     /// `spec.values` alone (what `--write` can migrate in place).
     pub inline_values: Value,
     pub notes: Vec<String>,
+    /// The source's `spec.secretRef`: (namespace, name).
+    pub secret_ref: Option<(String, String)>,
+    /// Credentials for the source, when the user passed the Secret (see [`super::auth`]).
+    pub auth: Option<super::auth::Basic>,
 }
 
 /// A HelmRelease that could not be resolved, with why.
@@ -199,7 +203,7 @@ fn resolve(docs: &[Doc], d: &Doc, ns: &str) -> Result<Release, super::Error> {
         let version = cs
             .get("version")
             .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_number().map(|n| n.to_string())))
-            .ok_or_else(|| src_err(format!("{who}: spec.chart.spec.version is not pinned (Flux then follows the newest; nothing to upgrade)")))?;
+            .ok_or_else(|| super::Error::Skipped { message: format!("{who}: spec.chart.spec.version is not pinned (Flux follows the newest by itself; nothing to upgrade)") })?;
         let kind = cs
             .pointer("/sourceRef/kind")
             .and_then(Value::as_str)
@@ -213,9 +217,11 @@ fn resolve(docs: &[Doc], d: &Doc, ns: &str) -> Result<Release, super::Error> {
             .and_then(Value::as_str)
             .unwrap_or(ns);
         if kind != "HelmRepository" {
-            return Err(src_err(format!(
-                "{who}: charts from a {kind} are not versioned releases; only HelmRepository and OCIRepository sources are checked"
-            )));
+            return Err(super::Error::Skipped {
+                message: format!(
+                    "{who}: its chart comes from a {kind}, which has no published versions to upgrade to"
+                ),
+            });
         }
         let src = find(docs, kind, sname, sns).ok_or_else(|| {
             src_err(format!("{who}: its source {kind} {sns}/{sname} is not in the repository (looked at every YAML file)"))
@@ -305,6 +311,9 @@ fn resolve(docs: &[Doc], d: &Doc, ns: &str) -> Result<Release, super::Error> {
         )));
     };
     let repo = repo_of(src_doc, &chart)?;
+    let secret_ref = Obj(&src_doc.value)
+        .str_at("/spec/secretRef/name")
+        .map(|n| (namespace_of(src_doc, Some("flux-system")), n.to_string()));
     let inline_values = hr
         .at("/spec/values")
         .cloned()
@@ -367,6 +376,8 @@ fn resolve(docs: &[Doc], d: &Doc, ns: &str) -> Result<Release, super::Error> {
         values,
         inline_values,
         notes,
+        secret_ref,
+        auth: None,
     })
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 use sha2::Digest;
 
 use super::Error;
+use super::auth::Basic;
 
 /// Where a chart's versions live.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -66,32 +67,51 @@ impl Fetcher {
     }
 
     /// Every published version of `chart` in `repo`.
-    pub async fn versions(&mut self, repo: &Repo, chart: &str) -> Result<Vec<Published>, Error> {
+    pub async fn versions(
+        &mut self,
+        repo: &Repo,
+        chart: &str,
+        auth: Option<&Basic>,
+    ) -> Result<Vec<Published>, Error> {
         let key = format!("{}#{chart}", repo.url());
         if let Some(v) = self.listed.get(&key) {
             return Ok(v.clone());
         }
         let list = match repo {
-            Repo::Http { url } => self.http_versions(url, chart).await?,
-            Repo::Oci { url, insecure } => self.oci_tags(url, *insecure).await?,
+            Repo::Http { url } => self.http_versions(url, chart, auth).await?,
+            Repo::Oci { url, insecure } => self.oci_tags(url, *insecure, auth).await?,
         };
         self.listed.insert(key, list.clone());
         Ok(list)
     }
 
     /// The archive of one version.
-    pub async fn archive(&mut self, repo: &Repo, p: &Published) -> Result<Vec<u8>, Error> {
+    pub async fn archive(
+        &mut self,
+        repo: &Repo,
+        p: &Published,
+        auth: Option<&Basic>,
+    ) -> Result<Vec<u8>, Error> {
         match repo {
-            Repo::Http { .. } => self.get_bytes(&p.locator, None).await,
-            Repo::Oci { url, insecure } => self.oci_chart(url, *insecure, &p.locator).await,
+            Repo::Http { url } => {
+                // As Helm (without passCredentials): credentials go only to the repository's host.
+                let same_host = host_of(url).is_some() && host_of(url) == host_of(&p.locator);
+                self.get_bytes(&p.locator, auth.filter(|_| same_host)).await
+            }
+            Repo::Oci { url, insecure } => self.oci_chart(url, *insecure, &p.locator, auth).await,
         }
     }
 
-    async fn http_versions(&mut self, url: &str, chart: &str) -> Result<Vec<Published>, Error> {
+    async fn http_versions(
+        &mut self,
+        url: &str,
+        chart: &str,
+        auth: Option<&Basic>,
+    ) -> Result<Vec<Published>, Error> {
         let base = format!("{}/", url.trim_end_matches('/'));
         let index_url = format!("{base}index.yaml");
         if !self.indexes.contains_key(&index_url) {
-            let body = self.get_bytes(&index_url, None).await?;
+            let body = self.get_bytes(&index_url, auth).await?;
             let text = String::from_utf8(body).map_err(|_| Error::MalformedIndex {
                 url: index_url.clone(),
                 message: "not UTF-8 text".into(),
@@ -157,13 +177,18 @@ impl Fetcher {
         Ok((format!("{scheme}://{host}/v2/{path}"), path.to_string()))
     }
 
-    async fn oci_tags(&mut self, url: &str, insecure: bool) -> Result<Vec<Published>, Error> {
+    async fn oci_tags(
+        &mut self,
+        url: &str,
+        insecure: bool,
+        auth: Option<&Basic>,
+    ) -> Result<Vec<Published>, Error> {
         let (base, _) = Self::oci_base(url, insecure)?;
         let mut next = Some(format!("{base}/tags/list?n=1000"));
         let mut out = Vec::new();
         let mut pages = 0;
         while let Some(u) = next.take() {
-            let resp = self.oci_get(url, &u, None).await?;
+            let resp = self.oci_get(url, &u, None, auth).await?;
             next = next_link(&resp, &u);
             let body = read(resp, &u).await?;
             let v: Value = serde_json::from_slice(&body).map_err(|e| Error::MalformedIndex {
@@ -189,10 +214,16 @@ impl Fetcher {
         Ok(out)
     }
 
-    async fn oci_chart(&mut self, url: &str, insecure: bool, tag: &str) -> Result<Vec<u8>, Error> {
+    async fn oci_chart(
+        &mut self,
+        url: &str,
+        insecure: bool,
+        tag: &str,
+        auth: Option<&Basic>,
+    ) -> Result<Vec<u8>, Error> {
         let (base, _) = Self::oci_base(url, insecure)?;
         let murl = format!("{base}/manifests/{tag}");
-        let resp = self.oci_get(url, &murl, Some(MANIFEST_TYPES)).await?;
+        let resp = self.oci_get(url, &murl, Some(MANIFEST_TYPES), auth).await?;
         let body = read(resp, &murl).await?;
         let m: Value = serde_json::from_slice(&body).map_err(|e| Error::MalformedChart {
             what: murl.clone(),
@@ -211,7 +242,7 @@ impl Fetcher {
             })?
             .to_string();
         let burl = format!("{base}/blobs/{digest}");
-        let resp = self.oci_get(url, &burl, None).await?;
+        let resp = self.oci_get(url, &burl, None, auth).await?;
         let bytes = read(resp, &burl).await?;
         // The registry is content-addressed; check we got the content we asked for.
         let got = format!("sha256:{:x}", sha2::Sha256::digest(&bytes));
@@ -224,24 +255,29 @@ impl Fetcher {
         Ok(bytes)
     }
 
-    /// GET with the anonymous bearer-token dance registries use for public repositories.
+    /// GET with the bearer-token dance registries use (anonymous, or with the given
+    /// credentials), or plain basic auth when the registry asks for that.
     async fn oci_get(
         &mut self,
         repo: &str,
         url: &str,
         accept: Option<&str>,
+        auth: Option<&Basic>,
     ) -> Result<reqwest::Response, Error> {
-        let send = |token: Option<&String>| {
-            let mut rb = self.client.get(url);
+        let client = self.client.clone();
+        let send = |token: Option<&String>, basic: Option<&Basic>| {
+            let mut rb = client.get(url);
             if let Some(a) = accept {
                 rb = rb.header(reqwest::header::ACCEPT, a);
             }
             if let Some(t) = token {
                 rb = rb.bearer_auth(t);
+            } else if let Some(b) = basic {
+                rb = rb.basic_auth(&b.username, Some(&b.password));
             }
             rb.send()
         };
-        let resp = send(self.tokens.get(repo))
+        let resp = send(self.tokens.get(repo), None)
             .await
             .map_err(|e| unreachable(url, e))?;
         if resp.status() != reqwest::StatusCode::UNAUTHORIZED {
@@ -251,18 +287,25 @@ impl Fetcher {
             .headers()
             .get(reqwest::header::WWW_AUTHENTICATE)
             .and_then(|h| h.to_str().ok())
-            .map(str::to_string);
-        let Some(token) = self.anonymous_token(challenge.as_deref()).await else {
+            .unwrap_or("")
+            .to_string();
+        if challenge.starts_with("Basic") {
+            if auth.is_none() {
+                return Ok(resp);
+            }
+            return send(None, auth).await.map_err(|e| unreachable(url, e));
+        }
+        let Some(token) = self.bearer_token(&challenge, auth).await else {
             return Ok(resp);
         };
         self.tokens.insert(repo.to_string(), token);
-        send(self.tokens.get(repo))
+        send(self.tokens.get(repo), None)
             .await
             .map_err(|e| unreachable(url, e))
     }
 
-    async fn anonymous_token(&self, challenge: Option<&str>) -> Option<String> {
-        let params = challenge?.strip_prefix("Bearer ")?;
+    async fn bearer_token(&self, challenge: &str, auth: Option<&Basic>) -> Option<String> {
+        let params = challenge.strip_prefix("Bearer ")?;
         let mut realm = None;
         let mut query = Vec::new();
         for part in split_params(params) {
@@ -275,7 +318,11 @@ impl Fetcher {
         }
         let mut url = reqwest::Url::parse(&realm?).ok()?;
         url.query_pairs_mut().extend_pairs(&query);
-        let resp = self.client.get(url).send().await.ok()?;
+        let mut rb = self.client.get(url);
+        if let Some(b) = auth {
+            rb = rb.basic_auth(&b.username, Some(&b.password));
+        }
+        let resp = rb.send().await.ok()?;
         let v: Value = resp.json().await.ok()?;
         v.get("token")
             .or_else(|| v.get("access_token"))
@@ -283,14 +330,20 @@ impl Fetcher {
             .map(str::to_string)
     }
 
-    async fn get_bytes(&self, url: &str, accept: Option<&str>) -> Result<Vec<u8>, Error> {
+    async fn get_bytes(&self, url: &str, auth: Option<&Basic>) -> Result<Vec<u8>, Error> {
         let mut rb = self.client.get(url);
-        if let Some(a) = accept {
-            rb = rb.header(reqwest::header::ACCEPT, a);
+        if let Some(b) = auth {
+            rb = rb.basic_auth(&b.username, Some(&b.password));
         }
         let resp = rb.send().await.map_err(|e| unreachable(url, e))?;
         read(resp, url).await
     }
+}
+
+/// The host (and port) of a URL, `oci://` included.
+pub fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    rest.split(['/', '?']).next().filter(|h| !h.is_empty())
 }
 
 /// Splits `a="x,y",b="z"` on commas outside quotes.

@@ -11,6 +11,7 @@
 //! Pure except [`fetch`] (network) and [`discover::read_dir`]/[`write_atomic`] (files); nothing
 //! here prints or reads the environment.
 
+pub mod auth;
 pub mod chart;
 pub mod discover;
 pub mod edit;
@@ -37,6 +38,9 @@ use crate::error::{EXIT_IO, EXIT_USAGE};
 pub enum Error {
     #[error("{message}")]
     Source { message: String },
+    /// Not an error of the run: a release with nothing to check (unpinned, chart from Git).
+    #[error("{message}")]
+    Skipped { message: String },
     #[error("cannot reach {url}: {message}")]
     Unreachable { url: String, message: String },
     #[error("{url} answered HTTP {status}")]
@@ -63,9 +67,10 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Source { .. } | Error::ChartNotInRepo { .. } | Error::MissingVersion { .. } => {
-                EXIT_USAGE
-            }
+            Error::Source { .. }
+            | Error::Skipped { .. }
+            | Error::ChartNotInRepo { .. }
+            | Error::MissingVersion { .. } => EXIT_USAGE,
             Error::Unreachable { .. }
             | Error::Http { .. }
             | Error::MalformedIndex { .. }
@@ -77,6 +82,9 @@ impl Error {
 
     pub fn hints(&self) -> Vec<String> {
         match self {
+            Error::Http { status: 401 | 403, .. } => vec![
+                "the repository wants credentials: pass --credentials FILE|DIR with the (decrypted) Secret its spec.secretRef names".into(),
+            ],
             Error::Unreachable { .. } | Error::Http { .. } => vec![
                 "check the source's spec.url (and spec.insecure for a plain-HTTP registry) and that the repository is reachable from here".into(),
             ],
@@ -207,8 +215,25 @@ impl Report {
         }
     }
 
-    /// A release that could not be resolved or analysed.
+    /// A release that could not be resolved or analysed (or has nothing to check: `skipped`).
     pub fn failed(u: &Unresolved, root: &Path) -> Self {
+        if let Error::Skipped { message } = &u.error {
+            return Report {
+                impact: "skipped".into(),
+                notes: vec![message.clone()],
+                error: None,
+                failure: None,
+                ..Self::failed(
+                    &Unresolved {
+                        error: Error::Source {
+                            message: String::new(),
+                        },
+                        ..u.clone()
+                    },
+                    root,
+                )
+            };
+        }
         Report {
             namespace: u.namespace.clone(),
             name: u.name.clone(),
@@ -266,7 +291,8 @@ async fn analyze_into(
     root: &Path,
     opts: &Options,
 ) -> Result<(), Error> {
-    let published = fetcher.versions(&r.repo, &r.chart).await?;
+    let auth = r.auth.as_ref();
+    let published = fetcher.versions(&r.repo, &r.chart, auth).await?;
     let mut all: Vec<(Version, fetch::Published)> = published
         .into_iter()
         .filter_map(|p| versions::parse(&p.version).map(|v| (v, p)))
@@ -323,8 +349,8 @@ async fn analyze_into(
     let (Some(pc), Some(pt)) = (get(&current), get(&target)) else {
         return Err(missing(target.to_string()));
     };
-    let old = load_chart(fetcher, &r.repo, &r.chart, &pc).await?;
-    let new = load_chart(fetcher, &r.repo, &r.chart, &pt).await?;
+    let old = load_chart(fetcher, r, &pc).await?;
+    let new = load_chart(fetcher, r, &pt).await?;
     let vdiff = values::diff(&old.values, &new.values);
     let validator = match &new.schema {
         Some(s) => {
@@ -460,11 +486,11 @@ fn push_op(ops: &mut Vec<DocOps>, file: &Path, doc: usize, op: edit::Op) {
 
 async fn load_chart(
     fetcher: &mut Fetcher,
-    repo: &Repo,
-    chart: &str,
+    r: &Release,
     p: &fetch::Published,
 ) -> Result<chart::Chart, Error> {
-    let bytes = fetcher.archive(repo, p).await?;
+    let chart = &r.chart;
+    let bytes = fetcher.archive(&r.repo, p, r.auth.as_ref()).await?;
     chart::unpack(&bytes).map_err(|message| Error::MalformedChart {
         what: format!("{chart} {} ({})", p.version, p.locator),
         message,
