@@ -1072,3 +1072,75 @@ fn upgrades_credentials_come_only_from_secrets_passed_explicitly() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "not a Secret: {}", stderr(&o));
 }
+
+#[test]
+fn upgrades_migrates_renamed_keys_in_kustomize_generated_values_files() {
+    let web = StaticHttp::start();
+    web.put("/charts/index.yaml", index("grafana", &["8.5.1", "8.6.0"]));
+    web.put(
+        "/charts/grafana-8.5.1.tgz",
+        chart("grafana", "8.5.1", "11.0.0", GRAFANA_V1, None, "- a"),
+    );
+    web.put(
+        "/charts/grafana-8.6.0.tgz",
+        chart("grafana", "8.6.0", "11.1.0", GRAFANA_V2, None, "- b"),
+    );
+    let t = TestEnv::new();
+    let app = "r/kubernetes/apps/observability/grafana/app";
+    t.write(
+        &format!("{app}/helmrelease.yaml"),
+        &GRAFANA_HR
+            .replace("name: grafana-oci", "name: charts")
+            .replace(
+                "  values:\n",
+                "  valuesFrom:\n    - kind: ConfigMap\n      name: grafana-values\n  values:\n",
+            )
+            .replace("      storageClass: local-path  # was longhorn\n", ""),
+    );
+    t.write(
+        &format!("{app}/kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./helmrelease.yaml\nconfigMapGenerator:\n  - name: grafana-values\n    files:\n      - values.yaml=./resources/values.yaml\ngeneratorOptions:\n  disableNameSuffixHash: true\n",
+    );
+    let values = "# Grafana values, fed through valuesFrom\npersistence:\n  storageClass: ssd # the fast one\nadminUser: root\n";
+    t.write(&format!("{app}/resources/values.yaml"), values);
+    t.write(
+        "r/kubernetes/flux/meta/repos/charts.yaml",
+        &format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  url: {}/charts\n", web.url()),
+    );
+    let o = t
+        .cmd()
+        .args([
+            "upgrades", "-f", "r", "--to", "minor", "--write", "-o", "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc = json(&o);
+    let g = release(&doc, "grafana");
+    assert_eq!(g["impact"], "minor");
+    assert_eq!(
+        g["custom"]["migrated"][0]["from"],
+        "persistence.storageClass"
+    );
+    let files: Vec<&str> = g["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        vec![
+            "kubernetes/apps/observability/grafana/app/helmrelease.yaml",
+            "kubernetes/apps/observability/grafana/app/resources/values.yaml",
+        ]
+    );
+    let after = std::fs::read_to_string(t.path().join(app).join("resources/values.yaml")).unwrap();
+    assert_eq!(
+        changed_lines(values, &after),
+        vec![(
+            "  storageClass: ssd # the fast one".into(),
+            "  storageClassName: ssd # the fast one".into()
+        )]
+    );
+}

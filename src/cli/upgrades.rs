@@ -258,8 +258,7 @@ fn load_credentials(path: &std::path::Path) -> Result<upgrades::auth::Credential
             .into_iter()
             .map(|m| upgrades::Doc {
                 value: m.value,
-                file: None,
-                doc: 0,
+                ..Default::default()
             })
             .collect()
     };

@@ -112,7 +112,10 @@ mod tests {
         )
         .unwrap()
         .into_iter()
-        .map(|value| Doc { value, file: None, doc: 0 })
+        .map(|value| Doc {
+            value,
+            ..Doc::default()
+        })
         .collect();
         let c = Credentials::from_docs(docs);
         let b = c.lookup("flux-system", "repo", "charts.example").unwrap();

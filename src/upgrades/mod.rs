@@ -444,6 +444,21 @@ async fn analyze_into(
                     },
                 );
             }
+        } else if let Some((vf, rest)) = r.values_files.iter().find_map(|vf| {
+            let rest = m.from_path.strip_prefix(vf.prefix.as_slice())?;
+            values::pointer(&vf.value, rest).map(|_| (vf, rest.to_vec()))
+        }) {
+            if let Some(last) = m.to_path.last() {
+                push_op(
+                    &mut rep.ops,
+                    &vf.file,
+                    0,
+                    edit::Op::Rename {
+                        path: rest,
+                        to: last.clone(),
+                    },
+                );
+            }
         } else {
             rep.notes.push(format!(
                 "`{}` was renamed to `{}`: migrate it by hand in the valuesFrom source",
@@ -565,8 +580,7 @@ pub fn docs_from_values(objects: impl IntoIterator<Item = Value>) -> Vec<Doc> {
         .into_iter()
         .map(|value| Doc {
             value,
-            file: None,
-            doc: 0,
+            ..Doc::default()
         })
         .collect()
 }
