@@ -753,7 +753,10 @@ fn upgrades_write_edits_in_place_keeps_comments_and_skips_breaking() {
 #[test]
 fn upgrades_errors_name_the_source_and_the_next_step() {
     let web = StaticHttp::start();
-    web.put("/charts/index.yaml", index("web", &["1.0.0", "1.0.1"]));
+    web.put(
+        "/charts/index.yaml",
+        index("web", &["0.9.0", "1.0.0", "1.0.1"]),
+    );
     web.put(
         "/charts/web-1.0.0.tgz",
         chart("web", "1.0.0", "1", WEB_V1, None, "- a"),
@@ -838,7 +841,14 @@ fn upgrades_errors_name_the_source_and_the_next_step() {
         stderr(&o)
     );
     assert!(
-        stderr(&o).contains("newest available: 1.0.1, 1.0.0"),
+        stderr(&o).contains("newest available: 1.0.1, 1.0.0, 0.9.0"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["--app", "ok", "--to", "0.9.0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--to 0.9.0 is older than the pinned 1.0.0"),
         "{}",
         stderr(&o)
     );

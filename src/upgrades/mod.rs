@@ -217,24 +217,7 @@ impl Report {
 
     /// A release that could not be resolved or analysed (or has nothing to check: `skipped`).
     pub fn failed(u: &Unresolved, root: &Path) -> Self {
-        if let Error::Skipped { message } = &u.error {
-            return Report {
-                impact: "skipped".into(),
-                notes: vec![message.clone()],
-                error: None,
-                failure: None,
-                ..Self::failed(
-                    &Unresolved {
-                        error: Error::Source {
-                            message: String::new(),
-                        },
-                        ..u.clone()
-                    },
-                    root,
-                )
-            };
-        }
-        Report {
+        let mut r = Report {
             namespace: u.namespace.clone(),
             name: u.name.clone(),
             file: u.file.as_deref().map(|f| rel(root, f)),
@@ -257,7 +240,14 @@ impl Report {
             error: Some(u.error.to_string()),
             failure: Some(u.error.clone()),
             ops: vec![],
+        };
+        if let Error::Skipped { message } = &u.error {
+            r.impact = "skipped".into();
+            r.notes.push(message.clone());
+            r.error = None;
+            r.failure = None;
         }
+        r
     }
 
     pub fn is_breaking(&self) -> bool {
@@ -334,6 +324,14 @@ async fn analyze_into(
         major: c.major.as_ref().map(ToString::to_string),
     };
     let target = match versions::choose(&c, &opts.to, &list) {
+        Ok(Some(t)) if t < current => {
+            return Err(Error::Source {
+                message: format!(
+                    "HelmRelease {}/{}: --to {t} is older than the pinned {current}; upgrades never downgrade",
+                    r.namespace, r.name
+                ),
+            });
+        }
         Ok(Some(t)) if t != current => t,
         Ok(_) => return Ok(()),
         Err(v) => return Err(missing(v.to_string())),
