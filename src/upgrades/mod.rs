@@ -582,3 +582,45 @@ pub fn docs_from_values(objects: impl IntoIterator<Item = Value>) -> Vec<Doc> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(doc: usize, path: &str, value: &str, file: &Path) -> DocOps {
+        DocOps {
+            file: file.to_path_buf(),
+            doc,
+            ops: vec![edit::Op::Set {
+                path: path.split('.').map(String::from).collect(),
+                value: value.into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn plan_combines_edits_of_one_file_and_verifies_them() {
+        // Two OCIRepositories in one file, bumped by two releases.
+        let f = PathBuf::from("repos.yaml");
+        let text = "# sources\nkind: OCIRepository\nmetadata: {name: a}\nspec:\n  ref:\n    tag: 1.0.0 # a\n---\nkind: OCIRepository\nmetadata: {name: b}\nspec:\n  ref:\n    tag: \"2.0.0\"\n";
+        let texts = BTreeMap::from([(f.clone(), text.to_string())]);
+        let out = plan(
+            &texts,
+            &[
+                set(0, "spec.ref.tag", "1.0.1", &f),
+                set(1, "spec.ref.tag", "2.1.0", &f),
+            ],
+        )
+        .unwrap();
+        let (_, new) = &out[&f];
+        assert_eq!(
+            new,
+            &text
+                .replace("tag: 1.0.0 # a", "tag: 1.0.1 # a")
+                .replace("\"2.0.0\"", "\"2.1.0\"")
+        );
+        // A path that is not there fails the whole plan, naming the file.
+        let e = plan(&texts, &[set(1, "spec.ref.semver", "x", &f)]).unwrap_err();
+        assert!(e.to_string().contains("repos.yaml"), "{e}");
+    }
+}
