@@ -56,8 +56,9 @@ fn chart(
 struct StaticHttp {
     port: u16,
     files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
-    /// When set, every request must carry exactly this `Authorization` header (else 401).
-    auth: Arc<Mutex<Option<String>>>,
+    /// When set, every request but `/token` must carry exactly this `Authorization` header
+    /// (else 401 with the given `WWW-Authenticate` challenge, when not empty).
+    auth: Arc<Mutex<Option<(String, String)>>>,
 }
 
 impl StaticHttp {
@@ -66,7 +67,7 @@ impl StaticHttp {
         let port = listener.local_addr().unwrap().port();
         let files: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
         let f = files.clone();
-        let auth: Arc<Mutex<Option<String>>> = Arc::default();
+        let auth: Arc<Mutex<Option<(String, String)>>> = Arc::default();
         let want = auth.clone();
         std::thread::spawn(move || {
             for mut s in listener.incoming().flatten() {
@@ -86,19 +87,26 @@ impl StaticHttp {
                     }
                     h.clear();
                 }
-                let path = line.split(' ').nth(1).unwrap_or("/").to_string();
+                let target = line.split(' ').nth(1).unwrap_or("/");
+                let path = target.split('?').next().unwrap_or("/").to_string();
                 let required = want.lock().unwrap().clone();
                 let body = f.lock().unwrap().get(&path).cloned();
-                let (status, body) = match body {
-                    _ if required.is_some() && authorization != required => {
+                let mut extra = String::new();
+                let (status, body) = match (body, required) {
+                    (_, Some((want, challenge)))
+                        if path != "/token" && authorization.as_deref() != Some(want.as_str()) =>
+                    {
+                        if !challenge.is_empty() {
+                            extra = format!("WWW-Authenticate: {challenge}\r\n");
+                        }
                         ("401 Unauthorized", b"who are you".to_vec())
                     }
-                    Some(b) => ("200 OK", b),
-                    None => ("404 Not Found", b"not found".to_vec()),
+                    (Some(b), _) => ("200 OK", b),
+                    (None, _) => ("404 Not Found", b"not found".to_vec()),
                 };
                 let _ = write!(
                     s,
-                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
                     body.len()
                 );
                 let _ = s.write_all(&body);
@@ -106,8 +114,8 @@ impl StaticHttp {
         });
         Self { port, files, auth }
     }
-    fn require(&self, authorization: &str) {
-        *self.auth.lock().unwrap() = Some(authorization.to_string());
+    fn require(&self, authorization: &str, challenge: &str) {
+        *self.auth.lock().unwrap() = Some((authorization.to_string(), challenge.to_string()));
     }
     fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
@@ -1032,7 +1040,7 @@ fn upgrades_credentials_come_only_from_secrets_passed_explicitly() {
         );
     }
     // user:s3cret-pass
-    web.require("Basic dXNlcjpzM2NyZXQtcGFzcw==");
+    web.require("Basic dXNlcjpzM2NyZXQtcGFzcw==", "");
     let t = TestEnv::new();
     t.write("r/kubernetes/apps/x/web/app/helmrelease.yaml", WEB_HR);
     t.write(
@@ -1152,5 +1160,51 @@ fn upgrades_migrates_renamed_keys_in_kustomize_generated_values_files() {
             "  storageClass: ssd # the fast one".into(),
             "  storageClassName: ssd # the fast one".into()
         )]
+    );
+}
+
+#[test]
+fn upgrades_follows_the_registry_bearer_token_challenge() {
+    // A registry in front of a token service, as ghcr.io and Docker Hub are: every call
+    // without the token gets 401 + `WWW-Authenticate: Bearer realm=…`.
+    let reg = StaticHttp::start();
+    let challenge = format!(
+        "Bearer realm=\"{}/token\",service=\"fake\",scope=\"repository:charts/web:pull\"",
+        reg.url()
+    );
+    reg.require("Bearer t0k3n", &challenge);
+    reg.put("/token", r#"{"token": "t0k3n"}"#);
+    reg.put(
+        "/v2/charts/web/tags/list",
+        r#"{"name": "charts/web", "tags": ["1.0.0", "1.0.1", "latest"]}"#,
+    );
+    for v in ["1.0.0", "1.0.1"] {
+        let tgz = chart("web", v, v, WEB_V1, None, "- a");
+        let digest = format!("sha256:{:x}", sha2::Sha256::digest(&tgz));
+        reg.put(
+            &format!("/v2/charts/web/manifests/{v}"),
+            serde_json::json!({"schemaVersion": 2, "layers": [{"mediaType": "application/vnd.cncf.helm.chart.content.v1.tar+gzip", "digest": digest, "size": tgz.len()}]}).to_string(),
+        );
+        reg.put(&format!("/v2/charts/web/blobs/{digest}"), tgz);
+    }
+    let t = TestEnv::new();
+    t.write("r/kubernetes/apps/x/web/app/helmrelease.yaml", WEB_HR);
+    let host = reg.url().replace("http://", "");
+    t.write(
+        "r/kubernetes/flux/meta/repos/charts.yaml",
+        &format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  type: oci\n  insecure: true\n  url: oci://{host}/charts\n"),
+    );
+    let o = t
+        .cmd()
+        .args(["upgrades", "-f", "r", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc = json(&o);
+    let w = release(&doc, "web");
+    assert_eq!(
+        (w["target"].as_str(), w["impact"].as_str()),
+        (Some("1.0.1"), Some("patch")),
+        "{w:#}"
     );
 }

@@ -551,6 +551,30 @@ mod tests {
     }
 
     #[test]
+    fn helm_chart_refs_and_semver_ranges_and_unpinned_releases() {
+        let all = docs(
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: a, namespace: apps}\nspec:\n  chartRef: {kind: HelmChart, name: a-chart}\n---\nkind: HelmChart\nmetadata: {name: a-chart, namespace: apps}\nspec: {chart: a, version: '1.x', sourceRef: {kind: HelmRepository, name: r}}\n---\nkind: HelmRepository\nmetadata: {name: r, namespace: apps}\nspec: {type: oci, url: 'oci://reg.example/charts/'}\n---\nkind: HelmRelease\nmetadata: {name: b, namespace: apps}\nspec:\n  chart:\n    spec: {chart: b, sourceRef: {kind: HelmRepository, name: r}}\n",
+            "x.yaml",
+        );
+        let (ok, bad) = releases(&all);
+        assert_eq!(ok.len(), 1);
+        let a = &ok[0];
+        assert_eq!((a.chart.as_str(), a.version.as_str()), ("a", "1.x"));
+        assert_eq!(a.pin.describe, "HelmChart apps/a-chart spec.version");
+        assert_eq!(
+            a.repo,
+            Repo::Oci {
+                url: "oci://reg.example/charts/a".into(),
+                insecure: false
+            }
+        );
+        assert!(
+            matches!(bad[0].error, crate::upgrades::Error::Skipped { .. }),
+            "{bad:?}"
+        );
+    }
+
+    #[test]
     fn a_missing_source_is_a_per_release_error() {
         let all = docs(
             "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: x}\nspec:\n  chart:\n    spec: {chart: web, version: 1.2.3, sourceRef: {kind: HelmRepository, name: nope}}\n",
