@@ -841,6 +841,29 @@ fn upgrades_errors_name_the_source_and_the_next_step() {
         stderr(&o)
     );
 
+    // A server that accepts and never answers: the per-request timeout ends it.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    t.write(
+        "r/kubernetes/flux/meta/repos/silent.yaml",
+        &repo(
+            "silent",
+            &format!("http://{}/charts", silent.local_addr().unwrap()),
+        ),
+    );
+    t.write(
+        "r/kubernetes/apps/y/slow/app/helmrelease.yaml",
+        &WEB_HR
+            .replace("name: web\n", "name: slow\n")
+            .replace("name: charts", "name: silent"),
+    );
+    let started = Instant::now();
+    let o = run(&["--app", "slow", "--timeout", "1"]);
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert!(stderr(&o).contains("timed out"), "{}", stderr(&o));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // Closed from here on: the runs below see a refused connection, not a 30 s wait.
+    drop(silent);
+
     let o = run(&["--app", "missing"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(

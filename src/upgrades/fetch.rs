@@ -379,16 +379,26 @@ fn next_link(resp: &reqwest::Response, current: &str) -> Option<String> {
 }
 
 fn unreachable(url: &str, e: reqwest::Error) -> Error {
-    // reqwest's Display is terse ("error sending request"); the chain says why.
-    let mut msg = e.to_string();
+    // reqwest's own Display repeats the URL; the innermost cause says why.
+    let mut why = None;
     let mut src = std::error::Error::source(&e);
     while let Some(s) = src {
-        msg = format!("{msg}: {s}");
+        why = Some(s.to_string());
         src = s.source();
     }
+    let message = if e.is_timeout() {
+        "timed out (see --timeout)".to_string()
+    } else {
+        let why = why.unwrap_or_else(|| e.to_string());
+        if e.is_connect() {
+            format!("connect: {why}")
+        } else {
+            why
+        }
+    };
     Error::Unreachable {
         url: url.to_string(),
-        message: msg,
+        message,
     }
 }
 
