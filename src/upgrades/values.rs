@@ -155,13 +155,27 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     1.0 - prev[b.len()] as f64 / longest as f64
 }
 
+/// How sure we are that `rk` became `ak` (None: not a rename). A rename rewrites the user's
+/// values under `--write`, so it needs the same kind of value and either the same distinctive
+/// value, or a close name plus an equal default (or, for maps, mostly the same keys).
 fn rename_score(rk: &str, rv: &Value, ak: &str, av: &Value) -> Option<f64> {
-    if shape(rv) != shape(av) && !rv.is_null() && !av.is_null() {
+    if shape(rv) != shape(av) {
         return None;
     }
     let sim = similarity(rk, ak);
-    let same = rv == av && distinctive(rv);
-    (sim >= 0.5 || same).then_some(sim + if same { 1.0 } else { 0.0 })
+    let same = rv == av;
+    if same && distinctive(rv) {
+        return Some(1.0 + sim);
+    }
+    let alike = same
+        || match (rv, av) {
+            (Value::Object(a), Value::Object(b)) => {
+                let shared = a.keys().filter(|k| b.contains_key(*k)).count();
+                shared * 2 >= a.len().max(b.len())
+            }
+            _ => false,
+        };
+    (sim >= 0.6 && alike).then_some(sim)
 }
 
 /// Every leaf path of a values tree (maps are walked; lists, scalars and empty maps are leaves).
@@ -361,6 +375,21 @@ mod tests {
         let d = diff(&json!({"debug": false}), &json!({"metrics": false}));
         assert!(d.renamed.is_empty());
         assert_eq!((d.removed.len(), d.added.len()), (1, 1));
+    }
+
+    #[test]
+    fn a_close_name_alone_is_not_a_rename() {
+        // Different defaults under similar names: two keys, not one renamed.
+        let d = diff(&json!({"timeout": 30}), &json!({"timeouts": {"read": 5}}));
+        assert!(d.renamed.is_empty());
+        let d = diff(&json!({"port": 80}), &json!({"ports": 8080}));
+        assert!(d.renamed.is_empty(), "{d:?}");
+        // A renamed map that kept most of its keys is a rename.
+        let d = diff(
+            &json!({"ingress": {"enabled": false, "hosts": [], "tls": []}}),
+            &json!({"ingres": {"enabled": false, "hosts": [], "className": ""}}),
+        );
+        assert_eq!(d.renamed[0].to, "ingres");
     }
 
     #[test]
