@@ -94,6 +94,8 @@ pub fn read_dir(
         }
         let values = match crate::manifest::parse_stream(&text) {
             Ok(v) => v,
+            // Chart templates (`{{ … }}`) are not manifests; Flux never reads them either.
+            Err(_) if text.contains("{{") => continue,
             Err(error) if mentions_flux(&text) => {
                 return Err(crate::manifest::Error::Parse { path: f, error });
             }
@@ -408,6 +410,13 @@ fn resolve(docs: &[Doc], d: &Doc, ns: &str) -> Result<Release, super::Error> {
             "{who}: has neither spec.chart nor spec.chartRef"
         )));
     };
+    if version.contains("${") {
+        return Err(super::Error::Skipped {
+            message: format!(
+                "{who}: version `{version}` is filled in by a Flux postBuild substitution; nothing pinned to check"
+            ),
+        });
+    }
     let repo = repo_of(src_doc, &chart)?;
     let secret_ref = Obj(&src_doc.value)
         .str_at("/spec/secretRef/name")
@@ -553,7 +562,7 @@ mod tests {
     #[test]
     fn helm_chart_refs_and_semver_ranges_and_unpinned_releases() {
         let all = docs(
-            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: a, namespace: apps}\nspec:\n  chartRef: {kind: HelmChart, name: a-chart}\n---\nkind: HelmChart\nmetadata: {name: a-chart, namespace: apps}\nspec: {chart: a, version: '1.x', sourceRef: {kind: HelmRepository, name: r}}\n---\nkind: HelmRepository\nmetadata: {name: r, namespace: apps}\nspec: {type: oci, url: 'oci://reg.example/charts/'}\n---\nkind: HelmRelease\nmetadata: {name: b, namespace: apps}\nspec:\n  chart:\n    spec: {chart: b, sourceRef: {kind: HelmRepository, name: r}}\n",
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: a, namespace: apps}\nspec:\n  chartRef: {kind: HelmChart, name: a-chart}\n---\nkind: HelmChart\nmetadata: {name: a-chart, namespace: apps}\nspec: {chart: a, version: '1.x', sourceRef: {kind: HelmRepository, name: r}}\n---\nkind: HelmRepository\nmetadata: {name: r, namespace: apps}\nspec: {type: oci, url: 'oci://reg.example/charts/'}\n---\nkind: HelmRelease\nmetadata: {name: b, namespace: apps}\nspec:\n  chart:\n    spec: {chart: b, sourceRef: {kind: HelmRepository, name: r}}\n---\nkind: HelmRelease\nmetadata: {name: c, namespace: apps}\nspec:\n  chart:\n    spec: {chart: c, version: '${C_VERSION}', sourceRef: {kind: HelmRepository, name: r}}\n",
             "x.yaml",
         );
         let (ok, bad) = releases(&all);
