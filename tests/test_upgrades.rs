@@ -59,6 +59,8 @@ struct StaticHttp {
     /// When set, every request but `/token` must carry exactly this `Authorization` header
     /// (else 401 with the given `WWW-Authenticate` challenge, when not empty).
     auth: Arc<Mutex<Option<(String, String)>>>,
+    /// Every path requested, in order.
+    hits: Arc<Mutex<Vec<String>>>,
 }
 
 impl StaticHttp {
@@ -69,6 +71,8 @@ impl StaticHttp {
         let f = files.clone();
         let auth: Arc<Mutex<Option<(String, String)>>> = Arc::default();
         let want = auth.clone();
+        let hits: Arc<Mutex<Vec<String>>> = Arc::default();
+        let seen = hits.clone();
         std::thread::spawn(move || {
             for mut s in listener.incoming().flatten() {
                 let mut line = String::new();
@@ -89,6 +93,7 @@ impl StaticHttp {
                 }
                 let target = line.split(' ').nth(1).unwrap_or("/");
                 let path = target.split('?').next().unwrap_or("/").to_string();
+                seen.lock().unwrap().push(path.clone());
                 let required = want.lock().unwrap().clone();
                 let body = f.lock().unwrap().get(&path).cloned();
                 let mut extra = String::new();
@@ -112,7 +117,20 @@ impl StaticHttp {
                 let _ = s.write_all(&body);
             }
         });
-        Self { port, files, auth }
+        Self {
+            port,
+            files,
+            auth,
+            hits,
+        }
+    }
+    fn hits(&self, path: &str) -> usize {
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == path)
+            .count()
     }
     fn require(&self, authorization: &str, challenge: &str) {
         *self.auth.lock().unwrap() = Some((authorization.to_string(), challenge.to_string()));
@@ -905,7 +923,13 @@ fn upgrades_errors_name_the_source_and_the_next_step() {
     }
 
     // All at once: the report covers every release, the failures are named, exit is an error's.
+    let before = web.hits("/charts/index.yaml");
     let o = run(&["-o", "json"]);
+    assert_eq!(
+        web.hits("/charts/index.yaml") - before,
+        1,
+        "two releases of one repository, analysed concurrently, share one index download"
+    );
     assert_ne!(o.status.code(), Some(0));
     let doc = json(&o);
     assert_eq!(release(&doc, "ok")["impact"], "patch");

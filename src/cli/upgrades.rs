@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
+use futures::StreamExt;
 use serde_json::json;
 
 use super::Ctx;
@@ -69,6 +70,9 @@ pub struct UpgradesArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,
 }
+
+/// Releases analysed at once.
+const CONCURRENCY: usize = 8;
 
 fn parse_to(s: &str) -> std::result::Result<To, String> {
     s.parse()
@@ -160,7 +164,7 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
             ),
         });
     }
-    let mut fetcher = upgrades::Fetcher::new(Duration::from_secs(args.timeout.max(1)))?;
+    let fetcher = upgrades::Fetcher::new(Duration::from_secs(args.timeout.max(1)))?;
     let opts = Options {
         to: args.to.clone(),
         pre: args.pre,
@@ -169,13 +173,16 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
         .iter()
         .map(|u| Report::failed(u, &root))
         .collect();
-    for r in &releases {
-        ctx.ui.status(&format!(
-            "checking {}/{} ({} {})",
-            r.namespace, r.name, r.chart, r.version
-        ));
-        reports.push(upgrades::analyze(r, &mut fetcher, &texts, &root, &opts).await);
-    }
+    // A few releases at a time: each is a handful of small requests, mostly to different
+    // registries, so waiting on them one by one is what makes a big repo slow.
+    ctx.ui
+        .status(&format!("checking {} release(s)", releases.len()));
+    let analysed: Vec<Report> = futures::stream::iter(&releases)
+        .map(|r| upgrades::analyze(r, &fetcher, &texts, &root, &opts))
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    reports.extend(analysed);
     reports.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     let failures: Vec<&upgrades::Error> =
         reports.iter().filter_map(|r| r.failure.as_ref()).collect();

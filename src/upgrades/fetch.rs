@@ -5,6 +5,7 @@
 //! cost one index download.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -42,12 +43,24 @@ pub struct Published {
     pub locator: String,
 }
 
+/// A value computed once per run, shared by the releases analysed concurrently (ten releases
+/// from one repository download its index once, even in parallel). Errors are kept too.
+type Once<T> = Arc<tokio::sync::OnceCell<Result<T, Error>>>;
+
 pub struct Fetcher {
     client: reqwest::Client,
-    listed: HashMap<String, Vec<Published>>,
-    indexes: HashMap<String, Value>,
-    /// Anonymous bearer tokens by OCI repository (ghcr.io, docker.io hand them out).
-    tokens: HashMap<String, String>,
+    listed: Mutex<HashMap<String, Once<Vec<Published>>>>,
+    indexes: Mutex<HashMap<String, Once<Arc<Value>>>>,
+    /// Bearer tokens by OCI repository (ghcr.io, docker.io hand out anonymous ones).
+    tokens: Mutex<HashMap<String, String>>,
+}
+
+fn cell<T>(map: &Mutex<HashMap<String, Once<T>>>, key: &str) -> Once<T> {
+    map.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(key.to_string())
+        .or_default()
+        .clone()
 }
 
 impl Fetcher {
@@ -60,34 +73,34 @@ impl Fetcher {
             .map_err(|e| Error::Client(e.to_string()))?;
         Ok(Self {
             client,
-            listed: HashMap::new(),
-            indexes: HashMap::new(),
-            tokens: HashMap::new(),
+            listed: Mutex::default(),
+            indexes: Mutex::default(),
+            tokens: Mutex::default(),
         })
     }
 
     /// Every published version of `chart` in `repo`.
     pub async fn versions(
-        &mut self,
+        &self,
         repo: &Repo,
         chart: &str,
         auth: Option<&Basic>,
     ) -> Result<Vec<Published>, Error> {
         let key = format!("{}#{chart}", repo.url());
-        if let Some(v) = self.listed.get(&key) {
-            return Ok(v.clone());
-        }
-        let list = match repo {
-            Repo::Http { url } => self.http_versions(url, chart, auth).await?,
-            Repo::Oci { url, insecure } => self.oci_tags(url, *insecure, auth).await?,
-        };
-        self.listed.insert(key, list.clone());
-        Ok(list)
+        cell(&self.listed, &key)
+            .get_or_init(|| async {
+                match repo {
+                    Repo::Http { url } => self.http_versions(url, chart, auth).await,
+                    Repo::Oci { url, insecure } => self.oci_tags(url, *insecure, auth).await,
+                }
+            })
+            .await
+            .clone()
     }
 
     /// The archive of one version.
     pub async fn archive(
-        &mut self,
+        &self,
         repo: &Repo,
         p: &Published,
         auth: Option<&Basic>,
@@ -103,34 +116,17 @@ impl Fetcher {
     }
 
     async fn http_versions(
-        &mut self,
+        &self,
         url: &str,
         chart: &str,
         auth: Option<&Basic>,
     ) -> Result<Vec<Published>, Error> {
         let base = format!("{}/", url.trim_end_matches('/'));
         let index_url = format!("{base}index.yaml");
-        if !self.indexes.contains_key(&index_url) {
-            let body = self.get_bytes(&index_url, auth).await?;
-            let text = String::from_utf8(body).map_err(|_| Error::MalformedIndex {
-                url: index_url.clone(),
-                message: "not UTF-8 text".into(),
-            })?;
-            let doc = crate::manifest::yaml::parse_stream_large(&text)
-                .map_err(|e| Error::MalformedIndex {
-                    url: index_url.clone(),
-                    message: e.to_string(),
-                })?
-                .into_iter()
-                .next()
-                .filter(|d| d.get("entries").is_some_and(Value::is_object))
-                .ok_or_else(|| Error::MalformedIndex {
-                    url: index_url.clone(),
-                    message: "no `entries` map (is this a Helm repository index?)".into(),
-                })?;
-            self.indexes.insert(index_url.clone(), doc);
-        }
-        let index = &self.indexes[&index_url];
+        let index = cell(&self.indexes, &index_url)
+            .get_or_init(|| self.index(&index_url, auth))
+            .await
+            .clone()?;
         let Some(entries) = index["entries"].get(chart).and_then(Value::as_array) else {
             return Err(Error::ChartNotInRepo {
                 chart: chart.to_string(),
@@ -164,6 +160,24 @@ impl Fetcher {
         Ok(out)
     }
 
+    async fn index(&self, index_url: &str, auth: Option<&Basic>) -> Result<Arc<Value>, Error> {
+        let body = self.get_bytes(index_url, auth).await?;
+        let malformed = |message: String| Error::MalformedIndex {
+            url: index_url.to_string(),
+            message,
+        };
+        let text = String::from_utf8(body).map_err(|_| malformed("not UTF-8 text".into()))?;
+        let doc = crate::manifest::yaml::parse_stream_large(&text)
+            .map_err(|e| malformed(e.to_string()))?
+            .into_iter()
+            .next()
+            .filter(|d| d.get("entries").is_some_and(Value::is_object))
+            .ok_or_else(|| {
+                malformed("no `entries` map (is this a Helm repository index?)".into())
+            })?;
+        Ok(Arc::new(doc))
+    }
+
     /// `oci://host/path` → (`http(s)://host/v2/path`, `path`).
     fn oci_base(url: &str, insecure: bool) -> Result<(String, String), Error> {
         let rest = url.strip_prefix("oci://").ok_or_else(|| Error::Source {
@@ -178,7 +192,7 @@ impl Fetcher {
     }
 
     async fn oci_tags(
-        &mut self,
+        &self,
         url: &str,
         insecure: bool,
         auth: Option<&Basic>,
@@ -215,7 +229,7 @@ impl Fetcher {
     }
 
     async fn oci_chart(
-        &mut self,
+        &self,
         url: &str,
         insecure: bool,
         tag: &str,
@@ -258,7 +272,7 @@ impl Fetcher {
     /// GET with the bearer-token dance registries use (anonymous, or with the given
     /// credentials), or plain basic auth when the registry asks for that.
     async fn oci_get(
-        &mut self,
+        &self,
         repo: &str,
         url: &str,
         accept: Option<&str>,
@@ -277,7 +291,8 @@ impl Fetcher {
             }
             rb.send()
         };
-        let resp = send(self.tokens.get(repo), None)
+        let cached = self.token(repo);
+        let resp = send(cached.as_ref(), None)
             .await
             .map_err(|e| unreachable(url, e))?;
         if resp.status() != reqwest::StatusCode::UNAUTHORIZED {
@@ -298,10 +313,21 @@ impl Fetcher {
         let Some(token) = self.bearer_token(&challenge, auth).await else {
             return Ok(resp);
         };
-        self.tokens.insert(repo.to_string(), token);
-        send(self.tokens.get(repo), None)
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(repo.to_string(), token.clone());
+        send(Some(&token), None)
             .await
             .map_err(|e| unreachable(url, e))
+    }
+
+    fn token(&self, repo: &str) -> Option<String> {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(repo)
+            .cloned()
     }
 
     async fn bearer_token(&self, challenge: &str, auth: Option<&Basic>) -> Option<String> {

@@ -259,7 +259,7 @@ impl Report {
 /// Failures are recorded in the report (`error`), so one bad source does not hide the rest.
 pub async fn analyze(
     r: &Release,
-    fetcher: &mut Fetcher,
+    fetcher: &Fetcher,
     texts: &BTreeMap<PathBuf, String>,
     root: &Path,
     opts: &Options,
@@ -276,7 +276,7 @@ pub async fn analyze(
 async fn analyze_into(
     rep: &mut Report,
     r: &Release,
-    fetcher: &mut Fetcher,
+    fetcher: &Fetcher,
     texts: &BTreeMap<PathBuf, String>,
     root: &Path,
     opts: &Options,
@@ -498,7 +498,7 @@ fn push_op(ops: &mut Vec<DocOps>, file: &Path, doc: usize, op: edit::Op) {
 }
 
 async fn load_chart(
-    fetcher: &mut Fetcher,
+    fetcher: &Fetcher,
     r: &Release,
     p: &fetch::Published,
 ) -> Result<chart::Chart, Error> {
