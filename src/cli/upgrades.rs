@@ -190,10 +190,6 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
         // Nothing to show: the error is the answer (and stdout stays empty).
         return Err(Error::Upgrades(failures[0].clone()));
     }
-    let mut code = EXIT_OK;
-    if args.write {
-        code = write(ctx, &reports, &texts)?;
-    }
     let explanation = match &explainer {
         Some(p) => {
             let prompt = crate::llm::Prompt {
@@ -206,6 +202,11 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
         }
         None => None,
     };
+    // After the model call: a failed --explain leaves the files as they were.
+    let mut code = EXIT_OK;
+    if args.write {
+        code = write(ctx, &reports, &texts)?;
+    }
     let mut doc = document(&reports);
     if let Some(e) = &explanation {
         doc["explanation"] = e.clone();
