@@ -227,6 +227,19 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
             ctx.ui.out(&out)?
         }
     }
+    // Newer levels than the one asked for exist: say how to see them.
+    let beyond = |r: &&Report| match args.to {
+        To::Patch => r.latest.minor.is_some() || r.latest.major.is_some(),
+        To::Minor => r.latest.major.is_some(),
+        _ => false,
+    };
+    let more = reports.iter().filter(beyond).count();
+    if more > 0 && format == "table" {
+        ctx.ui.status(&format!(
+            "{more} release(s) have newer minor/major versions than --to {}; pass --to minor or --to major to see their impact",
+            match args.to { To::Minor => "minor", _ => "patch" }
+        ));
+    }
     for r in &reports {
         if let Some(e) = &r.failure {
             ctx.ui
