@@ -55,6 +55,9 @@ _kubectl__claude() {
             kubectl__claude,status)
                 cmd="kubectl__claude__subcmd__status"
                 ;;
+            kubectl__claude,upgrades)
+                cmd="kubectl__claude__subcmd__upgrades"
+                ;;
             kubectl__claude,usage)
                 cmd="kubectl__claude__subcmd__usage"
                 ;;
@@ -120,6 +123,9 @@ _kubectl__claude() {
                 ;;
             kubectl__claude__subcmd__help,status)
                 cmd="kubectl__claude__subcmd__help__subcmd__status"
+                ;;
+            kubectl__claude__subcmd__help,upgrades)
+                cmd="kubectl__claude__subcmd__help__subcmd__upgrades"
                 ;;
             kubectl__claude__subcmd__help,usage)
                 cmd="kubectl__claude__subcmd__help__subcmd__usage"
@@ -200,7 +206,7 @@ _kubectl__claude() {
 
     case "${cmd}" in
         kubectl__claude)
-            opts="-n -A -o -q -h -V --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help --version generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help"
+            opts="-n -A -o -q -h -V --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help --version generate lint diff diagnose status act fix audit workflow upgrades snapshot usage config version completion install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -906,7 +912,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__help)
-            opts="generate lint diff diagnose status act fix audit workflow snapshot usage config version completion install help"
+            opts="generate lint diff diagnose status act fix audit workflow upgrades snapshot usage config version completion install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1130,6 +1136,20 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__upgrades)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1503,6 +1523,76 @@ _kubectl__claude() {
             fi
             case "${prev}" in
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__upgrades)
+            opts="-f -n -A -o -q -h --filename --app --to --pre --write --live --credentials --explain --timeout --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credentials)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

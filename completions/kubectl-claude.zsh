@@ -402,6 +402,34 @@ esac
     ;;
 esac
 ;;
+(upgrades)
+_arguments "${_arguments_options[@]}" : \
+'-f+[The Flux repository to walk]:REPO_DIR:_files' \
+'--filename=[The Flux repository to walk]:REPO_DIR:_files' \
+'--app=[Only this HelmRelease (by name)]:NAME:_default' \
+'--to=[Target\: the newest patch (default), minor or major, or an exact version]:patch|minor|major|X.Y.Z:_default' \
+'--credentials=[Secret manifests (plain, e.g. \`sops -d\` output) with credentials for sources whose spec.secretRef names them; read only when given, never shown]:FILE|DIR:_files' \
+'--timeout=[Network timeout per request, in seconds]:SECONDS:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--pre[Consider pre-release versions]' \
+'(--live)--write[Apply the edits to the files in place (never for breaking upgrades)]' \
+'--live[Read HelmReleases and their sources from the cluster (or --snapshot) instead of files]' \
+'--explain[Ask the configured model for a short review of the upgrades (versions, changelogs, key paths and impact are sent; never the release'\''s values)]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 '*--kinds=[Only these kinds (kubectl names or short names, comma-separated; default\: all known)]:KIND,…:_default' \
@@ -724,6 +752,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(upgrades)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -809,6 +841,7 @@ _kubectl-claude_commands() {
 'fix:Diagnose, then propose each root cause'\''s fix through the autonomy gate' \
 'audit:Show the action audit log\: every decision and outcome of the autonomy gate' \
 'workflow:List, show, validate and run workflows (built-in and your own)' \
+'upgrades:Find chart upgrades for HelmReleases, judge their impact, and write the exact change' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -909,6 +942,7 @@ _kubectl-claude__subcmd__help_commands() {
 'fix:Diagnose, then propose each root cause'\''s fix through the autonomy gate' \
 'audit:Show the action audit log\: every decision and outcome of the autonomy gate' \
 'workflow:List, show, validate and run workflows (built-in and your own)' \
+'upgrades:Find chart upgrades for HelmReleases, judge their impact, and write the exact change' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -1004,6 +1038,11 @@ _kubectl-claude__subcmd__help__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help status commands' commands "$@"
 }
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__upgrades_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__upgrades_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help upgrades commands' commands "$@"
+}
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__usage_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__usage_commands() {
     local commands; commands=()
@@ -1089,6 +1128,11 @@ _kubectl-claude__subcmd__snapshot_commands() {
 _kubectl-claude__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude status commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__upgrades_commands] )) ||
+_kubectl-claude__subcmd__upgrades_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude upgrades commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__usage_commands] )) ||
 _kubectl-claude__subcmd__usage_commands() {

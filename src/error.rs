@@ -44,6 +44,9 @@ pub enum Error {
     /// The generate pipeline refused the input or the output.
     #[error(transparent)]
     Generate(#[from] crate::generate::Error),
+    /// A chart upgrade could not be analysed (source, network, index, chart, edit).
+    #[error(transparent)]
+    Upgrades(#[from] crate::upgrades::Error),
     /// An action was refused by the autonomy gate or declined by the user.
     #[error("{message}")]
     Refused { message: String, hints: Vec<String> },
@@ -98,6 +101,7 @@ impl Error {
             Error::Cluster(e) => e.exit_code(),
             Error::Llm(e) => e.exit_code(),
             Error::Generate(e) => e.exit_code(),
+            Error::Upgrades(e) => e.exit_code(),
             Error::Refused { .. } => EXIT_REFUSED,
             // Reading a file the user named that does not exist, or is not UTF-8 text, is
             // their input, not I/O.
@@ -134,6 +138,7 @@ impl Error {
             } if source.kind() == std::io::ErrorKind::InvalidData => {
                 vec![crate::manifest::NOT_UTF8_HINT.into()]
             }
+            Error::Upgrades(e) => e.hints(),
             Error::Io { .. } => vec![],
             Error::Audit { path, .. } => vec![format!(
                 "check that {} is a writable directory (or set XDG_STATE_HOME)",

@@ -48,6 +48,7 @@ pub mod recipes;
 pub mod redact;
 pub mod status;
 pub mod ui;
+pub mod upgrades;
 pub mod verb;
 pub mod workflow;
 

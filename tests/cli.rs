@@ -14,4 +14,5 @@ mod test_phrasings;
 mod test_plan;
 mod test_safety;
 mod test_truth;
+mod test_upgrades;
 mod test_workflow;

@@ -19,6 +19,7 @@ pub mod install;
 pub mod lint;
 pub mod snapshot;
 pub mod status;
+pub mod upgrades;
 pub mod usage;
 pub mod version;
 pub mod workflow;
@@ -120,6 +121,7 @@ pub enum Command {
     Fix(fix::FixArgs),
     Audit(audit::AuditArgs),
     Workflow(workflow::WorkflowArgs),
+    Upgrades(upgrades::UpgradesArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -267,6 +269,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Fix(a) => fix::run(ctx, a).await,
         Command::Audit(a) => audit::run(ctx, a).await,
         Command::Workflow(a) => workflow::run(ctx, a).await,
+        Command::Upgrades(a) => upgrades::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,
