@@ -642,6 +642,10 @@ fn value_word(word: &str, core_range: std::ops::Range<usize>, pending: &mut Pend
         && !word[core_range.end..].contains(q)
     {
         *pending = Pending::InQuote(q);
+    } else if credential_key(&word[core_range.clone()]) {
+        // `token: api_key = x` (a key with no value before the next key): masked as the
+        // value it may be, it may also be a key whose value follows `=`.
+        *pending = Pending::Key { bare: false };
     }
     replace_range(word, core_range)
 }
@@ -808,6 +812,8 @@ mod tests {
             "secret = \"unclosed\n\"token\": \"Zq7abcdef12\"",
             "--db-password\n--token=Zq7abcdef12",
             "password\napi_key = Zq7abcdef12",
+            // Found by the redaction fuzz target.
+            "(\u{88}Itokeniz:\napi_key = Zq7te95X83kc\n",
         ] {
             let r = redact(t);
             assert!(!r.contains("Zq7abcdef12"), "{t:?} → {r:?}");

@@ -14,8 +14,10 @@ use crate::ui::BarProgress;
 ///
 /// Lists workloads, pods, nodes, events, PVCs, services and endpoint slices, and the Flux,
 /// Argo CD, ARC and Gateway API kinds the cluster serves, plus recent logs of failing pods.
-/// Secret values and secret-looking env values are replaced by `<redacted>`; managedFields
-/// are dropped. Read it back with `--snapshot DIR`.
+/// Secret values and secret-looking env values are replaced by `<redacted>`, every other
+/// string and log is scrubbed of credentials, managedFields are dropped, and DIR/README.md
+/// says what was redacted. Every kind forbidden: nothing is written (exit 4). Read it back
+/// with `--snapshot DIR`.
 ///
 /// Examples:
 ///   kubectl claude snapshot -o snap/ -A
