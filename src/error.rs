@@ -189,3 +189,16 @@ impl From<crate::session::Error> for Error {
         }
     }
 }
+
+/// A workflow run's errors at the edge: a step that cannot run as written is a usage error.
+impl From<crate::workflow::run::Error> for Error {
+    fn from(e: crate::workflow::run::Error) -> Self {
+        use crate::workflow::run::Error as W;
+        match e {
+            e @ W::Step { .. } => Error::usage(e.to_string()),
+            W::Session(s) => s.into(),
+            W::Cluster(c) => c.into(),
+            W::Io(io) => io.into(),
+        }
+    }
+}
