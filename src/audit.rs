@@ -166,7 +166,7 @@ impl AuditLog {
             std::process::id(),
             serde_json::to_string(action).unwrap_or_default()
         );
-        crate::generate::cache::sha256_hex(&seed)[..16].to_string()
+        crate::hash::sha256_hex(&seed)[..16].to_string()
     }
 
     /// Builds the decision record for `action` (masked) at `at`; the outcome record is a
@@ -431,7 +431,7 @@ fn mask_value(v: &Value) -> Value {
 mod tests {
     use super::*;
     use crate::action::PatchType;
-    use crate::cluster::ObjRef;
+    use crate::object::ObjRef;
     use serde_json::json;
 
     #[test]

@@ -332,7 +332,7 @@ pub fn forbidden_reason(action: &Action) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::ObjRef;
+    use crate::object::ObjRef;
     use proptest::prelude::*;
 
     fn dep() -> ObjRef {

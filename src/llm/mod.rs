@@ -86,7 +86,7 @@ pub struct Prompt {
 impl Prompt {
     /// The sha256 of what is sent: the call log records it instead of the prompt.
     pub fn sha256(&self) -> String {
-        crate::generate::cache::sha256_hex(&format!("{}\n{}", self.system, self.user))
+        crate::hash::sha256_hex(&format!("{}\n{}", self.system, self.user))
     }
 }
 

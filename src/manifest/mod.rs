@@ -62,8 +62,8 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    pub fn obj(&self) -> crate::cluster::Obj<'_> {
-        crate::cluster::Obj(&self.value)
+    pub fn obj(&self) -> crate::object::Obj<'_> {
+        crate::object::Obj(&self.value)
     }
 }
 

@@ -445,7 +445,7 @@ impl<H: Interaction, F: Host> Runner<'_, '_, H, F> {
         let verb = crate::action::Verb::parse(verb).map_err(|e| step_error(self.wf, name, e))?;
         // `apply` names its object in `inputs.manifest`, not in `target`.
         let target = if verb == crate::action::Verb::Apply {
-            crate::cluster::ObjRef::new("v1", "List", None, "")
+            crate::object::ObjRef::new("v1", "List", None, "")
         } else {
             if target_text.is_empty() || target_text.ends_with('/') {
                 self.note(name, "skipped: no target (nothing to act on)".into());
