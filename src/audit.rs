@@ -224,9 +224,7 @@ pub fn read_report(dir: &Path) -> std::io::Result<(Vec<Record>, Vec<crate::jsonl
     crate::jsonl::read_dir_report(dir)
 }
 
-fn is_secret_kind(kind: &str) -> bool {
-    kind.eq_ignore_ascii_case("secret")
-}
+use crate::redact::is_secret_kind;
 
 /// The action as JSON with Secret values replaced by `***`.
 pub fn masked_action(action: &Action) -> Value {
@@ -296,7 +294,7 @@ fn mask_env(v: &mut Value) {
                 && let Some(val) = m.get_mut("value")
                 && val.is_string()
             {
-                *val = Value::String(crate::diff::MASK.into());
+                *val = Value::String(crate::redact::MASK.into());
             }
             m.values_mut().for_each(mask_env);
         }
@@ -314,7 +312,7 @@ fn mask_env_ops(p: &mut Value) {
             && path.ends_with("/value")
             && let Some(val) = op.get_mut("value")
         {
-            *val = Value::String(crate::diff::MASK.into());
+            *val = Value::String(crate::redact::MASK.into());
         }
     }
 }
@@ -360,7 +358,7 @@ fn mask_last_applied(v: &mut Value) {
         Value::Object(m) => {
             for (k, child) in m.iter_mut() {
                 if k == "kubectl.kubernetes.io/last-applied-configuration" {
-                    *child = Value::String(crate::diff::MASK.into());
+                    *child = Value::String(crate::redact::MASK.into());
                 } else {
                     mask_last_applied(child);
                 }
@@ -393,7 +391,7 @@ fn mask_manifest(v: &mut Value) {
                 .and_then(Value::as_object_mut)
                 && let Some(la) = a.get_mut("kubectl.kubernetes.io/last-applied-configuration")
             {
-                *la = Value::String(crate::diff::MASK.into());
+                *la = Value::String(crate::redact::MASK.into());
             }
             if let Value::Object(m) = v {
                 for child in m.values_mut() {
@@ -419,11 +417,11 @@ fn mask_value(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, _)| (k.clone(), Value::String(crate::diff::MASK.into())))
+                .map(|(k, _)| (k.clone(), Value::String(crate::redact::MASK.into())))
                 .collect(),
         ),
         Value::Null => Value::Null,
-        _ => Value::String(crate::diff::MASK.into()),
+        _ => Value::String(crate::redact::MASK.into()),
     }
 }
 
