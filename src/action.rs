@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::cluster::ObjRef;
+use crate::object::ObjRef;
 
 pub use crate::verb::{Param, Tier, Verb, VerbSpec, help_text};
 
@@ -244,7 +244,7 @@ impl Action {
                 None => kind.clone(),
             },
             Action::Apply { manifest } => {
-                let o = crate::cluster::Obj(manifest);
+                let o = crate::object::Obj(manifest);
                 o.obj_ref().display()
             }
             other => other.target().map(ObjRef::display).unwrap_or_default(),

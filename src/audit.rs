@@ -86,6 +86,13 @@ pub struct Record {
     /// Set when the action is one step of a multi-step remediation approved as one unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<UnitRef>,
+    /// Who approved, when the front-end knows (an MCP client's user, an approval request's
+    /// approver); absent for terminal prompts and flags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// The approval request this attempt was deferred to, or executed from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
 }
 
 /// Which unit a step belongs to: every step of one unit shares `id`; `step` counts from 1.
@@ -119,14 +126,6 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-}
-
-impl From<Error> for crate::error::Error {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Write { path, source } => crate::error::Error::Audit { path, source },
-        }
-    }
 }
 
 /// Where the log lives and who writes to it.
@@ -167,7 +166,7 @@ impl AuditLog {
             std::process::id(),
             serde_json::to_string(action).unwrap_or_default()
         );
-        crate::generate::cache::sha256_hex(&seed)[..16].to_string()
+        crate::hash::sha256_hex(&seed)[..16].to_string()
     }
 
     /// Builds the decision record for `action` (masked) at `at`; the outcome record is a
@@ -198,6 +197,8 @@ impl AuditLog {
             outcome: None,
             error: None,
             unit: None,
+            approver: None,
+            request: None,
         }
     }
 
@@ -223,9 +224,7 @@ pub fn read_report(dir: &Path) -> std::io::Result<(Vec<Record>, Vec<crate::jsonl
     crate::jsonl::read_dir_report(dir)
 }
 
-fn is_secret_kind(kind: &str) -> bool {
-    kind.eq_ignore_ascii_case("secret")
-}
+use crate::redact::is_secret_kind;
 
 /// The action as JSON with Secret values replaced by `***`.
 pub fn masked_action(action: &Action) -> Value {
@@ -295,7 +294,7 @@ fn mask_env(v: &mut Value) {
                 && let Some(val) = m.get_mut("value")
                 && val.is_string()
             {
-                *val = Value::String(crate::diff::MASK.into());
+                *val = Value::String(crate::redact::MASK.into());
             }
             m.values_mut().for_each(mask_env);
         }
@@ -313,7 +312,7 @@ fn mask_env_ops(p: &mut Value) {
             && path.ends_with("/value")
             && let Some(val) = op.get_mut("value")
         {
-            *val = Value::String(crate::diff::MASK.into());
+            *val = Value::String(crate::redact::MASK.into());
         }
     }
 }
@@ -359,7 +358,7 @@ fn mask_last_applied(v: &mut Value) {
         Value::Object(m) => {
             for (k, child) in m.iter_mut() {
                 if k == "kubectl.kubernetes.io/last-applied-configuration" {
-                    *child = Value::String(crate::diff::MASK.into());
+                    *child = Value::String(crate::redact::MASK.into());
                 } else {
                     mask_last_applied(child);
                 }
@@ -392,7 +391,7 @@ fn mask_manifest(v: &mut Value) {
                 .and_then(Value::as_object_mut)
                 && let Some(la) = a.get_mut("kubectl.kubernetes.io/last-applied-configuration")
             {
-                *la = Value::String(crate::diff::MASK.into());
+                *la = Value::String(crate::redact::MASK.into());
             }
             if let Value::Object(m) = v {
                 for child in m.values_mut() {
@@ -418,11 +417,11 @@ fn mask_value(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, _)| (k.clone(), Value::String(crate::diff::MASK.into())))
+                .map(|(k, _)| (k.clone(), Value::String(crate::redact::MASK.into())))
                 .collect(),
         ),
         Value::Null => Value::Null,
-        _ => Value::String(crate::diff::MASK.into()),
+        _ => Value::String(crate::redact::MASK.into()),
     }
 }
 
@@ -430,7 +429,7 @@ fn mask_value(v: &Value) -> Value {
 mod tests {
     use super::*;
     use crate::action::PatchType;
-    use crate::cluster::ObjRef;
+    use crate::object::ObjRef;
     use serde_json::json;
 
     #[test]

@@ -10,7 +10,7 @@
 use serde_json::{Value, json};
 
 use crate::action::{Action, PatchType};
-use crate::cluster::ObjRef;
+use crate::object::ObjRef;
 use crate::plan::{self, Op, Plan};
 
 /// Errors applying a patch locally.
@@ -340,7 +340,7 @@ pub fn rollout_undo_patch(
     let mut owned: Vec<(i64, &Value)> = replicasets
         .iter()
         .filter(|rs| {
-            crate::cluster::Obj(rs)
+            crate::object::Obj(rs)
                 .array_at("/metadata/ownerReferences")
                 .iter()
                 .any(|o| {

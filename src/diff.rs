@@ -111,8 +111,8 @@ const SERVER_METADATA: &[&str] = &[
     "selfLink",
 ];
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
-/// What a masked Secret value reads as.
-pub const MASK: &str = "***";
+/// What a masked Secret value reads as (owned by [`crate::redact`]).
+pub use crate::redact::MASK;
 
 /// Drops status and server-set metadata, and sorts keys so output is stable.
 pub fn normalize(v: &Value) -> Value {

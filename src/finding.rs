@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
 use crate::autonomy::{Policy, Tier};
-use crate::cluster::ObjRef;
+use crate::object::ObjRef;
 
 /// Severity with an explicit rank, independent of declaration order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -146,7 +146,7 @@ impl ActionView {
     pub fn from_proposal(p: &Proposal, policy: &Policy) -> Self {
         let target = match &p.action {
             Action::Apply { manifest } => {
-                serde_json::to_value(crate::cluster::Obj(manifest).obj_ref()).unwrap_or_default()
+                serde_json::to_value(crate::object::Obj(manifest).obj_ref()).unwrap_or_default()
             }
             Action::List { kind, namespace } => {
                 serde_json::json!({"kind": kind, "namespace": namespace})

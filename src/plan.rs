@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::action::{Action, PatchType};
 use crate::cluster::kinds;
-use crate::cluster::{Obj, ObjRef};
+use crate::object::{Obj, ObjRef};
 
 /// The field manager for every write, so `managedFields` show who changed what.
 pub const FIELD_MANAGER: &str = "kubectl-claude";

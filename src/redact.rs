@@ -2,8 +2,18 @@
 //! model (`diagnose --explain`, workflow tasks), snapshots and the audit log. One list of
 //! secret-looking names, one text scrubber.
 
-/// What a redacted value reads as.
+/// What a redacted value reads as (snapshots, prompts to a model, scrubbed text).
 pub const REDACTED: &str = "<redacted>";
+
+/// What a masked Secret value reads as in a diff and in the audit log (a contract there:
+/// README, "Acting safely"). Two spellings remain for now because both are documented
+/// outputs; both are defined here and nowhere else.
+pub const MASK: &str = "***";
+
+/// True for the kind whose `data`/`stringData` values are masked wherever they go.
+pub fn is_secret_kind(kind: &str) -> bool {
+    kind.eq_ignore_ascii_case("secret")
+}
 
 /// Name segments that hold a credential when they are the whole segment (`DB_PASS`,
 /// `X-Api-Key`, `basic_auth`).

@@ -217,3 +217,46 @@ fn workflow_apply_step_applies_its_manifest() {
     assert_eq!(w[0].path, "/api/v1/namespaces/app/configmaps/settings");
     assert!(w[0].body.contains("settings"), "{}", w[0].body);
 }
+
+/// The one snapshot rule (`crate::session`): a workflow on a snapshot is previewed only, like
+/// `act` and `fix`, and says so; approving changes up front (`--yes`) is refused.
+#[test]
+fn workflow_on_a_snapshot_is_previewed_only_and_refuses_yes() {
+    let t = TestEnv::new();
+    let snap = repo().join("examples/snapshots/helmrelease-oomkilled");
+    let run = |extra: &[&str]| {
+        t.cmd()
+            .args([
+                "workflow",
+                "run",
+                "pod-crashloop-remediation",
+                "--param",
+                "namespace=shop",
+                "--snapshot",
+            ])
+            .arg(&snap)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--yes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--yes cannot approve changes on a --snapshot"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    assert!(audit_records(&t).is_empty());
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("snapshot: actions are previewed only"),
+        "{}",
+        stderr(&o)
+    );
+    // The remediation is previewed and recorded as such; nothing runs.
+    let recs = audit_records(&t);
+    assert!(!recs.is_empty());
+    assert!(recs.iter().all(|r| r["approval"] == "dry-run"), "{recs:#?}");
+}

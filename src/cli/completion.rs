@@ -129,7 +129,7 @@ pub fn complete_contexts(current: &OsStr) -> Vec<CompletionCandidate> {
     let cur = current.to_string_lossy();
     let mut names: Vec<String> = kubeconfig_docs()
         .iter()
-        .flat_map(|d| crate::cluster::Obj(d).array_at("/contexts").to_vec())
+        .flat_map(|d| crate::object::Obj(d).array_at("/contexts").to_vec())
         .filter_map(|c| c.get("name")?.as_str().map(str::to_string))
         .filter(|n| n.starts_with(cur.as_ref()))
         .collect();
@@ -160,7 +160,7 @@ pub fn complete_namespaces(current: &OsStr) -> Vec<CompletionCandidate> {
     let cur = current.to_string_lossy();
     let mut names: Vec<String> = kubeconfig_docs()
         .iter()
-        .flat_map(|d| crate::cluster::Obj(d).array_at("/contexts").to_vec())
+        .flat_map(|d| crate::object::Obj(d).array_at("/contexts").to_vec())
         .filter_map(|c| {
             c.pointer("/context/namespace")?
                 .as_str()

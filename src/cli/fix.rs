@@ -12,9 +12,9 @@ use clap::Args;
 use super::Ctx;
 use super::diagnose::FailOn;
 use super::gate_ui::{self, SafetyFlags, Tally};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::finding::link;
-use crate::gate::Gate;
+use crate::gate::{Gate, Origin};
 use crate::recipes;
 use crate::ui::Style;
 
@@ -23,7 +23,7 @@ use crate::ui::Style;
 /// Runs the diagnose recipes, shows each root cause, and walks its proposed changes one by
 /// one: safe ones run, confirm-tier ones show the exact change and ask (or need --yes),
 /// forbidden ones are refused with the command a human could run. Symptoms are not acted on.
-/// With --snapshot, only --dry-run or --suggest-only are allowed (a snapshot cannot change).
+/// With --snapshot, changes are previewed only (--dry-run, or --suggest-only); --yes is refused.
 ///
 /// Exit codes: 0 every chosen change ran, was declined, or was only shown (--dry-run,
 /// --suggest-only) · 1 an executed change failed · 3 a change was refused (forbidden,
@@ -49,11 +49,13 @@ pub struct FixArgs {
 }
 
 pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
-    if ctx.global.snapshot.is_some() && !args.safety.changes_nothing() {
-        return Err(Error::usage_hint(
-            "a snapshot cannot be changed: fix --snapshot needs --dry-run or --suggest-only",
-            "drop --snapshot to fix the live cluster of the current context",
-        ));
+    // The snapshot rule (see `crate::session`), before anything is gathered: previewed only;
+    // --yes with --snapshot is refused.
+    let input = args.safety.input(&ctx.ui);
+    let input = crate::session::snapshot_rule(ctx.global.snapshot.is_some(), input)?;
+    if ctx.global.snapshot.is_some() && !input.suggest_only {
+        ctx.ui
+            .status("snapshot: actions are previewed only (--dry-run)");
     }
     let chosen = super::diagnose::select_recipes(ctx, &args.selection.recipes);
     let (view, inv) = super::diagnose::gather_for(ctx, &chosen, true).await?;
@@ -63,10 +65,12 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
     let audit = gate_ui::audit_log(ctx, &gate_ui::view_context(&view));
     let gate = Gate {
         policy: &policy,
-        input: args.safety.input(&ctx.ui),
+        input,
         audit: &audit,
         now: ctx.env.now(),
     };
+    let human = gate_ui::TerminalHuman { ui: &ctx.ui };
+    let session = gate_ui::session(gate, &view, &human, Origin::User)?;
     let mut tally = Tally::default();
     let roots = findings
         .iter()
@@ -104,16 +108,13 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         // failure part-way stops the rest and is reported as such (never half a fix silently).
         let mut unit = Vec::with_capacity(changes.len());
         for (action, view_) in changes {
-            let mut p =
-                match gate_ui::propose(&view, action.clone(), format!("recipe:{}", f.recipe)).await
-                {
-                    // Nothing to translate into (no earlier revision): the gate still sees and audits
-                    // the request, and the executor reports it.
-                    Ok(p) => p,
-                    Err(_) => {
-                        crate::gate::Proposed::new(action.clone(), format!("recipe:{}", f.recipe))
-                    }
-                };
+            let origin = Origin::Recipe(f.recipe.to_string());
+            let mut p = match session.propose_as(action.clone(), origin.clone()).await {
+                // Nothing to translate into (no earlier revision): the gate still sees and audits
+                // the request, and the executor reports it.
+                Ok(p) => p,
+                Err(_) => crate::gate::Proposed::new(action.clone(), origin),
+            };
             p.rationale = Some(view_.rationale.clone());
             p.gitops_managed = view_.gitops_managed;
             unit.push(p);
@@ -121,7 +122,7 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         if unit.is_empty() {
             continue;
         }
-        let attempts = gate_ui::run_unit_on(ctx, &gate, &view, &unit).await?;
+        let attempts = session.run_unit(&unit).await?;
         let (mut ran, mut failed) = (0, false);
         for (p, attempt) in unit.iter().zip(&attempts) {
             gate_ui::report(ctx, p, attempt)?;
@@ -157,5 +158,5 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         }
     }
     ctx.ui.status(&format!("\nfix: {}", tally.summary()));
-    Ok(tally.exit_code())
+    Ok(gate_ui::exit_code(&tally))
 }

@@ -438,8 +438,8 @@ pub struct WriteSummary {
     pub logs: usize,
 }
 
-/// The value secrets are replaced with.
-pub const REDACTED: &str = "<redacted>";
+/// The value secrets are replaced with (owned by [`crate::redact`]).
+pub use crate::redact::REDACTED;
 
 /// Writes an inventory as a snapshot directory [`SnapshotCluster::load`] reads back: one
 /// `<kind>.json` List per kind, `served-kinds.txt`, `skipped-kinds.txt` and

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 /// What identifies one generation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,11 +27,7 @@ pub struct KeyInput<'a> {
     pub namespace: Option<&'a str>,
 }
 
-/// Hex sha256 of a string.
-pub fn sha256_hex(s: &str) -> String {
-    let d = Sha256::digest(s.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::hash::sha256_hex;
 
 /// The cache key for an input.
 pub fn key(input: &KeyInput<'_>) -> String {

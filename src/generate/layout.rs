@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::cluster::Obj;
 use crate::manifest::to_yaml;
+use crate::object::Obj;
 
 /// How files are laid out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -49,15 +49,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// 2 when the provider is not configured (the user's settings); 5 for everything the
-    /// model or its endpoint did.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Config(_) => crate::error::EXIT_USAGE,
-            _ => crate::error::EXIT_LLM,
-        }
-    }
-
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::Auth { .. } => vec![
@@ -101,7 +92,7 @@ pub struct Prompt {
 impl Prompt {
     /// The sha256 of what is sent: the call log records it instead of the prompt.
     pub fn sha256(&self) -> String {
-        crate::generate::cache::sha256_hex(&format!("{}\n{}", self.system, self.user))
+        crate::hash::sha256_hex(&format!("{}\n{}", self.system, self.user))
     }
 }
 

@@ -23,7 +23,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cluster::Obj;
+use crate::object::Obj;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

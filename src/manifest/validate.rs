@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::lint::{Issue, Level};
-use crate::cluster::Obj;
+use crate::object::Obj;
 
 /// Round-trips `v` through the typed struct `T`; returns the JSON paths `T` dropped, or the
 /// deserialization error.
