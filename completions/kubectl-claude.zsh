@@ -418,8 +418,8 @@ esac
 ;;
 (upgrades)
 _arguments "${_arguments_options[@]}" : \
-'-f+[The Flux repository to walk]:REPO_DIR:_files' \
-'--filename=[The Flux repository to walk]:REPO_DIR:_files' \
+'(--live)-f+[The Flux repository to walk]:REPO_DIR:_files' \
+'(--live)--filename=[The Flux repository to walk]:REPO_DIR:_files' \
 '--app=[Only this HelmRelease (by name)]:NAME:_default' \
 '--to=[Target\: the newest patch (default), minor or major, or an exact version]:patch|minor|major|X.Y.Z:_default' \
 '--credentials=[Secret manifests (plain, e.g. \`sops -d\` output) with credentials for sources whose spec.secretRef names them; read only when given, never shown]:FILE|DIR:_files' \

@@ -460,6 +460,35 @@ fn the_cmp_accepts_a_destination_lock_and_names_the_command_for_a_stale_one() {
     );
 }
 
+/// Defect 4: an Application value that no placeholder reads changes nothing, so it does not
+/// make the lock stale — `generate --lock` refuses such a `--set`, so a hint naming it would
+/// point at a command that fails.
+#[test]
+fn the_cmp_ignores_a_value_no_placeholder_reads_when_matching_the_lock() {
+    let mut t = TestEnv::new();
+    let dir = cmp_app(
+        &mut t,
+        "instructions: |\n  Deploy nginx:1.27 with 2 replicas\n",
+    );
+    let o = t
+        .cmd()
+        .current_dir(&dir)
+        .args(["generate", "-q", "--lock", "-f", ".", "-n", "shop-prod"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    t.set(
+        "ARGOCD_APP_PARAMETERS",
+        r#"[{"name":"values","map":{"tag":"1.28"}}]"#,
+    );
+    let o = cmp_generate(&t, &dir);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    assert!(e.contains("no {{ … }} placeholder for `tag`"), "{e}");
+    assert!(e.contains("from lock"), "{e}");
+    assert!(!e.contains("--set tag"), "{e}");
+}
+
 /// Defect 4, CLI: rendering from a matching lock does not claim "using the offline
 /// generator"; a lock that no longer matches is warned about, not silently bypassed.
 #[test]

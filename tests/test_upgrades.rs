@@ -1255,3 +1255,35 @@ fn upgrades_follows_the_registry_bearer_token_challenge() {
         "{w:#}"
     );
 }
+
+/// Hints point somewhere: a missing repository says it does not exist; `-f` with `--live`
+/// is refused rather than ignored; a snapshot without HelmReleases does not suggest the `-f`
+/// that was (or could be) passed alongside it.
+#[test]
+fn upgrades_usage_errors_name_what_is_wrong() {
+    let t = TestEnv::new();
+    let snap = t.write(
+        "snap/pods.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\n",
+    );
+    let snap = snap.parent().unwrap().display().to_string();
+    let run = |args: &[&str]| {
+        let o = t.cmd().arg("upgrades").args(args).output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+            o.stdout.is_empty(),
+        )
+    };
+    let (code, e, empty) = run(&["-f", "no/such/dir"]);
+    assert_eq!(code, Some(2), "{e}");
+    assert!(e.contains("no/such/dir does not exist"), "{e}");
+    assert!(empty);
+    let (code, e, _) = run(&["-f", ".", "--live"]);
+    assert_eq!(code, Some(2), "{e}");
+    assert!(e.contains("cannot be used with"), "{e}");
+    let (code, e, _) = run(&["--snapshot", &snap]);
+    assert_eq!(code, Some(2), "{e}");
+    assert!(e.contains("no HelmReleases found in snapshot"), "{e}");
+    assert!(e.contains("drop --live/--snapshot"), "{e}");
+}

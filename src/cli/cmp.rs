@@ -441,6 +441,9 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
             prepared.namespace = explicit.clone().or(dest.clone());
             if explicit.is_some() || dest.is_none() || !matches(&prepared) {
                 prepared.namespace = explicit;
+                // Only the values a placeholder reads are in the key (and in the hint).
+                let mut s = s.clone();
+                s.values.retain(|k, _| prepared.params.contains_key(k));
                 return Err(stale_lock(env, &s, dest.as_deref()));
             }
         }

@@ -588,7 +588,7 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
 /// Resolves parameters, namespace, provider and lock for a generation.
 pub fn prepare(ctx: &Ctx, instructions: Instructions, args: &GenerateArgs) -> Result<Prepared> {
     let mut params = instructions.params.clone();
-    let sets = input::parse_sets(&args.set)?;
+    let mut sets = input::parse_sets(&args.set)?;
     // A --set for a placeholder the instructions do not have changes nothing but the cache
     // key: a typo (`--set tga=v2`) must not pass silently.
     let placeholders = input::substitute(&instructions.text, &BTreeMap::new()).1;
@@ -610,7 +610,10 @@ pub fn prepare(ctx: &Ctx, instructions: Instructions, args: &GenerateArgs) -> Re
         );
         if ctx.persona == crate::persona::Persona::ArgoCmp {
             // An Application's values are not ours to reject mid-sync: say it, render on.
-            ctx.ui.warn(&message);
+            // A value no placeholder reads changes nothing, so it is left out of the key too:
+            // otherwise no lock `generate --lock` can write (it refuses such a --set) matches.
+            ctx.ui.warn(&format!("{message}; ignored"));
+            sets.retain(|k, _| placeholders.contains(k));
         } else {
             return Err(Error::usage_hint(
                 message,

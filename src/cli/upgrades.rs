@@ -40,7 +40,8 @@ pub struct UpgradesArgs {
         short = 'f',
         long = "filename",
         value_name = "REPO_DIR",
-        default_value = "."
+        default_value = ".",
+        conflicts_with = "live"
     )]
     pub repo: PathBuf,
     /// Only this HelmRelease (by name)
@@ -87,7 +88,8 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
         None
     };
     let root = ctx.env.cwd.join(&args.repo);
-    let (docs, texts, what) = if args.live || ctx.global.snapshot.is_some() {
+    let from_cluster = args.live || ctx.global.snapshot.is_some();
+    let (docs, texts, what) = if from_cluster {
         let view = super::cluster_view(ctx).await?;
         let scope = super::cluster_view::scope(ctx, &view);
         let inv = view
@@ -112,8 +114,13 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
         )
     } else {
         if !root.is_dir() {
+            let why = if root.exists() {
+                "is not a directory"
+            } else {
+                "does not exist"
+            };
             return Err(Error::usage_hint(
-                format!("{} is not a directory", args.repo.display()),
+                format!("{} {why}", args.repo.display()),
                 "pass -f REPO_DIR, the root of a Flux repository (or --live)",
             ));
         }
@@ -157,6 +164,10 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
             Some(a) => Error::usage_hint(
                 format!("no HelmRelease named `{a}` in {what}"),
                 "run without --app to list every release",
+            ),
+            None if from_cluster => Error::usage_hint(
+                format!("no HelmReleases found in {what}"),
+                "to read a Flux repository instead, drop --live/--snapshot and pass -f REPO_DIR",
             ),
             None => Error::usage_hint(
                 format!("no HelmReleases found in {what}"),

@@ -91,6 +91,9 @@ impl Cache {
 /// A lock older than this is abandoned whatever its holder: no model call takes this long.
 pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
 
+/// A lock file with no holder written in it is abandoned after this.
+pub const UNWRITTEN_STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How long a render waits for another render of the same key by default.
 pub const WAIT_FOR_FLIGHT: std::time::Duration = std::time::Duration::from_secs(300);
 
@@ -137,7 +140,15 @@ fn lock_is_stale(path: &Path) -> bool {
     let holder = std::fs::read_to_string(path).unwrap_or_default();
     match holder.split(':').next().and_then(|p| p.parse::<u32>().ok()) {
         Some(pid) if Path::new("/proc").is_dir() => !Path::new(&format!("/proc/{pid}")).exists(),
-        _ => false,
+        Some(_) => false,
+        // No holder written: its process died between creating the file and writing it (or
+        // the write was lost with the node). Its holder writes at once, so once the file is
+        // a few seconds old nobody owns it; waiting STALE_AFTER would outlast the CMP deadline.
+        None => meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age > UNWRITTEN_STALE_AFTER),
     }
 }
 
@@ -275,6 +286,21 @@ mod tests {
         std::fs::write(&p, "4194999:dead").unwrap();
         let t = std::time::Instant::now();
         let f = rt().block_on(c.single_flight("ef56", std::time::Duration::from_secs(5)));
+        assert!(f.held() && t.elapsed() < std::time::Duration::from_secs(1));
+        // An empty lock (its holder died before writing itself) is taken over once it is a
+        // few seconds old, not after STALE_AFTER.
+        let p = c.lock_path("gh78");
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, "").unwrap();
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(30);
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+        let t = std::time::Instant::now();
+        let f = rt().block_on(c.single_flight("gh78", std::time::Duration::from_secs(5)));
         assert!(f.held() && t.elapsed() < std::time::Duration::from_secs(1));
     }
 
