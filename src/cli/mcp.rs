@@ -1,0 +1,909 @@
+//! `kubectl claude mcp`: the cluster tools for Claude Code and any MCP client, over stdio.
+//!
+//! A front-end over the same engines as the CLI (recipes, status, the audit log, the gate):
+//! the tool results are the `-o json` documents of the matching commands. Every write goes
+//! through [`crate::gate::Gate`] exactly like `act`; a confirm-tier action asks the human with
+//! MCP *elicitation* (target, rationale and the exact object diff), and a client that cannot be
+//! asked gets a refusal carrying that diff and the command for a human to run. No flag
+//! approves confirm-tier from MCP. Nothing here writes to stdout except the protocol.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams,
+    GetPromptResponse, GetPromptResult, Implementation, ListPromptsResult, ListToolsResult,
+    PaginatedRequestParams, Prompt, PromptArgument, PromptMessage, Role, ServerCapabilities,
+    ServerConfig, Tool, ToolAnnotations,
+};
+use rmcp::service::{ElicitationMode, RequestContext, RoleServer};
+use rmcp::{ErrorData as McpError, Peer, ServerHandler, ServiceExt};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Ctx, Env, GlobalArgs};
+use crate::action::{self, Verb};
+use crate::autonomy::{GateInput, Tier};
+use crate::cluster::ClusterView;
+use crate::cluster::snapshot::SnapshotCluster;
+use crate::error::{Error, Result};
+use crate::gate::{Ask, Gate, Interaction, Proposed};
+
+/// Serve the cluster tools to an MCP client (Claude Code, Claude Desktop, Cursor…) over stdio
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  claude mcp add kubectl-claude -- kubectl claude mcp
+  kubectl claude mcp --context pi-cluster -n media
+  kubectl claude mcp --snapshot ./snap          # offline: read-only tools over a snapshot
+  kubectl claude mcp --read-only                # only safe tools are listed at all
+
+Every write (`act`) goes through the autonomy gate: safe runs, forbidden is refused,
+confirm-tier asks the human through MCP elicitation (or is refused with the exact diff
+when the client cannot ask). There is no flag that approves confirm-tier from MCP.")]
+pub struct McpArgs {
+    /// List and serve only safe (read) tools
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+/// How long a confirm prompt waits for the human; no answer is a "no".
+const ELICIT_TIMEOUT: Duration = Duration::from_secs(600);
+/// Items per page of `list`.
+const PAGE: usize = 50;
+
+pub async fn run(ctx: &Ctx, args: &McpArgs) -> Result<u8> {
+    let server = Server {
+        global: ctx.global.clone(),
+        env: ctx.env.clone(),
+        read_only: args.read_only || ctx.global.snapshot.is_some(),
+    };
+    // The CLI runs on a current-thread runtime; the server needs worker threads (a tool call
+    // blocks on a human's answer while the protocol loop keeps reading).
+    let joined = std::thread::spawn(move || -> std::io::Result<()> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        rt.block_on(async move {
+            let service = server
+                .serve(rmcp::transport::stdio())
+                .await
+                .map_err(std::io::Error::other)?;
+            service.waiting().await.map_err(std::io::Error::other)?;
+            Ok(())
+        })
+    })
+    .join();
+    match joined {
+        Ok(Ok(())) => Ok(0),
+        Ok(Err(e)) => Err(Error::io("serve MCP on", "<stdio>", e)),
+        Err(_) => Err(Error::io(
+            "serve MCP on",
+            "<stdio>",
+            std::io::Error::other("the server thread panicked"),
+        )),
+    }
+}
+
+#[derive(Clone)]
+struct Server {
+    global: GlobalArgs,
+    env: Env,
+    read_only: bool,
+}
+
+// ---- tool inputs (their JSON schemas are the contract) ----
+
+/// Narrow a read to one namespace (default: the server's `-n`, else all namespaces).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct Scoped {
+    /// Namespace to look in (default: the server's -n, else all)
+    namespace: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct DiagnoseIn {
+    /// Namespace to look in (default: the server's -n, else all)
+    namespace: Option<String>,
+    /// Recipe ids to run (default: all), e.g. ["flux", "pods"]
+    #[serde(default)]
+    recipes: Vec<String>,
+    /// Lowest severity to report: info, warning, error or critical (default: info)
+    severity: Option<String>,
+    /// Include the symptoms folded under each root cause (default: counts only)
+    #[serde(default)]
+    show_symptoms: bool,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct ListIn {
+    /// Kind, kubectl short names accepted (pods, deploy, hr, ks…)
+    kind: String,
+    /// Namespace to look in (default: the server's -n, else all)
+    namespace: Option<String>,
+    /// Index of the first item (pagination; default 0)
+    #[serde(default)]
+    offset: usize,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct GetIn {
+    /// KIND/NAME, e.g. deploy/jellyfin
+    target: String,
+    /// Namespace of the object (default: the server's -n, else "default")
+    namespace: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct AuditIn {
+    /// How many of the most recent attempts to return (default 20)
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct ActIn {
+    /// The typed verb: scale, rollout-restart, rollout-undo, patch, reconcile, suspend, resume,
+    /// argo-sync, drain, cordon… (see `kubectl claude act --help`)
+    verb: String,
+    /// KIND/NAME (kubectl short names work), or a node name for node verbs
+    target: String,
+    /// Namespace of the target (default: the server's -n, else the context's)
+    namespace: Option<String>,
+    /// scale: the replica count
+    replicas: Option<i32>,
+    /// patch: the patch body (a JSON object)
+    patch: Option<Value>,
+    /// patch: strategic (default), merge or json
+    patch_type: Option<String>,
+    /// rollout-undo: the revision to go back to
+    to_revision: Option<i64>,
+    /// argo-rollback: the history id
+    history_id: Option<i64>,
+    /// reconcile: also reconcile the Flux source first
+    #[serde(default)]
+    with_source: bool,
+    /// Why: shown to the human and recorded in the audit log
+    reason: Option<String>,
+    /// Show the exact change and change nothing
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// The approval form shown to the human.
+#[derive(Debug, Deserialize, serde::Serialize, JsonSchema)]
+struct Approve {
+    /// Run this change once
+    approve: bool,
+}
+rmcp::elicit_safe!(Approve);
+
+struct ToolSpec {
+    name: &'static str,
+    description: &'static str,
+    safe: bool,
+    schema: fn() -> schemars::Schema,
+}
+
+fn tools() -> Vec<ToolSpec> {
+    vec![
+        ToolSpec {
+            name: "diagnose",
+            description: "Run the diagnosis recipes (Flux, Argo CD, ARC, pods, nodes…) and return the findings, root causes first with their symptoms folded, evidence trimmed, and the suggested fixes with their autonomy tier. Same JSON as `kubectl claude diagnose -o json`.",
+            safe: true,
+            schema: || schemars::schema_for!(DiagnoseIn),
+        },
+        ToolSpec {
+            name: "status",
+            description: "Cluster overview: nodes, GitOps objects (Flux, Argo CD) and the top problems. Same JSON as `kubectl claude status -o json`.",
+            safe: true,
+            schema: || schemars::schema_for!(Scoped),
+        },
+        ToolSpec {
+            name: "list",
+            description: "List objects of one kind (name, namespace, ready condition), paginated 50 at a time with a total count. Secret values are never returned.",
+            safe: true,
+            schema: || schemars::schema_for!(ListIn),
+        },
+        ToolSpec {
+            name: "get",
+            description: "One object as JSON, with Secret data and credential-looking env values masked and managedFields dropped.",
+            safe: true,
+            schema: || schemars::schema_for!(GetIn),
+        },
+        ToolSpec {
+            name: "events",
+            description: "The events about one object (KIND/NAME), newest last; messages scrubbed of credentials.",
+            safe: true,
+            schema: || schemars::schema_for!(GetIn),
+        },
+        ToolSpec {
+            name: "audit",
+            description: "The most recent attempts recorded in the audit log (decision and outcome), as `kubectl claude audit -o json`.",
+            safe: true,
+            schema: || schemars::schema_for!(AuditIn),
+        },
+        ToolSpec {
+            name: "act",
+            description: "Run one typed action through the autonomy gate, the same gate as `kubectl claude act`: safe runs; forbidden (drain, cordon, node writes…) is refused with the manual command; confirm-tier (scale, patch, rollout…) asks the human through an elicitation showing the target, rationale and exact diff, and is refused with that diff when the client cannot ask. Every decision is in the audit log as origin mcp:<client>.",
+            safe: false,
+            schema: || schemars::schema_for!(ActIn),
+        },
+    ]
+}
+
+fn schema_object(s: schemars::Schema) -> Arc<serde_json::Map<String, Value>> {
+    match serde_json::to_value(s) {
+        Ok(Value::Object(mut m)) => {
+            m.remove("$schema");
+            m.remove("title");
+            Arc::new(m)
+        }
+        _ => Arc::new(serde_json::Map::new()),
+    }
+}
+
+impl Server {
+    fn listed(&self) -> Vec<Tool> {
+        tools()
+            .into_iter()
+            .filter(|t| t.safe || !self.read_only)
+            .map(|t| {
+                let mut ann = ToolAnnotations::default()
+                    .read_only(t.safe)
+                    .destructive(!t.safe);
+                ann.title = Some(t.name.to_string());
+                Tool::new(t.name, t.description, schema_object((t.schema)())).with_annotations(ann)
+            })
+            .collect()
+    }
+
+    fn ctx(&self, namespace: Option<String>) -> Ctx {
+        let mut g = self.global.clone();
+        if namespace.is_some() {
+            g.namespace = namespace;
+        }
+        g.output = None;
+        g.quiet = true;
+        Ctx::for_tests(g, self.env.clone())
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(
+    name: &str,
+    args: Option<serde_json::Map<String, Value>>,
+) -> Result<T> {
+    serde_json::from_value(Value::Object(args.unwrap_or_default())).map_err(|e| {
+        Error::usage_hint(
+            format!("bad arguments for tool `{name}`: {e}"),
+            "the tool's input schema (tools/list) lists its arguments",
+        )
+    })
+}
+
+/// A tool error as the client sees it: the CLI's message and hints, `isError: true`.
+fn error_result(e: &Error) -> CallToolResult {
+    let hints = e.hints();
+    let mut text = format!("error: {e}");
+    for h in &hints {
+        text.push_str(&format!("\nhint: {h}"));
+    }
+    let mut r = CallToolResult::error(vec![ContentBlock::text(crate::redact::redact(&text))]);
+    r.structured_content =
+        Some(json!({"error": crate::redact::redact(&e.to_string()), "hints": hints}));
+    r
+}
+
+fn ok_result(v: Value) -> CallToolResult {
+    CallToolResult::structured(v)
+}
+
+impl ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        let caps = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_prompts()
+            .build();
+        let mut info = ServerConfig::new(caps).with_instructions(
+            "kubectl-claude: diagnose Kubernetes (Flux, Argo CD, ARC) by root cause and act \
+             through a tiered autonomy gate. Safety comes from the gate, not from prompts: \
+             forbidden actions are refused, confirm-tier actions ask the human.",
+        );
+        info.server_info = Implementation::new("kubectl-claude", env!("CARGO_PKG_VERSION"));
+        info
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> std::result::Result<ListToolsResult, McpError> {
+        Ok(ListToolsResult::with_all_items(self.listed()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> std::result::Result<CallToolResponse, McpError> {
+        let name = request.name.to_string();
+        let spec = tools().into_iter().find(|t| t.name == name);
+        let Some(spec) = spec.filter(|t| t.safe || !self.read_only) else {
+            return Ok(error_result(&Error::usage_hint(
+                format!("no tool `{name}` on this server"),
+                if self.read_only {
+                    "the server runs read-only (--read-only or --snapshot): only safe tools are served"
+                } else {
+                    "tools/list names the tools"
+                },
+            ))
+            .into());
+        };
+        let server = self.clone();
+        let peer = context.peer.clone();
+        let handle = tokio::runtime::Handle::current();
+        let args = request.arguments;
+        // The engines are single-threaded (their futures are not Send): each call runs on a
+        // blocking thread of its own, driven by the server's runtime.
+        let joined = tokio::task::spawn_blocking(move || {
+            let h = handle.clone();
+            h.block_on(call(&server, spec.name, args, peer, handle))
+        })
+        .await;
+        Ok(match joined {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => error_result(&e),
+            Err(_) => error_result(&Error::usage("the tool call failed unexpectedly")),
+        }
+        .into())
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> std::result::Result<ListPromptsResult, McpError> {
+        Ok(ListPromptsResult::with_all_items(
+            PROMPTS
+                .iter()
+                .map(|(name, desc, arg, _)| {
+                    Prompt::new(
+                        *name,
+                        Some(*desc),
+                        arg.map(|(a, d)| {
+                            vec![
+                                PromptArgument::new(a)
+                                    .with_description(d)
+                                    .with_required(true),
+                            ]
+                        }),
+                    )
+                })
+                .collect(),
+        ))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> std::result::Result<GetPromptResponse, McpError> {
+        let Some((name, desc, arg, body)) = PROMPTS.iter().find(|p| p.0 == request.name) else {
+            return Err(McpError::invalid_params(
+                format!("no prompt `{}`", request.name),
+                None,
+            ));
+        };
+        let value = arg
+            .and_then(|(a, _)| request.arguments.as_ref().and_then(|m| m.get(a)))
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let text = body.replace("{arg}", &value);
+        Ok(
+            GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+                .with_description(format!("{name}: {desc}"))
+                .into(),
+        )
+    }
+}
+
+/// The prompts for the seed's skills: (name, description, argument, text).
+type PromptDef = (
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+    &'static str,
+);
+const PROMPTS: &[PromptDef] = &[
+    (
+        "cluster-status",
+        "A short health report of the cluster",
+        None,
+        "Give me a short health report of the cluster. Call the `status` tool, then `diagnose` \
+         with severity warning. Lead with the root causes (not their symptoms), one line each with \
+         the object and the evidence, then the suggested fixes with their tier. Do not act.",
+    ),
+    (
+        "diagnose",
+        "Diagnose an issue described in words",
+        Some((
+            "issue",
+            "What is wrong, in words (\"jellyfin keeps restarting\")",
+        )),
+        "Diagnose this issue: {arg}\n\nCall `diagnose` (narrow with `namespace` when the issue \
+         names one), then `get` and `events` on the objects the root cause names. Explain the root \
+         cause with its evidence. Propose fixes as `act` calls: the gate decides what runs — \
+         safe runs, confirm-tier asks the human with the exact diff, forbidden is refused.",
+    ),
+    (
+        "rollback",
+        "Roll an application back",
+        Some((
+            "app",
+            "The application (Deployment, HelmRelease or Argo CD Application)",
+        )),
+        "Roll back {arg}. First find out with `get` whether it is managed by GitOps (Flux \
+         labels, an Argo CD tracking annotation). If it is, the durable rollback is a Git revert \
+         of the commit that changed it: say which, and do not fight the controller. Otherwise, \
+         or as a stopgap, propose `act` with verb rollout-undo (or argo-rollback): it is \
+         confirm-tier, so the human sees the exact template diff and approves it.",
+    ),
+    (
+        "workflow",
+        "Run a named workflow",
+        Some(("name", "The workflow's name")),
+        "Run the workflow {arg}: read its steps with `kubectl claude workflow show {arg}` and \
+         carry them out with the `diagnose`, `status`, `get` and `act` tools. Every action goes \
+         through the gate; do not try to get around a refusal.",
+    ),
+    (
+        "deploy",
+        "Deploy an application the GitOps way",
+        Some(("app", "What to deploy, in words")),
+        "Deploy {arg} the GitOps way: generate the manifests (`kubectl claude generate`), lint \
+         them (`kubectl claude lint`), diff them against the cluster (`kubectl claude diff`), and \
+         write them into the repository's layout for a commit and a pull request. Git first: \
+         never apply directly to the cluster.",
+    ),
+];
+
+async fn call(
+    server: &Server,
+    name: &str,
+    args: Option<serde_json::Map<String, Value>>,
+    peer: Peer<RoleServer>,
+    handle: tokio::runtime::Handle,
+) -> Result<CallToolResult> {
+    match name {
+        "diagnose" => {
+            let a: DiagnoseIn = parse(name, args)?;
+            diagnose(&server.ctx(a.namespace.clone()), &a)
+                .await
+                .map(ok_result)
+        }
+        "status" => {
+            let a: Scoped = parse(name, args)?;
+            status(&server.ctx(a.namespace)).await.map(ok_result)
+        }
+        "list" => {
+            let a: ListIn = parse(name, args)?;
+            list(&server.ctx(a.namespace.clone()), &a)
+                .await
+                .map(ok_result)
+        }
+        "get" => {
+            let a: GetIn = parse(name, args)?;
+            get(&server.ctx(a.namespace.clone()), &a, false)
+                .await
+                .map(ok_result)
+        }
+        "events" => {
+            let a: GetIn = parse(name, args)?;
+            get(&server.ctx(a.namespace.clone()), &a, true)
+                .await
+                .map(ok_result)
+        }
+        "audit" => {
+            let a: AuditIn = parse(name, args)?;
+            audit(&server.ctx(None), &a).map(ok_result)
+        }
+        "act" => {
+            let a: ActIn = parse(name, args)?;
+            act(server, &a, peer, handle).await
+        }
+        _ => Err(Error::usage(format!("no tool `{name}`"))),
+    }
+}
+
+async fn diagnose(ctx: &Ctx, a: &DiagnoseIn) -> Result<Value> {
+    let chosen: Vec<&dyn crate::recipes::Recipe> = if a.recipes.is_empty() {
+        crate::recipes::RECIPES.to_vec()
+    } else {
+        let mut v = Vec::new();
+        for id in &a.recipes {
+            v.push(crate::recipes::by_id(id).ok_or_else(|| {
+                Error::usage_hint(
+                    format!("unknown recipe `{id}`"),
+                    "kubectl claude diagnose --list names the recipes",
+                )
+            })?);
+        }
+        v
+    };
+    let min = match a.severity.as_deref() {
+        None => None,
+        Some(s) => Some(
+            serde_json::from_value::<crate::finding::Severity>(json!(s)).map_err(|_| {
+                Error::usage(format!(
+                    "severity `{s}` is not one of info, warning, error, critical"
+                ))
+            })?,
+        ),
+    };
+    let (_view, inv) = super::diagnose::gather_for(ctx, &chosen, true).await?;
+    let outcome = crate::recipes::run(&chosen, &inv);
+    let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
+    let mut fs = serde_json::to_value(&findings).unwrap_or_default();
+    if let Some(arr) = fs.as_array_mut() {
+        if let Some(min) = min {
+            arr.retain(|f| {
+                serde_json::from_value::<crate::finding::Severity>(f["severity"].clone())
+                    .is_ok_and(|s| s.rank() >= min.rank())
+            });
+        }
+        for f in arr.iter_mut().filter_map(|f| f.as_object_mut()) {
+            f.remove("recipe");
+            if !a.show_symptoms
+                && let Some(Value::Array(sym)) = f.get("symptoms")
+            {
+                let n = sym.len();
+                f.insert("symptoms".into(), json!([]));
+                f.insert("symptoms_folded".into(), json!(n));
+            }
+            if let Some(Value::Array(ev)) = f.get_mut("evidence") {
+                ev.truncate(5);
+            }
+        }
+    }
+    let mut doc =
+        json!({"v": 1, "findings": fs, "skipped": outcome.skipped, "recipes": outcome.ran});
+    scrub(&mut doc);
+    Ok(doc)
+}
+
+async fn status(ctx: &Ctx) -> Result<Value> {
+    let recipes = crate::recipes::RECIPES.to_vec();
+    let (_view, inv) = super::diagnose::gather_for(ctx, &recipes, false).await?;
+    let outcome = crate::recipes::run(&recipes, &inv);
+    let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
+    let mut v = serde_json::to_value(crate::status::build(&inv, &findings, 10)).unwrap_or_default();
+    scrub(&mut v);
+    Ok(v)
+}
+
+fn kind_of(name: &str) -> Result<&'static crate::cluster::kinds::KindInfo> {
+    crate::cluster::kinds::lookup(name).ok_or_else(|| {
+        Error::usage_hint(
+            format!("unknown kind `{name}`"),
+            "use a built-in kind or a kubectl short name (pods, deploy, hr, ks, app…)",
+        )
+    })
+}
+
+async fn gather_kinds(
+    ctx: &Ctx,
+    kinds: &[&str],
+    ns: Option<String>,
+) -> Result<crate::cluster::Inventory> {
+    let view = super::cluster_view(ctx).await?;
+    let scope = ns
+        .map(crate::cluster::Scope::namespace)
+        .unwrap_or_else(crate::cluster::Scope::all);
+    Ok(view
+        .gather(kinds, &scope, false, &crate::cluster::NoProgress)
+        .await?)
+}
+
+async fn list(ctx: &Ctx, a: &ListIn) -> Result<Value> {
+    let info = kind_of(&a.kind)?;
+    let inv = gather_kinds(ctx, &[info.kind], ctx.global.namespace.clone()).await?;
+    let all: Vec<_> = inv.of_kind(info.kind).collect();
+    let total = all.len();
+    let items: Vec<Value> = all
+        .iter()
+        .skip(a.offset)
+        .take(PAGE)
+        .map(|o| {
+            let ready = o.condition("Ready").map(|c| c.status.clone());
+            json!({"name": o.name(), "namespace": o.namespace(), "ready": ready})
+        })
+        .collect();
+    let next = (a.offset + PAGE < total).then_some(a.offset + PAGE);
+    Ok(
+        json!({"v": 1, "kind": info.kind, "total": total, "offset": a.offset, "items": items, "next_offset": next}),
+    )
+}
+
+async fn get(ctx: &Ctx, a: &GetIn, events: bool) -> Result<Value> {
+    let (kind, name) = a.target.split_once('/').ok_or_else(|| {
+        Error::usage_hint(
+            format!("`{}` is not KIND/NAME", a.target),
+            "e.g. deploy/jellyfin",
+        )
+    })?;
+    let info = kind_of(kind)?;
+    let ns = info.namespaced.then(|| {
+        ctx.global
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into())
+    });
+    let mut kinds = vec![info.kind];
+    if events {
+        kinds.push("Event");
+    }
+    let inv = gather_kinds(ctx, &kinds, ns.clone()).await?;
+    if events {
+        let mut evs: Vec<Value> = inv
+            .of_kind("Event")
+            .filter(|e| {
+                e.str_at("/involvedObject/kind") == Some(info.kind)
+                    && e.str_at("/involvedObject/name") == Some(name)
+            })
+            .map(|e| {
+                json!({"type": e.str_at("/type"), "reason": e.str_at("/reason"),
+                    "message": e.str_at("/message").map(crate::redact::redact),
+                    "count": e.i64_at("/count"), "last": e.str_at("/lastTimestamp")})
+            })
+            .collect();
+        let total = evs.len();
+        if total > 20 {
+            evs.drain(..total - 20);
+        }
+        return Ok(json!({"v": 1, "target": a.target, "total": total, "events": evs}));
+    }
+    let obj = inv.get(info.kind, ns.as_deref(), name).ok_or_else(|| {
+        Error::usage_hint(
+            format!(
+                "{} {name} not found{}",
+                info.kind,
+                ns.as_deref()
+                    .map(|n| format!(" in namespace {n}"))
+                    .unwrap_or_default()
+            ),
+            "the `list` tool shows what exists",
+        )
+    })?;
+    let mut v = obj.value().clone();
+    scrub(&mut v);
+    Ok(v)
+}
+
+fn audit(ctx: &Ctx, a: &AuditIn) -> Result<Value> {
+    use crate::audit::Phase;
+    let dir = ctx.paths.audit_dir();
+    let (records, unreadable) =
+        crate::audit::read_report(&dir).map_err(|e| Error::io("read", &dir, e))?;
+    let outcomes: std::collections::BTreeMap<&str, &crate::audit::Record> = records
+        .iter()
+        .filter(|r| r.phase == Phase::Outcome)
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    let decisions: Vec<_> = records
+        .iter()
+        .filter(|r| r.phase == Phase::Decision)
+        .collect();
+    let limit = a.limit.unwrap_or(20);
+    let skip = decisions.len().saturating_sub(limit);
+    let attempts: Vec<Value> = decisions
+        .iter()
+        .skip(skip)
+        .map(|d| {
+            let o = outcomes.get(d.id.as_str());
+            json!({"id": d.id, "at": d.at, "context": d.context, "origin": d.origin,
+                "verb": d.verb, "target": d.target, "tier": d.tier, "approval": d.approval,
+                "command": d.command, "rationale": d.rationale, "action": d.action,
+                "unit": d.unit, "outcome": o.and_then(|o| o.outcome),
+                "error": o.and_then(|o| o.error.clone())})
+        })
+        .collect();
+    Ok(
+        json!({"v": 1, "total": decisions.len(), "attempts": attempts, "unreadable": unreadable.len()}),
+    )
+}
+
+/// Masks what must never leave the process: Secret data, credential-looking values, managed
+/// fields; every string through the text scrubber ([`crate::redact`]).
+fn scrub(v: &mut Value) {
+    match v {
+        Value::Object(m) if m.contains_key("kind") && m.contains_key("metadata") => {
+            crate::cluster::snapshot::redact(v)
+        }
+        Value::Object(m) => m.values_mut().for_each(scrub),
+        Value::Array(a) => a.iter_mut().for_each(scrub),
+        Value::String(s) => *s = crate::redact::redact(s),
+        _ => {}
+    }
+}
+
+/// The human behind an MCP client, asked through elicitation. Runs on the tool call's
+/// blocking thread: the question goes out on the server's runtime and the answer is awaited
+/// here; no answer (timeout, a client error) is a "no".
+struct ElicitingHuman {
+    peer: Peer<RoleServer>,
+    handle: tokio::runtime::Handle,
+}
+
+impl Interaction for ElicitingHuman {
+    fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<bool> {
+        let message = format!(
+            "kubectl-claude asks for approval (tier {}):\n\n{}\nApprove to run this change once.",
+            ask.tier.as_str(),
+            super::gate_ui::render_ask(&crate::ui::Ui::plain(), ask)
+        );
+        let peer = self.peer.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.handle.spawn(async move {
+            let r = peer
+                .elicit_with_timeout::<Approve>(message, Some(ELICIT_TIMEOUT))
+                .await;
+            let _ = tx.send(r);
+        });
+        Ok(matches!(
+            rx.recv_timeout(ELICIT_TIMEOUT + Duration::from_secs(5)),
+            Ok(Ok(Some(Approve { approve: true })))
+        ))
+    }
+}
+
+async fn act(
+    server: &Server,
+    a: &ActIn,
+    peer: Peer<RoleServer>,
+    handle: tokio::runtime::Handle,
+) -> Result<CallToolResult> {
+    let ctx = server.ctx(a.namespace.clone());
+    let verb = <Verb as clap::ValueEnum>::from_str(&a.verb, true).map_err(|_| {
+        Error::usage_hint(
+            format!("unknown verb `{}`", a.verb),
+            "kubectl claude act --help lists the typed verbs",
+        )
+    })?;
+    let params: action::Params = serde_json::from_value(json!({
+        "replicas": a.replicas, "patch": a.patch, "type": a.patch_type.as_deref().unwrap_or("strategic"),
+        "to_revision": a.to_revision, "history_id": a.history_id, "with_source": a.with_source,
+    }))
+    .map_err(|e| Error::usage(format!("bad act parameters: {e}")))?;
+    let policy = super::gate_ui::policy(&ctx)?;
+    let guess_ns =
+        crate::cluster::kubeconfig::context_namespace(&super::cluster_view::connect_options(&ctx));
+    let ns = ctx.global.namespace.clone().unwrap_or(guess_ns);
+    let target = action::parse_target(verb, &a.target, &ns).map_err(Error::usage)?;
+    let built = action::build(verb, target, &params).map_err(Error::usage)?;
+    let forbidden = policy.tier(&built) == Tier::Forbidden;
+    // A forbidden action is refused without connecting (as `act` does).
+    let view = if forbidden {
+        ClusterView::Snapshot(SnapshotCluster::empty("(not connected)"))
+    } else if server.global.snapshot.is_some() {
+        return Err(Error::usage_hint(
+            "act changes a live cluster and this server reads a snapshot",
+            "start the server without --snapshot to act",
+        ));
+    } else {
+        ClusterView::Live(Box::new(super::cluster_view::live_cluster(&ctx).await?))
+    };
+    let context = if forbidden {
+        crate::cluster::kubeconfig::context_name(&super::cluster_view::connect_options(&ctx))
+            .unwrap_or_else(|| "(no kubeconfig)".into())
+    } else {
+        super::gate_ui::view_context(&view)
+    };
+    let client = peer
+        .peer_info()
+        .map(|i| i.client_info.name.clone())
+        .unwrap_or_else(|| "unknown".into());
+    let mut p = super::gate_ui::propose(&view, built, format!("mcp:{client}")).await?;
+    if a.reason.is_some() {
+        p.rationale = a.reason.clone();
+    }
+    let can_ask = peer
+        .supported_elicitation_modes()
+        .contains(&ElicitationMode::Form);
+    let audit = super::gate_ui::audit_log(&ctx, &context);
+    let gate = Gate {
+        policy: &policy,
+        input: GateInput {
+            yes: false,
+            dry_run: a.dry_run,
+            read_only: server.read_only,
+            suggest_only: false,
+            interactive: can_ask,
+        },
+        audit: &audit,
+        now: ctx.env.now(),
+    };
+    let tier = gate.tier(&p);
+    // A client that cannot ask still gets the exact change, for a human to run by hand.
+    let offline_preview = if tier == Tier::Confirm && !can_ask && !a.dry_run {
+        match &view {
+            ClusterView::Live(l) => gate.preview(&p.action, l.as_ref()).await.ok(),
+            ClusterView::Snapshot(_) => None,
+        }
+    } else {
+        None
+    };
+    let human = ElicitingHuman { peer, handle };
+    let mut attempt = match &view {
+        ClusterView::Live(l) => gate.run(&p, l.as_ref(), &human).await?,
+        ClusterView::Snapshot(s) => {
+            let exec = crate::gate::SnapshotExecutor {
+                inventory: s.inventory(),
+                label: context.clone(),
+            };
+            gate.run(&p, &exec, &human).await?
+        }
+    };
+    if attempt.preview.is_none() {
+        attempt.preview = offline_preview;
+    }
+    Ok(act_result(&p, &attempt, can_ask))
+}
+
+fn act_result(p: &Proposed, a: &crate::gate::Attempt, can_ask: bool) -> CallToolResult {
+    let asked = p.requested.as_ref().unwrap_or(&p.action);
+    let command = super::gate_ui::shown_command(asked);
+    let mut doc = json!({
+        "v": 1, "id": a.id, "verb": asked.verb(), "target": super::gate_ui::target_label(asked),
+        "tier": a.tier.as_str(), "approval": super::gate_ui::approval_str(a.approval),
+        "outcome": a.outcome.as_str(), "origin": p.origin, "command": command,
+    });
+    if let Some(pv) = &a.preview {
+        doc["diff"] = json!(crate::redact::redact(&pv.diff));
+        if let Some(n) = &pv.note {
+            doc["note"] = json!(crate::redact::redact(n));
+        }
+    }
+    if let Some(r) = &a.result {
+        let mut r = r.clone();
+        scrub(&mut r);
+        doc["result"] = r;
+    }
+    if let Some(e) = &a.error {
+        doc["error"] = json!(crate::redact::redact(&e.to_string()));
+    }
+    let refused = a.refusal.is_some() || a.approval == crate::autonomy::Approval::Declined;
+    if refused {
+        let (mut message, mut hints) = super::gate_ui::refusal(p, a);
+        if a.refusal == Some(crate::autonomy::Refusal::NoTty) && !can_ask {
+            message = format!(
+                "refused: {} {} needs a human's confirmation (tier {}) and this MCP client cannot ask (no elicitation capability)",
+                asked.verb(),
+                super::gate_ui::target_label(asked),
+                a.tier.as_str()
+            );
+            hints = vec![format!(
+                "the exact change is in `diff`; a human can make it by hand: {command}"
+            )];
+        }
+        doc["message"] = json!(message);
+        doc["hints"] = json!(hints);
+        let mut text = message.clone();
+        for h in &hints {
+            text.push_str(&format!("\nhint: {h}"));
+        }
+        if let Some(d) = doc["diff"].as_str().filter(|d| !d.is_empty()) {
+            text.push_str(&format!("\n\n{d}"));
+        }
+        let mut r = CallToolResult::error(vec![ContentBlock::text(text)]);
+        r.structured_content = Some(doc);
+        return r;
+    }
+    if a.error.is_some() {
+        let mut r = CallToolResult::error(vec![ContentBlock::text(doc.to_string())]);
+        r.structured_content = Some(doc);
+        return r;
+    }
+    ok_result(doc)
+}
