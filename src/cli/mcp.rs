@@ -27,9 +27,8 @@ use super::{Ctx, Env, GlobalArgs};
 use crate::action::{self, Verb};
 use crate::autonomy::{GateInput, Tier};
 use crate::cluster::ClusterView;
-use crate::cluster::snapshot::SnapshotCluster;
 use crate::error::{Error, Result};
-use crate::gate::{Ask, Gate, Interaction, Proposed};
+use crate::session::{Answer, Ask, Gate, Interaction, Origin, Proposed, Session, Via};
 
 /// Serve the cluster tools to an MCP client (Claude Code, Claude Desktop, Cursor…) over stdio
 #[derive(Debug, Args)]
@@ -348,8 +347,7 @@ impl ServerHandler for Server {
         // The engines are single-threaded (their futures are not Send): each call runs on a
         // blocking thread of its own, driven by the server's runtime.
         let joined = tokio::task::spawn_blocking(move || {
-            let h = handle.clone();
-            h.block_on(call(&server, spec.name, args, peer, handle))
+            handle.block_on(call(&server, spec.name, args, peer))
         })
         .await;
         Ok(match joined {
@@ -474,7 +472,6 @@ async fn call(
     name: &str,
     args: Option<serde_json::Map<String, Value>>,
     peer: Peer<RoleServer>,
-    handle: tokio::runtime::Handle,
 ) -> Result<CallToolResult> {
     match name {
         "diagnose" => {
@@ -511,7 +508,7 @@ async fn call(
         }
         "act" => {
             let a: ActIn = parse(name, args)?;
-            act(server, &a, peer, handle).await
+            act(server, &a, peer).await
         }
         _ => Err(Error::usage(format!("no tool `{name}`"))),
     }
@@ -728,42 +725,36 @@ fn scrub(v: &mut Value) {
     }
 }
 
-/// The human behind an MCP client, asked through elicitation. Runs on the tool call's
-/// blocking thread: the question goes out on the server's runtime and the answer is awaited
-/// here; no answer (timeout, a client error) is a "no".
+/// The human behind an MCP client, asked through elicitation: the client shows the target,
+/// the rationale and the exact object diff ([`super::gate_ui::render_ask`]). Accept runs the
+/// change once; decline, cancel, no answer in time or a client error is a "no".
 struct ElicitingHuman {
     peer: Peer<RoleServer>,
-    handle: tokio::runtime::Handle,
+    client: String,
 }
 
 impl Interaction for ElicitingHuman {
-    fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<bool> {
+    async fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<Answer> {
         let message = format!(
             "kubectl-claude asks for approval (tier {}):\n\n{}\nApprove to run this change once.",
             ask.tier.as_str(),
             super::gate_ui::render_ask(&crate::ui::Ui::plain(), ask)
         );
-        let peer = self.peer.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        self.handle.spawn(async move {
-            let r = peer
-                .elicit_with_timeout::<Approve>(message, Some(ELICIT_TIMEOUT))
-                .await;
-            let _ = tx.send(r);
-        });
-        Ok(matches!(
-            rx.recv_timeout(ELICIT_TIMEOUT + Duration::from_secs(5)),
-            Ok(Ok(Some(Approve { approve: true })))
-        ))
+        let answer = self
+            .peer
+            .elicit_with_timeout::<Approve>(message, Some(ELICIT_TIMEOUT))
+            .await;
+        Ok(match answer {
+            Ok(Some(Approve { approve: true })) => Answer::Approved {
+                via: Via::McpElicitation,
+                by: Some(format!("mcp:{}", self.client)),
+            },
+            _ => Answer::Declined,
+        })
     }
 }
 
-async fn act(
-    server: &Server,
-    a: &ActIn,
-    peer: Peer<RoleServer>,
-    handle: tokio::runtime::Handle,
-) -> Result<CallToolResult> {
+async fn act(server: &Server, a: &ActIn, peer: Peer<RoleServer>) -> Result<CallToolResult> {
     let ctx = server.ctx(a.namespace.clone());
     let verb = <Verb as clap::ValueEnum>::from_str(&a.verb, true).map_err(|_| {
         Error::usage_hint(
@@ -777,74 +768,85 @@ async fn act(
     }))
     .map_err(|e| Error::usage(format!("bad act parameters: {e}")))?;
     let policy = super::gate_ui::policy(&ctx)?;
-    let guess_ns =
-        crate::cluster::kubeconfig::context_namespace(&super::cluster_view::connect_options(&ctx));
-    let ns = ctx.global.namespace.clone().unwrap_or(guess_ns);
-    let target = action::parse_target(verb, &a.target, &ns).map_err(Error::usage)?;
-    let built = action::build(verb, target, &params).map_err(Error::usage)?;
-    let forbidden = policy.tier(&built) == Tier::Forbidden;
-    // A forbidden action is refused without connecting (as `act` does).
-    let view = if forbidden {
-        ClusterView::Snapshot(SnapshotCluster::empty("(not connected)"))
-    } else if server.global.snapshot.is_some() {
-        return Err(Error::usage_hint(
-            "act changes a live cluster and this server reads a snapshot",
-            "start the server without --snapshot to act",
-        ));
-    } else {
-        ClusterView::Live(Box::new(super::cluster_view::live_cluster(&ctx).await?))
-    };
-    let context = if forbidden {
-        crate::cluster::kubeconfig::context_name(&super::cluster_view::connect_options(&ctx))
-            .unwrap_or_else(|| "(no kubeconfig)".into())
-    } else {
-        super::gate_ui::view_context(&view)
-    };
+    let opts = super::cluster_view::connect_options(&ctx);
+    let guess_ns = crate::cluster::kubeconfig::context_namespace(&opts);
     let client = peer
         .peer_info()
         .map(|i| i.client_info.name.clone())
         .unwrap_or_else(|| "unknown".into());
-    let mut p = super::gate_ui::propose(&view, built, format!("mcp:{client}")).await?;
-    if a.reason.is_some() {
-        p.rationale = a.reason.clone();
-    }
+    let origin = Origin::McpClient(client.clone());
     let can_ask = peer
         .supported_elicitation_modes()
         .contains(&ElicitationMode::Form);
-    let audit = super::gate_ui::audit_log(&ctx, &context);
+    let input = GateInput {
+        // No flag approves confirm-tier from MCP.
+        yes: false,
+        dry_run: a.dry_run,
+        read_only: server.read_only,
+        suggest_only: false,
+        interactive: can_ask,
+    };
+    let human = ElicitingHuman { peer, client };
+    let now = ctx.env.now();
+
+    // A forbidden action is refused without connecting, as `act` does.
+    let ns0 = ctx.global.namespace.clone().unwrap_or(guess_ns);
+    if let Ok(built) =
+        action::parse_target(verb, &a.target, &ns0).and_then(|t| action::build(verb, t, &params))
+        && policy.tier(&built) == Tier::Forbidden
+    {
+        let context = crate::cluster::kubeconfig::context_name(&opts)
+            .unwrap_or_else(|| "(no kubeconfig)".into());
+        let exec = crate::gate::Unconnected {
+            context: context.clone(),
+        };
+        let audit = super::gate_ui::audit_log(&ctx, &context);
+        let gate = Gate {
+            policy: &policy,
+            input,
+            audit: &audit,
+            now,
+        };
+        let session = Session::new(gate, &exec, &human, origin.clone())?;
+        let mut p = Proposed::new(built, origin);
+        p.rationale = a.reason.clone();
+        let attempt = session.run(&p).await?;
+        return Ok(act_result(&p, &attempt, can_ask));
+    }
+    if server.global.snapshot.is_some() {
+        return Err(Error::usage_hint(
+            "act changes a live cluster and this server reads a snapshot",
+            "start the server without --snapshot to act",
+        ));
+    }
+    let live = super::cluster_view::live_cluster(&ctx).await?;
+    let default_ns = ctx
+        .global
+        .namespace
+        .clone()
+        .unwrap_or_else(|| live.default_namespace().to_string());
+    let view = ClusterView::Live(Box::new(live));
+    let audit = super::gate_ui::audit_log(&ctx, &super::gate_ui::view_context(&view));
     let gate = Gate {
         policy: &policy,
-        input: GateInput {
-            yes: false,
-            dry_run: a.dry_run,
-            read_only: server.read_only,
-            suggest_only: false,
-            interactive: can_ask,
-        },
+        input,
         audit: &audit,
-        now: ctx.env.now(),
+        now,
     };
-    let tier = gate.tier(&p);
-    // A client that cannot ask still gets the exact change, for a human to run by hand.
-    let offline_preview = if tier == Tier::Confirm && !can_ask && !a.dry_run {
-        match &view {
-            ClusterView::Live(l) => gate.preview(&p.action, l.as_ref()).await.ok(),
-            ClusterView::Snapshot(_) => None,
-        }
+    let session = Session::new(gate, &view, &human, origin)?;
+    let resolved = session
+        .resolve_target(verb, &a.target, &default_ns, false)
+        .await?;
+    let built = action::build(verb, resolved.target, &params).map_err(Error::usage)?;
+    let mut p = session.propose(built).await?;
+    p.rationale = a.reason.clone().or(p.rationale);
+    // A client that cannot ask still gets the exact change, for a human to make by hand.
+    let offline_preview = if session.gate().tier(&p) == Tier::Confirm && !can_ask && !a.dry_run {
+        session.gate().preview(&p.action, &view).await.ok()
     } else {
         None
     };
-    let human = ElicitingHuman { peer, handle };
-    let mut attempt = match &view {
-        ClusterView::Live(l) => gate.run(&p, l.as_ref(), &human).await?,
-        ClusterView::Snapshot(s) => {
-            let exec = crate::gate::SnapshotExecutor {
-                inventory: s.inventory(),
-                label: context.clone(),
-            };
-            gate.run(&p, &exec, &human).await?
-        }
-    };
+    let mut attempt = session.run(&p).await?;
     if attempt.preview.is_none() {
         attempt.preview = offline_preview;
     }
