@@ -340,3 +340,109 @@ fn mcp_reads_never_return_secret_values() {
     assert_eq!(calls[6]["isError"], true);
     assert!(calls[6]["text"].as_str().unwrap().contains("not found"));
 }
+
+/// The YAML frontmatter of a Markdown file as key → value (the documented agent and skill
+/// formats: `---`-fenced `key: value` lines, then the body).
+fn frontmatter(path: &std::path::Path) -> (std::collections::BTreeMap<String, String>, String) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let rest = text
+        .strip_prefix("---\n")
+        .unwrap_or_else(|| panic!("{}: no frontmatter", path.display()));
+    let (head, body) = rest
+        .split_once("\n---\n")
+        .unwrap_or_else(|| panic!("{}: unterminated frontmatter", path.display()));
+    let map = head
+        .lines()
+        .map(|l| {
+            let (k, v) = l
+                .split_once(": ")
+                .unwrap_or_else(|| panic!("{}: bad line `{l}`", path.display()));
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    (map, body.to_string())
+}
+
+fn kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[test]
+fn the_claude_code_plugin_follows_the_documented_formats() {
+    let root = repo().join("plugins/claude-code");
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join(".claude-plugin/plugin.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(kebab(manifest["name"].as_str().unwrap()), "{manifest:#}");
+    assert!(manifest["description"].is_string());
+    assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
+    let mcp: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(".mcp.json")).unwrap()).unwrap();
+    let server = &mcp["mcpServers"]["kubectl-claude"];
+    assert_eq!(server["command"], "kubectl");
+    assert_eq!(server["args"], json!(["claude", "mcp"]));
+
+    let expected = [
+        ("k8s-orchestrator", "opus"),
+        ("k8s-diagnostician", "sonnet"),
+        ("argocd-operator", "sonnet"),
+        ("flux-operator", "sonnet"),
+        ("git-operator", "sonnet"),
+        ("k8s-status", "haiku"),
+    ];
+    let mut found: Vec<String> = std::fs::read_dir(root.join("agents"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    found.sort();
+    let mut want: Vec<String> = expected.iter().map(|(n, _)| format!("{n}.md")).collect();
+    want.sort();
+    assert_eq!(found, want);
+    // The tools the agents name must be tools the server lists.
+    let fake = cluster();
+    let t = env_for(&fake);
+    let listed = tool_names(&client(
+        &t,
+        "none",
+        &[],
+        json!([{"tool": "__list_tools__"}]),
+    ));
+    for (name, model) in expected {
+        let (fm, body) = frontmatter(&root.join(format!("agents/{name}.md")));
+        assert_eq!(fm.get("name").map(String::as_str), Some(name));
+        assert_eq!(fm.get("model").map(String::as_str), Some(model), "{name}");
+        assert!(
+            fm.get("description").is_some_and(|d| d.len() > 20),
+            "{name}"
+        );
+        assert!(
+            body.contains("Safety does not come from this prompt") && body.contains("gate"),
+            "{name} must say safety comes from the gate"
+        );
+        for tool in [
+            "diagnose", "status", "list", "get", "events", "audit", "act",
+        ] {
+            if body.contains(&format!("`{tool}`")) {
+                assert!(listed.contains(&tool.to_string()), "{name} names {tool}");
+            }
+        }
+    }
+    for skill in [
+        "cluster-status",
+        "diagnose",
+        "rollback",
+        "workflow",
+        "deploy",
+    ] {
+        let (fm, body) = frontmatter(&root.join(format!("skills/{skill}/SKILL.md")));
+        assert_eq!(fm.get("name").map(String::as_str), Some(skill));
+        assert!(
+            fm.get("description").is_some_and(|d| d.len() > 20),
+            "{skill}"
+        );
+        assert!(!body.trim().is_empty());
+    }
+}
