@@ -175,6 +175,34 @@ fn mcp_diagnose_on_a_snapshot_finds_the_root_cause() {
     let first = &d["structured"]["findings"][0];
     assert_eq!(first["id"], "flux.git-auth-failed", "{d:#}");
     assert_eq!(first["object"]["name"], "fleet-infra");
+    // Root causes first, their symptoms folded into a count (listed only when asked).
+    let mixed = repo().join("examples/snapshots/homelab-mixed");
+    let r2 = client(
+        &t,
+        "none",
+        &["--snapshot", mixed.to_str().unwrap()],
+        json!([{"tool": "diagnose", "arguments": {}},
+               {"tool": "diagnose", "arguments": {"show_symptoms": true}}]),
+    );
+    let folded = r2["calls"][0]["structured"]["findings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let all = r2["calls"][1]["structured"]["findings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        folded.iter().all(|f| f["caused_by"].is_null()),
+        "{folded:#?}"
+    );
+    let n_folded: u64 = folded
+        .iter()
+        .filter_map(|f| f["symptoms_folded"].as_u64())
+        .sum();
+    assert!(n_folded > 0, "{folded:#?}");
+    assert_eq!(folded.len() as u64 + n_folded, all.len() as u64);
+    assert!(all.iter().any(|f| !f["caused_by"].is_null()));
     // A bad argument is an error result with the CLI's message and hint.
     let e = &r["calls"][2];
     assert_eq!(e["isError"], true);
@@ -262,6 +290,7 @@ fn mcp_confirm_tier_scale_asks_by_elicitation_accept_runs_once_decline_runs_noth
     assert_eq!(recs[0]["origin"], "mcp:py-test-client");
     assert_eq!(recs[0]["approval"], "mcp-elicitation");
     assert_eq!(recs[0]["rationale"], "more traffic");
+    assert_eq!(recs[0]["approver"], "mcp:py-test-client");
     assert_eq!(recs[1]["outcome"], "ok");
 
     let fake = cluster();
@@ -379,6 +408,14 @@ fn the_claude_code_plugin_follows_the_documented_formats() {
     assert!(kebab(manifest["name"].as_str().unwrap()), "{manifest:#}");
     assert!(manifest["description"].is_string());
     assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
+    let market: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join(".claude-plugin/marketplace.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(kebab(market["name"].as_str().unwrap()));
+    assert!(market["owner"]["name"].is_string());
+    assert_eq!(market["plugins"][0]["name"], manifest["name"]);
+    assert_eq!(market["plugins"][0]["source"], "./plugins/claude-code");
     let mcp: Value =
         serde_json::from_str(&std::fs::read_to_string(root.join(".mcp.json")).unwrap()).unwrap();
     let server = &mcp["mcpServers"]["kubectl-claude"];

@@ -52,6 +52,8 @@ pub struct McpArgs {
 const ELICIT_TIMEOUT: Duration = Duration::from_secs(600);
 /// Items per page of `list`.
 const PAGE: usize = 50;
+/// Evidence lines kept per finding.
+const EVIDENCE: usize = 5;
 
 pub async fn run(ctx: &Ctx, args: &McpArgs) -> Result<u8> {
     let server = Server {
@@ -112,7 +114,8 @@ struct DiagnoseIn {
     recipes: Vec<String>,
     /// Lowest severity to report: info, warning, error or critical (default: info)
     severity: Option<String>,
-    /// Include the symptoms folded under each root cause (default: counts only)
+    /// Also list the symptom findings (default: only root causes, each with `symptoms_folded`;
+    /// with this, `caused_by` indexes `findings` as in `diagnose -o json`)
     #[serde(default)]
     show_symptoms: bool,
 }
@@ -544,25 +547,35 @@ async fn diagnose(ctx: &Ctx, a: &DiagnoseIn) -> Result<Value> {
     let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
     let mut fs = serde_json::to_value(&findings).unwrap_or_default();
     if let Some(arr) = fs.as_array_mut() {
-        if let Some(min) = min {
-            arr.retain(|f| {
-                serde_json::from_value::<crate::finding::Severity>(f["severity"].clone())
-                    .is_ok_and(|s| s.rank() >= min.rank())
-            });
-        }
-        for f in arr.iter_mut().filter_map(|f| f.as_object_mut()) {
-            f.remove("recipe");
-            if !a.show_symptoms
-                && let Some(Value::Array(sym)) = f.get("symptoms")
+        // Symptoms folded under their root cause (`caused_by` indexes the unfiltered list).
+        let mut folded = vec![0usize; arr.len()];
+        for f in arr.iter() {
+            if let Some(j) = f["caused_by"]
+                .as_u64()
+                .and_then(|j| usize::try_from(j).ok())
+                && j < folded.len()
             {
-                let n = sym.len();
-                f.insert("symptoms".into(), json!([]));
-                f.insert("symptoms_folded".into(), json!(n));
-            }
-            if let Some(Value::Array(ev)) = f.get_mut("evidence") {
-                ev.truncate(5);
+                folded[j] += 1;
             }
         }
+        for (f, n) in arr.iter_mut().zip(&folded) {
+            if let Some(o) = f.as_object_mut() {
+                o.remove("recipe");
+                if let Some(Value::Array(ev)) = o.get_mut("evidence") {
+                    ev.truncate(EVIDENCE);
+                }
+                if !a.show_symptoms && *n > 0 {
+                    o.insert("symptoms_folded".into(), json!(n));
+                }
+            }
+        }
+        arr.retain(|f| {
+            (a.show_symptoms || f["caused_by"].is_null())
+                && min.is_none_or(|min| {
+                    serde_json::from_value::<crate::finding::Severity>(f["severity"].clone())
+                        .is_ok_and(|s| s.rank() >= min.rank())
+                })
+        });
     }
     let mut doc =
         json!({"v": 1, "findings": fs, "skipped": outcome.skipped, "recipes": outcome.ran});
