@@ -353,7 +353,11 @@ fn mcp_reads_never_return_secret_values() {
                {"tool": "diagnose", "arguments": {}},
                {"tool": "status", "arguments": {}},
                {"tool": "events", "arguments": {"target": "pod/web-1"}},
-               {"tool": "get", "arguments": {"target": "deploy/nope"}}]),
+               {"tool": "get", "arguments": {"target": "deploy/nope"}},
+               {"tool": "lint", "arguments": {"manifests": format!(
+                   "apiVersion: v1\nkind: Secret\nmetadata: {{name: s}}\nstringData: {{password: {PLANTED}}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: w}}\nspec: {{selector: {{matchLabels: {{a: b}}}}, template: {{metadata: {{labels: {{a: b}}}}, spec: {{containers: [{{name: w, image: nginx}}]}}}}}}\n")}},
+               {"tool": "lint", "arguments": {"manifests": "kind: [unclosed"}},
+               {"tool": "workflow_list", "arguments": {}}]),
     );
     let calls = r["calls"].as_array().unwrap();
     assert_eq!(calls[0]["isError"], false, "{:#}", calls[0]);
@@ -368,6 +372,28 @@ fn mcp_reads_never_return_secret_values() {
     }
     assert_eq!(calls[6]["isError"], true);
     assert!(calls[6]["text"].as_str().unwrap().contains("not found"));
+    let lint = &calls[7]["structured"];
+    assert_eq!(calls[7]["isError"], false, "{:#}", calls[7]);
+    assert_eq!(lint["objects"], 2);
+    assert!(
+        lint["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["rule"].as_str().is_some()),
+        "{lint:#}"
+    );
+    assert_eq!(calls[8]["isError"], true, "{:#}", calls[8]);
+    assert!(
+        calls[8]["text"].as_str().unwrap().contains("<manifests>"),
+        "{:#}",
+        calls[8]
+    );
+    let wfs = calls[9]["structured"]["workflows"].as_array().unwrap();
+    assert!(
+        wfs.iter().any(|w| w["name"] == "cluster-health-check"),
+        "{wfs:#?}"
+    );
 }
 
 /// The YAML frontmatter of a Markdown file as key → value (the documented agent and skill

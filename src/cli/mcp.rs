@@ -174,6 +174,15 @@ struct ActIn {
     dry_run: bool,
 }
 
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct LintIn {
+    /// The manifests: YAML or JSON, several documents allowed
+    manifests: String,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct Nothing {}
+
 /// The approval form shown to the human.
 #[derive(Debug, Deserialize, serde::Serialize, JsonSchema)]
 struct Approve {
@@ -226,6 +235,18 @@ fn tools() -> Vec<ToolSpec> {
             description: "The most recent attempts recorded in the audit log (decision and outcome), as `kubectl claude audit -o json`.",
             safe: true,
             schema: || schemars::schema_for!(AuditIn),
+        },
+        ToolSpec {
+            name: "lint",
+            description: "Validate and lint manifests (YAML or JSON text) against the schemas and house rules: the same JSON as `kubectl claude lint -o json`.",
+            safe: true,
+            schema: || schemars::schema_for!(LintIn),
+        },
+        ToolSpec {
+            name: "workflow_list",
+            description: "The workflows (built-in and the user's), with their descriptions: the same JSON as `kubectl claude workflow list -o json`.",
+            safe: true,
+            schema: || schemars::schema_for!(Nothing),
         },
         ToolSpec {
             name: "act",
@@ -509,6 +530,14 @@ async fn call(
             let a: AuditIn = parse(name, args)?;
             audit(&server.ctx(None), &a).map(ok_result)
         }
+        "lint" => {
+            let a: LintIn = parse(name, args)?;
+            lint(&server.ctx(None), &a).map(ok_result)
+        }
+        "workflow_list" => {
+            let _: Nothing = parse(name, args)?;
+            workflow_list(&server.ctx(None)).map(ok_result)
+        }
         "act" => {
             let a: ActIn = parse(name, args)?;
             act(server, &a, peer).await
@@ -689,6 +718,53 @@ async fn get(ctx: &Ctx, a: &GetIn, events: bool) -> Result<Value> {
     let mut v = obj.value().clone();
     scrub(&mut v);
     Ok(v)
+}
+
+fn lint(ctx: &Ctx, a: &LintIn) -> Result<Value> {
+    use crate::manifest::lint::{Level, LintOptions};
+    let manifests = crate::manifest::from_text(&a.manifests, std::path::Path::new("<manifests>"))?;
+    if manifests.is_empty() {
+        return Err(crate::manifest::Error::Empty {
+            what: "the manifests argument".into(),
+        }
+        .into());
+    }
+    let objects: Vec<_> = manifests.iter().map(|m| m.value.clone()).collect();
+    let origins: Vec<_> = manifests.iter().map(|m| m.origin.clone()).collect();
+    let mut issues = crate::manifest::validate::validate(&objects, &origins);
+    issues.extend(crate::manifest::lint::lint(
+        &objects,
+        &origins,
+        &LintOptions {
+            allowed_kinds: ctx.config()?.allowed_kinds.clone(),
+        },
+    ));
+    issues.sort_by(|a, b| {
+        b.level
+            .cmp(&a.level)
+            .then_with(|| a.origin.cmp(&b.origin))
+            .then_with(|| a.rule.cmp(b.rule))
+    });
+    let errors = issues.iter().filter(|i| i.level == Level::Error).count();
+    let warnings = issues.iter().filter(|i| i.level == Level::Warning).count();
+    let mut v = json!({"v": 1, "objects": objects.len(), "errors": errors, "warnings": warnings, "issues": issues});
+    scrub(&mut v);
+    Ok(v)
+}
+
+fn workflow_list(ctx: &Ctx) -> Result<Value> {
+    let all = crate::workflow::list(&ctx.paths.workflows_dir())
+        .map_err(|e| Error::usage(e.to_string()))?;
+    let rows: Vec<Value> = all
+        .iter()
+        .map(|l| {
+            let desc = crate::workflow::parse(&l.text, std::path::Path::new(&l.source))
+                .map(|w| w.description)
+                .unwrap_or_else(|e| format!("(invalid: {e})"));
+            json!({"name": l.name, "source": l.source, "description": desc})
+        })
+        .collect();
+    Ok(json!({"v": 1, "workflows": rows}))
 }
 
 fn audit(ctx: &Ctx, a: &AuditIn) -> Result<Value> {
