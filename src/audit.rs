@@ -128,14 +128,6 @@ pub enum Error {
     },
 }
 
-impl From<Error> for crate::error::Error {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Write { path, source } => crate::error::Error::Audit { path, source },
-        }
-    }
-}
-
 /// Where the log lives and who writes to it.
 #[derive(Debug, Clone)]
 pub struct AuditLog {

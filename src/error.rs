@@ -189,3 +189,107 @@ impl From<crate::session::Error> for Error {
         }
     }
 }
+
+/// A workflow run's errors at the edge: a step that cannot run as written is a usage error.
+impl From<crate::workflow::run::Error> for Error {
+    fn from(e: crate::workflow::run::Error) -> Self {
+        use crate::workflow::run::Error as W;
+        match e {
+            e @ W::Step { .. } => Error::usage(e.to_string()),
+            W::Session(s) => s.into(),
+            W::Cluster(c) => c.into(),
+            W::Io(io) => io.into(),
+        }
+    }
+}
+
+/// The documented exit code of an engine error. Engines know nothing of exit codes; this is
+/// the one place they are assigned.
+pub trait ExitCode {
+    fn exit_code(&self) -> u8;
+}
+
+impl ExitCode for crate::manifest::Error {
+    fn exit_code(&self) -> u8 {
+        use crate::manifest::Error as E;
+        match self {
+            // A file the user named that is not there is a usage error; a read that fails
+            // is an I/O error.
+            // …and so is one that is not text (not UTF-8): the input is wrong, not the disk.
+            E::Read { source, .. }
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData
+                ) =>
+            {
+                EXIT_USAGE
+            }
+            E::Read { .. } => EXIT_IO,
+            _ => EXIT_USAGE,
+        }
+    }
+}
+
+/// 2 when the provider is not configured (the user's settings); 5 for everything the model or
+/// its endpoint did.
+impl ExitCode for crate::llm::Error {
+    fn exit_code(&self) -> u8 {
+        match self {
+            crate::llm::Error::Config(_) => EXIT_USAGE,
+            _ => EXIT_LLM,
+        }
+    }
+}
+
+impl ExitCode for crate::generate::Error {
+    fn exit_code(&self) -> u8 {
+        use crate::generate::Error as E;
+        match self {
+            E::Input(_) | E::SecretsInInstructions { .. } => EXIT_USAGE,
+            E::NotUnderstood(_) | E::NothingRendered(_) | E::Rejected(_) => EXIT_LLM,
+            E::Llm(e) => e.exit_code(),
+            E::StaleLock(_) => EXIT_USAGE,
+            E::AfterCall { inner, .. } => inner.exit_code(),
+        }
+    }
+}
+
+/// 4 for a cluster that cannot be reached or used; 2 for a bad `--snapshot` or a command that
+/// needs a live cluster (both are the user's input).
+impl ExitCode for crate::cluster::Error {
+    fn exit_code(&self) -> u8 {
+        match self {
+            crate::cluster::Error::Snapshot { .. } | crate::cluster::Error::NeedsLive { .. } => {
+                EXIT_USAGE
+            }
+            _ => EXIT_CLUSTER,
+        }
+    }
+}
+
+impl From<crate::audit::Error> for Error {
+    fn from(e: crate::audit::Error) -> Self {
+        match e {
+            crate::audit::Error::Write { path, source } => Error::Audit { path, source },
+        }
+    }
+}
+
+impl From<crate::gate::Error> for Error {
+    fn from(e: crate::gate::Error) -> Self {
+        match e {
+            crate::gate::Error::Audit(a) => a.into(),
+            crate::gate::Error::Cluster(c) => c.into(),
+            ref e @ crate::gate::Error::OutcomeNotRecorded { ref path, .. } => {
+                let dir = path.parent().unwrap_or(path).display().to_string();
+                Error::AuditOutcome {
+                    message: e.to_string(),
+                    hints: vec![
+                        "do not run it again: the change was sent to the cluster; check its state first".into(),
+                        format!("check that {dir} is writable (the outcome is missing from the log)"),
+                    ],
+                }
+            }
+        }
+    }
+}

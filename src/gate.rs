@@ -303,25 +303,6 @@ pub enum Error {
     },
 }
 
-impl From<Error> for crate::error::Error {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Audit(a) => a.into(),
-            Error::Cluster(c) => c.into(),
-            ref e @ Error::OutcomeNotRecorded { ref path, .. } => {
-                let dir = path.parent().unwrap_or(path).display().to_string();
-                crate::error::Error::AuditOutcome {
-                    message: e.to_string(),
-                    hints: vec![
-                        "do not run it again: the change was sent to the cluster; check its state first".into(),
-                        format!("check that {dir} is writable (the outcome is missing from the log)"),
-                    ],
-                }
-            }
-        }
-    }
-}
-
 /// True when an apply writes a Node anywhere in its manifest: Lists nested at any depth, and
 /// the items of a typed `NodeList`, which carry no `kind` of their own.
 pub fn applies_a_node(a: &Action) -> bool {

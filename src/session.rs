@@ -53,7 +53,7 @@ use serde::{Deserialize, Serialize};
 use crate::action::{self, Action, Verb};
 use crate::audit::{Outcome, Phase};
 pub use crate::autonomy::GateInput as Input;
-use crate::autonomy::{Decision, GateInput, Refusal, Tier};
+use crate::autonomy::{Approval, Decision, GateInput, Refusal, Tier};
 use crate::cluster::{self, ObjRef};
 pub use crate::gate::{
     Answer, Ask, Attempt, Executor, Gate, Interaction, Origin, Preview, Proposed, Via,
@@ -408,11 +408,70 @@ fn lift_unreachable(mut attempts: Vec<Attempt>) -> Result<Vec<Attempt>, Error> {
     Ok(attempts)
 }
 
+/// Counts of what happened to a run's actions (the CLI turns them into its exit code).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ran: usize,
+    pub declined: usize,
+    pub refused: usize,
+    pub failed: usize,
+    /// Steps of a change held back because an earlier step failed.
+    pub not_run: usize,
+    /// Dry runs and suggestions: shown, not run.
+    pub shown: usize,
+    /// Deferred to an approval request: not run yet.
+    pub waiting: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, a: &Attempt) {
+        if let Some(crate::gate::BlockedBy::EarlierStepFailed(_)) = a.blocked_by {
+            self.not_run += 1;
+            return;
+        }
+        match (a.approval, a.outcome) {
+            (_, Outcome::Ok) => self.ran += 1,
+            (_, Outcome::Error) => self.failed += 1,
+            (Approval::Declined, _) => self.declined += 1,
+            (Approval::Deferred, _) => self.waiting += 1,
+            (Approval::DryRun | Approval::SuggestOnly, _) => self.shown += 1,
+            _ => self.refused += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.ran
+            + self.declined
+            + self.refused
+            + self.failed
+            + self.not_run
+            + self.shown
+            + self.waiting
+    }
+
+    pub fn summary(&self) -> String {
+        let not_run = if self.not_run > 0 {
+            format!(", {} not run after a failed step", self.not_run)
+        } else {
+            String::new()
+        };
+        let waiting = if self.waiting > 0 {
+            format!(", {} waiting for approval", self.waiting)
+        } else {
+            String::new()
+        };
+        format!(
+            "{} ran, {} declined, {} refused, {} failed{not_run}, {} shown only{waiting}",
+            self.ran, self.declined, self.refused, self.failed, self.shown
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::audit::AuditLog;
-    use crate::autonomy::{Approval, AutonomyConfig, Policy};
+    use crate::autonomy::{AutonomyConfig, Policy};
     use serde_json::{Value, json};
     use std::cell::RefCell;
 

@@ -143,5 +143,5 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         ));
     }
     ctx.ui.status(&format!("\nfix: {}", tally.summary()));
-    Ok(tally.exit_code())
+    Ok(gate_ui::exit_code(&tally))
 }

@@ -12,6 +12,7 @@ use super::Ctx;
 use crate::audit::{AuditLog, Outcome};
 use crate::autonomy::{Approval, GateInput, Policy, Refusal, Tier, forbidden_reason};
 use crate::gate::{Answer, Ask, Attempt, Interaction, Preview, Proposed, Via};
+pub use crate::session::Tally;
 use crate::ui::{Style, Ui};
 
 /// The flags every acting command takes.
@@ -420,73 +421,15 @@ pub fn view_context(view: &crate::cluster::ClusterView) -> String {
     }
 }
 
-/// Counts of what happened to a run's actions, and the exit code they make.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub ran: usize,
-    pub declined: usize,
-    pub refused: usize,
-    pub failed: usize,
-    /// Steps of a change held back because an earlier step failed.
-    pub not_run: usize,
-    /// Dry runs and suggestions: shown, not run.
-    pub shown: usize,
-    /// Deferred to an approval request: not run yet.
-    pub waiting: usize,
-}
-
-impl Tally {
-    pub fn add(&mut self, a: &Attempt) {
-        if let Some(crate::gate::BlockedBy::EarlierStepFailed(_)) = a.blocked_by {
-            self.not_run += 1;
-            return;
-        }
-        match (a.approval, a.outcome) {
-            (_, Outcome::Ok) => self.ran += 1,
-            (_, Outcome::Error) => self.failed += 1,
-            (Approval::Declined, _) => self.declined += 1,
-            (Approval::Deferred, _) => self.waiting += 1,
-            (Approval::DryRun | Approval::SuggestOnly, _) => self.shown += 1,
-            _ => self.refused += 1,
-        }
-    }
-
-    pub fn total(&self) -> usize {
-        self.ran
-            + self.declined
-            + self.refused
-            + self.failed
-            + self.not_run
-            + self.shown
-            + self.waiting
-    }
-
-    /// 1 when an executed action failed, else 3 when anything was refused, else 0 (everything
-    /// chosen ran, or the user declined it, or it was only shown).
-    pub fn exit_code(&self) -> u8 {
-        if self.failed > 0 {
-            crate::error::EXIT_REPORT
-        } else if self.refused > 0 {
-            crate::error::EXIT_REFUSED
-        } else {
-            crate::error::EXIT_OK
-        }
-    }
-
-    pub fn summary(&self) -> String {
-        let not_run = if self.not_run > 0 {
-            format!(", {} not run after a failed step", self.not_run)
-        } else {
-            String::new()
-        };
-        let waiting = if self.waiting > 0 {
-            format!(", {} waiting for approval", self.waiting)
-        } else {
-            String::new()
-        };
-        format!(
-            "{} ran, {} declined, {} refused, {} failed{not_run}, {} shown only{waiting}",
-            self.ran, self.declined, self.refused, self.failed, self.shown
-        )
+/// The exit code of a run's tally: 1 when an executed action failed, else 3 when anything
+/// was refused, else 0 (everything chosen ran, or the user declined it, or it was only shown
+/// or is waiting for approval).
+pub fn exit_code(t: &Tally) -> u8 {
+    if t.failed > 0 {
+        crate::error::EXIT_REPORT
+    } else if t.refused > 0 {
+        crate::error::EXIT_REFUSED
+    } else {
+        crate::error::EXIT_OK
     }
 }

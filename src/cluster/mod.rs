@@ -80,15 +80,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// 4 for a cluster that cannot be reached or used; 2 for a bad `--snapshot` or a command
-    /// that needs a live cluster (both are the user's input).
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Snapshot { .. } | Error::NeedsLive { .. } => crate::error::EXIT_USAGE,
-            _ => crate::error::EXIT_CLUSTER,
-        }
-    }
-
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::Kubeconfig { .. } => vec![

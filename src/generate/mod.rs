@@ -75,16 +75,6 @@ fn summarize(issues: &[Issue]) -> String {
 }
 
 impl Error {
-    pub fn exit_code(&self) -> u8 {
-        use crate::error::{EXIT_LLM, EXIT_USAGE};
-        match self {
-            Error::Input(_) | Error::SecretsInInstructions { .. } => EXIT_USAGE,
-            Error::NotUnderstood(_) | Error::NothingRendered(_) | Error::Rejected(_) => EXIT_LLM,
-            Error::Llm(e) => e.exit_code(),
-            Error::StaleLock(_) => EXIT_USAGE,
-            Error::AfterCall { inner, .. } => inner.exit_code(),
-        }
-    }
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::SecretsInInstructions { .. } => vec![

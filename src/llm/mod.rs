@@ -46,15 +46,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// 2 when the provider is not configured (the user's settings); 5 for everything the
-    /// model or its endpoint did.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Config(_) => crate::error::EXIT_USAGE,
-            _ => crate::error::EXIT_LLM,
-        }
-    }
-
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::Auth { .. } => vec![

@@ -39,23 +39,6 @@ pub const NOT_UTF8_HINT: &str =
     "the file is not UTF-8 text; convert it first (e.g. `iconv -f LATIN1 -t UTF-8`)";
 
 impl Error {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            // A file the user named that is not there is a usage error; a read that fails
-            // is an I/O error.
-            // …and so is one that is not text (not UTF-8): the input is wrong, not the disk.
-            Error::Read { source, .. }
-                if matches!(
-                    source.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData
-                ) =>
-            {
-                crate::error::EXIT_USAGE
-            }
-            Error::Read { .. } => crate::error::EXIT_IO,
-            _ => crate::error::EXIT_USAGE,
-        }
-    }
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::Read { source, .. } if source.kind() == std::io::ErrorKind::InvalidData => {

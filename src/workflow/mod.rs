@@ -3,9 +3,9 @@
 //! `condition` + `branches`, `confirm`, per-workflow `autonomy`).
 //!
 //! This module owns the file format, validation, `{{ … }}` templating and condition
-//! evaluation. It is pure: running steps (gathering, the gate, the model) is the CLI's job
-//! (`cli/workflow.rs`), and every action a workflow takes goes through the same gate and audit
-//! log as `act` and `fix`.
+//! evaluation; [`run`] is the interpreter, driven by one acting session (so every action a
+//! workflow takes goes through the same gate and audit log as `act` and `fix`) and a front-end
+//! [`run::Host`] (`workflow run` is one).
 //!
 //! Control flow is forward-only: `branches` and `next` may only jump to a later step, so every
 //! workflow terminates.
@@ -17,6 +17,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::autonomy::WorkflowAutonomy;
+
+pub mod run;
 
 /// The built-in workflows, embedded at build time.
 pub const BUILTIN: &[(&str, &str)] = &[

@@ -1,0 +1,228 @@
+//! The crate's module graph has no cycle, and no engine module uses the CLI or `error`.
+//!
+//! One node per module file under `src/`, an edge for every `crate::…` path used outside
+//! comments and test modules (the deepest module the path names). A cheap, hermetic stand-in
+//! for `cargo modules dependencies --acyclic` (issue 11 item 5): building cargo-modules costs
+//! far more than CI's two-minute budget on two cores.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts.join("::")
+}
+
+fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Every `crate::a::b` path in `text`, as its segments.
+fn crate_paths(text: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("crate::") {
+        let after = &rest[i + "crate::".len()..];
+        let mut segs = Vec::new();
+        let mut s = after;
+        loop {
+            let n = s
+                .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+                .unwrap_or(s.len());
+            if n == 0 {
+                break;
+            }
+            segs.push(s[..n].to_string());
+            s = &s[n..];
+            if let Some(t) = s.strip_prefix("::") {
+                s = t;
+            } else {
+                break;
+            }
+        }
+        // `crate::a::{b, c::D}`: each item of the group too.
+        if let Some(group) = s.strip_prefix('{') {
+            let end = group.find('}').unwrap_or(group.len());
+            for item in group[..end].split(',') {
+                let head = item.trim().split("::").next().unwrap_or("");
+                if !head.is_empty() {
+                    let mut g = segs.clone();
+                    g.push(head.to_string());
+                    out.push(g);
+                }
+            }
+        }
+        out.push(segs);
+        rest = after;
+    }
+    out
+}
+
+fn graph() -> (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let mods: BTreeSet<String> = all.iter().map(|f| module_of(&src, f)).collect();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in &all {
+        let m = module_of(&src, f);
+        if m == "main" || m == "lib" || m.starts_with("bin") {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        let text = text.split("#[cfg(test)]").next().unwrap_or("");
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for segs in crate_paths(&code) {
+            let target = (1..=segs.len())
+                .rev()
+                .map(|i| segs[..i].join("::"))
+                .find(|c| mods.contains(c));
+            if let Some(t) = target
+                && t != m
+                && !m.starts_with(&format!("{t}::"))
+            {
+                edges.entry(m.clone()).or_default().insert(t);
+            }
+        }
+    }
+    (mods, edges)
+}
+
+/// Strongly connected components of more than one module (Tarjan).
+fn cycles(mods: &BTreeSet<String>, edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    struct T<'a> {
+        edges: &'a BTreeMap<String, BTreeSet<String>>,
+        index: BTreeMap<String, usize>,
+        low: BTreeMap<String, usize>,
+        stack: Vec<String>,
+        on: BTreeSet<String>,
+        n: usize,
+        out: Vec<Vec<String>>,
+    }
+    fn visit(t: &mut T<'_>, v: &str) {
+        t.index.insert(v.into(), t.n);
+        t.low.insert(v.into(), t.n);
+        t.n += 1;
+        t.stack.push(v.into());
+        t.on.insert(v.into());
+        for w in t.edges.get(v).cloned().unwrap_or_default() {
+            if !t.index.contains_key(&w) {
+                visit(t, &w);
+                let lw = t.low[&w];
+                let lv = t.low.get_mut(v).unwrap();
+                *lv = (*lv).min(lw);
+            } else if t.on.contains(&w) {
+                let iw = t.index[&w];
+                let lv = t.low.get_mut(v).unwrap();
+                *lv = (*lv).min(iw);
+            }
+        }
+        if t.low[v] == t.index[v] {
+            let mut comp = Vec::new();
+            loop {
+                let w = t.stack.pop().unwrap();
+                t.on.remove(&w);
+                let done = w == v;
+                comp.push(w);
+                if done {
+                    break;
+                }
+            }
+            if comp.len() > 1 {
+                comp.sort();
+                t.out.push(comp);
+            }
+        }
+    }
+    let mut t = T {
+        edges,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on: BTreeSet::new(),
+        n: 0,
+        out: Vec::new(),
+    };
+    for m in mods {
+        if !t.index.contains_key(m) {
+            visit(&mut t, m);
+        }
+    }
+    t.out
+}
+
+#[test]
+fn the_module_graph_has_no_cycle() {
+    let (mods, edges) = graph();
+    assert!(mods.len() > 40, "the walk found the modules: {mods:?}");
+    // The check sees real edges (a known one), so an empty graph cannot pass.
+    assert!(edges["session"].contains("gate"), "{edges:#?}");
+    let found = cycles(&mods, &edges);
+    let shown: Vec<String> = found
+        .iter()
+        .map(|c| {
+            c.iter()
+                .map(|m| {
+                    let inner: Vec<&String> = edges
+                        .get(m)
+                        .map(|e| e.iter().filter(|t| c.contains(t)).collect())
+                        .unwrap_or_default();
+                    format!("  {m} -> {inner:?}")
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    assert!(found.is_empty(), "import cycles:\n{}", shown.join("\n\n"));
+}
+
+#[test]
+fn the_cycle_finder_finds_a_cycle() {
+    let mods: BTreeSet<String> = ["a", "b", "c"].map(String::from).into();
+    let edges: BTreeMap<String, BTreeSet<String>> = [
+        ("a".to_string(), BTreeSet::from(["b".to_string()])),
+        ("b".to_string(), BTreeSet::from(["a".to_string()])),
+        ("c".to_string(), BTreeSet::from(["a".to_string()])),
+    ]
+    .into();
+    assert_eq!(
+        cycles(&mods, &edges),
+        vec![vec!["a".to_string(), "b".to_string()]]
+    );
+}
+
+#[test]
+fn engines_never_use_the_cli_or_exit_codes() {
+    let (_, edges) = graph();
+    let mut bad = Vec::new();
+    for (m, ts) in &edges {
+        let top = m.split("::").next().unwrap_or("");
+        if top == "cli" || top == "error" {
+            continue;
+        }
+        for t in ts {
+            if t.split("::").next() == Some("cli") || t == "error" {
+                bad.push(format!("{m} -> {t}"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
