@@ -700,6 +700,26 @@ esac
     ;;
 esac
 ;;
+(mcp)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'--read-only[List and serve only safe (read) tools]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_kubectl-claude__subcmd__help_commands" \
@@ -840,6 +860,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(mcp)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -872,6 +896,7 @@ _kubectl-claude_commands() {
 'version:Print version information' \
 'completion:Print a shell completion script' \
 'install:Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)' \
+'mcp:Serve the cluster tools to an MCP client (Claude Code, Claude Desktop, Cursor…) over stdio' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-claude commands' commands "$@"
@@ -973,6 +998,7 @@ _kubectl-claude__subcmd__help_commands() {
 'version:Print version information' \
 'completion:Print a shell completion script' \
 'install:Install the other names of this binary (completion, ArgoCD CMP, Flux plugin)' \
+'mcp:Serve the cluster tools to an MCP client (Claude Code, Claude Desktop, Cursor…) over stdio' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-claude help commands' commands "$@"
@@ -1051,6 +1077,11 @@ _kubectl-claude__subcmd__help__subcmd__install__subcmd__links_commands() {
 _kubectl-claude__subcmd__help__subcmd__lint_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help lint commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__mcp_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__mcp_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help mcp commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__snapshot_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__snapshot_commands() {
@@ -1142,6 +1173,11 @@ _kubectl-claude__subcmd__install__subcmd__links_commands() {
 _kubectl-claude__subcmd__lint_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude lint commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__mcp_commands] )) ||
+_kubectl-claude__subcmd__mcp_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude mcp commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__snapshot_commands] )) ||
 _kubectl-claude__subcmd__snapshot_commands() {

@@ -83,6 +83,8 @@ pub enum Origin {
     Workflow(String),
     /// An MCP client's tool call (`mcp`).
     Mcp,
+    /// An MCP client's tool call, naming the client from its `initialize` (`mcp:<client>`).
+    McpClient(String),
     /// A `serve` trigger (`trigger:<name>`: cron, webhook…).
     Trigger(String),
 }
@@ -95,6 +97,7 @@ impl std::fmt::Display for Origin {
             Origin::Recipe(id) => write!(f, "recipe:{id}"),
             Origin::Workflow(n) => write!(f, "workflow:{n}"),
             Origin::Mcp => f.write_str("mcp"),
+            Origin::McpClient(n) => write!(f, "mcp:{n}"),
             Origin::Trigger(n) => write!(f, "trigger:{n}"),
         }
     }
@@ -110,6 +113,7 @@ impl std::str::FromStr for Origin {
             Some(("recipe", id)) => Origin::Recipe(id.into()),
             Some(("workflow", n)) => Origin::Workflow(n.into()),
             Some(("trigger", n)) => Origin::Trigger(n.into()),
+            Some(("mcp", n)) => Origin::McpClient(n.into()),
             _ => return Err(format!("unknown origin `{s}`")),
         })
     }

@@ -10,6 +10,7 @@ mod test_eval;
 mod test_fix;
 mod test_foundation;
 mod test_generate;
+mod test_mcp;
 mod test_modules;
 mod test_phrasings;
 mod test_plan;

@@ -22,7 +22,7 @@ pub fn deployment() -> Value {
         "status": {"replicas": 2}})
 }
 
-fn objects() -> Vec<Value> {
+pub fn objects() -> Vec<Value> {
     vec![
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}),
         json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "pi5-a"},

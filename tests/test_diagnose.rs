@@ -556,6 +556,8 @@ fn workflow_task_steps_ask_the_model_with_a_redacted_summary() {
             "cluster-health-check",
             "--snapshot",
             &snap,
+            // The session's snapshot rule: a snapshot is acted on only in a dry run.
+            "--dry-run",
         ])
         .output()
         .unwrap();

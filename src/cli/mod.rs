@@ -17,6 +17,7 @@ pub mod gate_ui;
 pub mod generate;
 pub mod install;
 pub mod lint;
+pub mod mcp;
 pub mod snapshot;
 pub mod status;
 pub mod upgrades;
@@ -128,6 +129,7 @@ pub enum Command {
     Version(version::VersionArgs),
     Completion(completion::CompletionArgs),
     Install(install::InstallArgs),
+    Mcp(mcp::McpArgs),
 }
 
 /// Runs the binary as `persona` and returns the process exit code. The only place errors are
@@ -276,5 +278,6 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Install(a) => install::run(ctx, a).await,
         Command::Diff(a) => diff::run(ctx, a).await,
         Command::Snapshot(a) => snapshot::run(ctx, a).await,
+        Command::Mcp(a) => mcp::run(ctx, a).await,
     }
 }
