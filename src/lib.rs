@@ -46,6 +46,7 @@ pub mod persona;
 pub mod plan;
 pub mod recipes;
 pub mod redact;
+pub mod serve;
 pub mod status;
 pub mod ui;
 pub mod verb;

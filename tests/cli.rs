@@ -12,4 +12,5 @@ mod test_generate;
 mod test_phrasings;
 mod test_plan;
 mod test_safety;
+mod test_serve;
 mod test_workflow;

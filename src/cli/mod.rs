@@ -17,6 +17,7 @@ pub mod gate_ui;
 pub mod generate;
 pub mod install;
 pub mod lint;
+pub mod serve;
 pub mod snapshot;
 pub mod status;
 pub mod usage;
@@ -120,6 +121,7 @@ pub enum Command {
     Fix(fix::FixArgs),
     Audit(audit::AuditArgs),
     Workflow(workflow::WorkflowArgs),
+    Serve(serve::ServeArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -216,6 +218,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Fix(a) => fix::run(ctx, a).await,
         Command::Audit(a) => audit::run(ctx, a).await,
         Command::Workflow(a) => workflow::run(ctx, a).await,
+        Command::Serve(a) => serve::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,

@@ -1,0 +1,463 @@
+//! `kubectl claude serve` end to end: the built binary against the fake API server — watches
+//! (one LIST per kind, then `watch=true` streams), findings served as JSON and kept current,
+//! the Alertmanager hook starting a workflow that writes once, the hook's token, size and
+//! replay rules, `/metrics` read by a Prometheus text-format parser, and two replicas electing
+//! one leader on a Lease.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::env::TestEnv;
+use crate::support::fake_apiserver::FakeApiServer;
+use crate::test_act::env_for;
+
+const TOKEN: &str = "s3cret-hook-token";
+
+/// A running `serve`; killed on drop.
+struct Serve {
+    child: std::process::Child,
+    addr: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn start(t: &TestEnv, extra: &[&str]) -> Serve {
+        t.write("token", &format!("{TOKEN}\n"));
+        let mut c = t.std_cmd_at(&crate::support::env::bin());
+        c.args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--hook-token-file",
+            "token",
+            "--debounce",
+            "100ms",
+            "--renew-every",
+            "200ms",
+            "--lease-duration",
+            "2s",
+        ])
+        .args(extra)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().expect("spawn serve");
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let l2 = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(v) = serde_json::from_str::<Value>(&line)
+                    && v["msg"] == "serving"
+                {
+                    let _ = tx.send(v["listen"].as_str().unwrap_or("").to_string());
+                }
+                l2.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("serve did not start: {}", log.lock().unwrap()));
+        Serve { child, addr, log }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        http(&self.addr, "GET", path, None, b"")
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Polls `f` until it is true (or fails the test after `secs`).
+    fn wait(&self, secs: u64, what: &str, mut f: impl FnMut(&Serve) -> bool) {
+        let end = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < end {
+            if f(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("timed out waiting for {what}; serve log:\n{}", self.log());
+    }
+}
+
+/// A one-shot HTTP/1.1 request.
+fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect serve");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    s.write_all(body).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let code = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (code, body)
+}
+
+/// The crash-looping `web` Deployment (not OOM: the workflow restarts it) in namespace `app`.
+fn crashloop_objects() -> Vec<Value> {
+    vec![
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}),
+        crate::test_act::deployment(),
+        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "web-abc", "namespace": "app",
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u1"}]},
+            "spec": {"replicas": 2}}),
+        crashing_pod(),
+    ]
+}
+
+fn crashing_pod() -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web-abc-1", "namespace": "app",
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-abc", "uid": "u2"}]},
+        "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+        "status": {"phase": "Running", "containerStatuses": [{"name": "web", "ready": false,
+            "restartCount": 7, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+            "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}})
+}
+
+fn fake() -> FakeApiServer {
+    FakeApiServer::builder()
+        .objects(crashloop_objects())
+        .served("coordination.k8s.io/v1", "Lease")
+        .start()
+}
+
+/// Alertmanager's webhook payload (version 4), in the shape its configuration reference
+/// documents, for kube-prometheus' KubePodCrashLooping.
+fn alert_payload(status: &str) -> Vec<u8> {
+    json!({
+        "version": "4",
+        "groupKey": "{}:{alertname=\"KubePodCrashLooping\"}",
+        "truncatedAlerts": 0,
+        "status": status,
+        "receiver": "kubectl-claude",
+        "groupLabels": {"alertname": "KubePodCrashLooping"},
+        "commonLabels": {"alertname": "KubePodCrashLooping", "namespace": "app", "severity": "warning"},
+        "commonAnnotations": {},
+        "externalURL": "http://alertmanager.monitoring:9093",
+        "alerts": [{
+            "status": status,
+            "labels": {"alertname": "KubePodCrashLooping", "namespace": "app", "pod": "web-abc-1",
+                "container": "web", "severity": "warning"},
+            "annotations": {"description": "Pod app/web-abc-1 (web) is in waiting state (reason: \"CrashLoopBackOff\").",
+                "summary": "Pod is crash looping."},
+            "startsAt": "2026-12-01T10:00:00.000Z",
+            "endsAt": "0001-01-01T00:00:00Z",
+            "generatorURL": "http://prometheus.monitoring:9090/graph?g0.expr=...",
+            "fingerprint": "5c3c9a1b2d3e4f60"
+        }]
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn lists(fake: &FakeApiServer) -> Vec<String> {
+    fake.requests()
+        .into_iter()
+        .filter(|r| {
+            r.method == "GET" && !r.query.contains("watch=") && r.path.split('/').count() >= 4
+        })
+        .filter(|r| !r.path.ends_with("/leases/kubectl-claude"))
+        .map(|r| r.path)
+        .collect()
+}
+
+#[test]
+fn serve_watches_and_keeps_findings_current_without_relisting() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    assert_eq!(s.get("/healthz").0, 200);
+    s.wait(30, "readyz", |s| s.get("/readyz").0 == 200);
+    let ids = |s: &Serve| -> Vec<String> {
+        let v: Value = serde_json::from_str(&s.get("/api/findings").1).unwrap_or_default();
+        v["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| {
+                        format!(
+                            "{} {}",
+                            f["id"].as_str().unwrap_or(""),
+                            f["object"]["name"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    s.wait(10, "the crash loop finding", |s| {
+        ids(s).iter().any(|i| i.starts_with("k8s.crashloopbackoff"))
+    });
+    let listed_before = lists(&fake);
+    assert!(
+        listed_before.iter().any(|p| p == "/api/v1/pods"),
+        "{listed_before:#?}"
+    );
+    // The pod recovers: the watch delivers it, the diagnosis re-runs, the finding clears.
+    let mut healthy = crashing_pod();
+    healthy["status"] = json!({"phase": "Running", "containerStatuses": [{"name": "web", "ready": true,
+        "restartCount": 7, "state": {"running": {"startedAt": "2026-12-01T10:05:00Z"}}}]});
+    fake.upsert(healthy);
+    s.wait(10, "the finding to clear", |s| {
+        !ids(s).iter().any(|i| i.starts_with("k8s.crashloopbackoff"))
+    });
+    assert_eq!(lists(&fake), listed_before, "no LIST after the initial one");
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.path == "/api/v1/pods" && r.query.contains("watch=true")),
+        "pods are watched"
+    );
+}
+
+#[test]
+fn alert_hook_starts_the_crashloop_workflow_once_and_checks_its_token() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(10, "leadership", |s| {
+        s.get("/api/leader").1.contains("true")
+    });
+    let addr = s.addr.clone();
+    assert_eq!(
+        http(
+            &addr,
+            "POST",
+            "/hooks/alertmanager",
+            None,
+            &alert_payload("firing")
+        )
+        .0,
+        401
+    );
+    assert_eq!(
+        http(
+            &addr,
+            "POST",
+            "/hooks/alertmanager",
+            Some("wrong"),
+            &alert_payload("firing")
+        )
+        .0,
+        401
+    );
+    assert_eq!(
+        http(&addr, "GET", "/hooks/alertmanager", Some(TOKEN), b"").0,
+        405
+    );
+    let big = vec![b' '; 300 * 1024];
+    assert_eq!(
+        http(&addr, "POST", "/hooks/alertmanager", Some(TOKEN), &big).0,
+        413
+    );
+    let (code, body) = http(
+        &addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        b"{\"version\":\"4\"}",
+    );
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("Alertmanager"), "{body}");
+    assert!(
+        fake.writes().iter().all(|w| w.path.contains("/leases")),
+        "{:#?}",
+        fake.writes()
+    );
+
+    let (code, body) = http(
+        &addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        &alert_payload("firing"),
+    );
+    assert_eq!(code, 202, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        v["started"][0]["workflow"], "pod-crashloop-remediation",
+        "{v}"
+    );
+    assert_eq!(v["started"][0]["params"]["namespace"], "app", "{v}");
+    // The same group again while the first run is going: no second run.
+    let (_, again) = http(
+        &addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        &alert_payload("firing"),
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&again).unwrap()["started"],
+        json!([]),
+        "{again}"
+    );
+    s.wait(60, "the run to finish", |s| {
+        s.get("/api/runs").1.contains("\"outcome\":\"ok\"")
+    });
+    let writes: Vec<_> = fake
+        .writes()
+        .into_iter()
+        .filter(|w| !w.path.contains("/leases"))
+        .collect();
+    assert_eq!(writes.len(), 1, "{writes:#?}");
+    assert_eq!(
+        writes[0].path,
+        "/apis/apps/v1/namespaces/app/deployments/web"
+    );
+    assert!(
+        writes[0].body.contains("kubectl.kubernetes.io/restartedAt"),
+        "{}",
+        writes[0].body
+    );
+    // A resolved notification starts nothing.
+    let (_, resolved) = http(
+        &addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        &alert_payload("resolved"),
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&resolved).unwrap()["started"],
+        json!([])
+    );
+}
+
+#[test]
+fn metrics_parse_as_prometheus_text() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(10, "a diagnosis pass", |s| {
+        s.get("/metrics")
+            .1
+            .contains("kubectl_claude_diagnose_runs_total 1")
+    });
+    let _ = http(&s.addr, "POST", "/hooks/alertmanager", None, b"{}");
+    let (code, text) = s.get("/metrics");
+    assert_eq!(code, 200);
+    let scrape =
+        prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).expect("parses");
+    let find = |name: &str, label: (&str, &str)| {
+        scrape
+            .samples
+            .iter()
+            .find(|x| x.metric == name && x.labels.get(label.0) == Some(label.1))
+            .map(|x| match x.value {
+                prometheus_parse::Value::Gauge(v)
+                | prometheus_parse::Value::Counter(v)
+                | prometheus_parse::Value::Untyped(v) => v,
+                _ => f64::NAN,
+            })
+    };
+    assert_eq!(
+        find("kubectl_claude_inventory_objects", ("kind", "Pod")),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(
+        find("kubectl_claude_findings", ("recipe", "workloads")).unwrap_or(0.0) >= 1.0,
+        "{text}"
+    );
+    assert_eq!(
+        find("kubectl_claude_hook_requests_total", ("code", "401")),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(scrape.docs.contains_key("kubectl_claude_leader"), "{text}");
+}
+
+#[test]
+fn two_replicas_elect_one_leader_and_only_it_runs_the_alert() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let a = Serve::start(&t, &["--identity", "replica-a"]);
+    let b = Serve::start(&t, &["--identity", "replica-b"]);
+    let leader = |s: &Serve| s.get("/api/leader").1.contains("true");
+    a.wait(10, "a leader", |a| leader(a) || leader(&b));
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(leader(&a) ^ leader(&b), "exactly one leader");
+    let lease = fake
+        .objects()
+        .into_iter()
+        .find(|o| o["kind"] == "Lease")
+        .expect("a Lease");
+    let holder = lease
+        .pointer("/spec/holderIdentity")
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_string();
+    let (lead, follow) = if leader(&a) { (&a, &b) } else { (&b, &a) };
+    assert_eq!(holder, if leader(&a) { "replica-a" } else { "replica-b" });
+    for s in [follow, lead] {
+        let _ = http(
+            &s.addr,
+            "POST",
+            "/hooks/alertmanager",
+            Some(TOKEN),
+            &alert_payload("firing"),
+        );
+    }
+    lead.wait(60, "the run to finish", |s| {
+        s.get("/api/runs").1.contains("\"outcome\":\"ok\"")
+    });
+    assert_eq!(follow.get("/api/runs").1, "[]");
+    let writes: Vec<_> = fake
+        .writes()
+        .into_iter()
+        .filter(|w| !w.path.contains("/leases"))
+        .collect();
+    assert_eq!(writes.len(), 1, "one execution: {writes:#?}");
+    // The leader goes away: the follower takes over once the Lease lapses.
+    let follow_addr = follow.addr.clone();
+    if leader(&a) {
+        drop(a)
+    } else {
+        drop(b)
+    }
+    let end = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < end
+        && !http(&follow_addr, "GET", "/api/leader", None, b"")
+            .1
+            .contains("true")
+    {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        http(&follow_addr, "GET", "/api/leader", None, b"")
+            .1
+            .contains("true"),
+        "takeover"
+    );
+}
