@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_claude_global_optspecs
-    string join \n kubeconfig= context= n/namespace= A/all-namespaces o/output= snapshot= config= q/quiet h/help V/version
+    string join \n kubeconfig= context= n/namespace= A/all-namespaces o/output= snapshot= config= q/quiet request-timeout= h/help V/version
 end
 
 function __fish_kubectl_claude_needs_command
@@ -30,6 +30,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s n -l name
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -70,6 +71,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l strict -d 'Fail (exit 5) when the offline generator did not understand a requirement'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l no-cache -d 'Bypass the cache and any lock; always generate'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l lock -d 'Write claudernetes.lock.yaml next to the instructions (commit it for reproducible renders)'
@@ -85,6 +87,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s n
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -l all -d 'Also show info-level suggestions'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s q -l quiet -d 'Print only data and errors'
@@ -101,6 +104,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s n
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l server-side -d 'Diff against the server-side apply dry run, as `kubectl diff` does'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l prune-preview -d 'Also list live objects with the same app.kubernetes.io/instance (or name) label that the manifests no longer contain'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l no-cache -d 'For instructions: bypass the cache and any lock'
@@ -127,6 +131,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l show-symptoms -d 'List the symptoms under each root cause (table output)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l list -d 'List the recipes and exit'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l explain -d 'Ask the configured model to explain the findings (a compact, redacted summary is sent; never Secret data or secret-looking env values)'
@@ -141,6 +146,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -162,6 +168,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s n 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l with-source -d 'reconcile: also reconcile the Flux source first'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l reset -d 'reconcile: reset the HelmRelease failure counters'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l force -d 'reconcile: force a one-off HelmRelease upgrade'
@@ -190,6 +197,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -s n 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -s y -l yes -d '(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l dry-run -d 'Show what would run and the exact change; change nothing'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand fix" -l read-only -d 'Refuse everything that is not safe (reads only)'
@@ -204,6 +212,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -s 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -213,6 +222,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and not __fish_seen_subcommand_from list show run validate help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -227,6 +237,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -236,6 +247,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -246,6 +258,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -s y -l yes -d '(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l dry-run -d 'Show what would run and the exact change; change nothing'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l read-only -d 'Refuse everything that is not safe (reads only)'
@@ -259,6 +272,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
@@ -275,6 +289,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -285,6 +300,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -294,6 +310,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; an
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and not __fish_seen_subcommand_from view path help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -306,6 +323,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; an
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from view" -s h -l help -d 'Print help'
@@ -315,6 +333,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; an
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
@@ -327,6 +346,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -336,6 +356,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -345,6 +366,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; a
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and not __fish_seen_subcommand_from links help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -358,6 +380,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; a
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -s o -l output -d 'Output format: table, json or yaml (snapshot: the output directory)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l snapshot -d 'Read cluster state from a snapshot directory instead of a live cluster (read-only commands)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l no-flux -d 'Do not install the Flux plugin link'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -l copy -d 'Copy the binary instead of symlinking (for filesystems without symlinks)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand install; and __fish_seen_subcommand_from links" -s A -l all-namespaces -d 'Work across all namespaces'

@@ -23,6 +23,7 @@ _kubectl-claude() {
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -63,6 +64,7 @@ argocd\:"\`apps/<app>.yaml\` (ArgoCD Application) + \`manifests/<app>/\` (object
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '--strict[Fail (exit 5) when the offline generator did not understand a requirement]' \
 '--no-cache[Bypass the cache and any lock; always generate]' \
 '--lock[Write claudernetes.lock.yaml next to the instructions (commit it for reproducible renders)]' \
@@ -89,6 +91,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '--all[Also show info-level suggestions]' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
@@ -113,6 +116,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '--server-side[Diff against the server-side apply dry run, as \`kubectl diff\` does]' \
 '--prune-preview[Also list live objects with the same app.kubernetes.io/instance (or name) label that the manifests no longer contain]' \
 '--no-cache[For instructions\: bypass the cache and any lock]' \
@@ -138,6 +142,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '--show-symptoms[List the symptoms under each root cause (table output)]' \
 '--list[List the recipes and exit]' \
 '--explain[Ask the configured model to explain the findings (a compact, redacted summary is sent; never Secret data or secret-looking env values)]' \
@@ -161,6 +166,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -192,6 +198,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '--with-source[reconcile\: also reconcile the Flux source first]' \
 '--reset[reconcile\: reset the HelmRelease failure counters]' \
 '--force[reconcile\: force a one-off HelmRelease upgrade]' \
@@ -223,6 +230,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-y[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
 '--yes[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
 '--dry-run[Show what would run and the exact change; change nothing]' \
@@ -247,6 +255,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -265,6 +274,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -291,6 +301,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -309,6 +320,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -329,6 +341,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-y[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
 '--yes[(dangerous) Approve confirm-tier actions without asking; forbidden actions stay refused]' \
 '--dry-run[Show what would run and the exact change; change nothing]' \
@@ -353,6 +366,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -414,6 +428,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -433,6 +448,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -451,6 +467,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -477,6 +494,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -495,6 +513,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -545,6 +564,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -563,6 +583,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -582,6 +603,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -610,6 +632,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
 '--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '--no-flux[Do not install the Flux plugin link]' \
 '--copy[Copy the binary instead of symlinking (for filesystems without symlinks)]' \
 '-A[Work across all namespaces]' \

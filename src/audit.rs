@@ -86,6 +86,13 @@ pub struct Record {
     /// Set when the action is one step of a multi-step remediation approved as one unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<UnitRef>,
+    /// Who approved, when the front-end knows (an MCP client's user, an approval request's
+    /// approver); absent for terminal prompts and flags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// The approval request this attempt was deferred to, or executed from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
 }
 
 /// Which unit a step belongs to: every step of one unit shares `id`; `step` counts from 1.
@@ -198,6 +205,8 @@ impl AuditLog {
             outcome: None,
             error: None,
             unit: None,
+            approver: None,
+            request: None,
         }
     }
 

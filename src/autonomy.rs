@@ -221,6 +221,9 @@ pub enum Refusal {
     Forbidden,
     NoTty,
     ReadOnly,
+    /// An approved request whose object changed since it was shown: the plan no longer
+    /// applies as the approver saw it (see `session::Session::execute_approved`).
+    Stale,
 }
 
 /// What the gate decided. `Ask` is resolved by the caller into run or declined.
@@ -244,12 +247,21 @@ pub enum Decision {
 #[serde(rename_all = "kebab-case")]
 pub enum Approval {
     Auto,
+    /// A person answered yes at a terminal prompt.
     UserConfirmed,
     FlagYes,
+    /// A person answered yes through an MCP elicitation (the client asked its user).
+    McpElicitation,
+    /// A person approved a stored approval request; the action ran later.
+    ApprovalRequest,
     Declined,
+    /// Not run yet: queued as an approval request (the record's `request` names it).
+    Deferred,
     RefusedForbidden,
     RefusedNoTty,
     RefusedReadOnly,
+    /// An approved request refused because its object changed since it was shown.
+    RefusedStale,
     DryRun,
     SuggestOnly,
 }

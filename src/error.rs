@@ -164,3 +164,28 @@ impl From<std::io::Error> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The acting session's errors at the edge: usage mistakes exit 2, the cluster and the audit
+/// log keep their own codes.
+impl From<crate::session::Error> for Error {
+    fn from(e: crate::session::Error) -> Self {
+        use crate::session::Error as S;
+        match e {
+            S::Gate(g) => g.into(),
+            S::Cluster(c) => c.into(),
+            S::SnapshotCannotChange => Error::usage_hint(
+                "a snapshot cannot be changed: --snapshot works only with --dry-run or --suggest-only",
+                "drop --snapshot to act on the live cluster of the current context",
+            ),
+            S::Target { message, hint } => Error::Usage {
+                message,
+                hints: hint.into_iter().collect(),
+            },
+            S::Translate(m) => Error::usage(m),
+            e @ (S::AlreadyExecuted { .. } | S::WrongContext { .. } | S::EmptyRequest { .. }) => {
+                Error::usage(e.to_string())
+            }
+            S::AuditRead { path, source } => Error::io("read", path, source),
+        }
+    }
+}

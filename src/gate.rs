@@ -22,49 +22,185 @@ use crate::autonomy::{Approval, Decision, GateInput, Policy, Refusal, Tier, buil
 use crate::cluster::{self, ObjRef};
 
 /// Where actions run. `execute` is only ever called with a non-forbidden action.
+///
+/// The futures are not required to be `Send`: for a concrete executor (the live cluster) the
+/// compiler sees the real future, so a multi-threaded front-end can still spawn a session.
 #[expect(
     async_fn_in_trait,
-    reason = "used generically on one thread; no Send bound needed"
+    reason = "used generically; Send-ness leaks through for concrete executors"
 )]
 pub trait Executor {
     /// The kube context (or `snapshot:<dir>`) for the audit log.
     fn context(&self) -> String;
+    /// True when nothing can be changed here (a snapshot): see the session's snapshot rule.
+    fn is_snapshot(&self) -> bool {
+        false
+    }
     /// Reads the object an action is about, for the preview; `None` when it does not exist.
     async fn read(&self, r: &ObjRef) -> Result<Option<Value>, cluster::Error>;
     /// What `apply` would make of a manifest (server-side dry run); `None` when unavailable.
     async fn apply_preview(&self, manifest: &Value) -> Result<Option<Value>, cluster::Error>;
     /// Makes the change; returns what the server returned.
     async fn execute(&self, action: &Action) -> Result<Value, cluster::Error>;
+    /// Every object of a built-in kind in a namespace (the ReplicaSets a `rollout-undo` is
+    /// translated against). Empty by default.
+    async fn list(
+        &self,
+        _kind: &str,
+        _namespace: Option<&str>,
+    ) -> Result<Vec<Value>, cluster::Error> {
+        Ok(Vec::new())
+    }
+    /// Asks the cluster's discovery for a kind that is not built in (any CRD, short names
+    /// too). `None` by default (no discovery).
+    async fn find_kind(&self, _kind: &str) -> Result<Option<Discovered>, cluster::Error> {
+        Ok(None)
+    }
+    /// API groups discovery could not ask (the kind may live there), for a warning.
+    fn skipped_groups(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
-/// The human on the other side of a confirm prompt.
+/// A kind found through discovery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovered {
+    pub api_version: String,
+    pub kind: String,
+    pub namespaced: bool,
+}
+
+/// Where a proposal came from (the audit record's `origin`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// A person at the command line (`act`).
+    User,
+    /// A model's suggestion.
+    Llm,
+    /// A diagnose recipe (`recipe:<id>`).
+    Recipe(String),
+    /// A workflow (`workflow:<name>`).
+    Workflow(String),
+    /// An MCP client's tool call (`mcp`).
+    Mcp,
+    /// A `serve` trigger (`trigger:<name>`: cron, webhook…).
+    Trigger(String),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::User => f.write_str("user"),
+            Origin::Llm => f.write_str("llm"),
+            Origin::Recipe(id) => write!(f, "recipe:{id}"),
+            Origin::Workflow(n) => write!(f, "workflow:{n}"),
+            Origin::Mcp => f.write_str("mcp"),
+            Origin::Trigger(n) => write!(f, "trigger:{n}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Origin {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s.split_once(':') {
+            None if s == "user" => Origin::User,
+            None if s == "llm" => Origin::Llm,
+            None if s == "mcp" => Origin::Mcp,
+            Some(("recipe", id)) => Origin::Recipe(id.into()),
+            Some(("workflow", n)) => Origin::Workflow(n.into()),
+            Some(("trigger", n)) => Origin::Trigger(n.into()),
+            _ => return Err(format!("unknown origin `{s}`")),
+        })
+    }
+}
+
+impl serde::Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Origin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// How a person said yes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A terminal prompt (`user-confirmed` in the audit log).
+    Terminal,
+    /// An MCP elicitation answered by the client's user (`mcp-elicitation`).
+    McpElicitation,
+    /// A stored approval request approved later (`approval-request`).
+    ApprovalRequest,
+}
+
+impl Via {
+    /// The audit record's `approval` for this way of approving.
+    pub fn approval(self) -> Approval {
+        match self {
+            Via::Terminal => Approval::UserConfirmed,
+            Via::McpElicitation => Approval::McpElicitation,
+            Via::ApprovalRequest => Approval::ApprovalRequest,
+        }
+    }
+}
+
+/// The human's answer to an [`Ask`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Run it. `by` names the approver when the front-end knows (recorded as `approver`).
+    Approved { via: Via, by: Option<String> },
+    /// Do not run it.
+    Declined,
+    /// Not decided yet: queued as the approval request `request` (a Kubernetes object's
+    /// name, say). Recorded as `deferred` with that id; nothing runs. Execute it later with
+    /// [`crate::session::Session::execute_approved`].
+    Deferred { request: String },
+}
+
+/// The human on the other side of a confirm prompt: a terminal, an MCP elicitation, an
+/// approval queue. A synchronous implementation (the terminal prompt) simply blocks inside
+/// `confirm`; an asynchronous one (an MCP round-trip) awaits.
+#[expect(
+    async_fn_in_trait,
+    reason = "used generically; Send-ness leaks through for concrete implementations"
+)]
 pub trait Interaction {
-    /// Shows the proposal and its change and asks; `Ok(true)` approves.
-    fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<bool>;
+    /// Shows the proposal and its change and asks. An `Err` (the terminal went away, the
+    /// client disconnected) is taken as [`Answer::Declined`]: fail closed.
+    async fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<Answer>;
 }
 
 /// An action someone wants to run, with where it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Proposed {
     pub action: Action,
-    /// `user`, `llm`, `recipe:<id>`, `workflow:<name>`.
-    pub origin: String,
+    pub origin: Origin,
+    #[serde(default)]
     pub rationale: Option<String>,
     /// The object is managed by GitOps: the durable fix belongs in Git.
+    #[serde(default)]
     pub gitops_managed: bool,
     /// Ask even when the policy says safe (a workflow step with `confirm: true`). Never lowers.
+    #[serde(default)]
     pub force_confirm: bool,
     /// What was asked for when `action` is its translation (a `rollout-undo` sent as the
     /// patch kubectl would send): the tier is the stricter of the two, so a policy about the
     /// requested verb still holds.
+    #[serde(default)]
     pub requested: Option<Action>,
 }
 
 impl Proposed {
-    pub fn new(action: Action, origin: impl Into<String>) -> Self {
+    pub fn new(action: Action, origin: Origin) -> Self {
         Self {
             action,
-            origin: origin.into(),
+            origin,
             rationale: None,
             gitops_managed: false,
             force_confirm: false,
@@ -74,7 +210,7 @@ impl Proposed {
 }
 
 /// What the action would change.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Preview {
     /// A unified diff of the object before → after (Secret values masked); empty when none.
     pub diff: String,
@@ -87,6 +223,9 @@ pub struct Preview {
 pub struct Ask<'a> {
     /// The unit's tier: the highest of its steps.
     pub tier: Tier,
+    /// The time the previews were computed at (a restart's `restartedAt` is this time): an
+    /// approval request stores it so a later execution can check the preview still holds.
+    pub at: jiff::Timestamp,
     pub steps: Vec<(&'a Proposed, &'a Preview)>,
 }
 
@@ -114,6 +253,10 @@ pub struct Attempt {
     pub error: Option<cluster::Error>,
     /// Set when this step was held back by another step of its unit.
     pub blocked_by: Option<BlockedBy>,
+    /// Who approved, when the human said so ([`Answer::Approved`]'s `by`).
+    pub approver: Option<String>,
+    /// The approval request it was deferred to (or executed from).
+    pub request: Option<String>,
 }
 
 impl Attempt {
@@ -253,13 +396,32 @@ impl Gate<'_> {
         exec: &E,
         human: &I,
     ) -> Result<Vec<Attempt>, Error> {
+        self.run_unit_for(parts, exec, human, None, None).await
+    }
+
+    /// [`Gate::run_unit`] on behalf of an approval request (recorded as `request`). `forced`
+    /// replaces what the flags would decide (ask, run, or "no terminal") — never a forbidden,
+    /// read-only, dry-run or suggest-only decision.
+    pub(crate) async fn run_unit_for<E: Executor, I: Interaction + ?Sized>(
+        &self,
+        parts: &[Proposed],
+        exec: &E,
+        human: &I,
+        mut request: Option<String>,
+        forced: Option<Decision>,
+    ) -> Result<Vec<Attempt>, Error> {
+        let mut approver = None;
         let started = std::time::Instant::now();
         let tiers: Vec<Tier> = parts.iter().map(|p| self.tier(p)).collect();
         let tier = tiers.iter().copied().max().unwrap_or(Tier::Safe);
         let forbidden_part = tiers.iter().position(|t| *t == Tier::Forbidden);
         let mut previews: Vec<Option<Preview>> = vec![None; parts.len()];
         let mut refusal = None;
-        let (approval, execute) = match decide(tier, self.input) {
+        let decision = match (decide(tier, self.input), forced) {
+            (Decision::Ask | Decision::Run { .. } | Decision::Refuse(Refusal::NoTty), Some(f)) => f,
+            (d, _) => d,
+        };
+        let (approval, execute) = match decision {
             Decision::Refuse(r) => {
                 refusal = Some(r);
                 (
@@ -267,6 +429,7 @@ impl Gate<'_> {
                         Refusal::Forbidden => Approval::RefusedForbidden,
                         Refusal::NoTty => Approval::RefusedNoTty,
                         Refusal::ReadOnly => Approval::RefusedReadOnly,
+                        Refusal::Stale => Approval::RefusedStale,
                     },
                     false,
                 )
@@ -293,17 +456,24 @@ impl Gate<'_> {
                 }
                 let ask = Ask {
                     tier,
+                    at: self.now,
                     steps: parts.iter().zip(&pvs).collect(),
                 };
                 // A prompt that cannot be answered (terminal gone) is a "no": fail closed.
-                let yes = human.confirm(&ask).unwrap_or(false);
+                let answer = human.confirm(&ask).await.unwrap_or(Answer::Declined);
                 for (slot, pv) in previews.iter_mut().zip(pvs) {
                     *slot = Some(pv);
                 }
-                if yes {
-                    (Approval::UserConfirmed, true)
-                } else {
-                    (Approval::Declined, false)
+                match answer {
+                    Answer::Approved { via, by } => {
+                        approver = by;
+                        (via.approval(), true)
+                    }
+                    Answer::Declined => (Approval::Declined, false),
+                    Answer::Deferred { request: r } => {
+                        request = Some(r);
+                        (Approval::Deferred, false)
+                    }
                 }
             }
         };
@@ -315,10 +485,17 @@ impl Gate<'_> {
         let mut attempts = Vec::with_capacity(parts.len());
         for (i, p) in parts.iter().enumerate() {
             let id = self.audit.new_id(&p.action);
-            let mut rec = self
-                .audit
-                .record(&id, self.now, &p.origin, &p.action, tiers[i], approval);
+            let mut rec = self.audit.record(
+                &id,
+                self.now,
+                &p.origin.to_string(),
+                &p.action,
+                tiers[i],
+                approval,
+            );
             rec.rationale = p.rationale.clone();
+            rec.approver = approver.clone();
+            rec.request = request.clone();
             rec.unit = unit_id.as_ref().map(|u| crate::audit::UnitRef {
                 id: u.clone(),
                 step: i + 1,
@@ -340,6 +517,8 @@ impl Gate<'_> {
                     Some(f) if f != i => Some(BlockedBy::ForbiddenStep(f)),
                     _ => None,
                 },
+                approver: approver.clone(),
+                request: request.clone(),
             });
         }
         let mut failed_at = None;
@@ -412,7 +591,17 @@ impl Gate<'_> {
         action: &Action,
         exec: &E,
     ) -> Result<Preview, Error> {
-        match self.preview(action, exec).await {
+        self.preview_or_note_at(action, exec, self.now).await
+    }
+
+    /// [`Gate::preview_or_note`] as if computed at `now`.
+    pub(crate) async fn preview_or_note_at<E: Executor>(
+        &self,
+        action: &Action,
+        exec: &E,
+        now: jiff::Timestamp,
+    ) -> Result<Preview, Error> {
+        match self.preview_at(action, exec, now).await {
             Ok(p) => Ok(p),
             Err(e @ (cluster::Error::Unreachable { .. } | cluster::Error::Unauthorized { .. })) => {
                 Err(Error::Cluster(e))
@@ -428,6 +617,17 @@ impl Gate<'_> {
         &self,
         action: &Action,
         exec: &E,
+    ) -> Result<Preview, cluster::Error> {
+        self.preview_at(action, exec, self.now).await
+    }
+
+    /// [`Gate::preview`] as if computed at `now` (a restart's `restartedAt`): an approved
+    /// request is re-previewed at the time it was shown, so the two can be compared.
+    pub async fn preview_at<E: Executor>(
+        &self,
+        action: &Action,
+        exec: &E,
+        now: jiff::Timestamp,
     ) -> Result<Preview, cluster::Error> {
         if let Action::Apply { manifest } = action {
             let o = cluster::Obj(manifest);
@@ -465,7 +665,7 @@ impl Gate<'_> {
                 )),
             });
         };
-        match crate::change::after(action, &before, &self.now.to_string()) {
+        match crate::change::after(action, &before, &now.to_string()) {
             Ok(Some(after)) => {
                 let d = crate::diff::diff_server_side(target.clone(), Some(&before), &after);
                 let mut note = None;
@@ -515,6 +715,95 @@ impl Executor for cluster::live::LiveCluster {
     }
 }
 
+/// The cluster view a front-end opened: the live cluster executes (and discovers kinds), a
+/// snapshot previews only.
+impl Executor for cluster::ClusterView {
+    fn context(&self) -> String {
+        match self {
+            cluster::ClusterView::Live(l) => l.context().to_string(),
+            cluster::ClusterView::Snapshot(s) => format!("snapshot:{}", s.root().display()),
+        }
+    }
+    fn is_snapshot(&self) -> bool {
+        matches!(self, cluster::ClusterView::Snapshot(_))
+    }
+    async fn read(&self, r: &ObjRef) -> Result<Option<Value>, cluster::Error> {
+        match self {
+            cluster::ClusterView::Live(l) => l.get(r).await,
+            cluster::ClusterView::Snapshot(s) => {
+                Ok(s.inventory().get_ref(r).map(|o| o.value().clone()))
+            }
+        }
+    }
+    async fn apply_preview(&self, manifest: &Value) -> Result<Option<Value>, cluster::Error> {
+        match self {
+            cluster::ClusterView::Live(l) => l.server_side_apply_dry_run(manifest).await.map(Some),
+            cluster::ClusterView::Snapshot(_) => Ok(None),
+        }
+    }
+    async fn execute(&self, action: &Action) -> Result<Value, cluster::Error> {
+        match self {
+            cluster::ClusterView::Live(l) => l.execute(action).await,
+            cluster::ClusterView::Snapshot(_) => Err(cluster::Error::NeedsLive {
+                what: format!("{} {}", action.verb(), action.target_display()),
+            }),
+        }
+    }
+    async fn list(
+        &self,
+        kind: &str,
+        namespace: Option<&str>,
+    ) -> Result<Vec<Value>, cluster::Error> {
+        let scope = cluster::Scope {
+            namespace: namespace.map(str::to_string),
+        };
+        let inv = self
+            .gather(&[kind], &scope, false, &cluster::NoProgress)
+            .await?;
+        Ok(inv.of_kind(kind).map(|o| o.value().clone()).collect())
+    }
+    async fn find_kind(&self, kind: &str) -> Result<Option<Discovered>, cluster::Error> {
+        match self {
+            cluster::ClusterView::Live(l) => Ok(l.find_kind(kind).await?.map(|r| Discovered {
+                api_version: r.api_version(),
+                kind: r.kind.clone(),
+                namespaced: r.namespaced,
+            })),
+            cluster::ClusterView::Snapshot(_) => Ok(None),
+        }
+    }
+    fn skipped_groups(&self) -> Vec<String> {
+        match self {
+            cluster::ClusterView::Live(l) => l.skipped_groups(),
+            cluster::ClusterView::Snapshot(_) => Vec::new(),
+        }
+    }
+}
+
+/// No cluster at all: for refusing forbidden actions without connecting (the gate never
+/// executes one, and a refusal needs no preview). Reads find nothing; nothing can execute.
+pub struct Unconnected {
+    /// The context it would have used, for the audit log.
+    pub context: String,
+}
+
+impl Executor for Unconnected {
+    fn context(&self) -> String {
+        self.context.clone()
+    }
+    async fn read(&self, _r: &ObjRef) -> Result<Option<Value>, cluster::Error> {
+        Ok(None)
+    }
+    async fn apply_preview(&self, _manifest: &Value) -> Result<Option<Value>, cluster::Error> {
+        Ok(None)
+    }
+    async fn execute(&self, action: &Action) -> Result<Value, cluster::Error> {
+        Err(cluster::Error::NeedsLive {
+            what: format!("{} {}", action.verb(), action.target_display()),
+        })
+    }
+}
+
 /// A snapshot as an executor: previews read the snapshot, nothing can be executed.
 pub struct SnapshotExecutor<'a> {
     pub inventory: &'a cluster::Inventory,
@@ -524,6 +813,9 @@ pub struct SnapshotExecutor<'a> {
 impl Executor for SnapshotExecutor<'_> {
     fn context(&self) -> String {
         self.label.clone()
+    }
+    fn is_snapshot(&self) -> bool {
+        true
     }
     async fn read(&self, r: &ObjRef) -> Result<Option<Value>, cluster::Error> {
         Ok(self.inventory.get_ref(r).map(|o| o.value().clone()))
@@ -604,8 +896,11 @@ mod tests {
     /// Says yes to everything.
     struct Yes;
     impl Interaction for Yes {
-        fn confirm(&self, _: &Ask<'_>) -> std::io::Result<bool> {
-            Ok(true)
+        async fn confirm(&self, _: &Ask<'_>) -> std::io::Result<Answer> {
+            Ok(Answer::Approved {
+                via: Via::Terminal,
+                by: None,
+            })
         }
     }
 
@@ -714,7 +1009,7 @@ mod tests {
             let exec = Tripwire::default();
             let rt = rt();
             for a in &actions {
-                let att = rt.block_on(gate.run(&Proposed::new(a.clone(), "llm"), &exec, &Yes)).unwrap();
+                let att = rt.block_on(gate.run(&Proposed::new(a.clone(), Origin::Llm), &exec, &Yes)).unwrap();
                 if independently_forbidden(a) {
                     prop_assert_eq!(att.approval, Approval::RefusedForbidden);
                     prop_assert_eq!(att.outcome, Outcome::Skipped);
@@ -749,7 +1044,7 @@ mod tests {
                 patch_type: PatchType::Json,
                 patch: json!([]),
             },
-            "user",
+            Origin::User,
         );
         assert_eq!(gate.tier(&p), Tier::Confirm);
         p.requested = Some(Action::RolloutUndo {
@@ -785,7 +1080,7 @@ mod tests {
             patch_type: PatchType::Merge,
             patch: json!({}),
         };
-        let r = rt().block_on(gate.run(&Proposed::new(a, "user"), &exec, &Yes));
+        let r = rt().block_on(gate.run(&Proposed::new(a, Origin::User), &exec, &Yes));
         assert!(matches!(r, Err(Error::Audit(_))));
         assert!(exec.ran.borrow().is_empty());
     }
@@ -838,7 +1133,7 @@ mod tests {
                 target: ObjRef::new("apps/v1", "Deployment", Some("a"), name),
                 replicas: 3,
             },
-            "user",
+            Origin::User,
         )
     }
 
@@ -894,7 +1189,7 @@ mod tests {
                         {"apiVersion": "v1", "kind": "NodeList", "items": [
                             {"metadata": {"name": "pi5-a", "labels": {"x": "y"}}}]}]}]}),
             },
-            "user",
+            Origin::User,
         );
         assert_eq!(gate.tier(&node), Tier::Forbidden);
         let exec = Tripwire::default();

@@ -7,7 +7,8 @@
 //!   lint), [`generate`] (instructions → manifests, with [`llm`] providers, cache and lock),
 //!   [`cluster`] (the [`cluster::ClusterView`] over a live cluster or a snapshot directory),
 //!   [`diff`], [`recipes`] → [`finding`] (and [`explain`], [`status`] over them),
-//!   [`action`] → [`autonomy`] → [`gate`] (with [`change`] previews) → [`audit`], and
+//!   [`action`] → [`autonomy`] → [`gate`] (with [`change`] previews) → [`audit`], driven by
+//!   the acting [`session`] that every front-end (CLI, MCP, serve) uses, and
 //!   [`workflow`] definitions; [`redact`] scrubs everything that leaves the process;
 //! - the **CLI** ([`cli`]) that parses flags (kubectl's names), reads the environment once,
 //!   renders output ([`ui`]: data on stdout, everything else on stderr) and maps [`error::Error`]
@@ -47,6 +48,7 @@ pub mod plan;
 pub mod recipes;
 pub mod redact;
 pub mod serve;
+pub mod session;
 pub mod status;
 pub mod ui;
 pub mod verb;

@@ -15,7 +15,8 @@ use crate::audit::Outcome;
 use crate::cluster::ClusterView;
 use crate::cluster::snapshot::SnapshotCluster;
 use crate::error::{EXIT_OK, Error, Result};
-use crate::gate::Gate;
+use crate::gate::{Attempt, Gate, Origin, Proposed};
+use crate::session::{Session, check_snapshot_rule};
 
 /// Run one action on the cluster through the autonomy gate
 #[derive(Debug, Args)]
@@ -165,69 +166,68 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
                 .and_then(|target| action::build(verb, target, p).ok())
                 .is_some_and(|a| policy.tier(&a) == crate::autonomy::Tier::Forbidden)
         });
-    // A snapshot cannot be changed: only previews and suggestions may read one.
-    let (place, default_ns, context) = if all_forbidden {
-        (
-            ClusterView::Snapshot(SnapshotCluster::empty("(not connected)")),
-            guess_ns.clone(),
-            // The context it would have used, read without connecting.
+    let input = args.safety.input(&ctx.ui);
+    let human = gate_ui::TerminalHuman { ui: &ctx.ui };
+    if all_forbidden {
+        // The context it would have used, read without connecting.
+        let context =
             crate::cluster::kubeconfig::context_name(&super::cluster_view::connect_options(ctx))
-                .unwrap_or_else(|| "(no kubeconfig)".into()),
-        )
-    } else if let Some(dir) = &ctx.global.snapshot {
-        if !args.safety.changes_nothing() {
-            return Err(Error::usage_hint(
-                "act changes a live cluster; --snapshot works only with --dry-run or --suggest-only",
-                "drop --snapshot to act on the current context",
-            ));
+                .unwrap_or_else(|| "(no kubeconfig)".into());
+        let exec = crate::gate::Unconnected {
+            context: context.clone(),
+        };
+        let audit = gate_ui::audit_log(ctx, &context);
+        let gate = Gate {
+            policy: &policy,
+            input,
+            audit: &audit,
+            now: ctx.env.now(),
+        };
+        let session = Session::new(gate, &exec, &human, Origin::User)?;
+        let mut proposals = Vec::new();
+        for p in &all_params {
+            let t = args.target.as_deref().unwrap_or_default();
+            let target = action::parse_target(verb, t, &guess_ns).map_err(Error::usage)?;
+            let a = action::build(verb, target, p).map_err(Error::usage)?;
+            // A refusal needs no translation (and has no cluster to translate against).
+            let mut prop = Proposed::new(a, Origin::User);
+            prop.rationale = args.reason.clone();
+            proposals.push(prop);
         }
+        let attempts = session.run_unit(&proposals).await?;
+        return finish(ctx, &proposals, attempts);
+    }
+    // The snapshot rule (see `crate::session`): checked before the snapshot is read.
+    if ctx.global.snapshot.is_some() {
+        check_snapshot_rule(true, &input)?;
+    }
+    let (place, default_ns) = if let Some(dir) = &ctx.global.snapshot {
         (
             ClusterView::Snapshot(SnapshotCluster::load(dir)?),
             ctx.global
                 .namespace
                 .clone()
                 .unwrap_or_else(|| "default".into()),
-            format!("snapshot:{}", dir.display()),
         )
     } else {
         let l = super::cluster_view::live_cluster(ctx).await?;
         let ns = l.default_namespace().to_string();
-        let c = l.context().to_string();
-        (ClusterView::Live(Box::new(l)), ns, c)
+        (ClusterView::Live(Box::new(l)), ns)
     };
+    let audit = gate_ui::audit_log(ctx, &gate_ui::view_context(&place));
+    let gate = Gate {
+        policy: &policy,
+        input,
+        audit: &audit,
+        now: ctx.env.now(),
+    };
+    let session = gate_ui::session(gate, &place, &human, Origin::User)?;
 
     let mut proposals = Vec::new();
     for p in &all_params {
-        let target = match (&args.target, verb) {
-            (_, Verb::Apply) => crate::cluster::ObjRef::new("v1", "List", None, ""),
-            (Some(t), Verb::List) if !t.contains('/') => {
-                let info = crate::cluster::kinds::lookup(t)
-                    .ok_or_else(|| Error::usage(format!("unknown kind `{t}`")))?;
-                let ns =
-                    (!ctx.global.all_namespaces && info.namespaced).then_some(default_ns.as_str());
-                crate::cluster::ObjRef::new(&info.api_version(), info.kind, ns, "")
-            }
-            (Some(t), _) => match action::parse_target(verb, t, &default_ns) {
-                Ok(target) => target,
-                // Not a built-in kind: ask the cluster's discovery (any CRD, short names too).
-                Err(e) => match (&place, t.split_once('/')) {
-                    (ClusterView::Live(l), Some((kind, name)))
-                        if !name.is_empty() && !name.contains('/') =>
-                    {
-                        let found = l.find_kind(kind).await?;
-                        // Say which groups could not be asked: the kind may live there.
-                        for g in l.skipped_groups() {
-                            ctx.ui.warn(&format!("skipped API group {g}"));
-                        }
-                        let r = found.ok_or_else(|| {
-                            Error::usage_hint(e, "the cluster serves no such kind either (kubectl api-resources lists them)")
-                        })?;
-                        let ns = r.namespaced.then_some(default_ns.as_str());
-                        crate::cluster::ObjRef::new(&r.api_version(), &r.kind, ns, name)
-                    }
-                    _ => return Err(Error::usage(e)),
-                },
-            },
+        let text = match (&args.target, verb) {
+            (_, Verb::Apply) => "",
+            (Some(t), _) => t.as_str(),
             (None, _) => {
                 return Err(Error::usage_hint(
                     format!("`{verb}` needs a target KIND/NAME"),
@@ -235,28 +235,28 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
                 ));
             }
         };
-        let a = action::build(verb, target, p).map_err(Error::usage)?;
+        let resolved = session
+            .resolve_target(verb, text, &default_ns, ctx.global.all_namespaces)
+            .await?;
+        // Say which groups could not be asked: the kind may live there.
+        for g in &resolved.skipped_groups {
+            ctx.ui.warn(&format!("skipped API group {g}"));
+        }
+        let a = action::build(verb, resolved.target, p).map_err(Error::usage)?;
         // `rollout undo` of a Deployment becomes the patch kubectl would send.
-        // A refusal needs no translation (and has no cluster to translate against).
-        let mut prop = if all_forbidden {
-            crate::gate::Proposed::new(a, "user")
-        } else {
-            gate_ui::propose(&place, a, "user").await?
-        };
+        let mut prop = session.propose(a).await?;
         prop.rationale = args.reason.clone().or(prop.rationale);
         proposals.push(prop);
     }
 
-    let audit = gate_ui::audit_log(ctx, &context);
-    let gate = Gate {
-        policy: &policy,
-        input: args.safety.input(&ctx.ui),
-        audit: &audit,
-        now: ctx.env.now(),
-    };
     // Every document of `apply -f` is one change: judged, previewed and approved together,
     // so a forbidden document refuses the whole apply before anything is sent.
-    let attempts = gate_ui::run_unit_on(ctx, &gate, &place, &proposals).await?;
+    let attempts = session.run_unit(&proposals).await?;
+    finish(ctx, &proposals, attempts)
+}
+
+/// Reports the attempts of one `act` and turns them into the exit status.
+fn finish(ctx: &Ctx, proposals: &[Proposed], attempts: Vec<Attempt>) -> Result<u8> {
     let mut refused = None;
     let mut failed = None;
     let mut not_run = 0;

@@ -12,9 +12,9 @@ use clap::Args;
 use super::Ctx;
 use super::diagnose::FailOn;
 use super::gate_ui::{self, SafetyFlags, Tally};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::finding::link;
-use crate::gate::Gate;
+use crate::gate::{Gate, Origin};
 use crate::recipes;
 use crate::ui::Style;
 
@@ -49,12 +49,9 @@ pub struct FixArgs {
 }
 
 pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
-    if ctx.global.snapshot.is_some() && !args.safety.changes_nothing() {
-        return Err(Error::usage_hint(
-            "a snapshot cannot be changed: fix --snapshot needs --dry-run or --suggest-only",
-            "drop --snapshot to fix the live cluster of the current context",
-        ));
-    }
+    // The snapshot rule (see `crate::session`), before anything is gathered.
+    let input = args.safety.input(&ctx.ui);
+    crate::session::check_snapshot_rule(ctx.global.snapshot.is_some(), &input)?;
     let chosen = super::diagnose::select_recipes(ctx, &args.selection.recipes);
     let (view, inv) = super::diagnose::gather_for(ctx, &chosen, true).await?;
 
@@ -63,10 +60,12 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
     let audit = gate_ui::audit_log(ctx, &gate_ui::view_context(&view));
     let gate = Gate {
         policy: &policy,
-        input: args.safety.input(&ctx.ui),
+        input,
         audit: &audit,
         now: ctx.env.now(),
     };
+    let human = gate_ui::TerminalHuman { ui: &ctx.ui };
+    let session = gate_ui::session(gate, &view, &human, Origin::User)?;
     let mut tally = Tally::default();
     let roots = findings
         .iter()
@@ -104,16 +103,13 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         // failure part-way stops the rest and is reported as such (never half a fix silently).
         let mut unit = Vec::with_capacity(changes.len());
         for (action, view_) in changes {
-            let mut p =
-                match gate_ui::propose(&view, action.clone(), format!("recipe:{}", f.recipe)).await
-                {
-                    // Nothing to translate into (no earlier revision): the gate still sees and audits
-                    // the request, and the executor reports it.
-                    Ok(p) => p,
-                    Err(_) => {
-                        crate::gate::Proposed::new(action.clone(), format!("recipe:{}", f.recipe))
-                    }
-                };
+            let origin = Origin::Recipe(f.recipe.to_string());
+            let mut p = match session.propose_as(action.clone(), origin.clone()).await {
+                // Nothing to translate into (no earlier revision): the gate still sees and audits
+                // the request, and the executor reports it.
+                Ok(p) => p,
+                Err(_) => crate::gate::Proposed::new(action.clone(), origin),
+            };
             p.rationale = Some(view_.rationale.clone());
             p.gitops_managed = view_.gitops_managed;
             unit.push(p);
@@ -121,7 +117,7 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         if unit.is_empty() {
             continue;
         }
-        let attempts = gate_ui::run_unit_on(ctx, &gate, &view, &unit).await?;
+        let attempts = session.run_unit(&unit).await?;
         let (mut ran, mut failed) = (0, false);
         for (p, attempt) in unit.iter().zip(&attempts) {
             gate_ui::report(ctx, p, attempt)?;

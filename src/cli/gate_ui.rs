@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::Ctx;
 use crate::audit::{AuditLog, Outcome};
 use crate::autonomy::{Approval, GateInput, Policy, Refusal, Tier, forbidden_reason};
-use crate::gate::{Ask, Attempt, Interaction, Preview, Proposed};
+use crate::gate::{Answer, Ask, Attempt, Interaction, Preview, Proposed, Via};
 use crate::ui::{Style, Ui};
 
 /// The flags every acting command takes.
@@ -66,10 +66,32 @@ pub struct TerminalHuman<'a> {
 }
 
 impl Interaction for TerminalHuman<'_> {
-    fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<bool> {
+    async fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<Answer> {
         eprint!("{}", render_ask(self.ui, ask));
-        self.ui.confirm("Apply this change?")
+        // A blocking prompt inside the async fn: the CLI runs one action at a time.
+        Ok(if self.ui.confirm("Apply this change?")? {
+            Answer::Approved {
+                via: Via::Terminal,
+                by: None,
+            }
+        } else {
+            Answer::Declined
+        })
     }
+}
+
+/// The CLI's acting session: the cluster view it opened and the terminal.
+pub type CliSession<'a> =
+    crate::session::Session<'a, crate::cluster::ClusterView, TerminalHuman<'a>>;
+
+/// Builds the CLI's session over `view` (the snapshot rule applies: see [`crate::session`]).
+pub fn session<'a>(
+    gate: crate::gate::Gate<'a>,
+    view: &'a crate::cluster::ClusterView,
+    human: &'a TerminalHuman<'a>,
+    origin: crate::gate::Origin,
+) -> crate::error::Result<CliSession<'a>> {
+    Ok(crate::session::Session::new(gate, view, human, origin)?)
 }
 
 fn tier_style(t: Tier) -> Style {
@@ -292,6 +314,10 @@ pub fn refusal(p: &Proposed, a: &Attempt) -> (String, Vec<String>) {
                 "--dry-run shows the exact change without making it".into(),
             ],
         ),
+        Some(Refusal::Stale) => (
+            format!("refused: {what} changed since it was approved; the approved change no longer applies as shown"),
+            vec!["nothing was changed; propose it again to see the change as it is now".into()],
+        ),
         Some(Refusal::ReadOnly) => (
             format!(
                 "refused: {what} is a change (tier {}) and --read-only allows only safe actions",
@@ -361,6 +387,12 @@ pub fn report(ctx: &Ctx, p: &Proposed, a: &Attempt) -> std::io::Result<()> {
         (Approval::Declined, Outcome::Skipped) => {
             ui.status(&format!("declined: {what} (nothing changed)"));
         }
+        (Approval::Deferred, Outcome::Skipped) => {
+            ui.status(&format!(
+                "waiting: {what} was not run; it waits for approval request {}",
+                a.request.as_deref().unwrap_or("(unnamed)")
+            ));
+        }
         (_, Outcome::Skipped) => {
             let (msg, hints) = refusal(p, a);
             ui.error_line("refused:", msg.trim_start_matches("refused: "));
@@ -378,51 +410,6 @@ pub fn approval_str(a: Approval) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
-}
-
-/// Runs one proposal against the cluster view: live clusters execute, snapshots only preview.
-/// A cluster that stopped answering ends the run (exit 4) after the outcome is recorded.
-pub async fn run_on(
-    ctx: &Ctx,
-    gate: &crate::gate::Gate<'_>,
-    view: &crate::cluster::ClusterView,
-    p: &Proposed,
-) -> crate::error::Result<Attempt> {
-    let mut all = run_unit_on(ctx, gate, view, std::slice::from_ref(p)).await?;
-    Ok(all.remove(0))
-}
-
-/// Runs the steps of one remediation as a unit (see [`crate::gate::Gate::run_unit`]).
-pub async fn run_unit_on(
-    ctx: &Ctx,
-    gate: &crate::gate::Gate<'_>,
-    view: &crate::cluster::ClusterView,
-    parts: &[Proposed],
-) -> crate::error::Result<Vec<Attempt>> {
-    let human = TerminalHuman { ui: &ctx.ui };
-    let mut attempts = match view {
-        crate::cluster::ClusterView::Live(l) => gate.run_unit(parts, l.as_ref(), &human).await?,
-        crate::cluster::ClusterView::Snapshot(s) => {
-            let exec = crate::gate::SnapshotExecutor {
-                inventory: s.inventory(),
-                label: view_context(view),
-            };
-            gate.run_unit(parts, &exec, &human).await?
-        }
-    };
-    for attempt in &mut attempts {
-        if matches!(
-            attempt.error,
-            Some(
-                crate::cluster::Error::Unreachable { .. }
-                    | crate::cluster::Error::Unauthorized { .. }
-            )
-        ) && let Some(e) = attempt.error.take()
-        {
-            return Err(e.into());
-        }
-    }
-    Ok(attempts)
 }
 
 /// The audit `context` of a cluster view.
@@ -444,6 +431,8 @@ pub struct Tally {
     pub not_run: usize,
     /// Dry runs and suggestions: shown, not run.
     pub shown: usize,
+    /// Deferred to an approval request: not run yet.
+    pub waiting: usize,
 }
 
 impl Tally {
@@ -456,13 +445,20 @@ impl Tally {
             (_, Outcome::Ok) => self.ran += 1,
             (_, Outcome::Error) => self.failed += 1,
             (Approval::Declined, _) => self.declined += 1,
+            (Approval::Deferred, _) => self.waiting += 1,
             (Approval::DryRun | Approval::SuggestOnly, _) => self.shown += 1,
             _ => self.refused += 1,
         }
     }
 
     pub fn total(&self) -> usize {
-        self.ran + self.declined + self.refused + self.failed + self.not_run + self.shown
+        self.ran
+            + self.declined
+            + self.refused
+            + self.failed
+            + self.not_run
+            + self.shown
+            + self.waiting
     }
 
     /// 1 when an executed action failed, else 3 when anything was refused, else 0 (everything
@@ -483,50 +479,14 @@ impl Tally {
         } else {
             String::new()
         };
+        let waiting = if self.waiting > 0 {
+            format!(", {} waiting for approval", self.waiting)
+        } else {
+            String::new()
+        };
         format!(
-            "{} ran, {} declined, {} refused, {} failed{not_run}, {} shown only",
+            "{} ran, {} declined, {} refused, {} failed{not_run}, {} shown only{waiting}",
             self.ran, self.declined, self.refused, self.failed, self.shown
         )
-    }
-}
-
-/// Turns a Deployment `rollout-undo` into the patch kubectl sends (the executor has no
-/// rollout-undo of its own) and returns it as a proposal that remembers what was requested,
-/// so the gate judges the stricter of the two verbs. Other actions pass through.
-pub async fn propose(
-    view: &crate::cluster::ClusterView,
-    action: crate::action::Action,
-    origin: impl Into<String>,
-) -> crate::error::Result<Proposed> {
-    let crate::action::Action::RolloutUndo {
-        target,
-        to_revision,
-    } = &action
-    else {
-        return Ok(Proposed::new(action, origin));
-    };
-    if target.kind != "Deployment" {
-        return Ok(Proposed::new(action, origin));
-    }
-    let scope = crate::cluster::Scope {
-        namespace: target.namespace.clone(),
-    };
-    let inv = view
-        .gather(&["ReplicaSet"], &scope, false, &crate::cluster::NoProgress)
-        .await?;
-    let rs: Vec<Value> = inv
-        .of_kind("ReplicaSet")
-        .map(|o| o.value().clone())
-        .collect();
-    match crate::change::rollout_undo_patch(target, &rs, *to_revision) {
-        Ok((rev, patch)) => {
-            let mut p = Proposed::new(patch, origin);
-            p.rationale = Some(format!(
-                "rollout undo: restore the pod template of revision {rev}"
-            ));
-            p.requested = Some(action);
-            Ok(p)
-        }
-        Err(e) => Err(crate::error::Error::usage(e)),
     }
 }

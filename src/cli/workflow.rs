@@ -14,11 +14,12 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::Ctx;
+use super::gate_ui::CliSession;
 use super::gate_ui::{self, SafetyFlags, Tally};
 use crate::cluster::{ClusterView, Inventory, Obj, Scope};
 use crate::error::{EXIT_OK, EXIT_REPORT, Error, Result};
 use crate::finding::{LinkedFinding, link};
-use crate::gate::{Gate, Proposed};
+use crate::gate::{Gate, Origin, Proposed};
 use crate::workflow::{self, StepKind, Vars, Workflow};
 
 /// List, show, validate and run workflows (built-in and your own)
@@ -35,7 +36,7 @@ use crate::workflow::{self, StepKind, Vars, Workflow};
 ///   kubectl claude workflow list
 ///   kubectl claude workflow show pod-crashloop-remediation
 ///   kubectl claude workflow run pod-crashloop-remediation --param namespace=shop
-///   kubectl claude workflow run cluster-health-check --snapshot examples/snapshots/homelab-mixed
+///   kubectl claude workflow run cluster-health-check --dry-run --snapshot examples/snapshots/homelab-mixed
 ///   kubectl claude workflow run rollback-app --param app=web --param namespace=shop --dry-run
 ///   kubectl claude workflow validate my-workflow.yaml
 #[derive(Debug, Args)]
@@ -226,7 +227,7 @@ struct Logged {
 struct Runner<'a> {
     ctx: &'a Ctx,
     wf: &'a Workflow,
-    view: ClusterView,
+    view: &'a ClusterView,
     vars: Vars,
     findings: BTreeMap<String, Vec<LinkedFinding>>,
     last_inv: Option<Inventory>,
@@ -240,13 +241,10 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     let wf = workflow::load_text(&listed.text, std::path::Path::new(&listed.source))
         .map_err(wf_error)?;
     let params = params(&wf, &args.params)?;
-    let mut safety = args.safety.clone();
-    if ctx.global.snapshot.is_some() && !safety.changes_nothing() {
-        // A snapshot cannot change: its actions can only be previewed.
-        ctx.ui
-            .status("snapshot: actions are previewed only (--dry-run)");
-        safety.dry_run = true;
-    }
+    // The snapshot rule (see `crate::session`): a snapshot run needs --dry-run or
+    // --suggest-only; nothing silently switches to a dry run.
+    let input = args.safety.input(&ctx.ui);
+    crate::session::check_snapshot_rule(ctx.global.snapshot.is_some(), &input)?;
     let view = super::cluster_view(ctx).await?;
     let mut policy = gate_ui::policy(ctx)?;
     if let Some(a) = &wf.autonomy {
@@ -255,14 +253,17 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     let audit = gate_ui::audit_log(ctx, &gate_ui::view_context(&view));
     let gate = Gate {
         policy: &policy,
-        input: safety.input(&ctx.ui),
+        input,
         audit: &audit,
         now: ctx.env.now(),
     };
+    let human = gate_ui::TerminalHuman { ui: &ctx.ui };
+    let session = gate_ui::session(gate, &view, &human, Origin::Workflow(wf.name.clone()))?;
+    let gate = &session;
     let mut r = Runner {
         ctx,
         wf: &wf,
-        view,
+        view: &view,
         vars: Vars {
             params,
             steps: BTreeMap::new(),
@@ -301,7 +302,7 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
             Some(_) if cond == Some(false) => {
                 r.note(&name, "skipped (condition is false)".into());
             }
-            Some(kind) => r.step(&gate, &name, step, kind).await?,
+            Some(kind) => r.step(gate, &name, step, kind).await?,
             None => {}
         }
         i = match jump.as_deref() {
@@ -340,7 +341,7 @@ impl Runner<'_> {
 
     async fn step(
         &mut self,
-        gate: &Gate<'_>,
+        gate: &CliSession<'_>,
         name: &str,
         step: &workflow::Step,
         kind: StepKind<'_>,
@@ -361,15 +362,13 @@ impl Runner<'_> {
                 for f in chosen {
                     for v in &f.actions {
                         if let Some(a) = v.action.as_ref().filter(|a| !a.is_read()) {
-                            let origin = format!("workflow:{}", self.wf.name);
-                            let mut p =
-                                match gate_ui::propose(&self.view, a.clone(), origin.clone()).await
-                                {
-                                    // Nothing to translate into (no earlier revision): the gate still sees and audits
-                                    // the request, and the executor reports it.
-                                    Ok(p) => p,
-                                    Err(_) => crate::gate::Proposed::new(a.clone(), origin),
-                                };
+                            let origin = Origin::Workflow(self.wf.name.clone());
+                            let mut p = match gate.propose_as(a.clone(), origin.clone()).await {
+                                // Nothing to translate into (no earlier revision): the gate still sees and audits
+                                // the request, and the executor reports it.
+                                Ok(p) => p,
+                                Err(_) => crate::gate::Proposed::new(a.clone(), origin),
+                            };
                             p.rationale = Some(format!("{} ({})", v.rationale, f.id));
                             p.gitops_managed = v.gitops_managed;
                             p.force_confirm = step.confirm == Some(true);
@@ -416,7 +415,7 @@ impl Runner<'_> {
 
     async fn gate(
         &mut self,
-        gate: &Gate<'_>,
+        gate: &CliSession<'_>,
         step: &str,
         p: &Proposed,
     ) -> Result<crate::gate::Attempt> {
@@ -425,7 +424,7 @@ impl Runner<'_> {
             p.action.verb(),
             p.action.target_display()
         ));
-        let a = gate_ui::run_on(self.ctx, gate, &self.view, p).await?;
+        let a = gate.run(p).await?;
         gate_ui::report(self.ctx, p, &a)?;
         self.tally.add(&a);
         self.log.push(Logged {
@@ -550,7 +549,7 @@ impl Runner<'_> {
 
     async fn action(
         &mut self,
-        gate: &Gate<'_>,
+        gate: &CliSession<'_>,
         name: &str,
         step: &workflow::Step,
         verb: &str,
@@ -601,14 +600,13 @@ impl Runner<'_> {
         let action = crate::action::build(verb, target, &params).map_err(|e| {
             Error::usage(format!("workflow {}: step \"{name}\": {e}", self.wf.name))
         })?;
-        let mut p =
-            gate_ui::propose(&self.view, action, format!("workflow:{}", self.wf.name)).await?;
+        let mut p = gate.propose(action).await?;
         p.rationale = p.rationale.or_else(|| step.description.clone());
         p.force_confirm = step.confirm == Some(true);
         let is_read = p.action.is_read();
         let a = if is_read {
             // Reads feed later steps; they are gated and audited but not printed.
-            let a = gate_ui::run_on(self.ctx, gate, &self.view, &p).await?;
+            let a = gate.run(&p).await?;
             self.tally.add(&a);
             a
         } else {

@@ -1,0 +1,676 @@
+//! The acting session: the one way every front-end (CLI, MCP server, `serve`) acts on a cluster.
+//!
+//! # How a front-end uses it
+//!
+//! 1. Open an executor: the [`ClusterView`](crate::cluster::ClusterView) (live or snapshot) is
+//!    one; tests use fakes. Build a [`Gate`] from the effective
+//!    [`Policy`](crate::autonomy::Policy), the caller's [`GateInput`] (flags, and
+//!    `interactive`: whether *your* [`Interaction`] can reach a person), the
+//!    [`AuditLog`](crate::audit::AuditLog) and the clock.
+//! 2. Implement [`Interaction`] — the human:
+//!    - the terminal prompt (`cli::gate_ui::TerminalHuman`) shows the [`Ask`] and blocks on
+//!      dialoguer: a synchronous implementation simply does its work inside the `async fn`;
+//!    - an MCP server awaits an elicitation round-trip and answers
+//!      [`Answer::Approved`] with [`Via::McpElicitation`] (and `by`, if the client says who);
+//!    - `serve` stores the ask as an approval request ([`ApprovalRequest::from_ask`], it is
+//!      serde) and answers [`Answer::Deferred`] with the request's id: the gate records
+//!      `approval: deferred` with `request: <id>`, runs nothing, and the [`Attempt`] says so
+//!      ([`Attempt::approval`] is `Deferred`, [`Attempt::request`] the id) — not "declined".
+//!    - `--yes` is not an interaction: it is `GateInput::yes`, and the gate approves
+//!      confirm-tier actions itself (`flag-yes`) without asking anyone. [`Unattended`] is the
+//!      interaction for callers that can ask nobody (set `interactive: false`).
+//! 3. `Session::new(gate, &executor, &human, origin)`, then for each action:
+//!    [`Session::resolve_target`] (`KIND/NAME`, kubectl short names, CRDs through discovery),
+//!    [`Session::propose`] (translates a Deployment `rollout-undo` into the patch kubectl
+//!    sends, judged by the stricter of the two verbs), [`Session::run`] / [`Session::run_unit`]
+//!    (policy → decision fsynced → ask → execute → outcome). Rendering is yours: the session
+//!    never prints.
+//! 4. Later, when a deferred request is approved: [`Session::execute_approved`] with the stored
+//!    request and the approver. It refuses a request made against another context, runs a
+//!    request at most once (the audit log is the ledger), re-judges the tier under the current
+//!    policy, re-reads every target and re-computes its preview at the time it was shown: if
+//!    that is not what the approver saw, the request is refused as stale (`refused-stale`,
+//!    nothing sent). Otherwise it runs once, audited with `approval: approval-request`,
+//!    `approver` and `request`.
+//!
+//! # The snapshot rule (one for every front-end)
+//!
+//! A snapshot cannot be changed. A session over an executor that is a snapshot
+//! ([`Executor::is_snapshot`]) can only be built when its flags change nothing
+//! (`dry_run` or `suggest_only`); otherwise [`Session::new`] fails with
+//! [`Error::SnapshotCannotChange`] and the front-end says so (the CLI: exit 2, "add --dry-run
+//! or --suggest-only"). Nothing silently switches to a dry run. [`check_snapshot_rule`] lets a
+//! front-end apply the rule before it does expensive work.
+//!
+//! # Errors
+//!
+//! [`Error`] is typed; the CLI maps it to exit codes in `error.rs`. A cluster that stopped
+//! answering (unreachable, unauthorized) ends a run with [`Error::Cluster`] after the attempt's
+//! outcome is recorded; any other failed action is an `Ok` attempt with `outcome: error`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::action::{self, Action, Verb};
+use crate::audit::{Outcome, Phase};
+pub use crate::autonomy::GateInput as Input;
+use crate::autonomy::{Decision, GateInput, Refusal, Tier};
+use crate::cluster::{self, ObjRef};
+pub use crate::gate::{
+    Answer, Ask, Attempt, Executor, Gate, Interaction, Origin, Preview, Proposed, Via,
+};
+
+/// Why a session could not do what was asked (an action that failed is an attempt, not this).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Gate(#[from] crate::gate::Error),
+    /// The cluster stopped answering or rejected our credentials.
+    #[error(transparent)]
+    Cluster(#[from] cluster::Error),
+    /// The snapshot rule (see the module doc).
+    #[error("a snapshot cannot be changed: acting on a snapshot needs dry-run or suggest-only")]
+    SnapshotCannotChange,
+    /// `KIND/NAME` did not name an object this cluster knows.
+    #[error("{message}")]
+    Target {
+        message: String,
+        hint: Option<String>,
+    },
+    /// A `rollout-undo` with nothing to go back to.
+    #[error("{0}")]
+    Translate(String),
+    /// The approval request already ran (the audit log has its outcome).
+    #[error("approval request {request} was already executed (audit record {id}); it runs once")]
+    AlreadyExecuted { request: String, id: String },
+    /// The approval request was made against another cluster.
+    #[error(
+        "approval request {request} was made for context {expected}; this session acts on {actual}"
+    )]
+    WrongContext {
+        request: String,
+        expected: String,
+        actual: String,
+    },
+    /// The approval request has no steps.
+    #[error("approval request {request} has no steps")]
+    EmptyRequest { request: String },
+    /// The audit log could not be read to check whether a request already ran.
+    #[error("failed to read the audit log {}", path.display())]
+    AuditRead {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The snapshot rule: a snapshot is acted on only when nothing would change.
+pub fn check_snapshot_rule(is_snapshot: bool, input: &GateInput) -> Result<(), Error> {
+    if is_snapshot && !(input.dry_run || input.suggest_only) {
+        return Err(Error::SnapshotCannotChange);
+    }
+    Ok(())
+}
+
+/// The interaction for callers that can ask nobody: declines (and is never asked when the
+/// gate input says `interactive: false`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unattended;
+
+impl Interaction for Unattended {
+    async fn confirm(&self, _: &Ask<'_>) -> std::io::Result<Answer> {
+        Ok(Answer::Declined)
+    }
+}
+
+/// Approves on behalf of the approver of a stored request.
+struct Approver(Option<String>);
+
+impl Interaction for Approver {
+    async fn confirm(&self, _: &Ask<'_>) -> std::io::Result<Answer> {
+        Ok(Answer::Approved {
+            via: Via::ApprovalRequest,
+            by: self.0.clone(),
+        })
+    }
+}
+
+/// A target resolved for an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub target: ObjRef,
+    /// API groups discovery could not ask (say so: the kind may live there).
+    pub skipped_groups: Vec<String>,
+}
+
+/// One step of an approval request: what was proposed and the change the approver is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestStep {
+    pub proposed: Proposed,
+    pub preview: Preview,
+}
+
+/// A deferred ask, as a front-end stores it (serde; a Kubernetes object's spec in `serve`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalRequest {
+    /// The id [`Answer::Deferred`] returned (and the audit log's `request`).
+    pub id: String,
+    /// The executor's context the request was made against.
+    pub context: String,
+    /// The unit's tier when asked.
+    pub tier: Tier,
+    /// When the previews were computed.
+    pub at: jiff::Timestamp,
+    pub steps: Vec<RequestStep>,
+}
+
+impl ApprovalRequest {
+    /// The request for an ask, to store before answering [`Answer::Deferred`] with `id`.
+    pub fn from_ask(id: impl Into<String>, context: impl Into<String>, ask: &Ask<'_>) -> Self {
+        Self {
+            id: id.into(),
+            context: context.into(),
+            tier: ask.tier,
+            at: ask.at,
+            steps: ask
+                .steps
+                .iter()
+                .map(|(p, pv)| RequestStep {
+                    proposed: (*p).clone(),
+                    preview: (*pv).clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One acting session: the gate, the executor, the human and the default origin.
+pub struct Session<'a, E: Executor, H: Interaction> {
+    gate: Gate<'a>,
+    exec: &'a E,
+    human: &'a H,
+    origin: Origin,
+}
+
+impl<'a, E: Executor, H: Interaction> Session<'a, E, H> {
+    /// Builds the session; fails on the snapshot rule.
+    pub fn new(gate: Gate<'a>, exec: &'a E, human: &'a H, origin: Origin) -> Result<Self, Error> {
+        check_snapshot_rule(exec.is_snapshot(), &gate.input)?;
+        Ok(Self {
+            gate,
+            exec,
+            human,
+            origin,
+        })
+    }
+
+    pub fn gate(&self) -> &Gate<'a> {
+        &self.gate
+    }
+
+    pub fn executor(&self) -> &E {
+        self.exec
+    }
+
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// Resolves `KIND/NAME` (or a kind for `list`; anything for `apply`, which names its
+    /// objects in the manifest) into a target: built-in kinds and kubectl short names first,
+    /// then the cluster's discovery for any other kind (CRDs).
+    pub async fn resolve_target(
+        &self,
+        verb: Verb,
+        text: &str,
+        default_ns: &str,
+        all_namespaces: bool,
+    ) -> Result<Resolved, Error> {
+        let done = |target| {
+            Ok(Resolved {
+                target,
+                skipped_groups: Vec::new(),
+            })
+        };
+        if verb == Verb::Apply {
+            return done(ObjRef::new("v1", "List", None, ""));
+        }
+        if verb == Verb::List && !text.contains('/') {
+            let info = cluster::kinds::lookup(text).ok_or_else(|| Error::Target {
+                message: format!("unknown kind `{text}`"),
+                hint: None,
+            })?;
+            let ns = (!all_namespaces && info.namespaced).then_some(default_ns);
+            return done(ObjRef::new(&info.api_version(), info.kind, ns, ""));
+        }
+        let e = match action::parse_target(verb, text, default_ns) {
+            Ok(t) => return done(t),
+            Err(e) => e,
+        };
+        let unknown = |e: String| Error::Target {
+            message: e,
+            hint: None,
+        };
+        let Some((kind, name)) = text.split_once('/') else {
+            return Err(unknown(e));
+        };
+        if name.is_empty() || name.contains('/') {
+            return Err(unknown(e));
+        }
+        let found = self.exec.find_kind(kind).await?;
+        let skipped_groups = self.exec.skipped_groups();
+        match found {
+            Some(r) => {
+                let ns = r.namespaced.then_some(default_ns);
+                Ok(Resolved {
+                    target: ObjRef::new(&r.api_version, &r.kind, ns, name),
+                    skipped_groups,
+                })
+            }
+            None if self.exec.is_snapshot() => Err(unknown(e)),
+            None => Err(Error::Target {
+                message: e,
+                hint: Some(
+                    "the cluster serves no such kind either (kubectl api-resources lists them)"
+                        .into(),
+                ),
+            }),
+        }
+    }
+
+    /// A proposal with the session's origin (see [`Session::propose_as`]).
+    pub async fn propose(&self, action: Action) -> Result<Proposed, Error> {
+        self.propose_as(action, self.origin.clone()).await
+    }
+
+    /// Turns a Deployment `rollout-undo` into the patch kubectl sends (the executor has no
+    /// rollout-undo of its own) and returns it as a proposal that remembers what was
+    /// requested, so the gate judges the stricter of the two verbs. Other actions pass
+    /// through. [`Error::Translate`] when there is no revision to go back to.
+    pub async fn propose_as(&self, action: Action, origin: Origin) -> Result<Proposed, Error> {
+        let Action::RolloutUndo {
+            target,
+            to_revision,
+        } = &action
+        else {
+            return Ok(Proposed::new(action, origin));
+        };
+        if target.kind != "Deployment" {
+            return Ok(Proposed::new(action, origin));
+        }
+        let rs = self
+            .exec
+            .list("ReplicaSet", target.namespace.as_deref())
+            .await?;
+        let (rev, patch) = crate::change::rollout_undo_patch(target, &rs, *to_revision)
+            .map_err(Error::Translate)?;
+        let mut p = Proposed::new(patch, origin);
+        p.rationale = Some(format!(
+            "rollout undo: restore the pod template of revision {rev}"
+        ));
+        p.requested = Some(action);
+        Ok(p)
+    }
+
+    /// Runs one proposal through the gate (see [`Session::run_unit`]).
+    pub async fn run(&self, p: &Proposed) -> Result<Attempt, Error> {
+        let mut all = self.run_unit(std::slice::from_ref(p)).await?;
+        Ok(all.remove(0))
+    }
+
+    /// Runs the steps of one change as a unit (see [`Gate::run_unit`]). A cluster that
+    /// stopped answering ends the run after the outcome is recorded.
+    pub async fn run_unit(&self, parts: &[Proposed]) -> Result<Vec<Attempt>, Error> {
+        let attempts = self
+            .gate
+            .run_unit_for(parts, self.exec, self.human, None, None)
+            .await?;
+        lift_unreachable(attempts)
+    }
+
+    /// Executes an approved request once (see the module doc). `approver` is recorded.
+    pub async fn execute_approved(
+        &self,
+        req: &ApprovalRequest,
+        approver: Option<&str>,
+    ) -> Result<Vec<Attempt>, Error> {
+        if req.steps.is_empty() {
+            return Err(Error::EmptyRequest {
+                request: req.id.clone(),
+            });
+        }
+        let actual = self.exec.context();
+        if actual != req.context {
+            return Err(Error::WrongContext {
+                request: req.id.clone(),
+                expected: req.context.clone(),
+                actual,
+            });
+        }
+        let dir = self.gate.audit.dir();
+        let records = if dir.exists() {
+            crate::audit::read(dir).map_err(|source| Error::AuditRead {
+                path: dir.to_path_buf(),
+                source,
+            })?
+        } else {
+            Vec::new()
+        };
+        if let Some(r) = records.iter().find(|r| {
+            r.request.as_deref() == Some(req.id.as_str())
+                && r.phase == Phase::Outcome
+                && r.outcome != Some(Outcome::Skipped)
+        }) {
+            return Err(Error::AlreadyExecuted {
+                request: req.id.clone(),
+                id: r.id.clone(),
+            });
+        }
+        let parts: Vec<Proposed> = req.steps.iter().map(|s| s.proposed.clone()).collect();
+        let mut stale = false;
+        for s in &req.steps {
+            let now = self
+                .gate
+                .preview_or_note_at(&s.proposed.action, self.exec, req.at)
+                .await?;
+            stale |= now != s.preview;
+        }
+        let forced = if stale {
+            Decision::Refuse(Refusal::Stale)
+        } else {
+            Decision::Ask
+        };
+        let human = Approver(approver.map(str::to_string));
+        let attempts = self
+            .gate
+            .run_unit_for(
+                &parts,
+                self.exec,
+                &human,
+                Some(req.id.clone()),
+                Some(forced),
+            )
+            .await?;
+        lift_unreachable(attempts)
+    }
+}
+
+/// A cluster that stopped answering ends the run (its outcome is already recorded).
+fn lift_unreachable(mut attempts: Vec<Attempt>) -> Result<Vec<Attempt>, Error> {
+    for attempt in &mut attempts {
+        if matches!(
+            attempt.error,
+            Some(cluster::Error::Unreachable { .. } | cluster::Error::Unauthorized { .. })
+        ) && let Some(e) = attempt.error.take()
+        {
+            return Err(Error::Cluster(e));
+        }
+    }
+    Ok(attempts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::AuditLog;
+    use crate::autonomy::{Approval, AutonomyConfig, Policy};
+    use serde_json::{Value, json};
+    use std::cell::RefCell;
+
+    /// One Deployment that can be changed behind the session's back; records executions.
+    struct OneDeployment {
+        obj: RefCell<Value>,
+        ran: RefCell<Vec<Action>>,
+    }
+
+    impl OneDeployment {
+        fn new() -> Self {
+            Self {
+                obj: RefCell::new(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                    "metadata": {"name": "web", "namespace": "shop"},
+                    "spec": {"replicas": 1}, "status": {"readyReplicas": 1}})),
+                ran: RefCell::default(),
+            }
+        }
+    }
+
+    impl Executor for OneDeployment {
+        fn context(&self) -> String {
+            "kind-test".into()
+        }
+        async fn read(&self, _r: &ObjRef) -> Result<Option<Value>, cluster::Error> {
+            Ok(Some(self.obj.borrow().clone()))
+        }
+        async fn apply_preview(&self, m: &Value) -> Result<Option<Value>, cluster::Error> {
+            Ok(Some(m.clone()))
+        }
+        async fn execute(&self, action: &Action) -> Result<Value, cluster::Error> {
+            self.ran.borrow_mut().push(action.clone());
+            Ok(Value::Null)
+        }
+    }
+
+    /// The approval queue: stores the request and defers.
+    #[derive(Default)]
+    struct Queue {
+        stored: RefCell<Vec<ApprovalRequest>>,
+    }
+
+    impl Interaction for Queue {
+        async fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<Answer> {
+            let id = format!("req-{}", self.stored.borrow().len() + 1);
+            self.stored
+                .borrow_mut()
+                .push(ApprovalRequest::from_ask(&id, "kind-test", ask));
+            Ok(Answer::Deferred { request: id })
+        }
+    }
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+    }
+
+    fn asking() -> GateInput {
+        GateInput {
+            interactive: true,
+            ..Default::default()
+        }
+    }
+
+    fn gate<'a>(policy: &'a Policy, audit: &'a AuditLog, input: GateInput) -> Gate<'a> {
+        Gate {
+            policy,
+            input,
+            audit,
+            now: "2026-11-22T10:00:00Z".parse().unwrap(),
+        }
+    }
+
+    fn scale(replicas: i32) -> Action {
+        Action::Scale {
+            target: ObjRef::new("apps/v1", "Deployment", Some("shop"), "web"),
+            replicas,
+        }
+    }
+
+    /// Defers a scale to 3 through the queue; returns the stored request.
+    fn defer(policy: &Policy, audit: &AuditLog, exec: &OneDeployment) -> ApprovalRequest {
+        let queue = Queue::default();
+        let s = Session::new(gate(policy, audit, asking()), exec, &queue, Origin::Mcp).unwrap();
+        let att = rt()
+            .block_on(async { s.run(&s.propose(scale(3)).await.unwrap()).await })
+            .unwrap();
+        assert_eq!(att.approval, Approval::Deferred);
+        assert_eq!(att.outcome, Outcome::Skipped);
+        assert_eq!(att.request.as_deref(), Some("req-1"));
+        assert!(exec.ran.borrow().is_empty(), "a deferred action ran");
+        let req = queue.stored.borrow()[0].clone();
+        // What the approver is shown is the change itself.
+        assert!(
+            req.steps[0].preview.diff.contains("+  replicas: 3"),
+            "{req:?}"
+        );
+        req
+    }
+
+    #[test]
+    fn a_deferred_ask_runs_nothing_and_the_audit_says_it_waits() {
+        let d = tempfile::tempdir().unwrap();
+        let audit = AuditLog::new(d.path().join("a"), "kind-test");
+        let policy = Policy::default();
+        let exec = OneDeployment::new();
+        defer(&policy, &audit, &exec);
+        let recs = crate::audit::read(&d.path().join("a")).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert!(recs.iter().all(|r| r.approval == Approval::Deferred
+            && r.request.as_deref() == Some("req-1")
+            && r.origin == "mcp"));
+        assert_eq!(recs[1].outcome, Some(Outcome::Skipped));
+    }
+
+    #[test]
+    fn an_approved_request_runs_once_with_its_approver() {
+        let d = tempfile::tempdir().unwrap();
+        let audit = AuditLog::new(d.path().join("a"), "kind-test");
+        let policy = Policy::default();
+        let exec = OneDeployment::new();
+        let req = defer(&policy, &audit, &exec);
+        // The request survives storage (a Kubernetes object's spec).
+        let req: ApprovalRequest =
+            serde_json::from_value(serde_json::to_value(&req).unwrap()).unwrap();
+        // Later, another process: a session that can ask nobody.
+        let s = Session::new(
+            gate(&policy, &audit, GateInput::default()),
+            &exec,
+            &Unattended,
+            Origin::Mcp,
+        )
+        .unwrap();
+        // Only the status moved meanwhile: the change still applies as shown.
+        exec.obj.borrow_mut()["status"]["readyReplicas"] = json!(0);
+        let atts = rt()
+            .block_on(s.execute_approved(&req, Some("alice")))
+            .unwrap();
+        assert_eq!(atts[0].approval, Approval::ApprovalRequest);
+        assert_eq!(atts[0].outcome, Outcome::Ok);
+        assert_eq!(exec.ran.borrow().as_slice(), &[scale(3)]);
+        let recs = crate::audit::read(&d.path().join("a")).unwrap();
+        let last = recs.last().unwrap();
+        assert_eq!(last.approval, Approval::ApprovalRequest);
+        assert_eq!(last.approver.as_deref(), Some("alice"));
+        assert_eq!(last.request.as_deref(), Some("req-1"));
+        // Runs once.
+        let again = rt().block_on(s.execute_approved(&req, Some("alice")));
+        assert!(
+            matches!(again, Err(Error::AlreadyExecuted { .. })),
+            "{again:?}"
+        );
+        assert_eq!(exec.ran.borrow().len(), 1);
+    }
+
+    #[test]
+    fn a_request_whose_object_changed_is_refused_as_stale() {
+        let d = tempfile::tempdir().unwrap();
+        let audit = AuditLog::new(d.path().join("a"), "kind-test");
+        let policy = Policy::default();
+        let exec = OneDeployment::new();
+        let req = defer(&policy, &audit, &exec);
+        // Someone scaled it meanwhile: "1 → 3" is no longer what would happen.
+        exec.obj.borrow_mut()["spec"]["replicas"] = json!(2);
+        let s = Session::new(
+            gate(&policy, &audit, asking()),
+            &exec,
+            &Unattended,
+            Origin::Mcp,
+        )
+        .unwrap();
+        let atts = rt()
+            .block_on(s.execute_approved(&req, Some("bob")))
+            .unwrap();
+        assert_eq!(atts[0].approval, Approval::RefusedStale);
+        assert_eq!(atts[0].refusal, Some(Refusal::Stale));
+        assert!(exec.ran.borrow().is_empty());
+        let recs = crate::audit::read(&d.path().join("a")).unwrap();
+        assert_eq!(recs.last().unwrap().approval, Approval::RefusedStale);
+    }
+
+    #[test]
+    fn an_approved_request_is_judged_by_todays_policy_and_context() {
+        let d = tempfile::tempdir().unwrap();
+        let audit = AuditLog::new(d.path().join("a"), "kind-test");
+        let exec = OneDeployment::new();
+        let req = defer(&Policy::default(), &audit, &exec);
+        let stricter = Policy::new(AutonomyConfig {
+            forbidden_actions: vec!["scale".into()],
+            ..Default::default()
+        });
+        let s = Session::new(
+            gate(&stricter, &audit, asking()),
+            &exec,
+            &Unattended,
+            Origin::Mcp,
+        )
+        .unwrap();
+        let atts = rt().block_on(s.execute_approved(&req, None)).unwrap();
+        assert_eq!(atts[0].approval, Approval::RefusedForbidden);
+        assert!(exec.ran.borrow().is_empty());
+        let mut other = req.clone();
+        other.context = "prod".into();
+        let r = rt().block_on(s.execute_approved(&other, None));
+        assert!(matches!(r, Err(Error::WrongContext { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn a_snapshot_session_needs_a_mode_that_changes_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let audit = AuditLog::new(d.path().join("a"), "snap");
+        let policy = Policy::default();
+        let inv = cluster::Inventory::default();
+        let snap = crate::gate::SnapshotExecutor {
+            inventory: &inv,
+            label: "snapshot:x".into(),
+        };
+        let yes = GateInput {
+            yes: true,
+            ..Default::default()
+        };
+        let r = Session::new(gate(&policy, &audit, yes), &snap, &Unattended, Origin::User);
+        assert!(matches!(r, Err(Error::SnapshotCannotChange)));
+        for input in [
+            GateInput {
+                dry_run: true,
+                ..yes
+            },
+            GateInput {
+                suggest_only: true,
+                ..yes
+            },
+        ] {
+            assert!(
+                Session::new(
+                    gate(&policy, &audit, input),
+                    &snap,
+                    &Unattended,
+                    Origin::User
+                )
+                .is_ok()
+            );
+        }
+    }
+
+    #[test]
+    fn origins_round_trip_through_their_audit_spelling() {
+        for o in [
+            Origin::User,
+            Origin::Llm,
+            Origin::Mcp,
+            Origin::Recipe("workloads".into()),
+            Origin::Workflow("nightly".into()),
+            Origin::Trigger("alertmanager".into()),
+        ] {
+            assert_eq!(o.to_string().parse::<Origin>().unwrap(), o);
+        }
+        assert!("robot".parse::<Origin>().is_err());
+    }
+}
