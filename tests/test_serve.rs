@@ -568,3 +568,64 @@ fn kustomize_base_is_complete_and_least_privilege() {
             .unwrap_or_else(|e| panic!("{f}: {e}"));
     }
 }
+
+fn rss_kib(pid: u32) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The footprint on a 50-node / 2,000-pod cluster: serve's RSS after the initial lists and a
+/// diagnosis pass stays under the seed's 64Mi limit.
+#[test]
+fn serve_rss_on_a_50_node_2000_pod_cluster() {
+    let mut objects = Vec::new();
+    for n in 0..50 {
+        objects.push(json!({"apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": format!("node-{n}"), "labels": {"kubernetes.io/arch": "arm64"}},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}],
+                "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}));
+    }
+    for ns in 0..20 {
+        objects.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": format!("ns-{ns}")}}));
+        for d in 0..10 {
+            let name = format!("app-{d}");
+            objects.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": name, "namespace": format!("ns-{ns}"), "uid": format!("d-{ns}-{d}")},
+                "spec": {"replicas": 10, "selector": {"matchLabels": {"app": name}},
+                    "template": {"metadata": {"labels": {"app": name}},
+                        "spec": {"containers": [{"name": "app", "image": "nginx:1.27",
+                            "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}}]}}},
+                "status": {"replicas": 10, "readyReplicas": 10, "availableReplicas": 10}}));
+            for p in 0..10 {
+                objects.push(json!({"apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": format!("{name}-{p}"), "namespace": format!("ns-{ns}"),
+                        "labels": {"app": name}},
+                    "spec": {"nodeName": format!("node-{}", (ns * 100 + d * 10 + p) % 50),
+                        "containers": [{"name": "app", "image": "nginx:1.27"}]},
+                    "status": {"phase": "Running", "containerStatuses": [{"name": "app", "ready": true,
+                        "restartCount": 0, "state": {"running": {"startedAt": "2026-12-01T10:00:00Z"}}}]}}));
+            }
+        }
+    }
+    let fake = FakeApiServer::builder()
+        .objects(objects)
+        .served("coordination.k8s.io/v1", "Lease")
+        .start();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(60, "the inventory and a diagnosis pass", |s| {
+        let v: Value = serde_json::from_str(&s.get("/api/findings").1).unwrap_or_default();
+        v["objects"].as_u64().unwrap_or(0) >= 2050
+    });
+    let rss = rss_kib(s.child.id());
+    eprintln!(
+        "serve RSS with 50 nodes / 2,000 pods / 200 deployments: {} KiB",
+        rss
+    );
+    assert!(rss > 0);
+    assert!(rss < 64 * 1024, "RSS {rss} KiB is over the 64Mi limit");
+}
