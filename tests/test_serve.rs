@@ -148,12 +148,17 @@ fn fake() -> FakeApiServer {
     FakeApiServer::builder()
         .objects(crashloop_objects())
         .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
         .start()
 }
 
 /// Alertmanager's webhook payload (version 4), in the shape its configuration reference
 /// documents, for kube-prometheus' KubePodCrashLooping.
 fn alert_payload(status: &str) -> Vec<u8> {
+    alert_payload_in(status, "app")
+}
+
+fn alert_payload_in(status: &str, ns: &str) -> Vec<u8> {
     json!({
         "version": "4",
         "groupKey": "{}:{alertname=\"KubePodCrashLooping\"}",
@@ -161,12 +166,12 @@ fn alert_payload(status: &str) -> Vec<u8> {
         "status": status,
         "receiver": "kubectl-claude",
         "groupLabels": {"alertname": "KubePodCrashLooping"},
-        "commonLabels": {"alertname": "KubePodCrashLooping", "namespace": "app", "severity": "warning"},
+        "commonLabels": {"alertname": "KubePodCrashLooping", "namespace": ns, "severity": "warning"},
         "commonAnnotations": {},
         "externalURL": "http://alertmanager.monitoring:9093",
         "alerts": [{
             "status": status,
-            "labels": {"alertname": "KubePodCrashLooping", "namespace": "app", "pod": "web-abc-1",
+            "labels": {"alertname": "KubePodCrashLooping", "namespace": ns, "pod": "web-abc-1",
                 "container": "web", "severity": "warning"},
             "annotations": {"description": "Pod app/web-abc-1 (web) is in waiting state (reason: \"CrashLoopBackOff\").",
                 "summary": "Pod is crash looping."},
@@ -614,6 +619,7 @@ fn serve_rss_on_a_50_node_2000_pod_cluster() {
     let fake = FakeApiServer::builder()
         .objects(objects)
         .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
         .start();
     let t = env_for(&fake);
     let s = Serve::start(&t, &[]);
@@ -628,4 +634,202 @@ fn serve_rss_on_a_50_node_2000_pod_cluster() {
     );
     assert!(rss > 0);
     assert!(rss < 64 * 1024, "RSS {rss} KiB is over the 64Mi limit");
+}
+
+/// The OOM-killed checkout Deployment (namespace shop), served with the queue's kinds.
+fn oom_fake() -> FakeApiServer {
+    FakeApiServer::builder_from_dir(
+        &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
+    )
+    .served("coordination.k8s.io/v1", "Lease")
+    .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+    .start()
+}
+
+fn approval_objects(fake: &FakeApiServer) -> Vec<Value> {
+    fake.objects()
+        .into_iter()
+        .filter(|o| o["kind"] == "ApprovalRequest")
+        .collect()
+}
+
+fn patches_to_checkout(fake: &FakeApiServer) -> usize {
+    fake.writes()
+        .iter()
+        .filter(|w| w.path == "/apis/apps/v1/namespaces/shop/deployments/checkout")
+        .count()
+}
+
+/// Alert → workflow → the confirm-tier memory patch is queued (nothing written) → `approvals
+/// approve` → serve executes it: exactly one PATCH, the approver recorded.
+#[test]
+fn alert_confirm_step_becomes_a_pending_request_and_approve_patches_once() {
+    let fake = oom_fake();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(10, "leadership", |s| {
+        s.get("/api/leader").1.contains("true")
+    });
+    let (code, body) = http(
+        &s.addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        &alert_payload_in("firing", "shop"),
+    );
+    assert_eq!(code, 202, "{body}");
+    s.wait(60, "the run to finish", |s| {
+        !s.get("/api/runs").1.contains("running")
+    });
+    let queued = approval_objects(&fake);
+    assert_eq!(
+        queued.len(),
+        1,
+        "one pending request: {:#?}\n{}",
+        queued,
+        s.log()
+    );
+    assert_eq!(queued[0]["status"]["phase"], "Pending");
+    assert_eq!(
+        queued[0]["spec"]["origin"],
+        "workflow:pod-crashloop-remediation"
+    );
+    assert!(
+        queued[0]["spec"]["request"]["steps"][0]["preview"]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("512Mi"),
+        "{:#}",
+        queued[0]
+    );
+    assert_eq!(
+        patches_to_checkout(&fake),
+        0,
+        "nothing written before approval"
+    );
+    let id = queued[0]["metadata"]["name"].as_str().unwrap().to_string();
+
+    let o = t
+        .cmd()
+        .args(["approvals", "list", "-n", "default"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        crate::support::env::stderr(&o)
+    );
+    assert!(
+        crate::support::env::stdout(&o).contains(&id),
+        "{}",
+        crate::support::env::stdout(&o)
+    );
+    let o = t
+        .cmd()
+        .args(["approvals", "show", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert!(
+        crate::support::env::stdout(&o).contains("512Mi"),
+        "{}",
+        crate::support::env::stdout(&o)
+    );
+    let o = t
+        .cmd()
+        .args(["approvals", "approve", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        crate::support::env::stderr(&o)
+    );
+    s.wait(20, "execution", |_| {
+        approval_objects(&fake)[0]["status"]["phase"] == "Executed"
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(patches_to_checkout(&fake), 1, "exactly one PATCH");
+    assert_eq!(
+        approval_objects(&fake)[0]["status"]["approver"],
+        "kubeconfig-context:kind-fake"
+    );
+    // Approving again is refused: it is no longer pending.
+    let o = t
+        .cmd()
+        .args(["approvals", "approve", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0));
+    assert_eq!(patches_to_checkout(&fake), 1);
+}
+
+/// The target changed between proposal and approval: refused, nothing sent. An approved
+/// request past its expiry is closed, not run.
+#[test]
+fn changed_target_refuses_and_expired_request_never_runs() {
+    let fake = oom_fake();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(10, "leadership", |s| {
+        s.get("/api/leader").1.contains("true")
+    });
+    http(
+        &s.addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        &alert_payload_in("firing", "shop"),
+    );
+    s.wait(60, "a queued request", |_| {
+        approval_objects(&fake).len() == 1
+    });
+    let req = approval_objects(&fake)[0].clone();
+    let id = req["metadata"]["name"].as_str().unwrap().to_string();
+    // Someone raises the limit by hand meanwhile.
+    let mut d = fake
+        .objects()
+        .into_iter()
+        .find(|o| o["kind"] == "Deployment" && o["metadata"]["name"] == "checkout")
+        .unwrap();
+    d["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"] = json!("1Gi");
+    fake.upsert(d);
+    let o = t
+        .cmd()
+        .args(["approvals", "approve", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        crate::support::env::stderr(&o)
+    );
+    s.wait(20, "the refusal", |_| {
+        approval_objects(&fake)[0]["status"]["phase"] == "Refused"
+    });
+    assert_eq!(
+        patches_to_checkout(&fake),
+        0,
+        "a changed target gets no write"
+    );
+
+    // An approved copy whose expiry has passed.
+    let mut old = req.clone();
+    old["metadata"]["name"] = json!("apr-expired");
+    old["spec"]["request"]["id"] = json!("apr-expired");
+    old["spec"]["expiresAt"] = json!("2020-01-01T00:00:00Z");
+    old["status"] = json!({"phase": "Approved", "approver": "someone"});
+    fake.upsert(old);
+    s.wait(20, "expiry", |_| {
+        approval_objects(&fake)
+            .iter()
+            .any(|o| o["metadata"]["name"] == "apr-expired" && o["status"]["phase"] == "Expired")
+    });
+    assert_eq!(
+        patches_to_checkout(&fake),
+        0,
+        "an expired request never runs"
+    );
 }

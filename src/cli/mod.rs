@@ -4,6 +4,7 @@
 //! `pub async fn run(ctx: &Ctx, args: &<Verb>Args) -> Result<u8>`.
 
 pub mod act;
+pub mod approvals;
 pub mod audit;
 pub mod cluster_view;
 pub mod cmp;
@@ -122,6 +123,7 @@ pub enum Command {
     Audit(audit::AuditArgs),
     Workflow(workflow::WorkflowArgs),
     Serve(serve::ServeArgs),
+    Approvals(approvals::ApprovalsArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -219,6 +221,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Audit(a) => audit::run(ctx, a).await,
         Command::Workflow(a) => workflow::run(ctx, a).await,
         Command::Serve(a) => serve::run(ctx, a).await,
+        Command::Approvals(a) => approvals::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,

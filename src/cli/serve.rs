@@ -78,6 +78,8 @@ fn log(event: &str, fields: serde_json::Value) {
 struct ChildLauncher {
     exe: std::path::PathBuf,
     global: Vec<String>,
+    /// Where the runs queue their confirm-tier changes.
+    queue_ns: String,
 }
 
 impl Launcher for ChildLauncher {
@@ -91,6 +93,7 @@ impl Launcher for ChildLauncher {
         for (k, v) in params {
             args.extend(["--param".into(), format!("{k}={v}")]);
         }
+        args.extend(["--queue-approvals".into(), self.queue_ns.clone()]);
         let exe = self.exe.clone();
         let wf = workflow.to_string();
         Box::pin(async move {
@@ -182,7 +185,11 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
         global.extend(["--config".to_string(), c.display().to_string()]);
     }
     let exe = std::env::current_exe().map_err(|e| Error::io("find this binary", "<exe>", e))?;
-    let launcher: Rc<dyn Launcher> = Rc::new(ChildLauncher { exe, global });
+    let launcher: Rc<dyn Launcher> = Rc::new(ChildLauncher {
+        exe,
+        global,
+        queue_ns: lease.namespace.clone(),
+    });
     let shared = Shared::new(Settings {
         hook_token,
         max_body: args.max_body,
@@ -204,7 +211,22 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
         serde_json::json!({"listen": addr, "identity": identity,
             "watching": kinds.iter().map(|k| k.kind.clone()).collect::<Vec<_>>()}),
     );
+    kinds.push(crate::cluster::live::ApiRes {
+        group: serve::approvals::GROUP.into(),
+        version: serve::approvals::VERSION.into(),
+        kind: serve::approvals::KIND.into(),
+        plural: serve::approvals::PLURAL.into(),
+        namespaced: true,
+    });
     let client = live.client().clone();
+    let context = live.context().to_string();
+    let exec = serve::approvals::Executor {
+        client: client.clone(),
+        view: crate::cluster::ClusterView::Live(Box::new(live)),
+        policy: super::gate_ui::policy(ctx)?,
+        audit: super::gate_ui::audit_log(ctx, &context),
+        clock: (ctx.env.now(), std::time::Instant::now()),
+    };
     let local = tokio::task::LocalSet::new();
     local
         .run_until(async move {
@@ -212,6 +234,11 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
                 tokio::task::spawn_local(serve::reflect(shared.clone(), client.clone(), res));
             }
             tokio::task::spawn_local(serve::diagnose_loop(shared.clone()));
+            tokio::task::spawn_local(serve::approvals::execute_loop(
+                shared.clone(),
+                exec,
+                Duration::from_millis(300),
+            ));
             tokio::task::spawn_local(serve::lease::elect(shared.clone(), client.clone(), lease));
             let http = serve::http(shared.clone(), launcher, listener);
             tokio::select! {

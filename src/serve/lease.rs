@@ -24,7 +24,7 @@ fn micro_time(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-async fn request(
+pub(crate) async fn request(
     client: &kube::Client,
     method: http::Method,
     path: &str,

@@ -56,6 +56,11 @@ pub const SERIES: &[(&str, &str, &str)] = &[
         "Webhook requests by hook and HTTP status",
     ),
     (
+        "kubectl_claude_approvals_total",
+        "counter",
+        "Approval requests closed by serve, by outcome",
+    ),
+    (
         "kubectl_claude_leader",
         "gauge",
         "1 when this replica holds the leader Lease",

@@ -8,6 +8,7 @@
 //! prefix ([`Shared::extra_routes`]), [`metrics::Metrics::describe`] registers series, and
 //! [`Shared::is_leader`] gates leader-only work.
 
+pub mod approvals;
 pub mod hooks;
 pub mod lease;
 pub mod metrics;
@@ -123,6 +124,15 @@ impl Shared {
             }
         }
         inv
+    }
+
+    /// The watched objects of one kind.
+    pub fn objects_of(&self, kind: &str) -> Vec<Value> {
+        self.objects
+            .borrow()
+            .get(kind)
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     pub fn findings(&self) -> Value {

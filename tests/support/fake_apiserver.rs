@@ -136,6 +136,11 @@ impl FakeApiServer {
 
     /// Seeds from a snapshot directory, read by the product's own loader.
     pub fn from_dir(dir: &Path) -> Self {
+        Self::builder_from_dir(dir).start()
+    }
+
+    /// [`FakeApiServer::from_dir`] before it starts, to serve more kinds.
+    pub fn builder_from_dir(dir: &Path) -> Builder {
         let snap = kubectl_claude::cluster::snapshot::SnapshotCluster::load(dir).expect("snapshot");
         let inv = snap.inventory().clone();
         let mut b = Self::builder();
@@ -153,7 +158,7 @@ impl FakeApiServer {
                 b = b.forbid(&info.api_version(), info.kind);
             }
         }
-        b.objects(inv.into_objects()).start()
+        b.objects(inv.into_objects())
     }
 
     fn run(state: State) -> Self {
