@@ -833,3 +833,54 @@ fn changed_target_refuses_and_expired_request_never_runs() {
         "an expired request never runs"
     );
 }
+
+/// A workflow whose step is forbidden (cordon), started by an alert: refused and audited,
+/// never queued, zero writes.
+#[test]
+fn forbidden_step_from_an_alert_is_refused_not_queued_and_writes_nothing() {
+    let fake = FakeApiServer::builder()
+        .objects([
+            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "pi3"},
+            "status": {"conditions": [{"type": "Ready", "status": "False"}]}}),
+        ])
+        .served("v1", "Pod")
+        .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+        .start();
+    let t = env_for(&fake);
+    t.write(
+        "home/.config/kubectl-claude/workflows/cordon-on-alert.yaml",
+        "name: cordon-on-alert\ntrigger:\n  type: alert\n  match:\n    alertname: KubeNodeNotReady\n  params:\n    node: \"{{ alert.labels.node }}\"\nparams:\n  - name: node\n    required: true\nsteps:\n  - name: cordon\n    action: cordon\n    target: \"node/{{ params.node }}\"\n",
+    );
+    let s = Serve::start(&t, &[]);
+    s.wait(10, "leadership", |s| {
+        s.get("/api/leader").1.contains("true")
+    });
+    let mut payload: Value = serde_json::from_slice(&alert_payload("firing")).unwrap();
+    payload["alerts"][0]["labels"] = json!({"alertname": "KubeNodeNotReady", "node": "pi3"});
+    let (code, body) = http(
+        &s.addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        payload.to_string().as_bytes(),
+    );
+    assert_eq!(code, 202, "{body}");
+    assert!(body.contains("cordon-on-alert"), "{body}");
+    s.wait(60, "the run to finish", |s| {
+        s.get("/api/runs").1.contains("\"outcome\":\"refused\"")
+    });
+    let writes: Vec<_> = fake
+        .writes()
+        .into_iter()
+        .filter(|w| !w.path.contains("/leases"))
+        .collect();
+    assert!(writes.is_empty(), "zero writes: {writes:#?}");
+    let audit = crate::test_act::audit_records(&t);
+    assert!(
+        audit
+            .iter()
+            .any(|r| r["verb"] == "cordon" && r["approval"] == "refused-forbidden"),
+        "{audit:#?}"
+    );
+}
