@@ -884,3 +884,89 @@ fn forbidden_step_from_an_alert_is_refused_not_queued_and_writes_nothing() {
         "{audit:#?}"
     );
 }
+
+/// (path, JSON body) of every request a receiver got.
+type Received = Arc<Mutex<Vec<(String, Value)>>>;
+
+/// A loopback receiver for notification webhooks: records every body.
+fn receiver() -> (String, Received) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let g = got.clone();
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = r.read_line(&mut first);
+            let path = first.split_whitespace().nth(1).unwrap_or("").to_string();
+            let mut len = 0;
+            loop {
+                let mut h = String::new();
+                if r.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = r.read_exact(&mut body);
+            g.lock()
+                .unwrap()
+                .push((path, serde_json::from_slice(&body).unwrap_or_default()));
+            let mut s = s;
+            let _ =
+                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    (addr, got)
+}
+
+#[test]
+fn notifies_slack_and_a_webhook_once_per_root_cause_and_when_it_clears() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let (addr, got) = receiver();
+    let slack = format!("http://{addr}/slack");
+    let hook = format!("http://{addr}/hook");
+    let s = Serve::start(&t, &["--notify-slack", &slack, "--notify-webhook", &hook]);
+    s.wait(20, "the firing messages", |_| {
+        got.lock().unwrap().len() >= 2
+    });
+    // More passes (the Lease, the queue's kind) must not repeat them.
+    std::thread::sleep(Duration::from_millis(800));
+    let msgs = got.lock().unwrap().clone();
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    let slack_msg = msgs.iter().find(|(p, _)| p == "/slack").unwrap();
+    assert!(
+        slack_msg.1["text"]
+            .as_str()
+            .unwrap()
+            .contains("k8s.crashloopbackoff"),
+        "{msgs:#?}"
+    );
+    let hook_msg = msgs.iter().find(|(p, _)| p == "/hook").unwrap();
+    assert_eq!(hook_msg.1["event"], "firing");
+    assert!(hook_msg.1["finding"]["fingerprint"].as_str().is_some());
+    let mut healthy = crashing_pod();
+    healthy["status"] = json!({"phase": "Running", "containerStatuses": [{"name": "web", "ready": true,
+        "restartCount": 7, "state": {"running": {"startedAt": "2026-12-01T10:05:00Z"}}}]});
+    fake.upsert(healthy);
+    s.wait(20, "the resolved messages", |_| {
+        got.lock().unwrap().len() >= 4
+    });
+    let msgs = got.lock().unwrap().clone();
+    assert!(
+        msgs[2..]
+            .iter()
+            .any(|(p, b)| p == "/hook" && b["event"] == "resolved"),
+        "{msgs:#?}"
+    );
+    assert!(
+        msgs[2..]
+            .iter()
+            .any(|(p, b)| p == "/slack" && b["text"].as_str().unwrap_or("").contains("resolved")),
+        "{msgs:#?}"
+    );
+}

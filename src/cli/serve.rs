@@ -36,6 +36,15 @@ pub struct ServeArgs {
     /// Quiet time after a change before diagnosis re-runs
     #[arg(long, default_value = "2s", value_name = "DURATION", value_parser = parse_duration)]
     pub debounce: Duration,
+    /// Slack incoming-webhook URL to notify (repeatable)
+    #[arg(long, value_name = "URL")]
+    pub notify_slack: Vec<String>,
+    /// Generic JSON webhook URL to notify (repeatable)
+    #[arg(long, value_name = "URL")]
+    pub notify_webhook: Vec<String>,
+    /// A root cause is not announced again within this long
+    #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = parse_duration)]
+    pub quiet_period: Duration,
     /// Namespace of the leader Lease (default: the context's namespace)
     #[arg(long, value_name = "NS")]
     pub lease_namespace: Option<String>,
@@ -196,6 +205,11 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
         hook_rate: args.hook_rate,
         debounce: args.debounce,
         workflows,
+        notifier: serve::notify::Notifier::new(
+            args.notify_slack.clone(),
+            args.notify_webhook.clone(),
+            args.quiet_period,
+        ),
     });
     // The kinds every recipe reads, resolved once through discovery.
     let mut kinds = Vec::new();

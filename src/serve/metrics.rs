@@ -61,6 +61,11 @@ pub const SERIES: &[(&str, &str, &str)] = &[
         "Approval requests closed by serve, by outcome",
     ),
     (
+        "kubectl_claude_notifications_total",
+        "counter",
+        "Notifications sent, by event (firing, resolved) and outcome",
+    ),
+    (
         "kubectl_claude_leader",
         "gauge",
         "1 when this replica holds the leader Lease",

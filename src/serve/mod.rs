@@ -12,6 +12,7 @@ pub mod approvals;
 pub mod hooks;
 pub mod lease;
 pub mod metrics;
+pub mod notify;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,6 +45,7 @@ pub struct Settings {
     pub hook_rate: f64,
     pub debounce: Duration,
     pub workflows: Vec<Workflow>,
+    pub notifier: notify::Notifier,
 }
 
 /// A run `serve` started.
@@ -283,6 +285,27 @@ pub async fn diagnose_loop(shared: Rc<Shared>) {
         shared
             .metrics
             .add("kubectl_claude_diagnose_runs_total", &[], 1.0);
+        if shared.settings.notifier.enabled() && shared.is_leader() {
+            let roots: Vec<Value> = list
+                .iter()
+                .filter(|f| f["rootCause"] == true)
+                .cloned()
+                .collect();
+            for (event, f) in shared.settings.notifier.changes(&roots) {
+                let sh = shared.clone();
+                tokio::task::spawn_local(async move {
+                    let failed = sh.settings.notifier.send(event, &f).await;
+                    sh.metrics.add(
+                        "kubectl_claude_notifications_total",
+                        &[
+                            ("event", event),
+                            ("outcome", if failed == 0 { "ok" } else { "error" }),
+                        ],
+                        1.0,
+                    );
+                });
+            }
+        }
         *shared.findings.borrow_mut() = json!({
             "synced": true,
             "objects": inv.len(),
