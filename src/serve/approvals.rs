@@ -230,6 +230,11 @@ pub async fn execute_loop(
                         continue;
                     }
                     let (phase, message) = execute_one(&exec, &obj, approver.as_deref()).await;
+                    if phase == "Executed" {
+                        for t in targets(&obj) {
+                            let _ = event_on(&exec.client, &t, &name, &message, exec.now()).await;
+                        }
+                    }
                     shared.metrics.add(
                         "kubectl_claude_approvals_total",
                         &[("outcome", phase)],
@@ -301,5 +306,50 @@ async fn execute_one(
                 .join("; "),
         ),
         Err(e) => ("Failed", e.to_string()),
+    }
+}
+
+/// The objects a request acts on.
+fn targets(obj: &Value) -> Vec<crate::cluster::ObjRef> {
+    request_of(obj)
+        .map(|r| {
+            r.steps
+                .iter()
+                .filter_map(|s| s.proposed.action.target().cloned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A Kubernetes Event on the target of an executed action (`kubectl describe` shows it).
+async fn event_on(
+    client: &kube::Client,
+    t: &crate::cluster::ObjRef,
+    request: &str,
+    message: &str,
+    now: jiff::Timestamp,
+) -> Result<(), String> {
+    let ns = t.namespace.clone().unwrap_or_else(|| "default".into());
+    let body = json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": format!("{}.{request}", t.name), "namespace": ns},
+        "involvedObject": {"apiVersion": t.api_version, "kind": t.kind, "name": t.name, "namespace": t.namespace},
+        "reason": "KubectlClaudeApprovedAction",
+        "message": format!("approval request {request}: {message}"),
+        "type": "Normal",
+        "source": {"component": "kubectl-claude-serve"},
+        "firstTimestamp": now.to_string(), "lastTimestamp": now.to_string(), "count": 1,
+    });
+    let (code, _) = super::lease::request(
+        client,
+        http::Method::POST,
+        &format!("/api/v1/namespaces/{ns}/events"),
+        Some(&body),
+    )
+    .await?;
+    if (200..300).contains(&code) {
+        Ok(())
+    } else {
+        Err(format!("HTTP {code}"))
     }
 }
