@@ -38,6 +38,8 @@ fn line(f: &Value) -> String {
 
 impl Notifier {
     pub fn new(slack: Vec<String>, webhooks: Vec<String>, quiet: Duration) -> Self {
+        // The binary installs ring at start; a library caller (a unit test) may not have.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         Self {
             slack,
             webhooks,
