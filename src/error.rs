@@ -173,10 +173,16 @@ impl From<crate::session::Error> for Error {
         match e {
             S::Gate(g) => g.into(),
             S::Cluster(c) => c.into(),
-            S::SnapshotCannotChange => Error::usage_hint(
-                "a snapshot cannot be changed: --snapshot works only with --dry-run or --suggest-only",
-                "drop --snapshot to act on the live cluster of the current context",
-            ),
+            S::SnapshotCannotChange => Error::Usage {
+                message:
+                    "a snapshot cannot be changed: --yes cannot approve changes on a --snapshot"
+                        .into(),
+                hints: vec![
+                    "drop --yes to preview the changes (a snapshot is always previewed only)"
+                        .into(),
+                    "drop --snapshot to act on the live cluster of the current context".into(),
+                ],
+            },
             S::Target { message, hint } => Error::Usage {
                 message,
                 hints: hint.into_iter().collect(),

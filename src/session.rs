@@ -35,12 +35,13 @@
 //!
 //! # The snapshot rule (one for every front-end)
 //!
-//! A snapshot cannot be changed. A session over an executor that is a snapshot
-//! ([`Executor::is_snapshot`]) can only be built when its flags change nothing
-//! (`dry_run` or `suggest_only`); otherwise [`Session::new`] fails with
-//! [`Error::SnapshotCannotChange`] and the front-end says so (the CLI: exit 2, "add --dry-run
-//! or --suggest-only"). Nothing silently switches to a dry run. [`check_snapshot_rule`] lets a
-//! front-end apply the rule before it does expensive work.
+//! A snapshot cannot be changed, so on a snapshot ([`Executor::is_snapshot`]) every action is
+//! previewed, never run: the session runs in dry-run mode (suggest-only is kept as asked).
+//! Approving changes on a snapshot (`yes`) contradicts that and is refused when the session is
+//! built ([`Error::SnapshotCannotChange`]; the CLI: exit 2). The rule is applied by
+//! [`snapshot_rule`], which [`Session::new`] calls and a front-end may call early (before it
+//! gathers anything) to say "previewed only" when it applies; [`Session::snapshot_preview`]
+//! tells afterwards. Nothing runs against a snapshot, and no front-end decides otherwise.
 //!
 //! # Errors
 //!
@@ -67,8 +68,8 @@ pub enum Error {
     /// The cluster stopped answering or rejected our credentials.
     #[error(transparent)]
     Cluster(#[from] cluster::Error),
-    /// The snapshot rule (see the module doc).
-    #[error("a snapshot cannot be changed: acting on a snapshot needs dry-run or suggest-only")]
+    /// The snapshot rule (see the module doc): changes were approved up front on a snapshot.
+    #[error("a snapshot cannot be changed: approving changes (yes) on a snapshot is refused")]
     SnapshotCannotChange,
     /// `KIND/NAME` did not name an object this cluster knows.
     #[error("{message}")]
@@ -103,12 +104,20 @@ pub enum Error {
     },
 }
 
-/// The snapshot rule: a snapshot is acted on only when nothing would change.
-pub fn check_snapshot_rule(is_snapshot: bool, input: &GateInput) -> Result<(), Error> {
-    if is_snapshot && !(input.dry_run || input.suggest_only) {
+/// The snapshot rule (see the module doc): the input a session over a snapshot runs with —
+/// dry-run unless suggest-only — or [`Error::SnapshotCannotChange`] when changes were approved
+/// up front (`yes`). Other executors keep the input as given.
+pub fn snapshot_rule(is_snapshot: bool, input: GateInput) -> Result<GateInput, Error> {
+    if !is_snapshot {
+        return Ok(input);
+    }
+    if input.yes {
         return Err(Error::SnapshotCannotChange);
     }
-    Ok(())
+    Ok(GateInput {
+        dry_run: input.dry_run || !input.suggest_only,
+        ..input
+    })
 }
 
 /// The interaction for callers that can ask nobody: declines (and is never asked when the
@@ -192,9 +201,14 @@ pub struct Session<'a, E: Executor, H: Interaction> {
 }
 
 impl<'a, E: Executor, H: Interaction> Session<'a, E, H> {
-    /// Builds the session; fails on the snapshot rule.
-    pub fn new(gate: Gate<'a>, exec: &'a E, human: &'a H, origin: Origin) -> Result<Self, Error> {
-        check_snapshot_rule(exec.is_snapshot(), &gate.input)?;
+    /// Builds the session, applying the snapshot rule to the gate's input.
+    pub fn new(
+        mut gate: Gate<'a>,
+        exec: &'a E,
+        human: &'a H,
+        origin: Origin,
+    ) -> Result<Self, Error> {
+        gate.input = snapshot_rule(exec.is_snapshot(), gate.input)?;
         Ok(Self {
             gate,
             exec,
@@ -205,6 +219,11 @@ impl<'a, E: Executor, H: Interaction> Session<'a, E, H> {
 
     pub fn gate(&self) -> &Gate<'a> {
         &self.gate
+    }
+
+    /// True when the snapshot rule applies: every action is only previewed.
+    pub fn snapshot_preview(&self) -> bool {
+        self.exec.is_snapshot()
     }
 
     pub fn executor(&self) -> &E {
@@ -622,7 +641,7 @@ mod tests {
     }
 
     #[test]
-    fn a_snapshot_session_needs_a_mode_that_changes_nothing() {
+    fn a_snapshot_session_only_previews_and_refuses_approval_up_front() {
         let d = tempfile::tempdir().unwrap();
         let audit = AuditLog::new(d.path().join("a"), "snap");
         let policy = Policy::default();
@@ -637,26 +656,30 @@ mod tests {
         };
         let r = Session::new(gate(&policy, &audit, yes), &snap, &Unattended, Origin::User);
         assert!(matches!(r, Err(Error::SnapshotCannotChange)));
-        for input in [
-            GateInput {
-                dry_run: true,
-                ..yes
-            },
-            GateInput {
-                suggest_only: true,
-                ..yes
-            },
-        ] {
-            assert!(
-                Session::new(
-                    gate(&policy, &audit, input),
-                    &snap,
-                    &Unattended,
-                    Origin::User
-                )
-                .is_ok()
-            );
-        }
+        let s = Session::new(
+            gate(&policy, &audit, asking()),
+            &snap,
+            &Unattended,
+            Origin::User,
+        )
+        .unwrap();
+        assert!(s.gate().input.dry_run && s.snapshot_preview());
+        let suggest = GateInput {
+            suggest_only: true,
+            ..Default::default()
+        };
+        let s = Session::new(
+            gate(&policy, &audit, suggest),
+            &snap,
+            &Unattended,
+            Origin::User,
+        )
+        .unwrap();
+        assert!(s.gate().input.suggest_only && !s.gate().input.dry_run);
+        // A live executor keeps its input.
+        let exec = OneDeployment::new();
+        let s = Session::new(gate(&policy, &audit, yes), &exec, &Unattended, Origin::User).unwrap();
+        assert!(s.gate().input.yes && !s.gate().input.dry_run);
     }
 
     #[test]

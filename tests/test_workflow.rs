@@ -218,49 +218,44 @@ fn workflow_apply_step_applies_its_manifest() {
     assert!(w[0].body.contains("settings"), "{}", w[0].body);
 }
 
-/// The one snapshot rule (`crate::session`): a workflow on a snapshot needs a mode that changes
-/// nothing, like `act` and `fix`; nothing silently switches to a dry run.
+/// The one snapshot rule (`crate::session`): a workflow on a snapshot is previewed only, like
+/// `act` and `fix`, and says so; approving changes up front (`--yes`) is refused.
 #[test]
-fn workflow_on_a_snapshot_needs_dry_run_like_act_and_fix() {
+fn workflow_on_a_snapshot_is_previewed_only_and_refuses_yes() {
     let t = TestEnv::new();
     let snap = repo().join("examples/snapshots/helmrelease-oomkilled");
-    let o = t
-        .cmd()
-        .args([
-            "workflow",
-            "run",
-            "pod-crashloop-remediation",
-            "--param",
-            "namespace=shop",
-            "--snapshot",
-        ])
-        .arg(&snap)
-        .output()
-        .unwrap();
+    let run = |extra: &[&str]| {
+        t.cmd()
+            .args([
+                "workflow",
+                "run",
+                "pod-crashloop-remediation",
+                "--param",
+                "namespace=shop",
+                "--snapshot",
+            ])
+            .arg(&snap)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--yes"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("--snapshot works only with --dry-run or --suggest-only"),
+        stderr(&o).contains("--yes cannot approve changes on a --snapshot"),
         "{}",
         stderr(&o)
     );
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
     assert!(audit_records(&t).is_empty());
-    let o = t
-        .cmd()
-        .args([
-            "workflow",
-            "run",
-            "pod-crashloop-remediation",
-            "--param",
-            "namespace=shop",
-            "--dry-run",
-            "--snapshot",
-        ])
-        .arg(&snap)
-        .output()
-        .unwrap();
+    let o = run(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // With --dry-run the remediation is previewed and recorded as such, nothing runs.
+    assert!(
+        stderr(&o).contains("snapshot: actions are previewed only"),
+        "{}",
+        stderr(&o)
+    );
+    // The remediation is previewed and recorded as such; nothing runs.
     let recs = audit_records(&t);
     assert!(!recs.is_empty());
     assert!(recs.iter().all(|r| r["approval"] == "dry-run"), "{recs:#?}");

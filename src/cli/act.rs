@@ -16,7 +16,7 @@ use crate::cluster::ClusterView;
 use crate::cluster::snapshot::SnapshotCluster;
 use crate::error::{EXIT_OK, Error, Result};
 use crate::gate::{Attempt, Gate, Origin, Proposed};
-use crate::session::{Session, check_snapshot_rule};
+use crate::session::{Session, snapshot_rule};
 
 /// Run one action on the cluster through the autonomy gate
 #[derive(Debug, Args)]
@@ -197,9 +197,11 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
         let attempts = session.run_unit(&proposals).await?;
         return finish(ctx, &proposals, attempts);
     }
-    // The snapshot rule (see `crate::session`): checked before the snapshot is read.
-    if ctx.global.snapshot.is_some() {
-        check_snapshot_rule(true, &input)?;
+    // The snapshot rule (see `crate::session`): applied before the snapshot is read.
+    let input = snapshot_rule(ctx.global.snapshot.is_some(), input)?;
+    if ctx.global.snapshot.is_some() && !input.suggest_only {
+        ctx.ui
+            .status("snapshot: actions are previewed only (--dry-run)");
     }
     let (place, default_ns) = if let Some(dir) = &ctx.global.snapshot {
         (

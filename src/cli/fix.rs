@@ -23,7 +23,7 @@ use crate::ui::Style;
 /// Runs the diagnose recipes, shows each root cause, and walks its proposed changes one by
 /// one: safe ones run, confirm-tier ones show the exact change and ask (or need --yes),
 /// forbidden ones are refused with the command a human could run. Symptoms are not acted on.
-/// With --snapshot, only --dry-run or --suggest-only are allowed (a snapshot cannot change).
+/// With --snapshot, changes are previewed only (--dry-run, or --suggest-only); --yes is refused.
 ///
 /// Exit codes: 0 every chosen change ran, was declined, or was only shown (--dry-run,
 /// --suggest-only) · 1 an executed change failed · 3 a change was refused (forbidden,
@@ -49,9 +49,14 @@ pub struct FixArgs {
 }
 
 pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
-    // The snapshot rule (see `crate::session`), before anything is gathered.
+    // The snapshot rule (see `crate::session`), before anything is gathered: previewed only;
+    // --yes with --snapshot is refused.
     let input = args.safety.input(&ctx.ui);
-    crate::session::check_snapshot_rule(ctx.global.snapshot.is_some(), &input)?;
+    let input = crate::session::snapshot_rule(ctx.global.snapshot.is_some(), input)?;
+    if ctx.global.snapshot.is_some() && !input.suggest_only {
+        ctx.ui
+            .status("snapshot: actions are previewed only (--dry-run)");
+    }
     let chosen = super::diagnose::select_recipes(ctx, &args.selection.recipes);
     let (view, inv) = super::diagnose::gather_for(ctx, &chosen, true).await?;
 

@@ -36,7 +36,7 @@ use crate::workflow::{self, StepKind, Vars, Workflow};
 ///   kubectl claude workflow list
 ///   kubectl claude workflow show pod-crashloop-remediation
 ///   kubectl claude workflow run pod-crashloop-remediation --param namespace=shop
-///   kubectl claude workflow run cluster-health-check --dry-run --snapshot examples/snapshots/homelab-mixed
+///   kubectl claude workflow run cluster-health-check --snapshot examples/snapshots/homelab-mixed
 ///   kubectl claude workflow run rollback-app --param app=web --param namespace=shop --dry-run
 ///   kubectl claude workflow validate my-workflow.yaml
 #[derive(Debug, Args)]
@@ -245,15 +245,19 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     let wf = workflow::load_text(&listed.text, std::path::Path::new(&listed.source))
         .map_err(wf_error)?;
     let params = params(&wf, &args.params)?;
-    // The snapshot rule (see `crate::session`): a snapshot run needs --dry-run or
-    // --suggest-only; nothing silently switches to a dry run.
+    // The snapshot rule (see `crate::session`): a snapshot is previewed only; --yes with
+    // --snapshot is refused.
     let mut input = args.safety.input(&ctx.ui);
     if args.queue_approvals.is_some() {
         // The queue is the human: confirm-tier asks are deferred to it, never refused for
         // want of a terminal.
         input.interactive = true;
     }
-    crate::session::check_snapshot_rule(ctx.global.snapshot.is_some(), &input)?;
+    let input = crate::session::snapshot_rule(ctx.global.snapshot.is_some(), input)?;
+    if ctx.global.snapshot.is_some() && !input.suggest_only {
+        ctx.ui
+            .status("snapshot: actions are previewed only (--dry-run)");
+    }
     let view = super::cluster_view(ctx).await?;
     let mut policy = gate_ui::policy(ctx)?;
     if let Some(a) = &wf.autonomy {
