@@ -49,6 +49,7 @@ pub mod persona;
 pub mod plan;
 pub mod recipes;
 pub mod redact;
+pub mod serve;
 pub mod session;
 pub mod status;
 pub mod ui;

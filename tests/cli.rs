@@ -15,6 +15,7 @@ mod test_modules;
 mod test_phrasings;
 mod test_plan;
 mod test_safety;
+mod test_serve;
 mod test_truth;
 mod test_upgrades;
 mod test_workflow;

@@ -167,7 +167,7 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
                 .is_some_and(|a| policy.tier(&a) == crate::autonomy::Tier::Forbidden)
         });
     let input = args.safety.input(&ctx.ui);
-    let human = gate_ui::TerminalHuman { ui: &ctx.ui };
+    let human = gate_ui::TerminalHuman::new(&ctx.ui);
     if all_forbidden {
         // The context it would have used, read without connecting.
         let context =

@@ -69,7 +69,7 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         audit: &audit,
         now: ctx.env.now(),
     };
-    let human = gate_ui::TerminalHuman { ui: &ctx.ui };
+    let human = gate_ui::TerminalHuman::new(&ctx.ui);
     let session = gate_ui::session(gate, &view, &human, Origin::User)?;
     let mut tally = Tally::default();
     let roots = findings

@@ -64,10 +64,29 @@ pub fn audit_log(ctx: &Ctx, context: &str) -> AuditLog {
 /// Asks on the terminal through [`Ui::confirm`], after showing what would change.
 pub struct TerminalHuman<'a> {
     pub ui: &'a Ui,
+    /// `workflow run --queue-approvals NS` (what `serve` runs): asks become pending
+    /// ApprovalRequest objects instead of prompts.
+    pub queue: Option<crate::serve::approvals::Queue>,
+}
+
+impl<'a> TerminalHuman<'a> {
+    pub fn new(ui: &'a Ui) -> Self {
+        Self { ui, queue: None }
+    }
 }
 
 impl Interaction for TerminalHuman<'_> {
     async fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<Answer> {
+        if let Some(q) = &self.queue {
+            let a = q.confirm(ask).await?;
+            if let Answer::Deferred { request } = &a {
+                self.ui.status(&format!(
+                    "queued for approval: kubectl claude approvals show {request} -n {}",
+                    q.namespace
+                ));
+            }
+            return Ok(a);
+        }
         eprint!("{}", render_ask(self.ui, ask));
         // A blocking prompt inside the async fn: the CLI runs one action at a time.
         Ok(if self.ui.confirm("Apply this change?")? {

@@ -4,6 +4,7 @@
 //! `pub async fn run(ctx: &Ctx, args: &<Verb>Args) -> Result<u8>`.
 
 pub mod act;
+pub mod approvals;
 pub mod audit;
 pub mod cluster_view;
 pub mod cmp;
@@ -18,6 +19,7 @@ pub mod generate;
 pub mod install;
 pub mod lint;
 pub mod mcp;
+pub mod serve;
 pub mod snapshot;
 pub mod status;
 pub mod upgrades;
@@ -123,6 +125,8 @@ pub enum Command {
     Audit(audit::AuditArgs),
     Workflow(workflow::WorkflowArgs),
     Upgrades(upgrades::UpgradesArgs),
+    Serve(serve::ServeArgs),
+    Approvals(approvals::ApprovalsArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -272,6 +276,8 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Audit(a) => audit::run(ctx, a).await,
         Command::Workflow(a) => workflow::run(ctx, a).await,
         Command::Upgrades(a) => upgrades::run(ctx, a).await,
+        Command::Serve(a) => serve::run(ctx, a).await,
+        Command::Approvals(a) => approvals::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,

@@ -72,6 +72,10 @@ pub struct RunArgs {
     /// A parameter (repeatable)
     #[arg(long = "param", value_name = "KEY=VALUE")]
     pub params: Vec<String>,
+    /// Queue confirm-tier changes as ApprovalRequest objects in NAMESPACE instead of asking
+    /// (what `serve` runs); approve them with `kubectl claude approvals approve ID`
+    #[arg(long, value_name = "NAMESPACE")]
+    pub queue_approvals: Option<String>,
     #[command(flatten)]
     pub safety: SafetyFlags,
 }
@@ -272,7 +276,12 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     let params = params(&wf, &args.params)?;
     // The snapshot rule (see `crate::session`): a snapshot is previewed only; --yes with
     // --snapshot is refused.
-    let input = args.safety.input(&ctx.ui);
+    let mut input = args.safety.input(&ctx.ui);
+    if args.queue_approvals.is_some() {
+        // The queue is the human: confirm-tier asks are deferred to it, never refused for
+        // want of a terminal.
+        input.interactive = true;
+    }
     let input = crate::session::snapshot_rule(ctx.global.snapshot.is_some(), input)?;
     if ctx.global.snapshot.is_some() && !input.suggest_only {
         ctx.ui
@@ -290,7 +299,17 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         audit: &audit,
         now: ctx.env.now(),
     };
-    let human = gate_ui::TerminalHuman { ui: &ctx.ui };
+    let mut human = gate_ui::TerminalHuman::new(&ctx.ui);
+    if let (Some(ns), crate::cluster::ClusterView::Live(l)) = (&args.queue_approvals, &view) {
+        human.queue = Some(crate::serve::approvals::Queue {
+            client: l.client().clone(),
+            namespace: ns.clone(),
+            context: l.context().to_string(),
+            origin: format!("workflow:{}", wf.name),
+            requester: format!("workflow:{}", wf.name),
+            ttl: std::time::Duration::from_secs(24 * 3600),
+        });
+    }
     let session = gate_ui::session(gate, &view, &human, Origin::Workflow(wf.name.clone()))?;
     let opts = workflow::run::Options {
         namespace: ctx.global.namespace.clone(),

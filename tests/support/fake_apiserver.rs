@@ -53,6 +53,8 @@ struct State {
     unavailable: BTreeSet<String>,
     /// API groups that answer only after this long (a hung aggregated API).
     hanging: BTreeMap<String, std::time::Duration>,
+    /// Every change as a watch event: (resourceVersion, type, object).
+    events: Vec<(u64, &'static str, Value)>,
 }
 
 /// Configures a fake before it starts.
@@ -142,6 +144,11 @@ impl FakeApiServer {
 
     /// Seeds from a snapshot directory, read by the product's own loader.
     pub fn from_dir(dir: &Path) -> Self {
+        Self::builder_from_dir(dir).start()
+    }
+
+    /// [`FakeApiServer::from_dir`] before it starts, to serve more kinds.
+    pub fn builder_from_dir(dir: &Path) -> Builder {
         let snap = kubectl_claude::cluster::snapshot::SnapshotCluster::load(dir).expect("snapshot");
         let inv = snap.inventory().clone();
         let mut b = Self::builder();
@@ -159,7 +166,7 @@ impl FakeApiServer {
                 b = b.forbid(&info.api_version(), info.kind);
             }
         }
-        b.objects(inv.into_objects()).start()
+        b.objects(inv.into_objects())
     }
 
     fn run(state: State) -> Self {
@@ -192,6 +199,13 @@ impl FakeApiServer {
             .into_iter()
             .filter(|r| r.method != "GET")
             .collect()
+    }
+
+    /// Adds or replaces an object as a client would (new resourceVersion, a watch event).
+    pub fn upsert(&self, obj: Value) {
+        let mut s = self.state.lock().unwrap();
+        let at = s.objects.iter().position(|o| same_object(o, &obj));
+        store(&mut s, at, obj);
     }
 
     /// The stored objects now.
@@ -330,9 +344,13 @@ fn serve(stream: TcpStream, st: &Mutex<State>) -> std::io::Result<()> {
             None => route(&mut s, &req),
         }
     };
+    if code == 0 && ctype == "watch" {
+        return serve_watch(stream, st, &body);
+    }
     let reason = match code {
         200 => "OK",
         201 => "Created",
+        409 => "Conflict",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
@@ -346,6 +364,45 @@ fn serve(stream: TcpStream, st: &Mutex<State>) -> std::io::Result<()> {
         body.len()
     )?;
     out.write_all(body.as_bytes())?;
+    out.flush()
+}
+
+/// A `watch=true` stream: every change after `from` to objects of the kind (and namespace),
+/// one JSON event per chunk, until `timeoutSeconds` or the client goes away.
+fn serve_watch(mut out: TcpStream, st: &Mutex<State>, spec: &str) -> std::io::Result<()> {
+    let spec: Value = serde_json::from_str(spec).unwrap_or_default();
+    let mut last = spec["from"].as_u64().unwrap_or(0);
+    let deadline = std::time::Instant::now()
+        + std::time::Duration::from_secs(spec["timeout"].as_u64().unwrap_or(60).min(300));
+    write!(
+        out,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )?;
+    out.flush()?;
+    while std::time::Instant::now() < deadline {
+        let batch: Vec<(u64, &'static str, Value)> = {
+            let s = st.lock().unwrap();
+            s.events
+                .iter()
+                .filter(|(rv, _, o)| {
+                    *rv > last
+                        && o["apiVersion"] == spec["apiVersion"]
+                        && o["kind"] == spec["kind"]
+                        && (spec["namespace"].is_null()
+                            || o.pointer("/metadata/namespace") == Some(&spec["namespace"]))
+                })
+                .cloned()
+                .collect()
+        };
+        for (rv, ty, o) in batch {
+            last = rv;
+            let line = format!("{}\n", json!({"type": ty, "object": o}));
+            write!(out, "{:x}\r\n{line}\r\n", line.len())?;
+        }
+        out.flush()?;
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    write!(out, "0\r\n\r\n")?;
     out.flush()
 }
 
@@ -569,7 +626,34 @@ fn route(s: &mut State, req: &Req) -> Answer {
     }
     let ns = if r.namespaced { ns } else { None };
     match (req.method.as_str(), name, sub) {
+        ("GET", None, _)
+            if req
+                .query
+                .get("watch")
+                .is_some_and(|w| w == "true" || w == "1") =>
+        {
+            // Streamed by `serve_watch` outside the lock.
+            let from: u64 = req
+                .query
+                .get("resourceVersion")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let timeout: u64 = req
+                .query
+                .get("timeoutSeconds")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(60);
+            (
+                0,
+                "watch",
+                json!({"apiVersion": r.api_version(), "kind": r.kind, "namespace": ns,
+                    "from": from, "timeout": timeout})
+                .to_string(),
+            )
+        }
         ("GET", None, _) => list(s, &r, ns, req),
+        ("POST", None, _) => create(s, &r, ns, req),
+        ("PUT", Some(name), None) => replace(s, &r, ns, name, req),
         ("GET", Some(_), Some("log")) if s.forbidden.contains("pods/log") => status(
             403,
             "Forbidden",
@@ -601,6 +685,9 @@ fn route(s: &mut State, req: &Req) -> Answer {
         ("DELETE", Some(name), None) => match find(s, &r, ns, name) {
             Some(i) => {
                 let o = s.objects.remove(i);
+                s.resource_version += 1;
+                let rv = s.resource_version;
+                s.events.push((rv, "DELETED", o.clone()));
                 json_answer(200, &o)
             }
             None => not_found(&r, name),
@@ -763,23 +850,86 @@ fn patch(
     }
     if sub == Some("scale") {
         if !dry_run {
-            store(s, existing, obj.clone());
+            obj = store(s, existing, obj);
         }
         return json_answer(200, &scale_of(&obj));
     }
     if !dry_run {
-        s.resource_version += 1;
-        obj["metadata"]["resourceVersion"] = json!(s.resource_version.to_string());
-        store(s, existing, obj.clone());
+        obj = store(s, existing, obj);
     }
     json_answer(200, &obj)
 }
 
-fn store(s: &mut State, at: Option<usize>, obj: Value) {
+fn store(s: &mut State, at: Option<usize>, mut obj: Value) -> Value {
+    s.resource_version += 1;
+    let rv = s.resource_version;
+    obj["metadata"]["resourceVersion"] = json!(rv.to_string());
+    let ty = if at.is_some() { "MODIFIED" } else { "ADDED" };
+    s.events.push((rv, ty, obj.clone()));
     match at {
-        Some(i) => s.objects[i] = obj,
-        None => s.objects.push(obj),
+        Some(i) => s.objects[i] = obj.clone(),
+        None => s.objects.push(obj.clone()),
     }
+    obj
+}
+
+fn same_object(a: &Value, b: &Value) -> bool {
+    a["kind"] == b["kind"]
+        && a["apiVersion"] == b["apiVersion"]
+        && a.pointer("/metadata/name") == b.pointer("/metadata/name")
+        && a.pointer("/metadata/namespace") == b.pointer("/metadata/namespace")
+}
+
+/// POST to a collection: creates, 409 when the object exists.
+fn create(s: &mut State, r: &Res, ns: Option<&str>, req: &Req) -> Answer {
+    let Ok(mut obj) = serde_json::from_slice::<Value>(&req.body) else {
+        return status(400, "BadRequest", "cannot parse the body");
+    };
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if find(s, r, ns, &name).is_some() {
+        return status(
+            409,
+            "AlreadyExists",
+            &format!("{} \"{name}\" already exists", r.plural),
+        );
+    }
+    obj["apiVersion"] = json!(r.api_version());
+    obj["kind"] = json!(r.kind);
+    if let Some(ns) = ns {
+        obj["metadata"]["namespace"] = json!(ns);
+    }
+    obj["metadata"]["uid"] = json!(format!("uid-{name}"));
+    let stored = store(s, None, obj);
+    json_answer(201, &stored)
+}
+
+/// PUT of a whole object: 409 when its resourceVersion is not the stored one.
+fn replace(s: &mut State, r: &Res, ns: Option<&str>, name: &str, req: &Req) -> Answer {
+    let Ok(mut obj) = serde_json::from_slice::<Value>(&req.body) else {
+        return status(400, "BadRequest", "cannot parse the body");
+    };
+    let Some(i) = find(s, r, ns, name) else {
+        return not_found(r, name);
+    };
+    let given = obj.pointer("/metadata/resourceVersion").cloned();
+    if given.is_some() && given.as_ref() != s.objects[i].pointer("/metadata/resourceVersion") {
+        return status(
+            409,
+            "Conflict",
+            &format!(
+                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                r.plural
+            ),
+        );
+    }
+    obj["apiVersion"] = json!(r.api_version());
+    obj["kind"] = json!(r.kind);
+    let stored = store(s, Some(i), obj);
+    json_answer(200, &stored)
 }
 
 /// RFC 7386 JSON merge patch.

@@ -1,0 +1,265 @@
+//! `kubectl claude serve`: the in-cluster half. Watches the cluster (reflectors), keeps the
+//! findings current, takes Alertmanager and Flux webhooks that start workflows, and elects one
+//! leader on a Lease. The engine is `crate::serve`; this file wires flags, the environment,
+//! JSON logs and how a workflow run is launched (the same `workflow run` as the CLI, as a
+//! child process, so a run's memory is returned when it ends).
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::Ctx;
+use crate::error::{Error, Result};
+use crate::serve::{self, Launcher, Settings, Shared, lease::LeaseConfig};
+
+/// Run the in-cluster agent: watches, findings, alert and Flux hooks, leader election
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+  kubectl claude serve --listen 127.0.0.1:8080 --hook-token-file token.txt\n  \
+  curl -s localhost:8080/api/findings\n  \
+  curl -s -H \"Authorization: Bearer $(cat token.txt)\" -d @alert.json localhost:8080/hooks/alertmanager")]
+pub struct ServeArgs {
+    /// Address to serve HTTP on (hooks, /metrics, /healthz, /readyz, /api/findings)
+    #[arg(long, default_value = "0.0.0.0:8080", value_name = "ADDR")]
+    pub listen: String,
+    /// File holding the bearer token the hooks require (a mounted Secret); hooks are off without it
+    #[arg(long, value_name = "FILE")]
+    pub hook_token_file: Option<std::path::PathBuf>,
+    /// Largest hook request body, in bytes
+    #[arg(long, default_value_t = 256 * 1024, value_name = "BYTES")]
+    pub max_body: usize,
+    /// Hook requests allowed per second (burst of twice that)
+    #[arg(long, default_value_t = 5.0, value_name = "N")]
+    pub hook_rate: f64,
+    /// Quiet time after a change before diagnosis re-runs
+    #[arg(long, default_value = "2s", value_name = "DURATION", value_parser = parse_duration)]
+    pub debounce: Duration,
+    /// Slack incoming-webhook URL to notify (repeatable)
+    #[arg(long, value_name = "URL")]
+    pub notify_slack: Vec<String>,
+    /// Generic JSON webhook URL to notify (repeatable)
+    #[arg(long, value_name = "URL")]
+    pub notify_webhook: Vec<String>,
+    /// A root cause is not announced again within this long
+    #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = parse_duration)]
+    pub quiet_period: Duration,
+    /// Namespace of the leader Lease (default: the context's namespace)
+    #[arg(long, value_name = "NS")]
+    pub lease_namespace: Option<String>,
+    /// Name of the leader Lease
+    #[arg(long, default_value = "kubectl-claude", value_name = "NAME")]
+    pub lease_name: String,
+    /// This replica's identity in the Lease (default: $POD_NAME, else $HOSTNAME)
+    #[arg(long, value_name = "ID")]
+    pub identity: Option<String>,
+    /// How long a Lease holds without renewal
+    #[arg(long, default_value = "15s", value_name = "DURATION", value_parser = parse_duration)]
+    pub lease_duration: Duration,
+    /// How often the leader renews (and followers retry)
+    #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = parse_duration)]
+    pub renew_every: Duration,
+}
+
+fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("{s:?}: want e.g. 500ms, 2s, 1m"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(n)),
+        "s" | "" => Ok(Duration::from_secs(n)),
+        "m" => Ok(Duration::from_secs(n * 60)),
+        _ => Err(format!("{s:?}: want e.g. 500ms, 2s, 1m")),
+    }
+}
+
+fn log(event: &str, fields: serde_json::Value) {
+    let mut v = serde_json::json!({"ts": jiff::Timestamp::now().to_string(), "level": "info", "msg": event});
+    if let (Some(m), serde_json::Value::Object(f)) = (v.as_object_mut(), fields) {
+        m.extend(f);
+    }
+    eprintln!("{v}");
+}
+
+/// Launches `workflow run` of this same binary, with this process's cluster flags.
+struct ChildLauncher {
+    exe: std::path::PathBuf,
+    global: Vec<String>,
+    /// Where the runs queue their confirm-tier changes.
+    queue_ns: String,
+}
+
+impl Launcher for ChildLauncher {
+    fn launch(
+        &self,
+        workflow: &str,
+        params: &BTreeMap<String, String>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
+        let mut args: Vec<String> = self.global.clone();
+        args.extend(["workflow".into(), "run".into(), workflow.to_string()]);
+        for (k, v) in params {
+            args.extend(["--param".into(), format!("{k}={v}")]);
+        }
+        args.extend(["--queue-approvals".into(), self.queue_ns.clone()]);
+        let exe = self.exe.clone();
+        let wf = workflow.to_string();
+        Box::pin(async move {
+            log(
+                "workflow run started",
+                serde_json::json!({"workflow": wf, "args": args}),
+            );
+            let out = tokio::task::spawn_blocking(move || {
+                std::process::Command::new(exe)
+                    .args(&args)
+                    .stdin(std::process::Stdio::null())
+                    .output()
+            })
+            .await;
+            let outcome = match out {
+                Ok(Ok(o)) => match o.status.code() {
+                    Some(0) => "ok",
+                    Some(1) => "findings",
+                    Some(3) => "refused",
+                    _ => "failed",
+                },
+                _ => "failed",
+            };
+            log(
+                "workflow run finished",
+                serde_json::json!({"workflow": wf, "outcome": outcome}),
+            );
+            outcome.to_string()
+        })
+    }
+}
+
+pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
+    let hook_token = match &args.hook_token_file {
+        Some(p) => {
+            let t = std::fs::read_to_string(p)
+                .map_err(|e| Error::io("read the hook token", p.display().to_string(), e))?;
+            let t = t.trim().to_string();
+            if t.is_empty() {
+                return Err(Error::usage(format!(
+                    "{}: the hook token file is empty; put the bearer token Alertmanager sends in it",
+                    p.display()
+                )));
+            }
+            Some(t)
+        }
+        None => None,
+    };
+    let mut workflows = Vec::new();
+    for l in crate::workflow::list(&ctx.paths.workflows_dir())
+        .map_err(|e| Error::usage(e.to_string()))?
+    {
+        let wf = crate::workflow::load_text(&l.text, std::path::Path::new(&l.source))
+            .map_err(|e| Error::usage(e.to_string()))?;
+        workflows.push(wf);
+    }
+    let live = super::cluster_view::live_cluster(ctx).await?;
+    let identity = args
+        .identity
+        .clone()
+        .or_else(|| ctx.env.get("POD_NAME").map(str::to_string))
+        .or_else(|| ctx.env.get("HOSTNAME").map(str::to_string))
+        .unwrap_or_else(|| format!("kubectl-claude-{}", std::process::id()));
+    let lease = LeaseConfig {
+        namespace: args
+            .lease_namespace
+            .clone()
+            .unwrap_or_else(|| live.default_namespace().to_string()),
+        name: args.lease_name.clone(),
+        identity: identity.clone(),
+        duration: args.lease_duration,
+        renew_every: args.renew_every,
+    };
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|e| Error::io("listen", &args.listen, e))?;
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let mut global = Vec::new();
+    if let Some(k) = &ctx.global.kubeconfig {
+        global.extend(["--kubeconfig".to_string(), k.display().to_string()]);
+    }
+    if let Some(c) = &ctx.global.context {
+        global.extend(["--context".to_string(), c.clone()]);
+    }
+    if let Some(c) = &ctx.global.config_file {
+        global.extend(["--config".to_string(), c.display().to_string()]);
+    }
+    let exe = std::env::current_exe().map_err(|e| Error::io("find this binary", "<exe>", e))?;
+    let launcher: Rc<dyn Launcher> = Rc::new(ChildLauncher {
+        exe,
+        global,
+        queue_ns: lease.namespace.clone(),
+    });
+    let shared = Shared::new(Settings {
+        hook_token,
+        max_body: args.max_body,
+        hook_rate: args.hook_rate,
+        debounce: args.debounce,
+        workflows,
+        notifier: serve::notify::Notifier::new(
+            args.notify_slack.clone(),
+            args.notify_webhook.clone(),
+            args.quiet_period,
+        ),
+    });
+    // The kinds every recipe reads, resolved once through discovery.
+    let mut kinds = Vec::new();
+    for k in crate::recipes::kinds_for(crate::recipes::RECIPES) {
+        if let Some(info) = crate::cluster::kinds::lookup(k)
+            && let Some(res) = live.resolve_kind(info).await?
+        {
+            kinds.push(res);
+        }
+    }
+    log(
+        "serving",
+        serde_json::json!({"listen": addr, "identity": identity,
+            "watching": kinds.iter().map(|k| k.kind.clone()).collect::<Vec<_>>()}),
+    );
+    kinds.push(crate::cluster::live::ApiRes {
+        group: serve::approvals::GROUP.into(),
+        version: serve::approvals::VERSION.into(),
+        kind: serve::approvals::KIND.into(),
+        plural: serve::approvals::PLURAL.into(),
+        namespaced: true,
+    });
+    let client = live.client().clone();
+    let context = live.context().to_string();
+    let exec = serve::approvals::Executor {
+        client: client.clone(),
+        view: crate::cluster::ClusterView::Live(Box::new(live)),
+        policy: super::gate_ui::policy(ctx)?,
+        audit: super::gate_ui::audit_log(ctx, &context),
+        clock: (ctx.env.now(), std::time::Instant::now()),
+    };
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async move {
+            for res in kinds {
+                tokio::task::spawn_local(serve::reflect(shared.clone(), client.clone(), res));
+            }
+            tokio::task::spawn_local(serve::diagnose_loop(shared.clone()));
+            tokio::task::spawn_local(serve::approvals::execute_loop(
+                shared.clone(),
+                exec,
+                Duration::from_millis(300),
+            ));
+            tokio::task::spawn_local(serve::lease::elect(shared.clone(), client.clone(), lease));
+            let http = serve::http(shared.clone(), launcher, listener);
+            tokio::select! {
+                _ = http => {}
+                _ = tokio::signal::ctrl_c() => log("shutting down", serde_json::json!({})),
+            }
+        })
+        .await;
+    Ok(crate::error::EXIT_OK)
+}

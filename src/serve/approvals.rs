@@ -1,0 +1,355 @@
+//! The approval queue: a confirm-tier change `serve` proposed, stored as an `ApprovalRequest`
+//! object (`kubectl-claude.io/v1alpha1`, the CRD in `deploy/base`). The spec holds the
+//! session's [`ApprovalRequest`] (typed actions, the diff shown at proposal time), origin,
+//! rationale, requester and expiry; the status holds the decision and what became of it.
+//! Phases: `Pending` → `Approved` | `Rejected` | `Expired`; `Approved` → `Executing` →
+//! `Executed` | `Refused` | `Failed`.
+
+use serde_json::{Value, json};
+
+use crate::gate::{Answer, Ask, Interaction};
+use crate::session::ApprovalRequest;
+
+pub const GROUP: &str = "kubectl-claude.io";
+pub const VERSION: &str = "v1alpha1";
+pub const KIND: &str = "ApprovalRequest";
+pub const PLURAL: &str = "approvalrequests";
+
+pub fn collection(ns: &str) -> String {
+    format!("/apis/{GROUP}/{VERSION}/namespaces/{ns}/{PLURAL}")
+}
+
+/// The object for a deferred ask.
+pub fn object(
+    req: &ApprovalRequest,
+    ns: &str,
+    origin: &str,
+    requester: &str,
+    expires: jiff::Timestamp,
+) -> Value {
+    let rationale: Vec<String> = req
+        .steps
+        .iter()
+        .filter_map(|s| s.proposed.rationale.clone())
+        .collect();
+    json!({
+        "apiVersion": format!("{GROUP}/{VERSION}"),
+        "kind": KIND,
+        "metadata": {"name": req.id, "namespace": ns},
+        "spec": {
+            "request": req,
+            "origin": origin,
+            "rationale": rationale.join("; "),
+            "requester": requester,
+            "expiresAt": expires.to_string(),
+        },
+        "status": {"phase": "Pending"},
+    })
+}
+
+/// The session request inside an object.
+pub fn request_of(obj: &Value) -> Result<ApprovalRequest, String> {
+    serde_json::from_value(obj.pointer("/spec/request").cloned().unwrap_or_default())
+        .map_err(|e| format!("approval request {}: spec.request: {e}", name_of(obj)))
+}
+
+pub fn name_of(obj: &Value) -> &str {
+    obj.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+pub fn phase_of(obj: &Value) -> &str {
+    obj.pointer("/status/phase")
+        .and_then(Value::as_str)
+        .unwrap_or("Pending")
+}
+
+pub fn expired(obj: &Value, now: jiff::Timestamp) -> bool {
+    obj.pointer("/spec/expiresAt")
+        .and_then(Value::as_str)
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .is_some_and(|t| t <= now)
+}
+
+/// Sets the status (merge patch of the status subresource).
+pub async fn set_status(
+    client: &kube::Client,
+    ns: &str,
+    name: &str,
+    status: Value,
+) -> Result<(), String> {
+    let path = format!("{}/{name}/status", collection(ns));
+    let req = http::Request::builder()
+        .method(http::Method::PATCH)
+        .uri(path)
+        .header(http::header::CONTENT_TYPE, "application/merge-patch+json")
+        .body(json!({"status": status}).to_string().into_bytes())
+        .map_err(|e| e.to_string())?;
+    let resp = client
+        .send(req.map(kube::client::Body::from))
+        .await
+        .map_err(|e| e.to_string())?;
+    match resp.status().as_u16() {
+        200 | 201 => Ok(()),
+        c => Err(format!(
+            "approval request {ns}/{name}: setting its status: HTTP {c}"
+        )),
+    }
+}
+
+/// The human of a `serve` run: every confirm-tier ask becomes a pending request.
+pub struct Queue {
+    pub client: kube::Client,
+    pub namespace: String,
+    pub context: String,
+    pub origin: String,
+    pub requester: String,
+    pub ttl: std::time::Duration,
+}
+
+impl Interaction for Queue {
+    async fn confirm(&self, ask: &Ask<'_>) -> std::io::Result<Answer> {
+        use sha2::Digest;
+        let seed = format!(
+            "{}|{}|{:?}",
+            ask.at,
+            self.origin,
+            ask.steps.first().map(|s| &s.0.action)
+        );
+        let h = sha2::Sha256::digest(seed.as_bytes());
+        let id = format!(
+            "apr-{}",
+            h.iter()
+                .take(5)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        );
+        let req = ApprovalRequest::from_ask(id.clone(), self.context.clone(), ask);
+        let expires = ask
+            .at
+            .checked_add(jiff::SignedDuration::try_from(self.ttl).unwrap_or_default())
+            .unwrap_or(ask.at);
+        let obj = object(
+            &req,
+            &self.namespace,
+            &self.origin,
+            &self.requester,
+            expires,
+        );
+        let (code, body) = super::lease::request(
+            &self.client,
+            http::Method::POST,
+            &collection(&self.namespace),
+            Some(&obj),
+        )
+        .await
+        .map_err(std::io::Error::other)?;
+        if !(200..300).contains(&code) {
+            // Not queued: fail closed (declined), and say why.
+            return Err(std::io::Error::other(format!(
+                "queueing approval request {id}: HTTP {code}: {body}"
+            )));
+        }
+        Ok(Answer::Deferred { request: id })
+    }
+}
+
+/// What the executor needs: the cluster, the policy and the audit log.
+pub struct Executor {
+    pub client: kube::Client,
+    pub view: crate::cluster::ClusterView,
+    pub policy: crate::autonomy::Policy,
+    pub audit: crate::audit::AuditLog,
+    /// The front-end's clock at start (a test clock in tests); now = this + time elapsed.
+    pub clock: (jiff::Timestamp, std::time::Instant),
+}
+
+impl Executor {
+    fn now(&self) -> jiff::Timestamp {
+        let took = jiff::SignedDuration::try_from(self.clock.1.elapsed()).unwrap_or_default();
+        self.clock.0.checked_add(took).unwrap_or(self.clock.0)
+    }
+}
+
+/// Leader-only, every `every`: closes expired pending requests and executes approved ones
+/// once (status `Executing` is written before anything is sent; the session refuses a request
+/// whose target changed since it was shown, and one the audit log says already ran).
+pub async fn execute_loop(
+    shared: std::rc::Rc<super::Shared>,
+    exec: Executor,
+    every: std::time::Duration,
+) {
+    loop {
+        tokio::time::sleep(every).await;
+        if !shared.is_leader() {
+            continue;
+        }
+        let now = exec.now();
+        for obj in shared.objects_of(KIND) {
+            let ns = obj
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let name = name_of(&obj).to_string();
+            match phase_of(&obj) {
+                "Pending" if expired(&obj, now) => {
+                    let _ = set_status(
+                        &exec.client,
+                        &ns,
+                        &name,
+                        json!({"phase": "Expired", "decidedAt": now.to_string(),
+                            "message": "expired before anyone approved it; not run"}),
+                    )
+                    .await;
+                    shared.metrics.add(
+                        "kubectl_claude_approvals_total",
+                        &[("outcome", "expired")],
+                        1.0,
+                    );
+                }
+                "Approved" if expired(&obj, now) => {
+                    let _ = set_status(
+                        &exec.client,
+                        &ns,
+                        &name,
+                        json!({"phase": "Expired", "message": "approved after it expired; not run"}),
+                    )
+                    .await;
+                }
+                "Approved" => {
+                    let approver = obj
+                        .pointer("/status/approver")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    if set_status(&exec.client, &ns, &name, json!({"phase": "Executing"}))
+                        .await
+                        .is_err()
+                    {
+                        continue;
+                    }
+                    let (phase, message) = execute_one(&exec, &obj, approver.as_deref()).await;
+                    if phase == "Executed" {
+                        for t in targets(&obj) {
+                            let _ = event_on(&exec.client, &t, &name, &message, exec.now()).await;
+                        }
+                    }
+                    shared.metrics.add(
+                        "kubectl_claude_approvals_total",
+                        &[("outcome", phase)],
+                        1.0,
+                    );
+                    let _ = set_status(
+                        &exec.client,
+                        &ns,
+                        &name,
+                        json!({"phase": phase, "message": message, "executedAt": exec.now().to_string()}),
+                    )
+                    .await;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+async fn execute_one(
+    exec: &Executor,
+    obj: &Value,
+    approver: Option<&str>,
+) -> (&'static str, String) {
+    let req = match request_of(obj) {
+        Ok(r) => r,
+        Err(e) => return ("Failed", e),
+    };
+    let gate = crate::gate::Gate {
+        policy: &exec.policy,
+        input: crate::autonomy::GateInput {
+            interactive: true,
+            ..Default::default()
+        },
+        audit: &exec.audit,
+        now: exec.now(),
+    };
+    let human = crate::session::Unattended;
+    let session = match crate::session::Session::new(
+        gate,
+        &exec.view,
+        &human,
+        crate::gate::Origin::Workflow(
+            obj.pointer("/spec/origin")
+                .and_then(Value::as_str)
+                .unwrap_or("serve")
+                .trim_start_matches("workflow:")
+                .to_string(),
+        ),
+    ) {
+        Ok(s) => s,
+        Err(e) => return ("Failed", e.to_string()),
+    };
+    match session.execute_approved(&req, approver).await {
+        Ok(attempts) if attempts.iter().all(|a| a.ran()) => (
+            "Executed",
+            format!("executed {} step(s), approved by {}", attempts.len(), approver.unwrap_or("?")),
+        ),
+        Ok(attempts) if attempts.iter().any(|a| a.refusal.is_some()) => (
+            "Refused",
+            "the target changed since the request was made: the plan no longer applies as shown; nothing was sent".into(),
+        ),
+        Ok(attempts) => (
+            "Failed",
+            attempts
+                .iter()
+                .filter_map(|a| a.error.as_ref().map(|e| e.to_string()))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Err(e) => ("Failed", e.to_string()),
+    }
+}
+
+/// The objects a request acts on.
+fn targets(obj: &Value) -> Vec<crate::cluster::ObjRef> {
+    request_of(obj)
+        .map(|r| {
+            r.steps
+                .iter()
+                .filter_map(|s| s.proposed.action.target().cloned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A Kubernetes Event on the target of an executed action (`kubectl describe` shows it).
+async fn event_on(
+    client: &kube::Client,
+    t: &crate::cluster::ObjRef,
+    request: &str,
+    message: &str,
+    now: jiff::Timestamp,
+) -> Result<(), String> {
+    let ns = t.namespace.clone().unwrap_or_else(|| "default".into());
+    let body = json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": format!("{}.{request}", t.name), "namespace": ns},
+        "involvedObject": {"apiVersion": t.api_version, "kind": t.kind, "name": t.name, "namespace": t.namespace},
+        "reason": "KubectlClaudeApprovedAction",
+        "message": format!("approval request {request}: {message}"),
+        "type": "Normal",
+        "source": {"component": "kubectl-claude-serve"},
+        "firstTimestamp": now.to_string(), "lastTimestamp": now.to_string(), "count": 1,
+    });
+    let (code, _) = super::lease::request(
+        client,
+        http::Method::POST,
+        &format!("/api/v1/namespaces/{ns}/events"),
+        Some(&body),
+    )
+    .await?;
+    if (200..300).contains(&code) {
+        Ok(())
+    } else {
+        Err(format!("HTTP {code}"))
+    }
+}

@@ -1,0 +1,175 @@
+//! The metrics registry of `serve`: counters and gauges by name and labels, rendered in the
+//! Prometheus text exposition format (0.0.4). Controllers that live inside `serve` (the
+//! dashboard, the TargetApp controller) register their series here too: [`Metrics::describe`]
+//! once, then [`Metrics::add`] / [`Metrics::set`].
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+/// Label pairs, sorted by name.
+pub type Labels = Vec<(String, String)>;
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// name → (type, help).
+    meta: BTreeMap<String, (&'static str, String)>,
+    values: BTreeMap<(String, Labels), f64>,
+}
+
+/// The registry. Cheap to share behind an `Rc`/`Arc`.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    inner: Mutex<Inner>,
+}
+
+/// The series `serve` itself exports (README "serve" lists them).
+pub const SERIES: &[(&str, &str, &str)] = &[
+    (
+        "kubectl_claude_findings",
+        "gauge",
+        "Current findings by severity and recipe",
+    ),
+    (
+        "kubectl_claude_diagnose_runs_total",
+        "counter",
+        "Diagnosis passes over the watched inventory",
+    ),
+    (
+        "kubectl_claude_inventory_objects",
+        "gauge",
+        "Objects held by the reflectors, by kind",
+    ),
+    (
+        "kubectl_claude_watch_restarts_total",
+        "counter",
+        "Watch streams that restarted with a new list, by kind",
+    ),
+    (
+        "kubectl_claude_workflow_runs_total",
+        "counter",
+        "Workflow runs by workflow, trigger and outcome",
+    ),
+    (
+        "kubectl_claude_hook_requests_total",
+        "counter",
+        "Webhook requests by hook and HTTP status",
+    ),
+    (
+        "kubectl_claude_approvals_total",
+        "counter",
+        "Approval requests closed by serve, by outcome",
+    ),
+    (
+        "kubectl_claude_notifications_total",
+        "counter",
+        "Notifications sent, by event (firing, resolved) and outcome",
+    ),
+    (
+        "kubectl_claude_leader",
+        "gauge",
+        "1 when this replica holds the leader Lease",
+    ),
+];
+
+fn labels(pairs: &[(&str, &str)]) -> Labels {
+    let mut l: Labels = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    l.sort();
+    l
+}
+
+fn escape(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+impl Metrics {
+    /// A registry with `serve`'s own series described.
+    pub fn new() -> Self {
+        let m = Self::default();
+        for (name, ty, help) in SERIES {
+            m.describe(name, ty, help);
+        }
+        m
+    }
+
+    /// Declares a series (`counter` or `gauge`).
+    pub fn describe(&self, name: &str, ty: &'static str, help: &str) {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.meta.insert(name.to_string(), (ty, help.to_string()));
+    }
+
+    pub fn add(&self, name: &str, pairs: &[(&str, &str)], by: f64) {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        *g.values
+            .entry((name.to_string(), labels(pairs)))
+            .or_insert(0.0) += by;
+    }
+
+    pub fn set(&self, name: &str, pairs: &[(&str, &str)], v: f64) {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.values.insert((name.to_string(), labels(pairs)), v);
+    }
+
+    /// Drops every series of `name` (a gauge recomputed from scratch).
+    pub fn clear(&self, name: &str) {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.values.retain(|(n, _), _| n != name);
+    }
+
+    pub fn get(&self, name: &str, pairs: &[(&str, &str)]) -> f64 {
+        let g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.values
+            .get(&(name.to_string(), labels(pairs)))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = String::new();
+        for (name, (ty, help)) in &g.meta {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {ty}");
+            for ((n, l), v) in g.values.iter().filter(|((n, _), _)| n == name) {
+                let _ = n;
+                if l.is_empty() {
+                    let _ = writeln!(out, "{name} {v}");
+                } else {
+                    let ls: Vec<String> = l
+                        .iter()
+                        .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
+                        .collect();
+                    let _ = writeln!(out, "{name}{{{}}} {v}", ls.join(","));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_labels_escaped_and_sorted() {
+        let m = Metrics::new();
+        m.add(
+            "kubectl_claude_workflow_runs_total",
+            &[("workflow", "a\"b"), ("outcome", "ok")],
+            2.0,
+        );
+        let t = m.render();
+        assert!(
+            t.contains("kubectl_claude_workflow_runs_total{outcome=\"ok\",workflow=\"a\\\"b\"} 2"),
+            "{t}"
+        );
+        assert!(t.contains("# TYPE kubectl_claude_leader gauge"));
+    }
+}

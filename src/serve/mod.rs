@@ -1,0 +1,586 @@
+//! `serve`'s engine: reflectors over the kinds the recipes read (one LIST per kind, then
+//! watches), diagnosis re-run on change (debounced) over the in-memory inventory, the HTTP
+//! router (findings, hooks, metrics, health), the hooks' triggers, and leader election on a
+//! `coordination.k8s.io` Lease. Nothing here prints or reads the environment: the front-end
+//! (`cli/serve.rs`) supplies the config, the token and how a workflow run is launched.
+//!
+//! Extension points for the controllers that join `serve` later: [`Router`] routes by path
+//! prefix ([`Shared::extra_routes`]), [`metrics::Metrics::describe`] registers series, and
+//! [`Shared::is_leader`] gates leader-only work.
+
+pub mod approvals;
+pub mod hooks;
+pub mod lease;
+pub mod metrics;
+pub mod notify;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde_json::{Value, json};
+
+use crate::cluster::Inventory;
+use crate::workflow::Workflow;
+
+/// How a workflow run is started (the front-end runs the same `workflow run` the CLI has).
+pub trait Launcher {
+    /// Runs `workflow` with `params`; returns its outcome word (`ok`, `refused`, `failed`…).
+    fn launch(
+        &self,
+        workflow: &str,
+        params: &BTreeMap<String, String>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>>;
+}
+
+/// Settings of one `serve` process.
+pub struct Settings {
+    /// Bearer token the hooks require (`None` disables the hooks: they answer 503).
+    pub hook_token: Option<String>,
+    /// Largest hook body accepted.
+    pub max_body: usize,
+    /// Hook requests per second (token bucket, burst of twice that).
+    pub hook_rate: f64,
+    pub debounce: Duration,
+    pub workflows: Vec<Workflow>,
+    pub notifier: notify::Notifier,
+}
+
+/// A run `serve` started.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Run {
+    pub workflow: String,
+    pub trigger: String,
+    pub params: BTreeMap<String, String>,
+    /// `running`, then the launcher's outcome.
+    pub outcome: String,
+}
+
+/// (namespace, name) → object, for one kind.
+type ByName = BTreeMap<(Option<String>, String), Value>;
+
+/// State shared by the tasks of one process (single-threaded: `Rc`/`RefCell`).
+pub struct Shared {
+    pub settings: Settings,
+    pub metrics: metrics::Metrics,
+    /// kind → (namespace, name) → object.
+    objects: RefCell<BTreeMap<String, ByName>>,
+    /// Kinds whose initial list has completed.
+    synced: RefCell<BTreeSet<String>>,
+    /// Kinds being watched.
+    pub watched: RefCell<Vec<String>>,
+    findings: RefCell<Value>,
+    changed: tokio::sync::Notify,
+    leader: std::cell::Cell<bool>,
+    /// Alert group keys with a run in flight (a replay does not start a second run).
+    in_flight: RefCell<BTreeSet<String>>,
+    pub runs: RefCell<Vec<Run>>,
+    bucket: RefCell<(f64, Instant)>,
+}
+
+impl Shared {
+    pub fn new(settings: Settings) -> Rc<Self> {
+        let rate = settings.hook_rate;
+        Rc::new(Self {
+            settings,
+            metrics: metrics::Metrics::new(),
+            objects: RefCell::default(),
+            synced: RefCell::default(),
+            watched: RefCell::default(),
+            findings: RefCell::new(json!({"synced": false, "findings": []})),
+            changed: tokio::sync::Notify::new(),
+            leader: std::cell::Cell::new(false),
+            in_flight: RefCell::default(),
+            runs: RefCell::default(),
+            bucket: RefCell::new((rate * 2.0, Instant::now())),
+        })
+    }
+
+    pub fn is_leader(&self) -> bool {
+        self.leader.get()
+    }
+
+    pub fn set_leader(&self, yes: bool) {
+        self.leader.set(yes);
+        self.metrics
+            .set("kubectl_claude_leader", &[], if yes { 1.0 } else { 0.0 });
+    }
+
+    /// True once every watched kind has been listed.
+    pub fn ready(&self) -> bool {
+        let w = self.watched.borrow();
+        !w.is_empty() && w.iter().all(|k| self.synced.borrow().contains(k))
+    }
+
+    /// The in-memory inventory (what `diagnose` would have listed).
+    pub fn inventory(&self) -> Inventory {
+        let mut inv = Inventory::new();
+        for k in self.watched.borrow().iter() {
+            inv.mark_served(k);
+        }
+        for m in self.objects.borrow().values() {
+            for o in m.values() {
+                inv.insert(o.clone());
+            }
+        }
+        inv
+    }
+
+    /// The watched objects of one kind.
+    pub fn objects_of(&self, kind: &str) -> Vec<Value> {
+        self.objects
+            .borrow()
+            .get(kind)
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub fn findings(&self) -> Value {
+        self.findings.borrow().clone()
+    }
+
+    fn take_token(&self) -> bool {
+        let mut b = self.bucket.borrow_mut();
+        let rate = self.settings.hook_rate;
+        let now = Instant::now();
+        let refill = now.duration_since(b.1).as_secs_f64() * rate;
+        b.0 = (b.0 + refill).min(rate * 2.0);
+        b.1 = now;
+        if b.0 >= 1.0 {
+            b.0 -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------ reflectors
+
+/// Watches one kind: a LIST, then a watch from its resourceVersion; every change updates the
+/// in-memory objects and wakes the diagnosis. Returns when the stream ends (never, normally).
+pub async fn reflect(shared: Rc<Shared>, client: kube::Client, res: crate::cluster::live::ApiRes) {
+    use kube::api::{Api, ApiResource, DynamicObject};
+    use kube::runtime::{WatchStreamExt, watcher};
+    let ar = ApiResource {
+        group: res.group.clone(),
+        version: res.version.clone(),
+        api_version: res.api_version(),
+        kind: res.kind.clone(),
+        plural: res.plural.clone(),
+    };
+    let api: Api<DynamicObject> = Api::all_with(client, &ar);
+    let kind = res.kind.clone();
+    let api_version = res.api_version();
+    shared.watched.borrow_mut().push(kind.clone());
+    let mut stream = watcher::watcher(api, watcher::Config::default())
+        .default_backoff()
+        .boxed();
+    let mut buffer: ByName = BTreeMap::new();
+    let mut inits = 0u64;
+    let key_of = |o: &DynamicObject| {
+        (
+            o.metadata.namespace.clone(),
+            o.metadata.name.clone().unwrap_or_default(),
+        )
+    };
+    let to_value = |o: DynamicObject| {
+        let mut v = serde_json::to_value(o).unwrap_or(Value::Null);
+        v["apiVersion"] = json!(api_version);
+        v["kind"] = json!(kind);
+        v
+    };
+    while let Some(ev) = stream.next().await {
+        let Ok(ev) = ev else { continue };
+        match ev {
+            watcher::Event::Init => {
+                inits += 1;
+                if inits > 1 {
+                    shared.metrics.add(
+                        "kubectl_claude_watch_restarts_total",
+                        &[("kind", &kind)],
+                        1.0,
+                    );
+                }
+                buffer.clear();
+            }
+            watcher::Event::InitApply(o) => {
+                let k = key_of(&o);
+                buffer.insert(k, to_value(o));
+            }
+            watcher::Event::InitDone => {
+                shared
+                    .objects
+                    .borrow_mut()
+                    .insert(kind.clone(), std::mem::take(&mut buffer));
+                shared.synced.borrow_mut().insert(kind.clone());
+                shared.changed.notify_one();
+            }
+            watcher::Event::Apply(o) => {
+                let k = key_of(&o);
+                shared
+                    .objects
+                    .borrow_mut()
+                    .entry(kind.clone())
+                    .or_default()
+                    .insert(k, to_value(o));
+                shared.changed.notify_one();
+            }
+            watcher::Event::Delete(o) => {
+                let k = key_of(&o);
+                if let Some(m) = shared.objects.borrow_mut().get_mut(&kind) {
+                    m.remove(&k);
+                }
+                shared.changed.notify_one();
+            }
+        }
+        let n = shared
+            .objects
+            .borrow()
+            .get(&kind)
+            .map(BTreeMap::len)
+            .unwrap_or(0);
+        shared.metrics.set(
+            "kubectl_claude_inventory_objects",
+            &[("kind", &kind)],
+            n as f64,
+        );
+    }
+}
+
+/// Re-runs every recipe on the inventory after changes settle (`debounce`), forever.
+pub async fn diagnose_loop(shared: Rc<Shared>) {
+    loop {
+        shared.changed.notified().await;
+        tokio::time::sleep(shared.settings.debounce).await;
+        if !shared.ready() {
+            continue;
+        }
+        let inv = shared.inventory();
+        let run = crate::recipes::run(crate::recipes::RECIPES, &inv);
+        let policy = crate::autonomy::Policy::new(Default::default());
+        let linked = crate::finding::link(run.findings, &policy);
+        shared.metrics.clear("kubectl_claude_findings");
+        let mut list = Vec::new();
+        for f in &linked {
+            shared.metrics.add(
+                "kubectl_claude_findings",
+                &[("severity", f.severity.as_str()), ("recipe", f.recipe)],
+                1.0,
+            );
+            list.push(json!({
+                "id": f.id,
+                "fingerprint": fingerprint(&f.id, &f.object),
+                "severity": f.severity.as_str(),
+                "recipe": f.recipe,
+                "rootCause": f.root_cause,
+                "object": {"apiVersion": f.object.api_version, "kind": f.object.kind,
+                    "namespace": f.object.namespace, "name": f.object.name},
+                "title": f.title,
+                "evidence": f.evidence,
+            }));
+        }
+        shared
+            .metrics
+            .add("kubectl_claude_diagnose_runs_total", &[], 1.0);
+        if shared.settings.notifier.enabled() && shared.is_leader() {
+            let roots: Vec<Value> = list
+                .iter()
+                .filter(|f| f["rootCause"] == true)
+                .cloned()
+                .collect();
+            for (event, f) in shared.settings.notifier.changes(&roots) {
+                let sh = shared.clone();
+                tokio::task::spawn_local(async move {
+                    let failed = sh.settings.notifier.send(event, &f).await;
+                    sh.metrics.add(
+                        "kubectl_claude_notifications_total",
+                        &[
+                            ("event", event),
+                            ("outcome", if failed == 0 { "ok" } else { "error" }),
+                        ],
+                        1.0,
+                    );
+                });
+            }
+        }
+        *shared.findings.borrow_mut() = json!({
+            "synced": true,
+            "objects": inv.len(),
+            "findings": list,
+        });
+    }
+}
+
+/// A finding's stable identity across passes: its id and object (notifications deduplicate
+/// by it).
+pub fn fingerprint(id: &str, o: &crate::cluster::ObjRef) -> String {
+    use sha2::Digest;
+    let text = format!(
+        "{id}|{}|{}|{}|{}",
+        o.api_version,
+        o.kind,
+        o.namespace.as_deref().unwrap_or(""),
+        o.name
+    );
+    let h = sha2::Sha256::digest(text.as_bytes());
+    h.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+// ------------------------------------------------------------------------------ HTTP
+
+/// An HTTP answer.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+fn answer(status: u16, v: &Value) -> Answer {
+    Answer {
+        status,
+        content_type: "application/json",
+        body: v.to_string(),
+    }
+}
+
+fn error(status: u16, msg: &str) -> Answer {
+    answer(status, &json!({"error": msg}))
+}
+
+/// A request as the router sees it (the body already size-checked).
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub authorization: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// Routes one request. Reads (`/healthz`, `/readyz`, `/metrics`, `/api/…`) answer on every
+/// replica; hooks start runs only on the leader (followers answer 503 so Alertmanager retries
+/// against the leader through the Service).
+pub fn route(shared: &Rc<Shared>, launcher: &Rc<dyn Launcher>, req: &Request<'_>) -> Answer {
+    match (req.method, req.path) {
+        ("GET", "/healthz") => Answer {
+            status: 200,
+            content_type: "text/plain",
+            body: "ok\n".into(),
+        },
+        ("GET", "/readyz") if shared.ready() => Answer {
+            status: 200,
+            content_type: "text/plain",
+            body: "ok\n".into(),
+        },
+        ("GET", "/readyz") => Answer {
+            status: 503,
+            content_type: "text/plain",
+            body: "inventory not synced yet\n".into(),
+        },
+        ("GET", "/metrics") => Answer {
+            status: 200,
+            content_type: "text/plain; version=0.0.4",
+            body: shared.metrics.render(),
+        },
+        ("GET", "/api/findings") => answer(200, &shared.findings()),
+        ("GET", "/api/runs") => answer(200, &json!(&*shared.runs.borrow())),
+        ("GET", "/api/leader") => answer(200, &json!({"leader": shared.is_leader()})),
+        ("POST", "/hooks/alertmanager") | ("POST", "/hooks/flux") => {
+            let hook = req.path.trim_start_matches("/hooks/");
+            let a = hook_answer(shared, launcher, hook, req);
+            shared.metrics.add(
+                "kubectl_claude_hook_requests_total",
+                &[("hook", hook), ("code", &a.status.to_string())],
+                1.0,
+            );
+            a
+        }
+        (_, "/hooks/alertmanager" | "/hooks/flux") => error(405, "use POST"),
+        _ => error(404, "not found"),
+    }
+}
+
+/// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn hook_answer(
+    shared: &Rc<Shared>,
+    launcher: &Rc<dyn Launcher>,
+    hook: &str,
+    req: &Request<'_>,
+) -> Answer {
+    let Some(token) = &shared.settings.hook_token else {
+        return error(
+            503,
+            "hooks are disabled: serve was started without --hook-token-file",
+        );
+    };
+    let given = req
+        .authorization
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !same(given.as_bytes(), token.as_bytes()) {
+        return error(401, "missing or wrong bearer token");
+    }
+    if !shared.take_token() {
+        return error(429, "too many hook requests; retry later");
+    }
+    if !shared.is_leader() {
+        return error(
+            503,
+            "not the leader; retry (the Service routes to the leader when it is ready)",
+        );
+    }
+    match hook {
+        "alertmanager" => match hooks::parse_alertmanager(req.body) {
+            Ok(p) => alert_runs(shared, launcher, &p),
+            Err(e) => error(400, &e),
+        },
+        _ => match hooks::parse_flux(req.body) {
+            Ok(ev) => {
+                // Flux events of failing objects start the flux-troubleshoot workflow for
+                // their namespace.
+                if ev.severity != "error" {
+                    return answer(202, &json!({"started": []}));
+                }
+                let params = BTreeMap::from([(
+                    "namespace".to_string(),
+                    ev.involved_object.namespace.clone(),
+                )]);
+                let key = format!(
+                    "flux:{}/{}/{}",
+                    ev.involved_object.kind, ev.involved_object.namespace, ev.involved_object.name
+                );
+                let started = start(shared, launcher, "flux-troubleshoot", "flux", key, params);
+                answer(
+                    202,
+                    &json!({"started": started.then_some("flux-troubleshoot")}),
+                )
+            }
+            Err(e) => error(400, &e),
+        },
+    }
+}
+
+fn alert_runs(
+    shared: &Rc<Shared>,
+    launcher: &Rc<dyn Launcher>,
+    p: &hooks::AlertmanagerPayload,
+) -> Answer {
+    let mut started = Vec::new();
+    let mut problems = Vec::new();
+    for wf in &shared.settings.workflows {
+        for t in hooks::alert_triggers(wf) {
+            for alert in p.alerts.iter().filter(|a| a.status == "firing") {
+                if !hooks::matches(t, alert) {
+                    continue;
+                }
+                match hooks::bind_params(t, alert) {
+                    Ok(params) => {
+                        let key = format!("{}|{}|{}", p.group_key, wf.name, alert.fingerprint);
+                        if start(shared, launcher, &wf.name, "alert", key, params.clone()) {
+                            started.push(json!({"workflow": wf.name, "params": params}));
+                        }
+                    }
+                    Err(e) => problems.push(format!("workflow {}: {e}", wf.name)),
+                }
+            }
+        }
+    }
+    answer(
+        202,
+        &json!({"status": p.status, "started": started, "problems": problems}),
+    )
+}
+
+/// Starts a run unless one with the same key is in flight; true when started.
+fn start(
+    shared: &Rc<Shared>,
+    launcher: &Rc<dyn Launcher>,
+    workflow: &str,
+    trigger: &str,
+    key: String,
+    params: BTreeMap<String, String>,
+) -> bool {
+    if !shared.in_flight.borrow_mut().insert(key.clone()) {
+        return false;
+    }
+    let idx = {
+        let mut runs = shared.runs.borrow_mut();
+        runs.push(Run {
+            workflow: workflow.to_string(),
+            trigger: trigger.to_string(),
+            params: params.clone(),
+            outcome: "running".into(),
+        });
+        runs.len() - 1
+    };
+    let fut = launcher.launch(workflow, &params);
+    let sh = shared.clone();
+    let (wf, tr) = (workflow.to_string(), trigger.to_string());
+    tokio::task::spawn_local(async move {
+        let outcome = fut.await;
+        sh.metrics.add(
+            "kubectl_claude_workflow_runs_total",
+            &[("workflow", &wf), ("trigger", &tr), ("outcome", &outcome)],
+            1.0,
+        );
+        sh.runs.borrow_mut()[idx].outcome = outcome;
+        sh.in_flight.borrow_mut().remove(&key);
+    });
+    true
+}
+
+/// Serves HTTP on `listener` until the process ends.
+pub async fn http(
+    shared: Rc<Shared>,
+    launcher: Rc<dyn Launcher>,
+    listener: tokio::net::TcpListener,
+) {
+    use http_body_util::BodyExt;
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let io = hyper_util::rt::TokioIo::new(stream);
+        let (sh, la) = (shared.clone(), launcher.clone());
+        tokio::task::spawn_local(async move {
+            let svc =
+                hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    let (sh, la) = (sh.clone(), la.clone());
+                    async move {
+                        let max = sh.settings.max_body;
+                        let (parts, body) = req.into_parts();
+                        let a = match http_body_util::Limited::new(body, max).collect().await {
+                            Ok(b) => {
+                                let bytes = b.to_bytes();
+                                let r = Request {
+                                    method: parts.method.as_str(),
+                                    path: parts.uri.path(),
+                                    authorization: parts
+                                        .headers
+                                        .get(http::header::AUTHORIZATION)
+                                        .and_then(|v| v.to_str().ok()),
+                                    body: &bytes,
+                                };
+                                route(&sh, &la, &r)
+                            }
+                            Err(_) => error(413, &format!("body larger than {max} bytes")),
+                        };
+                        let resp = hyper::Response::builder()
+                            .status(a.status)
+                            .header(http::header::CONTENT_TYPE, a.content_type)
+                            .body(http_body_util::Full::new(hyper::body::Bytes::from(a.body)))
+                            .unwrap_or_default();
+                        Ok::<_, std::convert::Infallible>(resp)
+                    }
+                });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(io, svc)
+                .await;
+        });
+    }
+}

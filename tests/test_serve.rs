@@ -1,0 +1,972 @@
+//! `kubectl claude serve` end to end: the built binary against the fake API server — watches
+//! (one LIST per kind, then `watch=true` streams), findings served as JSON and kept current,
+//! the Alertmanager hook starting a workflow that writes once, the hook's token, size and
+//! replay rules, `/metrics` read by a Prometheus text-format parser, and two replicas electing
+//! one leader on a Lease.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::env::TestEnv;
+use crate::support::fake_apiserver::FakeApiServer;
+use crate::test_act::env_for;
+
+const TOKEN: &str = "s3cret-hook-token";
+
+/// A running `serve`; killed on drop.
+struct Serve {
+    child: std::process::Child,
+    addr: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn start(t: &TestEnv, extra: &[&str]) -> Serve {
+        t.write("token", &format!("{TOKEN}\n"));
+        let mut c = t.std_cmd_at(&crate::support::env::bin());
+        c.args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--hook-token-file",
+            "token",
+            "--debounce",
+            "100ms",
+            "--renew-every",
+            "200ms",
+            "--lease-duration",
+            "2s",
+        ])
+        .args(extra)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().expect("spawn serve");
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let l2 = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(v) = serde_json::from_str::<Value>(&line)
+                    && v["msg"] == "serving"
+                {
+                    let _ = tx.send(v["listen"].as_str().unwrap_or("").to_string());
+                }
+                l2.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("serve did not start: {}", log.lock().unwrap()));
+        Serve { child, addr, log }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        http(&self.addr, "GET", path, None, b"")
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Polls `f` until it is true (or fails the test after `secs`).
+    fn wait(&self, secs: u64, what: &str, mut f: impl FnMut(&Serve) -> bool) {
+        let end = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < end {
+            if f(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("timed out waiting for {what}; serve log:\n{}", self.log());
+    }
+}
+
+/// A one-shot HTTP/1.1 request.
+fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect serve");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    s.write_all(body).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let code = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (code, body)
+}
+
+/// The crash-looping `web` Deployment (not OOM: the workflow restarts it) in namespace `app`.
+fn crashloop_objects() -> Vec<Value> {
+    vec![
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}),
+        crate::test_act::deployment(),
+        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "web-abc", "namespace": "app",
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u1"}]},
+            "spec": {"replicas": 2}}),
+        crashing_pod(),
+    ]
+}
+
+fn crashing_pod() -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web-abc-1", "namespace": "app",
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-abc", "uid": "u2"}]},
+        "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+        "status": {"phase": "Running", "containerStatuses": [{"name": "web", "ready": false,
+            "restartCount": 7, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+            "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}})
+}
+
+fn fake() -> FakeApiServer {
+    FakeApiServer::builder()
+        .objects(crashloop_objects())
+        .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+        .start()
+}
+
+/// Alertmanager's webhook payload (version 4), in the shape its configuration reference
+/// documents, for kube-prometheus' KubePodCrashLooping.
+fn alert_payload(status: &str) -> Vec<u8> {
+    alert_payload_in(status, "app")
+}
+
+fn alert_payload_in(status: &str, ns: &str) -> Vec<u8> {
+    json!({
+        "version": "4",
+        "groupKey": "{}:{alertname=\"KubePodCrashLooping\"}",
+        "truncatedAlerts": 0,
+        "status": status,
+        "receiver": "kubectl-claude",
+        "groupLabels": {"alertname": "KubePodCrashLooping"},
+        "commonLabels": {"alertname": "KubePodCrashLooping", "namespace": ns, "severity": "warning"},
+        "commonAnnotations": {},
+        "externalURL": "http://alertmanager.monitoring:9093",
+        "alerts": [{
+            "status": status,
+            "labels": {"alertname": "KubePodCrashLooping", "namespace": ns, "pod": "web-abc-1",
+                "container": "web", "severity": "warning"},
+            "annotations": {"description": "Pod app/web-abc-1 (web) is in waiting state (reason: \"CrashLoopBackOff\").",
+                "summary": "Pod is crash looping."},
+            "startsAt": "2026-12-01T10:00:00.000Z",
+            "endsAt": "0001-01-01T00:00:00Z",
+            "generatorURL": "http://prometheus.monitoring:9090/graph?g0.expr=...",
+            "fingerprint": "5c3c9a1b2d3e4f60"
+        }]
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn lists(fake: &FakeApiServer) -> Vec<String> {
+    fake.requests()
+        .into_iter()
+        .filter(|r| {
+            r.method == "GET" && !r.query.contains("watch=") && r.path.split('/').count() >= 4
+        })
+        .filter(|r| !r.path.ends_with("/leases/kubectl-claude"))
+        .map(|r| r.path)
+        .collect()
+}
+
+#[test]
+fn serve_watches_and_keeps_findings_current_without_relisting() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    assert_eq!(s.get("/healthz").0, 200);
+    s.wait(30, "readyz", |s| s.get("/readyz").0 == 200);
+    let ids = |s: &Serve| -> Vec<String> {
+        let v: Value = serde_json::from_str(&s.get("/api/findings").1).unwrap_or_default();
+        v["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| {
+                        format!(
+                            "{} {}",
+                            f["id"].as_str().unwrap_or(""),
+                            f["object"]["name"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    s.wait(10, "the crash loop finding", |s| {
+        ids(s).iter().any(|i| i.starts_with("k8s.crashloopbackoff"))
+    });
+    let listed_before = lists(&fake);
+    assert!(
+        listed_before.iter().any(|p| p == "/api/v1/pods"),
+        "{listed_before:#?}"
+    );
+    // The pod recovers: the watch delivers it, the diagnosis re-runs, the finding clears.
+    let mut healthy = crashing_pod();
+    healthy["status"] = json!({"phase": "Running", "containerStatuses": [{"name": "web", "ready": true,
+        "restartCount": 7, "state": {"running": {"startedAt": "2026-12-01T10:05:00Z"}}}]});
+    fake.upsert(healthy);
+    s.wait(10, "the finding to clear", |s| {
+        !ids(s).iter().any(|i| i.starts_with("k8s.crashloopbackoff"))
+    });
+    assert_eq!(lists(&fake), listed_before, "no LIST after the initial one");
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.path == "/api/v1/pods" && r.query.contains("watch=true")),
+        "pods are watched"
+    );
+}
+
+#[test]
+fn alert_hook_starts_the_crashloop_workflow_once_and_checks_its_token() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(10, "leadership", |s| {
+        s.get("/api/leader").1.contains("true")
+    });
+    let addr = s.addr.clone();
+    assert_eq!(
+        http(
+            &addr,
+            "POST",
+            "/hooks/alertmanager",
+            None,
+            &alert_payload("firing")
+        )
+        .0,
+        401
+    );
+    assert_eq!(
+        http(
+            &addr,
+            "POST",
+            "/hooks/alertmanager",
+            Some("wrong"),
+            &alert_payload("firing")
+        )
+        .0,
+        401
+    );
+    assert_eq!(
+        http(&addr, "GET", "/hooks/alertmanager", Some(TOKEN), b"").0,
+        405
+    );
+    let big = vec![b' '; 300 * 1024];
+    assert_eq!(
+        http(&addr, "POST", "/hooks/alertmanager", Some(TOKEN), &big).0,
+        413
+    );
+    let (code, body) = http(
+        &addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        b"{\"version\":\"4\"}",
+    );
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("Alertmanager"), "{body}");
+    assert!(
+        fake.writes().iter().all(|w| w.path.contains("/leases")),
+        "{:#?}",
+        fake.writes()
+    );
+
+    let (code, body) = http(
+        &addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        &alert_payload("firing"),
+    );
+    assert_eq!(code, 202, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        v["started"][0]["workflow"], "pod-crashloop-remediation",
+        "{v}"
+    );
+    assert_eq!(v["started"][0]["params"]["namespace"], "app", "{v}");
+    // The same group again while the first run is going: no second run.
+    let (_, again) = http(
+        &addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        &alert_payload("firing"),
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&again).unwrap()["started"],
+        json!([]),
+        "{again}"
+    );
+    s.wait(60, "the run to finish", |s| {
+        s.get("/api/runs").1.contains("\"outcome\":\"ok\"")
+    });
+    let writes: Vec<_> = fake
+        .writes()
+        .into_iter()
+        .filter(|w| !w.path.contains("/leases"))
+        .collect();
+    assert_eq!(writes.len(), 1, "{writes:#?}");
+    assert_eq!(
+        writes[0].path,
+        "/apis/apps/v1/namespaces/app/deployments/web"
+    );
+    assert!(
+        writes[0].body.contains("kubectl.kubernetes.io/restartedAt"),
+        "{}",
+        writes[0].body
+    );
+    // A resolved notification starts nothing.
+    let (_, resolved) = http(
+        &addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        &alert_payload("resolved"),
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&resolved).unwrap()["started"],
+        json!([])
+    );
+}
+
+#[test]
+fn metrics_parse_as_prometheus_text() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(10, "a diagnosis pass", |s| {
+        s.get("/metrics")
+            .1
+            .contains("kubectl_claude_diagnose_runs_total 1")
+    });
+    let _ = http(&s.addr, "POST", "/hooks/alertmanager", None, b"{}");
+    let (code, text) = s.get("/metrics");
+    assert_eq!(code, 200);
+    let scrape =
+        prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).expect("parses");
+    let find = |name: &str, label: (&str, &str)| {
+        scrape
+            .samples
+            .iter()
+            .find(|x| x.metric == name && x.labels.get(label.0) == Some(label.1))
+            .map(|x| match x.value {
+                prometheus_parse::Value::Gauge(v)
+                | prometheus_parse::Value::Counter(v)
+                | prometheus_parse::Value::Untyped(v) => v,
+                _ => f64::NAN,
+            })
+    };
+    assert_eq!(
+        find("kubectl_claude_inventory_objects", ("kind", "Pod")),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(
+        find("kubectl_claude_findings", ("recipe", "workloads")).unwrap_or(0.0) >= 1.0,
+        "{text}"
+    );
+    assert_eq!(
+        find("kubectl_claude_hook_requests_total", ("code", "401")),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(scrape.docs.contains_key("kubectl_claude_leader"), "{text}");
+}
+
+#[test]
+fn two_replicas_elect_one_leader_and_only_it_runs_the_alert() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let a = Serve::start(&t, &["--identity", "replica-a"]);
+    let b = Serve::start(&t, &["--identity", "replica-b"]);
+    let leader = |s: &Serve| s.get("/api/leader").1.contains("true");
+    a.wait(10, "a leader", |a| leader(a) || leader(&b));
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(leader(&a) ^ leader(&b), "exactly one leader");
+    let lease = fake
+        .objects()
+        .into_iter()
+        .find(|o| o["kind"] == "Lease")
+        .expect("a Lease");
+    let holder = lease
+        .pointer("/spec/holderIdentity")
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_string();
+    let (lead, follow) = if leader(&a) { (&a, &b) } else { (&b, &a) };
+    assert_eq!(holder, if leader(&a) { "replica-a" } else { "replica-b" });
+    for s in [follow, lead] {
+        let _ = http(
+            &s.addr,
+            "POST",
+            "/hooks/alertmanager",
+            Some(TOKEN),
+            &alert_payload("firing"),
+        );
+    }
+    lead.wait(60, "the run to finish", |s| {
+        s.get("/api/runs").1.contains("\"outcome\":\"ok\"")
+    });
+    assert_eq!(follow.get("/api/runs").1, "[]");
+    let writes: Vec<_> = fake
+        .writes()
+        .into_iter()
+        .filter(|w| !w.path.contains("/leases"))
+        .collect();
+    assert_eq!(writes.len(), 1, "one execution: {writes:#?}");
+    // The leader goes away: the follower takes over once the Lease lapses.
+    let follow_addr = follow.addr.clone();
+    if leader(&a) {
+        drop(a)
+    } else {
+        drop(b)
+    }
+    let end = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < end
+        && !http(&follow_addr, "GET", "/api/leader", None, b"")
+            .1
+            .contains("true")
+    {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        http(&follow_addr, "GET", "/api/leader", None, b"")
+            .1
+            .contains("true"),
+        "takeover"
+    );
+}
+
+/// `kubectl kustomize` is not installed here and no package registry offers a kustomize
+/// renderer, so this loads every file of the base the way kustomize would (the resource list,
+/// each document) and checks what the issue asks of it.
+#[test]
+fn kustomize_base_is_complete_and_least_privilege() {
+    let base = crate::support::env::repo().join("deploy/base");
+    let k = &kubectl_claude::manifest::parse_stream(
+        &std::fs::read_to_string(base.join("kustomization.yaml")).unwrap(),
+    )
+    .unwrap()[0];
+    let listed: Vec<String> = k["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    let mut on_disk: Vec<String> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "kustomization.yaml")
+        .collect();
+    on_disk.sort();
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted, on_disk,
+        "every file is a resource and every resource exists"
+    );
+    let mut docs = Vec::new();
+    for f in &listed {
+        let text = std::fs::read_to_string(base.join(f)).unwrap();
+        let parsed =
+            kubectl_claude::manifest::parse_stream(&text).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(!parsed.is_empty(), "{f}");
+        docs.extend(parsed);
+    }
+    let of = |kind: &str| -> Vec<&Value> { docs.iter().filter(|d| d["kind"] == kind).collect() };
+    for kind in [
+        "CustomResourceDefinition",
+        "ServiceAccount",
+        "ClusterRole",
+        "Deployment",
+        "Service",
+        "NetworkPolicy",
+        "Role",
+    ] {
+        assert!(!of(kind).is_empty(), "the base has a {kind}");
+    }
+    let crd = of("CustomResourceDefinition")[0];
+    assert_eq!(crd["spec"]["group"], "kubectl-claude.io");
+    assert_eq!(crd["spec"]["names"]["kind"], "ApprovalRequest");
+    // Deployment: non-root, read-only root, all capabilities dropped, the seed's resources
+    // and toleration.
+    let d = of("Deployment")[0];
+    let pod = &d["spec"]["template"]["spec"];
+    assert_eq!(pod["securityContext"]["runAsNonRoot"], true);
+    let c = &pod["containers"][0];
+    assert_eq!(c["securityContext"]["readOnlyRootFilesystem"], true);
+    assert_eq!(c["securityContext"]["capabilities"]["drop"], json!(["ALL"]));
+    assert_eq!(c["resources"]["requests"]["memory"], "32Mi");
+    assert_eq!(c["resources"]["limits"]["memory"], "64Mi");
+    assert_eq!(pod["tolerations"][0]["value"], "pi3");
+    // ClusterRole: reads every kind a recipe reads, never Secrets, no wildcards.
+    let role = of("ClusterRole")
+        .into_iter()
+        .find(|r| r["metadata"]["name"] == "kubectl-claude")
+        .unwrap();
+    let rules = role["rules"].as_array().unwrap();
+    let allows = |group: &str, res: &str, verb: &str| {
+        rules.iter().any(|r| {
+            r["apiGroups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g == group)
+                && r["resources"].as_array().unwrap().iter().any(|x| x == res)
+                && r["verbs"].as_array().unwrap().iter().any(|v| v == verb)
+        })
+    };
+    for k in kubectl_claude::recipes::kinds_for(kubectl_claude::recipes::RECIPES) {
+        let info = kubectl_claude::cluster::kinds::lookup(k).unwrap();
+        for verb in ["get", "list", "watch"] {
+            assert!(
+                allows(info.group, info.plural, verb),
+                "{verb} {}.{}",
+                info.plural,
+                info.group
+            );
+        }
+    }
+    assert!(!allows("", "secrets", "get"), "no Secret reads");
+    for r in rules {
+        for f in ["apiGroups", "resources", "verbs"] {
+            assert!(
+                !r[f].as_array().unwrap().iter().any(|x| x == "*"),
+                "no wildcard: {r}"
+            );
+        }
+    }
+    // The examples parse too.
+    for f in ["alertmanager-receiver.yaml", "flux-provider.yaml"] {
+        let p = crate::support::env::repo().join("deploy/examples").join(f);
+        kubectl_claude::manifest::parse_stream(&std::fs::read_to_string(&p).unwrap())
+            .unwrap_or_else(|e| panic!("{f}: {e}"));
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The footprint on a 50-node / 2,000-pod cluster: serve's RSS after the initial lists and a
+/// diagnosis pass stays under the seed's 64Mi limit.
+#[test]
+fn serve_rss_on_a_50_node_2000_pod_cluster() {
+    let mut objects = Vec::new();
+    for n in 0..50 {
+        objects.push(json!({"apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": format!("node-{n}"), "labels": {"kubernetes.io/arch": "arm64"}},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}],
+                "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}));
+    }
+    for ns in 0..20 {
+        objects.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": format!("ns-{ns}")}}));
+        for d in 0..10 {
+            let name = format!("app-{d}");
+            objects.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": name, "namespace": format!("ns-{ns}"), "uid": format!("d-{ns}-{d}")},
+                "spec": {"replicas": 10, "selector": {"matchLabels": {"app": name}},
+                    "template": {"metadata": {"labels": {"app": name}},
+                        "spec": {"containers": [{"name": "app", "image": "nginx:1.27",
+                            "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}}}]}}},
+                "status": {"replicas": 10, "readyReplicas": 10, "availableReplicas": 10}}));
+            for p in 0..10 {
+                objects.push(json!({"apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": format!("{name}-{p}"), "namespace": format!("ns-{ns}"),
+                        "labels": {"app": name}},
+                    "spec": {"nodeName": format!("node-{}", (ns * 100 + d * 10 + p) % 50),
+                        "containers": [{"name": "app", "image": "nginx:1.27"}]},
+                    "status": {"phase": "Running", "containerStatuses": [{"name": "app", "ready": true,
+                        "restartCount": 0, "state": {"running": {"startedAt": "2026-12-01T10:00:00Z"}}}]}}));
+            }
+        }
+    }
+    let fake = FakeApiServer::builder()
+        .objects(objects)
+        .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+        .start();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(60, "the inventory and a diagnosis pass", |s| {
+        let v: Value = serde_json::from_str(&s.get("/api/findings").1).unwrap_or_default();
+        v["objects"].as_u64().unwrap_or(0) >= 2050
+    });
+    let rss = rss_kib(s.child.id());
+    eprintln!(
+        "serve RSS with 50 nodes / 2,000 pods / 200 deployments: {} KiB",
+        rss
+    );
+    assert!(rss > 0);
+    assert!(rss < 64 * 1024, "RSS {rss} KiB is over the 64Mi limit");
+}
+
+/// The OOM-killed checkout Deployment (namespace shop), served with the queue's kinds.
+fn oom_fake() -> FakeApiServer {
+    FakeApiServer::builder_from_dir(
+        &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
+    )
+    .served("coordination.k8s.io/v1", "Lease")
+    .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+    .start()
+}
+
+fn approval_objects(fake: &FakeApiServer) -> Vec<Value> {
+    fake.objects()
+        .into_iter()
+        .filter(|o| o["kind"] == "ApprovalRequest")
+        .collect()
+}
+
+fn patches_to_checkout(fake: &FakeApiServer) -> usize {
+    fake.writes()
+        .iter()
+        .filter(|w| w.path == "/apis/apps/v1/namespaces/shop/deployments/checkout")
+        .count()
+}
+
+/// Alert → workflow → the confirm-tier memory patch is queued (nothing written) → `approvals
+/// approve` → serve executes it: exactly one PATCH, the approver recorded.
+#[test]
+fn alert_confirm_step_becomes_a_pending_request_and_approve_patches_once() {
+    let fake = oom_fake();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(10, "leadership", |s| {
+        s.get("/api/leader").1.contains("true")
+    });
+    let (code, body) = http(
+        &s.addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        &alert_payload_in("firing", "shop"),
+    );
+    assert_eq!(code, 202, "{body}");
+    s.wait(60, "the run to finish", |s| {
+        !s.get("/api/runs").1.contains("running")
+    });
+    let queued = approval_objects(&fake);
+    assert_eq!(
+        queued.len(),
+        1,
+        "one pending request: {:#?}\n{}",
+        queued,
+        s.log()
+    );
+    assert_eq!(queued[0]["status"]["phase"], "Pending");
+    assert_eq!(
+        queued[0]["spec"]["origin"],
+        "workflow:pod-crashloop-remediation"
+    );
+    assert!(
+        queued[0]["spec"]["request"]["steps"][0]["preview"]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("512Mi"),
+        "{:#}",
+        queued[0]
+    );
+    assert_eq!(
+        patches_to_checkout(&fake),
+        0,
+        "nothing written before approval"
+    );
+    let id = queued[0]["metadata"]["name"].as_str().unwrap().to_string();
+
+    let o = t
+        .cmd()
+        .args(["approvals", "list", "-n", "default"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        crate::support::env::stderr(&o)
+    );
+    assert!(
+        crate::support::env::stdout(&o).contains(&id),
+        "{}",
+        crate::support::env::stdout(&o)
+    );
+    let o = t
+        .cmd()
+        .args(["approvals", "show", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert!(
+        crate::support::env::stdout(&o).contains("512Mi"),
+        "{}",
+        crate::support::env::stdout(&o)
+    );
+    let o = t
+        .cmd()
+        .args(["approvals", "approve", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        crate::support::env::stderr(&o)
+    );
+    s.wait(20, "execution", |_| {
+        approval_objects(&fake)[0]["status"]["phase"] == "Executed"
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(patches_to_checkout(&fake), 1, "exactly one PATCH");
+    assert_eq!(
+        approval_objects(&fake)[0]["status"]["approver"],
+        "kubeconfig-context:kind-fake"
+    );
+    // Approving again is refused: it is no longer pending.
+    let o = t
+        .cmd()
+        .args(["approvals", "approve", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0));
+    assert_eq!(patches_to_checkout(&fake), 1);
+}
+
+/// The target changed between proposal and approval: refused, nothing sent. An approved
+/// request past its expiry is closed, not run.
+#[test]
+fn changed_target_refuses_and_expired_request_never_runs() {
+    let fake = oom_fake();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(10, "leadership", |s| {
+        s.get("/api/leader").1.contains("true")
+    });
+    http(
+        &s.addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        &alert_payload_in("firing", "shop"),
+    );
+    s.wait(60, "a queued request", |_| {
+        approval_objects(&fake).len() == 1
+    });
+    let req = approval_objects(&fake)[0].clone();
+    let id = req["metadata"]["name"].as_str().unwrap().to_string();
+    // Someone raises the limit by hand meanwhile.
+    let mut d = fake
+        .objects()
+        .into_iter()
+        .find(|o| o["kind"] == "Deployment" && o["metadata"]["name"] == "checkout")
+        .unwrap();
+    d["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"] = json!("1Gi");
+    fake.upsert(d);
+    let o = t
+        .cmd()
+        .args(["approvals", "approve", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        crate::support::env::stderr(&o)
+    );
+    s.wait(20, "the refusal", |_| {
+        approval_objects(&fake)[0]["status"]["phase"] == "Refused"
+    });
+    assert_eq!(
+        patches_to_checkout(&fake),
+        0,
+        "a changed target gets no write"
+    );
+
+    // An approved copy whose expiry has passed.
+    let mut old = req.clone();
+    old["metadata"]["name"] = json!("apr-expired");
+    old["spec"]["request"]["id"] = json!("apr-expired");
+    old["spec"]["expiresAt"] = json!("2020-01-01T00:00:00Z");
+    old["status"] = json!({"phase": "Approved", "approver": "someone"});
+    fake.upsert(old);
+    s.wait(20, "expiry", |_| {
+        approval_objects(&fake)
+            .iter()
+            .any(|o| o["metadata"]["name"] == "apr-expired" && o["status"]["phase"] == "Expired")
+    });
+    assert_eq!(
+        patches_to_checkout(&fake),
+        0,
+        "an expired request never runs"
+    );
+}
+
+/// A workflow whose step is forbidden (cordon), started by an alert: refused and audited,
+/// never queued, zero writes.
+#[test]
+fn forbidden_step_from_an_alert_is_refused_not_queued_and_writes_nothing() {
+    let fake = FakeApiServer::builder()
+        .objects([
+            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "pi3"},
+            "status": {"conditions": [{"type": "Ready", "status": "False"}]}}),
+        ])
+        .served("v1", "Pod")
+        .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+        .start();
+    let t = env_for(&fake);
+    t.write(
+        "home/.config/kubectl-claude/workflows/cordon-on-alert.yaml",
+        "name: cordon-on-alert\ntrigger:\n  type: alert\n  match:\n    alertname: KubeNodeNotReady\n  params:\n    node: \"{{ alert.labels.node }}\"\nparams:\n  - name: node\n    required: true\nsteps:\n  - name: cordon\n    action: cordon\n    target: \"node/{{ params.node }}\"\n",
+    );
+    let s = Serve::start(&t, &[]);
+    s.wait(10, "leadership", |s| {
+        s.get("/api/leader").1.contains("true")
+    });
+    let mut payload: Value = serde_json::from_slice(&alert_payload("firing")).unwrap();
+    payload["alerts"][0]["labels"] = json!({"alertname": "KubeNodeNotReady", "node": "pi3"});
+    let (code, body) = http(
+        &s.addr,
+        "POST",
+        "/hooks/alertmanager",
+        Some(TOKEN),
+        payload.to_string().as_bytes(),
+    );
+    assert_eq!(code, 202, "{body}");
+    assert!(body.contains("cordon-on-alert"), "{body}");
+    s.wait(60, "the run to finish", |s| {
+        s.get("/api/runs").1.contains("\"outcome\":\"refused\"")
+    });
+    let writes: Vec<_> = fake
+        .writes()
+        .into_iter()
+        .filter(|w| !w.path.contains("/leases"))
+        .collect();
+    assert!(writes.is_empty(), "zero writes: {writes:#?}");
+    let audit = crate::test_act::audit_records(&t);
+    assert!(
+        audit
+            .iter()
+            .any(|r| r["verb"] == "cordon" && r["approval"] == "refused-forbidden"),
+        "{audit:#?}"
+    );
+}
+
+/// (path, JSON body) of every request a receiver got.
+type Received = Arc<Mutex<Vec<(String, Value)>>>;
+
+/// A loopback receiver for notification webhooks: records every body.
+fn receiver() -> (String, Received) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let g = got.clone();
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = r.read_line(&mut first);
+            let path = first.split_whitespace().nth(1).unwrap_or("").to_string();
+            let mut len = 0;
+            loop {
+                let mut h = String::new();
+                if r.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = r.read_exact(&mut body);
+            g.lock()
+                .unwrap()
+                .push((path, serde_json::from_slice(&body).unwrap_or_default()));
+            let mut s = s;
+            let _ =
+                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    (addr, got)
+}
+
+#[test]
+fn notifies_slack_and_a_webhook_once_per_root_cause_and_when_it_clears() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let (addr, got) = receiver();
+    let slack = format!("http://{addr}/slack");
+    let hook = format!("http://{addr}/hook");
+    let s = Serve::start(&t, &["--notify-slack", &slack, "--notify-webhook", &hook]);
+    s.wait(20, "the firing messages", |_| {
+        got.lock().unwrap().len() >= 2
+    });
+    // More passes (the Lease, the queue's kind) must not repeat them.
+    std::thread::sleep(Duration::from_millis(800));
+    let msgs = got.lock().unwrap().clone();
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    let slack_msg = msgs.iter().find(|(p, _)| p == "/slack").unwrap();
+    assert!(
+        slack_msg.1["text"]
+            .as_str()
+            .unwrap()
+            .contains("k8s.crashloopbackoff"),
+        "{msgs:#?}"
+    );
+    let hook_msg = msgs.iter().find(|(p, _)| p == "/hook").unwrap();
+    assert_eq!(hook_msg.1["event"], "firing");
+    assert!(hook_msg.1["finding"]["fingerprint"].as_str().is_some());
+    let mut healthy = crashing_pod();
+    healthy["status"] = json!({"phase": "Running", "containerStatuses": [{"name": "web", "ready": true,
+        "restartCount": 7, "state": {"running": {"startedAt": "2026-12-01T10:05:00Z"}}}]});
+    fake.upsert(healthy);
+    s.wait(20, "the resolved messages", |_| {
+        got.lock().unwrap().len() >= 4
+    });
+    let msgs = got.lock().unwrap().clone();
+    assert!(
+        msgs[2..]
+            .iter()
+            .any(|(p, b)| p == "/hook" && b["event"] == "resolved"),
+        "{msgs:#?}"
+    );
+    assert!(
+        msgs[2..]
+            .iter()
+            .any(|(p, b)| p == "/slack" && b["text"].as_str().unwrap_or("").contains("resolved")),
+        "{msgs:#?}"
+    );
+}
