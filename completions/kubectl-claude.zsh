@@ -333,6 +333,7 @@ _arguments "${_arguments_options[@]}" : \
 (run)
 _arguments "${_arguments_options[@]}" : \
 '*--param=[A parameter (repeatable)]:KEY=VALUE:_default' \
+'--queue-approvals=[Queue confirm-tier changes as ApprovalRequest objects in NAMESPACE instead of asking (what \`serve\` runs); approve them with \`kubectl claude approvals approve ID\`]:NAMESPACE:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -444,6 +445,184 @@ _arguments "${_arguments_options[@]}" : \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
+;;
+(serve)
+_arguments "${_arguments_options[@]}" : \
+'--listen=[Address to serve HTTP on (hooks, /metrics, /healthz, /readyz, /api/findings)]:ADDR:_default' \
+'--hook-token-file=[File holding the bearer token the hooks require (a mounted Secret); hooks are off without it]:FILE:_files' \
+'--max-body=[Largest hook request body, in bytes]:BYTES:_default' \
+'--hook-rate=[Hook requests allowed per second (burst of twice that)]:N:_default' \
+'--debounce=[Quiet time after a change before diagnosis re-runs]:DURATION:_default' \
+'*--notify-slack=[Slack incoming-webhook URL to notify (repeatable)]:URL:_default' \
+'*--notify-webhook=[Generic JSON webhook URL to notify (repeatable)]:URL:_default' \
+'--quiet-period=[A root cause is not announced again within this long]:DURATION:_default' \
+'--lease-namespace=[Namespace of the leader Lease (default\: the context'\''s namespace)]:NS:_default' \
+'--lease-name=[Name of the leader Lease]:NAME:_default' \
+'--identity=[This replica'\''s identity in the Lease (default\: \$POD_NAME, else \$HOSTNAME)]:ID:_default' \
+'--lease-duration=[How long a Lease holds without renewal]:DURATION:_default' \
+'--renew-every=[How often the leader renews (and followers retry)]:DURATION:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(approvals)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_kubectl-claude__subcmd__approvals_commands" \
+"*::: :->approvals" \
+&& ret=0
+
+    case $state in
+    (approvals)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-approvals-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':id:_default' \
+&& ret=0
+;;
+(approve)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':id:_default' \
+&& ret=0
+;;
+(reject)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':id:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__approvals__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-approvals-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(approve)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(reject)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
 ;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
@@ -800,6 +979,42 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(serve)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(approvals)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__help__subcmd__approvals_commands" \
+"*::: :->approvals" \
+&& ret=0
+
+    case $state in
+    (approvals)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-help-approvals-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(approve)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(reject)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -890,6 +1105,8 @@ _kubectl-claude_commands() {
 'audit:Show the action audit log\: every decision and outcome of the autonomy gate' \
 'workflow:List, show, validate and run workflows (built-in and your own)' \
 'upgrades:Find chart upgrades for HelmReleases, judge their impact, and write the exact change' \
+'serve:Run the in-cluster agent\: watches, findings, alert and Flux hooks, leader election' \
+'approvals:List, show, approve or reject the changes \`serve\` queued for approval' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -905,6 +1122,73 @@ _kubectl-claude_commands() {
 _kubectl-claude__subcmd__act_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude act commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals_commands] )) ||
+_kubectl-claude__subcmd__approvals_commands() {
+    local commands; commands=(
+'list:List the requests (newest last)' \
+'show:Show one request\: target, rationale, origin, expiry and the exact diff' \
+'approve:Approve a pending request (serve executes it once)' \
+'reject:Reject a pending request' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude approvals commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals__subcmd__approve_commands] )) ||
+_kubectl-claude__subcmd__approvals__subcmd__approve_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude approvals approve commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__approvals__subcmd__help_commands() {
+    local commands; commands=(
+'list:List the requests (newest last)' \
+'show:Show one request\: target, rationale, origin, expiry and the exact diff' \
+'approve:Approve a pending request (serve executes it once)' \
+'reject:Reject a pending request' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude approvals help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals__subcmd__help__subcmd__approve_commands] )) ||
+_kubectl-claude__subcmd__approvals__subcmd__help__subcmd__approve_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude approvals help approve commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals__subcmd__help__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__approvals__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude approvals help help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals__subcmd__help__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__approvals__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude approvals help list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals__subcmd__help__subcmd__reject_commands] )) ||
+_kubectl-claude__subcmd__approvals__subcmd__help__subcmd__reject_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude approvals help reject commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals__subcmd__help__subcmd__show_commands] )) ||
+_kubectl-claude__subcmd__approvals__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude approvals help show commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__approvals__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude approvals list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals__subcmd__reject_commands] )) ||
+_kubectl-claude__subcmd__approvals__subcmd__reject_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude approvals reject commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__approvals__subcmd__show_commands] )) ||
+_kubectl-claude__subcmd__approvals__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude approvals show commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__audit_commands] )) ||
 _kubectl-claude__subcmd__audit_commands() {
@@ -992,6 +1276,8 @@ _kubectl-claude__subcmd__help_commands() {
 'audit:Show the action audit log\: every decision and outcome of the autonomy gate' \
 'workflow:List, show, validate and run workflows (built-in and your own)' \
 'upgrades:Find chart upgrades for HelmReleases, judge their impact, and write the exact change' \
+'serve:Run the in-cluster agent\: watches, findings, alert and Flux hooks, leader election' \
+'approvals:List, show, approve or reject the changes \`serve\` queued for approval' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -1007,6 +1293,36 @@ _kubectl-claude__subcmd__help_commands() {
 _kubectl-claude__subcmd__help__subcmd__act_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help act commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__approvals_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__approvals_commands() {
+    local commands; commands=(
+'list:List the requests (newest last)' \
+'show:Show one request\: target, rationale, origin, expiry and the exact diff' \
+'approve:Approve a pending request (serve executes it once)' \
+'reject:Reject a pending request' \
+    )
+    _describe -t commands 'kubectl-claude help approvals commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__approvals__subcmd__approve_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__approvals__subcmd__approve_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help approvals approve commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__approvals__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__approvals__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help approvals list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__approvals__subcmd__reject_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__approvals__subcmd__reject_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help approvals reject commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__approvals__subcmd__show_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__approvals__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help approvals show commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__audit_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__audit_commands() {
@@ -1082,6 +1398,11 @@ _kubectl-claude__subcmd__help__subcmd__lint_commands() {
 _kubectl-claude__subcmd__help__subcmd__mcp_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help mcp commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__serve_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__serve_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help serve commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__snapshot_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__snapshot_commands() {
@@ -1178,6 +1499,11 @@ _kubectl-claude__subcmd__lint_commands() {
 _kubectl-claude__subcmd__mcp_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude mcp commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__serve_commands] )) ||
+_kubectl-claude__subcmd__serve_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude serve commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__snapshot_commands] )) ||
 _kubectl-claude__subcmd__snapshot_commands() {
