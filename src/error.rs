@@ -243,6 +243,25 @@ impl ExitCode for crate::manifest::Error {
 
 /// 2 when the provider is not configured (the user's settings); 5 for everything the model or
 /// its endpoint did.
+/// 2 for what the user asked (a source or version that is not there), 6 for what the network
+/// or a file did.
+impl ExitCode for crate::upgrades::Error {
+    fn exit_code(&self) -> u8 {
+        match self {
+            crate::upgrades::Error::Source { .. }
+            | crate::upgrades::Error::Skipped { .. }
+            | crate::upgrades::Error::ChartNotInRepo { .. }
+            | crate::upgrades::Error::MissingVersion { .. } => EXIT_USAGE,
+            crate::upgrades::Error::Unreachable { .. }
+            | crate::upgrades::Error::Http { .. }
+            | crate::upgrades::Error::MalformedIndex { .. }
+            | crate::upgrades::Error::MalformedChart { .. }
+            | crate::upgrades::Error::Client(_)
+            | crate::upgrades::Error::Edit { .. } => EXIT_IO,
+        }
+    }
+}
+
 impl ExitCode for crate::llm::Error {
     fn exit_code(&self) -> u8 {
         match self {

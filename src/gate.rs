@@ -729,9 +729,15 @@ impl Executor for cluster::ClusterView {
     async fn execute(&self, action: &Action) -> Result<Value, cluster::Error> {
         match self {
             cluster::ClusterView::Live(l) => l.execute(action).await,
-            cluster::ClusterView::Snapshot(_) => Err(cluster::Error::NeedsLive {
-                what: format!("{} {}", action.verb(), action.target_display()),
-            }),
+            // Reads are answered from the snapshot; nothing else runs (one rule, one place).
+            cluster::ClusterView::Snapshot(s) => {
+                SnapshotExecutor {
+                    inventory: s.inventory(),
+                    label: self.context(),
+                }
+                .execute(action)
+                .await
+            }
         }
     }
     async fn list(

@@ -195,6 +195,8 @@ impl ApprovalRequest {
 /// One acting session: the gate, the executor, the human and the default origin.
 pub struct Session<'a, E: Executor, H: Interaction> {
     gate: Gate<'a>,
+    /// The input as given: a unit of reads only is answered by the snapshot as it is.
+    reads_input: crate::autonomy::GateInput,
     exec: &'a E,
     human: &'a H,
     origin: Origin,
@@ -208,9 +210,11 @@ impl<'a, E: Executor, H: Interaction> Session<'a, E, H> {
         human: &'a H,
         origin: Origin,
     ) -> Result<Self, Error> {
+        let reads_input = gate.input;
         gate.input = snapshot_rule(exec.is_snapshot(), gate.input)?;
         Ok(Self {
             gate,
+            reads_input,
             exec,
             human,
             origin,
@@ -339,8 +343,20 @@ impl<'a, E: Executor, H: Interaction> Session<'a, E, H> {
     /// Runs the steps of one change as a unit (see [`Gate::run_unit`]). A cluster that
     /// stopped answering ends the run after the outcome is recorded.
     pub async fn run_unit(&self, parts: &[Proposed]) -> Result<Vec<Attempt>, Error> {
-        let attempts = self
-            .gate
+        // The snapshot rule previews changes; reads (get, describe, list, logs) are answered
+        // by the snapshot itself, as a live cluster would answer them.
+        let reads_only = !parts.is_empty() && parts.iter().all(|p| p.action.is_read());
+        let reads_gate;
+        let gate = if self.exec.is_snapshot() && reads_only {
+            reads_gate = Gate {
+                input: self.reads_input,
+                ..self.gate
+            };
+            &reads_gate
+        } else {
+            &self.gate
+        };
+        let attempts = gate
             .run_unit_for(parts, self.exec, self.human, None, None)
             .await?;
         lift_unreachable(attempts)

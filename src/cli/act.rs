@@ -197,9 +197,31 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
         let attempts = session.run_unit(&proposals).await?;
         return finish(ctx, &proposals, attempts);
     }
-    // The snapshot rule (see `crate::session`): applied before the snapshot is read.
-    let input = snapshot_rule(ctx.global.snapshot.is_some(), input)?;
-    if ctx.global.snapshot.is_some() && !input.suggest_only {
+    // A snapshot answers reads (get, describe, list, logs) as they are; every other action
+    // falls under the snapshot rule (see `crate::session`), applied before the snapshot is read.
+    let all_reads = !all_params.is_empty()
+        && all_params.iter().all(|p| {
+            args.target
+                .as_deref()
+                .and_then(|t| action::parse_target(verb, t, &guess_ns).ok())
+                .and_then(|target| action::build(verb, target, p).ok())
+                .is_some_and(|a| a.is_read())
+        })
+        || (verb == Verb::List && args.target.is_some());
+    // `act` names one change: on a snapshot it must say it only previews (it never
+    // silently turns into a dry run).
+    if ctx.global.snapshot.is_some() && !all_reads && !args.safety.changes_nothing() {
+        return Err(Error::usage_hint(
+            "a snapshot cannot be changed: with --snapshot, act runs reads (get, describe, list, logs) or previews (--dry-run, --suggest-only)",
+            "drop --snapshot to act on the current context",
+        ));
+    }
+    let input = if all_reads {
+        input
+    } else {
+        snapshot_rule(ctx.global.snapshot.is_some(), input)?
+    };
+    if ctx.global.snapshot.is_some() && !input.suggest_only && !all_reads {
         ctx.ui
             .status("snapshot: actions are previewed only (--dry-run)");
     }

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use serde_json::json;
 
 use super::Ctx;
-use crate::error::{EXIT_OK, EXIT_REPORT, Error, Result};
+use crate::error::{EXIT_OK, EXIT_REPORT, Error, ExitCode, Result};
 use crate::manifest::{self, lint::Level};
 use crate::upgrades::{self, Options, Report, To, discover};
 

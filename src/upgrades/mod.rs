@@ -31,8 +31,6 @@ pub use discover::{Doc, Release, Unresolved};
 pub use fetch::{Fetcher, Repo};
 pub use versions::To;
 
-use crate::error::{EXIT_IO, EXIT_USAGE};
-
 /// Errors of the upgrades engine; each names the release, URL or file concerned.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
@@ -65,21 +63,6 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Source { .. }
-            | Error::Skipped { .. }
-            | Error::ChartNotInRepo { .. }
-            | Error::MissingVersion { .. } => EXIT_USAGE,
-            Error::Unreachable { .. }
-            | Error::Http { .. }
-            | Error::MalformedIndex { .. }
-            | Error::MalformedChart { .. }
-            | Error::Client(_)
-            | Error::Edit { .. } => EXIT_IO,
-        }
-    }
-
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::Http { status: 401 | 403, .. } => vec![
