@@ -358,7 +358,17 @@ fn credential_key(key: &str) -> bool {
 
 /// Replaces `word[range]` by the redaction marker.
 fn replace_range(word: &str, range: std::ops::Range<usize>) -> String {
-    format!("{}{REDACTED}{}", &word[..range.start], &word[range.end..])
+    // A range that ends inside a multi-byte character (fuzz find) widens to whole characters:
+    // masking a little more never leaks, slicing mid-character panics.
+    let mut start = range.start.min(word.len());
+    while !word.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, word.len());
+    while !word.is_char_boundary(end) {
+        end += 1;
+    }
+    format!("{}{REDACTED}{}", &word[..start], &word[end..])
 }
 
 fn is_quote(c: char) -> bool {
@@ -663,6 +673,21 @@ fn value_word(word: &str, core_range: std::ops::Range<usize>, pending: &mut Pend
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multi_byte_characters_after_a_credential_key_never_panic() {
+        // The redaction fuzz target's crash input (a key, `=`, then U+FFFD and broken bytes).
+        let text = String::from_utf8_lossy(b"ycert=&=\xef\xbf\xbd \xcc \xff  \xcc\xff");
+        let _ = redact(&text);
+        for s in [
+            "cert=&=\u{fffd}",
+            "token=\u{e9}\u{e9}",
+            "password: \u{1f600}x",
+            "key=é",
+        ] {
+            let _ = redact(s);
+        }
+    }
 
     /// Real-world shapes a credential turns up in (env, JSON, YAML, flags, Java properties,
     /// URLs, connection strings, log lines): each planted value must be gone.

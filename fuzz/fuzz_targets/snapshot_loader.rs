@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
         _ => "objects.yaml",
     };
     std::fs::write(dir.path().join(name), data).unwrap();
-    let loaded = SnapshotCluster::load(dir.path()).expect("a directory always loads");
+    // A directory with nothing readable is an error by design (never "healthy"); what
+    // matters is that no input panics.
+    let Ok(loaded) = SnapshotCluster::load(dir.path()) else {
+        return;
+    };
     let out = dir.path().join("out");
     snapshot::write(&out, loaded.inventory()).expect("a loaded inventory writes");
     let back = SnapshotCluster::load(&out).expect("a written snapshot loads");
