@@ -158,14 +158,18 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
     // The namespace the command would use (the context's), read without connecting.
     let guess_ns =
         crate::cluster::kubeconfig::context_namespace(&super::cluster_view::connect_options(ctx));
-    let all_forbidden = !all_params.is_empty()
-        && all_params.iter().all(|p| {
-            args.target
-                .as_deref()
-                .and_then(|t| action::parse_target(verb, t, &guess_ns).ok())
-                .and_then(|target| action::build(verb, target, p).ok())
-                .is_some_and(|a| policy.tier(&a) == crate::autonomy::Tier::Forbidden)
-        });
+    // True when every requested action builds (without connecting) and satisfies `test`.
+    let every_action = |test: &dyn Fn(&action::Action) -> bool| {
+        !all_params.is_empty()
+            && all_params.iter().all(|p| {
+                args.target
+                    .as_deref()
+                    .and_then(|t| action::parse_target(verb, t, &guess_ns).ok())
+                    .and_then(|target| action::build(verb, target, p).ok())
+                    .is_some_and(|a| test(&a))
+            })
+    };
+    let all_forbidden = every_action(&|a| policy.tier(a) == crate::autonomy::Tier::Forbidden);
     let input = args.safety.input(&ctx.ui);
     let human = gate_ui::TerminalHuman::new(&ctx.ui);
     if all_forbidden {
@@ -199,15 +203,7 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
     }
     // A snapshot answers reads (get, describe, list, logs) as they are; every other action
     // falls under the snapshot rule (see `crate::session`), applied before the snapshot is read.
-    let all_reads = !all_params.is_empty()
-        && all_params.iter().all(|p| {
-            args.target
-                .as_deref()
-                .and_then(|t| action::parse_target(verb, t, &guess_ns).ok())
-                .and_then(|target| action::build(verb, target, p).ok())
-                .is_some_and(|a| a.is_read())
-        })
-        || (verb == Verb::List && args.target.is_some());
+    let all_reads = every_action(&|a| a.is_read()) || (verb == Verb::List && args.target.is_some());
     // `act` names one change: on a snapshot it must say it only previews (it never
     // silently turns into a dry run).
     if ctx.global.snapshot.is_some() && !all_reads && !args.safety.changes_nothing() {
