@@ -662,6 +662,11 @@ fn value_word(word: &str, core_range: std::ops::Range<usize>, pending: &mut Pend
         && !word[core_range.end..].contains(q)
     {
         *pending = Pending::InQuote(q);
+    } else if word[core_range.clone()].starts_with('-') && credential_key(&word[core_range.clone()])
+    {
+        // `token:` then `--db-password x` (fuzz find): masked as the value it may be, it is
+        // also a flag whose value is the next word.
+        *pending = Pending::Flag;
     } else if credential_key(&word[core_range.clone()]) {
         // `token: api_key = x` (a key with no value before the next key): masked as the
         // value it may be, it may also be a key whose value follows `=`.
@@ -673,6 +678,16 @@ fn value_word(word: &str, core_range: std::ops::Range<usize>, pending: &mut Pend
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_credential_flag_after_a_key_with_no_value_keeps_its_own_value_masked() {
+        // The redaction fuzz target's leak: a quoted key ending a line with no value, then a
+        // credential flag on the next line.
+        let out = redact(" certu_Qk-atn-\":\n--db-password Zq7JVXcefRB5\n");
+        assert!(!out.contains("Zq7JVXcefRB5"), "{out}");
+        let out = redact("\"token\": --api-key s3cr3tValue99");
+        assert!(!out.contains("s3cr3tValue99"), "{out}");
+    }
 
     #[test]
     fn multi_byte_characters_after_a_credential_key_never_panic() {
