@@ -99,7 +99,14 @@ fn mcp_lists_tools_with_schemas_and_read_only_lists_only_safe_ones() {
         &t,
         "none",
         &[],
-        json!([{"tool": "__list_tools__"}, {"tool": "__list_prompts__"}]),
+        json!([{"tool": "__list_tools__"}, {"tool": "__list_prompts__"},
+               {"tool": "__get_prompt__", "arguments": {"name": "workflow",
+                   "arguments": {"name": "pod-crashloop-remediation"}}}]),
+    );
+    let wf_prompt = all["calls"][2]["prompt"].as_str().unwrap();
+    assert!(
+        wf_prompt.contains("`workflow_run`") && wf_prompt.contains("pod-crashloop-remediation"),
+        "{wf_prompt}"
     );
     let names = tool_names(&all);
     for n in [
@@ -531,7 +538,20 @@ fn the_claude_code_plugin_follows_the_documented_formats() {
             "{name} must say safety comes from the gate"
         );
         for tool in [
-            "diagnose", "status", "list", "get", "events", "audit", "act",
+            "diagnose",
+            "status",
+            "list",
+            "get",
+            "describe",
+            "events",
+            "logs",
+            "diff",
+            "generate",
+            "lint",
+            "audit",
+            "workflow_list",
+            "workflow_run",
+            "act",
         ] {
             if body.contains(&format!("`{tool}`")) {
                 assert!(listed.contains(&tool.to_string()), "{name} names {tool}");
@@ -547,6 +567,19 @@ fn the_claude_code_plugin_follows_the_documented_formats() {
     ] {
         let (fm, body) = frontmatter(&root.join(format!("skills/{skill}/SKILL.md")));
         assert_eq!(fm.get("name").map(String::as_str), Some(skill));
+        // The tools a skill names must be tools the server lists.
+        for tool in [
+            "describe",
+            "logs",
+            "diff",
+            "generate",
+            "workflow_list",
+            "workflow_run",
+        ] {
+            if body.contains(&format!("`{tool}`")) {
+                assert!(listed.contains(&tool.to_string()), "{skill} names {tool}");
+            }
+        }
         assert!(
             fm.get("description").is_some_and(|d| d.len() > 20),
             "{skill}"
@@ -999,4 +1032,115 @@ fn audit_json_carries_approver_and_request() {
     let m = &r["calls"][0]["structured"]["attempts"][0];
     assert_eq!(m["approver"], "alice@example.com");
     assert_eq!(m["request"], "ar-7f3c");
+}
+
+/// The Claude Code CLI, when installed: `KCLAUDE_TEST_CLAUDE`, else `claude` on PATH. It is
+/// large, so scripts/ci-deps.sh does not install it (`npm install -g @anthropic-ai/claude-code`).
+fn claude_code() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("KCLAUDE_TEST_CLAUDE") {
+        return Some(PathBuf::from(p));
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join("claude"))
+        .find(|p| p.is_file())
+}
+
+/// A real Claude Code, offline: its own validator accepts the plugin and the marketplace
+/// (`--strict`: warnings fail), it loads the plugin from `--plugin-dir` with every agent, skill
+/// and the MCP server, and its MCP client connects to `kubectl claude mcp` as the plugin's
+/// `.mcp.json` starts it (through a `kubectl` on PATH that runs the built binary). Skipped
+/// only when no `claude` binary is installed.
+#[test]
+fn claude_code_validates_loads_and_connects_to_the_plugin() {
+    let Some(claude) = claude_code() else {
+        eprintln!(
+            "SKIPPED claude_code_validates_loads_and_connects_to_the_plugin: no `claude` binary \
+             (npm install -g @anthropic-ai/claude-code, or set KCLAUDE_TEST_CLAUDE)"
+        );
+        return;
+    };
+    let t = TestEnv::new();
+    let shims = t.path().join("shims");
+    std::fs::create_dir_all(&shims).unwrap();
+    let kubectl = shims.join("kubectl");
+    std::fs::write(
+        &kubectl,
+        format!(
+            "#!/bin/sh\n[ \"$1\" = claude ] || {{ echo \"only the claude plugin here\" >&2; exit 1; }}\nshift\nexec '{}' \"$@\"\n",
+            crate::support::env::bin().display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&kubectl, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        shims.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |args: &[&str]| {
+        let o = t
+            .std_cmd_at(&claude)
+            .env("PATH", &path)
+            .env("DISABLE_AUTOUPDATER", "1")
+            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+            .env("DISABLE_TELEMETRY", "1")
+            .args(args)
+            .output()
+            .expect("run claude");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (o.status.code(), text)
+    };
+    let plugin = repo().join("plugins/claude-code");
+    let plugin = plugin.to_str().unwrap();
+    let (code, out) = run(&["plugin", "validate", "--strict", plugin]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("Validation passed"), "{out}");
+    let (code, out) = run(&["plugin", "validate", "--strict", repo().to_str().unwrap()]);
+    assert_eq!(code, Some(0), "the marketplace: {out}");
+    // The validator does fail: an agent without a description is refused under --strict.
+    let broken = t.path().join("broken");
+    std::fs::create_dir_all(broken.join(".claude-plugin")).unwrap();
+    std::fs::create_dir_all(broken.join("agents")).unwrap();
+    std::fs::copy(
+        repo().join("plugins/claude-code/.claude-plugin/plugin.json"),
+        broken.join(".claude-plugin/plugin.json"),
+    )
+    .unwrap();
+    std::fs::write(broken.join("agents/x.md"), "---\nname: x\n---\nbody\n").unwrap();
+    let (code, out) = run(&["plugin", "validate", "--strict", broken.to_str().unwrap()]);
+    assert_ne!(code, Some(0), "{out}");
+
+    let (code, out) = run(&[
+        "--plugin-dir",
+        plugin,
+        "plugin",
+        "details",
+        "kubectl-claude",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    for want in ["Skills (5)", "Agents (6)", "MCP servers (1)"] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    for name in [
+        "cluster-status",
+        "k8s-orchestrator",
+        "k8s-diagnostician",
+        "argocd-operator",
+        "flux-operator",
+        "git-operator",
+        "k8s-status",
+    ] {
+        assert!(out.contains(name), "{name}: {out}");
+    }
+    let (code, out) = run(&["--plugin-dir", plugin, "mcp", "list"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("kubectl-claude: kubectl claude mcp - ✔ Connected"),
+        "Claude Code's MCP client did not connect to the server: {out}"
+    );
 }

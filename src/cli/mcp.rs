@@ -546,7 +546,7 @@ const PROMPTS: &[PromptDef] = &[
             "What is wrong, in words (\"jellyfin keeps restarting\")",
         )),
         "Diagnose this issue: {arg}\n\nCall `diagnose` (narrow with `namespace` when the issue \
-         names one), then `get` and `events` on the objects the root cause names. Explain the root \
+         names one), then `describe` and `logs` on the objects the root cause names. Explain the root \
          cause with its evidence. Propose fixes as `act` calls: the gate decides what runs — \
          safe runs, confirm-tier asks the human with the exact diff, forbidden is refused.",
     ),
@@ -567,18 +567,19 @@ const PROMPTS: &[PromptDef] = &[
         "workflow",
         "Run a named workflow",
         Some(("name", "The workflow's name")),
-        "Run the workflow {arg}: read its steps with `kubectl claude workflow show {arg}` and \
-         carry them out with the `diagnose`, `status`, `get` and `act` tools. Every action goes \
-         through the gate; do not try to get around a refusal.",
+        "Run the workflow {arg} with the `workflow_run` tool (`workflow_list` names the \
+         workflows and their params). Every step goes through the gate: confirm steps ask me \
+         with the exact diff, forbidden steps are refused. Report its `report` and every refused \
+         or declined step; do not try to get around a refusal.",
     ),
     (
         "deploy",
         "Deploy an application the GitOps way",
         Some(("app", "What to deploy, in words")),
-        "Deploy {arg} the GitOps way: generate the manifests (`kubectl claude generate`), lint \
-         them (`kubectl claude lint`), diff them against the cluster (`kubectl claude diff`), and \
-         write them into the repository's layout for a commit and a pull request. Git first: \
-         never apply directly to the cluster.",
+        "Deploy {arg} the GitOps way: generate the manifests (the `generate` tool), lint them \
+         (`lint`), diff them against the cluster (`diff`, it changes nothing), and write them \
+         into the repository's layout for a commit and a pull request. Git first: never apply \
+         directly to the cluster.",
     ),
 ];
 
