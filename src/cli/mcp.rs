@@ -689,7 +689,7 @@ async fn diagnose(ctx: &Ctx, a: &DiagnoseIn) -> Result<Value> {
             })?,
         ),
     };
-    let (_view, inv) = super::diagnose::gather_for(ctx, &chosen, true).await?;
+    let (_view, inv) = super::gather::gather_for(ctx, &chosen, true).await?;
     let outcome = crate::recipes::run(&chosen, &inv);
     let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
     let mut fs = serde_json::to_value(&findings).unwrap_or_default();
@@ -732,7 +732,7 @@ async fn diagnose(ctx: &Ctx, a: &DiagnoseIn) -> Result<Value> {
 
 async fn status(ctx: &Ctx) -> Result<Value> {
     let recipes = crate::recipes::RECIPES.to_vec();
-    let (_view, inv) = super::diagnose::gather_for(ctx, &recipes, false).await?;
+    let (_view, inv) = super::gather::gather_for(ctx, &recipes, false).await?;
     let outcome = crate::recipes::run(&recipes, &inv);
     let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
     let mut v = serde_json::to_value(crate::status::build(&inv, &findings, 10)).unwrap_or_default();
@@ -1369,14 +1369,14 @@ async fn generate(ctx: &Ctx, a: &GenerateIn) -> Result<Value> {
         ));
     }
     let instructions = crate::generate::Instructions::from_text(&a.instructions, None);
-    let args = super::generate::GenerateArgs {
+    let args = super::instructions::PrepareArgs {
         provider: a.provider.clone(),
         model: a.model.clone(),
         set: a.set.iter().map(|(k, v)| format!("{k}={v}")).collect(),
         ..Default::default()
     };
     // The front-end resolves the provider (flag, config, key → anthropic, else offline).
-    let prepared = super::generate::prepare(ctx, instructions, &args)?;
+    let prepared = super::instructions::prepare(ctx, instructions, &args)?;
     let app = prepared.instructions.app_name();
     let cache = crate::generate::cache::Cache::new(&ctx.paths.cache_dir);
     let now = ctx.env.now().to_string();
@@ -1384,14 +1384,14 @@ async fn generate(ctx: &Ctx, a: &GenerateIn) -> Result<Value> {
     // Instructions that look like they hold credentials are refused, never sent.
     let req = prepared.request(Some(&cache), false, false, max_tokens, &now, &app);
     let started = std::time::Instant::now();
-    let meta = super::generate::CallMeta {
+    let meta = super::model::CallMeta {
         provider: prepared.backend.name(),
         model: prepared.backend.model(),
         app: &app,
     };
     let outcome = match crate::generate::run(&req).await {
         Ok(o) => {
-            super::generate::log_call(
+            super::model::log_call(
                 ctx,
                 &meta,
                 o.source.as_str(),
@@ -1412,7 +1412,7 @@ async fn generate(ctx: &Ctx, a: &GenerateIn) -> Result<Value> {
                     _ => None,
                 };
                 let sha = crate::generate::prompt_sha256(&req);
-                super::generate::log_call(
+                super::model::log_call(
                     ctx,
                     &meta,
                     "miss",
@@ -1517,7 +1517,7 @@ impl crate::workflow::run::Host for McpHost<'_> {
         Ok(())
     }
     fn recipes(&self, ids: &[String]) -> Vec<&'static dyn crate::recipes::Recipe> {
-        super::diagnose::select_recipes(self.ctx, ids)
+        super::gather::select_recipes(self.ctx, ids)
     }
     async fn complete(
         &self,
@@ -1526,11 +1526,11 @@ impl crate::workflow::run::Host for McpHost<'_> {
         prompt: &crate::llm::Prompt,
     ) -> crate::workflow::run::Completion {
         use crate::workflow::run::Completion;
-        let provider = match super::generate::resolve_provider_name(self.ctx, None, None) {
+        let provider = match super::model::resolve_provider_name(self.ctx, None, None) {
             Ok(p) => p,
             Err(e) => return Completion::Skipped(e.to_string()),
         };
-        let p = match super::generate::backend(self.ctx, &provider, model, None) {
+        let p = match super::model::backend(self.ctx, &provider, model, None) {
             Ok(crate::generate::Backend::Model(p)) => p,
             Ok(crate::generate::Backend::Offline) => {
                 return Completion::Skipped(
@@ -1540,7 +1540,7 @@ impl crate::workflow::run::Host for McpHost<'_> {
             Err(e) => return Completion::Skipped(e.to_string()),
         };
         let app = format!("workflow {workflow}");
-        match super::generate::complete_logged(self.ctx, &p, prompt, &app).await {
+        match super::model::complete_logged(self.ctx, &p, prompt, &app).await {
             Ok(c) => Completion::Answered {
                 text: c.text,
                 by: format!("{} {}", p.name(), p.model()),
