@@ -5,7 +5,11 @@
 //! through [`crate::gate::Gate`] exactly like `act`; a confirm-tier action asks the human with
 //! MCP *elicitation* (target, rationale and the exact object diff), and a client that cannot be
 //! asked gets a refusal carrying that diff and the command for a human to run. No flag
-//! approves confirm-tier from MCP. Nothing here writes to stdout except the protocol.
+//! approves confirm-tier from MCP. `workflow_run` runs a workflow through the same session;
+//! `logs` reads through it too. Every record of an MCP session is `origin: mcp:<client>`. With
+//! `--snapshot` reads answer from the snapshot and changes are previewed only (the session's
+//! snapshot rule); `--read-only` lists and serves only the safe tools. Nothing here writes
+//! to stdout except the protocol.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -341,7 +345,7 @@ fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "act",
-            description: "Run one typed action through the autonomy gate, the same gate as `kubectl claude act`: safe runs; forbidden (drain, cordon, node writes…) is refused with the manual command; confirm-tier (scale, patch, rollout…) asks the human through an elicitation showing the target, rationale and exact diff, and is refused with that diff when the client cannot ask. Every decision is in the audit log as origin mcp:<client>.",
+            description: "Run one typed action through the autonomy gate, the same gate as `kubectl claude act`: safe runs; forbidden (drain, cordon, node writes…) is refused with the manual command; confirm-tier (scale, patch, rollout…) asks the human through an elicitation showing the target, rationale and exact diff, and is refused with that diff when the client cannot ask. On a snapshot it only previews. Every decision is in the audit log as origin mcp:<client>.",
             safe: false,
             schema: || schemars::schema_for!(ActIn),
         },
