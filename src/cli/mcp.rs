@@ -5,7 +5,11 @@
 //! through [`crate::gate::Gate`] exactly like `act`; a confirm-tier action asks the human with
 //! MCP *elicitation* (target, rationale and the exact object diff), and a client that cannot be
 //! asked gets a refusal carrying that diff and the command for a human to run. No flag
-//! approves confirm-tier from MCP. Nothing here writes to stdout except the protocol.
+//! approves confirm-tier from MCP. `workflow_run` runs a workflow through the same session;
+//! `logs` reads through it too. Every record of an MCP session is `origin: mcp:<client>`. With
+//! `--snapshot` reads answer from the snapshot and changes are previewed only (the session's
+//! snapshot rule); `--read-only` lists and serves only the safe tools. Nothing here writes
+//! to stdout except the protocol.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,7 +63,9 @@ pub async fn run(ctx: &Ctx, args: &McpArgs) -> Result<u8> {
     let server = Server {
         global: ctx.global.clone(),
         env: ctx.env.clone(),
-        read_only: args.read_only || ctx.global.snapshot.is_some(),
+        // A snapshot serves every tool: reads answer from it, changes are previewed only
+        // (the session's snapshot rule).
+        read_only: args.read_only,
     };
     // The CLI runs on a current-thread runtime; the server needs worker threads (a tool call
     // blocks on a human's answer while the protocol loop keeps reading).
@@ -183,6 +189,65 @@ struct LintIn {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 struct Nothing {}
 
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct LogsIn {
+    /// pod/NAME (or a bare pod name)
+    target: String,
+    /// Namespace of the pod (default: the server's -n, else the context's)
+    namespace: Option<String>,
+    /// The container (default: the pod's first)
+    container: Option<String>,
+    /// The previous instance's log (the one that crashed)
+    #[serde(default)]
+    previous: bool,
+    /// How many of the last lines to return (default 100, at most 1000)
+    tail: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct DiffIn {
+    /// The desired manifests: YAML or JSON, several documents allowed
+    manifests: String,
+    /// Namespace for manifests that name none (default: the server's -n, else the context's)
+    namespace: Option<String>,
+    /// Diff against the server-side apply dry run, as `kubectl diff` does (live clusters only)
+    #[serde(default)]
+    server_side: bool,
+    /// Also list live objects of the same app the manifests no longer contain (live only)
+    #[serde(default)]
+    prune_preview: bool,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct GenerateIn {
+    /// What to deploy, in words ("nginx with 2 replicas and a LoadBalancer service")
+    instructions: String,
+    /// The namespace the objects go in
+    namespace: Option<String>,
+    /// Values for the {{ name }} placeholders of the instructions
+    #[serde(default)]
+    set: std::collections::BTreeMap<String, String>,
+    /// offline, anthropic or openai (default: as configured; anthropic when a key is set, else
+    /// the offline generator, which needs no network)
+    provider: Option<String>,
+    /// The model id (default: as configured)
+    model: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct WorkflowRunIn {
+    /// The workflow's name (`workflow_list` names them)
+    name: String,
+    /// The workflow's params, e.g. {"namespace": "shop"}
+    #[serde(default)]
+    params: std::collections::BTreeMap<String, String>,
+    /// The namespace for steps that name none (default: the server's -n)
+    namespace: Option<String>,
+    /// Show every change a step would make and change nothing
+    #[serde(default)]
+    dry_run: bool,
+}
+
 /// The approval form shown to the human.
 #[derive(Debug, Deserialize, serde::Serialize, JsonSchema)]
 struct Approve {
@@ -249,8 +314,38 @@ fn tools() -> Vec<ToolSpec> {
             schema: || schemars::schema_for!(Nothing),
         },
         ToolSpec {
+            name: "describe",
+            description: "One object (KIND/NAME) with the events about it: the object as `get` returns it (Secret data and credential-looking values masked) and its last 20 events.",
+            safe: true,
+            schema: || schemars::schema_for!(GetIn),
+        },
+        ToolSpec {
+            name: "logs",
+            description: "The last lines of a pod's container log (default 100), read through the same acting session as `kubectl claude act logs` (audited), every line scrubbed of credentials.",
+            safe: true,
+            schema: || schemars::schema_for!(LogsIn),
+        },
+        ToolSpec {
+            name: "diff",
+            description: "How manifests (YAML or JSON text) differ from the cluster, comparing only the fields they declare; Secret values masked. Same JSON as `kubectl claude diff -o json`; with --snapshot, against the snapshot. Changes nothing.",
+            safe: true,
+            schema: || schemars::schema_for!(DiffIn),
+        },
+        ToolSpec {
+            name: "generate",
+            description: "Generate validated, linted Kubernetes manifests from instructions in words: the same List as `kubectl claude generate -o json`, with the generator's notes. Uses the configured model, or the offline generator when no key is set. Writes nothing and applies nothing: commit the result to Git.",
+            safe: true,
+            schema: || schemars::schema_for!(GenerateIn),
+        },
+        ToolSpec {
+            name: "workflow_run",
+            description: "Run a named workflow (`workflow_list`) through the same acting session and gate as `act`: recipe steps diagnose, every change is judged by the gate — confirm steps ask the human through elicitation (refused with the exact diff when the client cannot ask), forbidden steps are refused. Returns every action's decision and the report.",
+            safe: false,
+            schema: || schemars::schema_for!(WorkflowRunIn),
+        },
+        ToolSpec {
             name: "act",
-            description: "Run one typed action through the autonomy gate, the same gate as `kubectl claude act`: safe runs; forbidden (drain, cordon, node writes…) is refused with the manual command; confirm-tier (scale, patch, rollout…) asks the human through an elicitation showing the target, rationale and exact diff, and is refused with that diff when the client cannot ask. Every decision is in the audit log as origin mcp:<client>.",
+            description: "Run one typed action through the autonomy gate, the same gate as `kubectl claude act`: safe runs; forbidden (drain, cordon, node writes…) is refused with the manual command; confirm-tier (scale, patch, rollout…) asks the human through an elicitation showing the target, rationale and exact diff, and is refused with that diff when the client cannot ask. On a snapshot it only previews. Every decision is in the audit log as origin mcp:<client>.",
             safe: false,
             schema: || schemars::schema_for!(ActIn),
         },
@@ -455,7 +550,7 @@ const PROMPTS: &[PromptDef] = &[
             "What is wrong, in words (\"jellyfin keeps restarting\")",
         )),
         "Diagnose this issue: {arg}\n\nCall `diagnose` (narrow with `namespace` when the issue \
-         names one), then `get` and `events` on the objects the root cause names. Explain the root \
+         names one), then `describe` and `logs` on the objects the root cause names. Explain the root \
          cause with its evidence. Propose fixes as `act` calls: the gate decides what runs — \
          safe runs, confirm-tier asks the human with the exact diff, forbidden is refused.",
     ),
@@ -476,18 +571,19 @@ const PROMPTS: &[PromptDef] = &[
         "workflow",
         "Run a named workflow",
         Some(("name", "The workflow's name")),
-        "Run the workflow {arg}: read its steps with `kubectl claude workflow show {arg}` and \
-         carry them out with the `diagnose`, `status`, `get` and `act` tools. Every action goes \
-         through the gate; do not try to get around a refusal.",
+        "Run the workflow {arg} with the `workflow_run` tool (`workflow_list` names the \
+         workflows and their params). Every step goes through the gate: confirm steps ask me \
+         with the exact diff, forbidden steps are refused. Report its `report` and every refused \
+         or declined step; do not try to get around a refusal.",
     ),
     (
         "deploy",
         "Deploy an application the GitOps way",
         Some(("app", "What to deploy, in words")),
-        "Deploy {arg} the GitOps way: generate the manifests (`kubectl claude generate`), lint \
-         them (`kubectl claude lint`), diff them against the cluster (`kubectl claude diff`), and \
-         write them into the repository's layout for a commit and a pull request. Git first: \
-         never apply directly to the cluster.",
+        "Deploy {arg} the GitOps way: generate the manifests (the `generate` tool), lint them \
+         (`lint`), diff them against the cluster (`diff`, it changes nothing), and write them \
+         into the repository's layout for a commit and a pull request. Git first: never apply \
+         directly to the cluster.",
     ),
 ];
 
@@ -538,6 +634,32 @@ async fn call(
             let _: Nothing = parse(name, args)?;
             workflow_list(&server.ctx(None)).map(ok_result)
         }
+        "describe" => {
+            let a: GetIn = parse(name, args)?;
+            describe(&server.ctx(a.namespace.clone()), &a)
+                .await
+                .map(ok_result)
+        }
+        "logs" => {
+            let a: LogsIn = parse(name, args)?;
+            logs(server, &a, &peer).await.map(ok_result)
+        }
+        "diff" => {
+            let a: DiffIn = parse(name, args)?;
+            diff(&server.ctx(a.namespace.clone()), &a)
+                .await
+                .map(ok_result)
+        }
+        "generate" => {
+            let a: GenerateIn = parse(name, args)?;
+            generate(&server.ctx(a.namespace.clone()), &a)
+                .await
+                .map(ok_result)
+        }
+        "workflow_run" => {
+            let a: WorkflowRunIn = parse(name, args)?;
+            workflow_run(server, &a, peer).await
+        }
         "act" => {
             let a: ActIn = parse(name, args)?;
             act(server, &a, peer).await
@@ -571,7 +693,7 @@ async fn diagnose(ctx: &Ctx, a: &DiagnoseIn) -> Result<Value> {
             })?,
         ),
     };
-    let (_view, inv) = super::diagnose::gather_for(ctx, &chosen, true).await?;
+    let (_view, inv) = super::gather::gather_for(ctx, &chosen, true).await?;
     let outcome = crate::recipes::run(&chosen, &inv);
     let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
     let mut fs = serde_json::to_value(&findings).unwrap_or_default();
@@ -614,7 +736,7 @@ async fn diagnose(ctx: &Ctx, a: &DiagnoseIn) -> Result<Value> {
 
 async fn status(ctx: &Ctx) -> Result<Value> {
     let recipes = crate::recipes::RECIPES.to_vec();
-    let (_view, inv) = super::diagnose::gather_for(ctx, &recipes, false).await?;
+    let (_view, inv) = super::gather::gather_for(ctx, &recipes, false).await?;
     let outcome = crate::recipes::run(&recipes, &inv);
     let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
     let mut v = serde_json::to_value(crate::status::build(&inv, &findings, 10)).unwrap_or_default();
@@ -665,10 +787,18 @@ async fn list(ctx: &Ctx, a: &ListIn) -> Result<Value> {
     )
 }
 
-async fn get(ctx: &Ctx, a: &GetIn, events: bool) -> Result<Value> {
-    let (kind, name) = a.target.split_once('/').ok_or_else(|| {
+/// `KIND/NAME` of a read: the kind and name, and the namespace for a namespaced kind.
+fn read_target<'a>(
+    ctx: &Ctx,
+    target: &'a str,
+) -> Result<(
+    &'static crate::cluster::kinds::KindInfo,
+    &'a str,
+    Option<String>,
+)> {
+    let (kind, name) = target.split_once('/').ok_or_else(|| {
         Error::usage_hint(
-            format!("`{}` is not KIND/NAME", a.target),
+            format!("`{target}` is not KIND/NAME"),
             "e.g. deploy/jellyfin",
         )
     })?;
@@ -679,38 +809,22 @@ async fn get(ctx: &Ctx, a: &GetIn, events: bool) -> Result<Value> {
             .clone()
             .unwrap_or_else(|| "default".into())
     });
-    let mut kinds = vec![info.kind];
-    if events {
-        kinds.push("Event");
-    }
-    let inv = gather_kinds(ctx, &kinds, ns.clone()).await?;
-    if events {
-        let mut evs: Vec<Value> = inv
-            .of_kind("Event")
-            .filter(|e| {
-                e.str_at("/involvedObject/kind") == Some(info.kind)
-                    && e.str_at("/involvedObject/name") == Some(name)
-            })
-            .map(|e| {
-                json!({"type": e.str_at("/type"), "reason": e.str_at("/reason"),
-                    "message": e.str_at("/message").map(crate::redact::redact),
-                    "count": e.i64_at("/count"), "last": e.str_at("/lastTimestamp")})
-            })
-            .collect();
-        let total = evs.len();
-        if total > 20 {
-            evs.drain(..total - 20);
-        }
-        return Ok(json!({"v": 1, "target": a.target, "total": total, "events": evs}));
-    }
-    let obj = inv.get(info.kind, ns.as_deref(), name).ok_or_else(|| {
+    Ok((info, name, ns))
+}
+
+/// The object named by a read, scrubbed, or the CLI's "not found".
+fn found_object(
+    inv: &crate::cluster::Inventory,
+    info: &crate::cluster::kinds::KindInfo,
+    ns: Option<&str>,
+    name: &str,
+) -> Result<Value> {
+    let obj = inv.get(info.kind, ns, name).ok_or_else(|| {
         Error::usage_hint(
             format!(
                 "{} {name} not found{}",
                 info.kind,
-                ns.as_deref()
-                    .map(|n| format!(" in namespace {n}"))
-                    .unwrap_or_default()
+                ns.map(|n| format!(" in namespace {n}")).unwrap_or_default()
             ),
             "the `list` tool shows what exists",
         )
@@ -718,6 +832,51 @@ async fn get(ctx: &Ctx, a: &GetIn, events: bool) -> Result<Value> {
     let mut v = obj.value().clone();
     scrub(&mut v);
     Ok(v)
+}
+
+/// The last 20 events about one object, newest last, and how many there were.
+fn events_about(inv: &crate::cluster::Inventory, kind: &str, name: &str) -> (usize, Vec<Value>) {
+    let mut evs: Vec<Value> = inv
+        .of_kind("Event")
+        .filter(|e| {
+            e.str_at("/involvedObject/kind") == Some(kind)
+                && e.str_at("/involvedObject/name") == Some(name)
+        })
+        .map(|e| {
+            json!({"type": e.str_at("/type"), "reason": e.str_at("/reason"),
+                "message": e.str_at("/message").map(crate::redact::redact),
+                "count": e.i64_at("/count"), "last": e.str_at("/lastTimestamp")})
+        })
+        .collect();
+    let total = evs.len();
+    if total > 20 {
+        evs.drain(..total - 20);
+    }
+    (total, evs)
+}
+
+async fn get(ctx: &Ctx, a: &GetIn, events: bool) -> Result<Value> {
+    let (info, name, ns) = read_target(ctx, &a.target)?;
+    let mut kinds = vec![info.kind];
+    if events {
+        kinds.push("Event");
+    }
+    let inv = gather_kinds(ctx, &kinds, ns.clone()).await?;
+    if events {
+        let (total, evs) = events_about(&inv, info.kind, name);
+        return Ok(json!({"v": 1, "target": a.target, "total": total, "events": evs}));
+    }
+    found_object(&inv, info, ns.as_deref(), name)
+}
+
+/// `describe`: the object and the events about it, from one read of the cluster.
+async fn describe(ctx: &Ctx, a: &GetIn) -> Result<Value> {
+    let (info, name, ns) = read_target(ctx, &a.target)?;
+    let inv = gather_kinds(ctx, &[info.kind, "Event"], ns.clone()).await?;
+    let object = found_object(&inv, info, ns.as_deref(), name)?;
+    let (total, events) = events_about(&inv, info.kind, name);
+    Ok(json!({"v": 1, "target": a.target, "object": object,
+        "events_total": total, "events": events}))
 }
 
 fn lint(ctx: &Ctx, a: &LintIn) -> Result<Value> {
@@ -791,7 +950,8 @@ fn audit(ctx: &Ctx, a: &AuditIn) -> Result<Value> {
             json!({"id": d.id, "at": d.at, "context": d.context, "origin": d.origin,
                 "verb": d.verb, "target": d.target, "tier": d.tier, "approval": d.approval,
                 "command": d.command, "rationale": d.rationale, "action": d.action,
-                "unit": d.unit, "outcome": o.and_then(|o| o.outcome),
+                "unit": d.unit, "approver": d.approver, "request": d.request,
+                "outcome": o.and_then(|o| o.outcome),
                 "error": o.and_then(|o| o.error.clone())})
         })
         .collect();
@@ -843,6 +1003,39 @@ impl Interaction for ElicitingHuman {
     }
 }
 
+/// The client's name from its `initialize`, as audit records carry it (`mcp:<name>`):
+/// printable characters only, at most 64.
+fn client_name(peer: &Peer<RoleServer>) -> String {
+    let name: String = peer
+        .peer_info()
+        .map(|i| i.client_info.name.clone())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
+    if name.trim().is_empty() {
+        "unknown".into()
+    } else {
+        name
+    }
+}
+
+/// True when the client declared form elicitation (a human can be asked).
+fn can_elicit(peer: &Peer<RoleServer>) -> bool {
+    peer.supported_elicitation_modes()
+        .contains(&ElicitationMode::Form)
+}
+
+/// The namespace for targets that name none: the server's (or the tool's) `-n`, else the
+/// context's; a snapshot has no current namespace (`default`, as `act` uses).
+fn default_namespace(ctx: &Ctx, view: &ClusterView) -> String {
+    ctx.global.namespace.clone().unwrap_or_else(|| match view {
+        ClusterView::Live(l) => l.default_namespace().to_string(),
+        ClusterView::Snapshot(_) => "default".into(),
+    })
+}
+
 async fn act(server: &Server, a: &ActIn, peer: Peer<RoleServer>) -> Result<CallToolResult> {
     let ctx = server.ctx(a.namespace.clone());
     let verb = <Verb as clap::ValueEnum>::from_str(&a.verb, true).map_err(|_| {
@@ -859,14 +1052,9 @@ async fn act(server: &Server, a: &ActIn, peer: Peer<RoleServer>) -> Result<CallT
     let policy = super::gate_ui::policy(&ctx)?;
     let opts = super::cluster_view::connect_options(&ctx);
     let guess_ns = crate::cluster::kubeconfig::context_namespace(&opts);
-    let client = peer
-        .peer_info()
-        .map(|i| i.client_info.name.clone())
-        .unwrap_or_else(|| "unknown".into());
+    let client = client_name(&peer);
     let origin = Origin::McpClient(client.clone());
-    let can_ask = peer
-        .supported_elicitation_modes()
-        .contains(&ElicitationMode::Form);
+    let can_ask = can_elicit(&peer);
     let input = GateInput {
         // No flag approves confirm-tier from MCP.
         yes: false,
@@ -900,21 +1088,11 @@ async fn act(server: &Server, a: &ActIn, peer: Peer<RoleServer>) -> Result<CallT
         let mut p = Proposed::new(built, origin);
         p.rationale = a.reason.clone();
         let attempt = session.run(&p).await?;
-        return Ok(act_result(&p, &attempt, can_ask));
+        return Ok(act_result(&p, &attempt, can_ask, false));
     }
-    if server.global.snapshot.is_some() {
-        return Err(Error::usage_hint(
-            "act changes a live cluster and this server reads a snapshot",
-            "start the server without --snapshot to act",
-        ));
-    }
-    let live = super::cluster_view::live_cluster(&ctx).await?;
-    let default_ns = ctx
-        .global
-        .namespace
-        .clone()
-        .unwrap_or_else(|| live.default_namespace().to_string());
-    let view = ClusterView::Live(Box::new(live));
+    // A snapshot answers reads and previews changes (the session's snapshot rule).
+    let view = super::cluster_view(&ctx).await?;
+    let default_ns = default_namespace(&ctx, &view);
     let audit = super::gate_ui::audit_log(&ctx, &super::gate_ui::view_context(&view));
     let gate = Gate {
         policy: &policy,
@@ -939,10 +1117,18 @@ async fn act(server: &Server, a: &ActIn, peer: Peer<RoleServer>) -> Result<CallT
     if attempt.preview.is_none() {
         attempt.preview = offline_preview;
     }
-    Ok(act_result(&p, &attempt, can_ask))
+    let previewed = session.snapshot_preview() && !p.action.is_read();
+    Ok(act_result(&p, &attempt, can_ask, previewed))
 }
 
-fn act_result(p: &Proposed, a: &crate::gate::Attempt, can_ask: bool) -> CallToolResult {
+/// One attempt as the `act` tool reports it (also each action of `workflow_run`), and whether
+/// it was refused or declined.
+fn attempt_doc(
+    p: &Proposed,
+    a: &crate::gate::Attempt,
+    can_ask: bool,
+    snapshot: bool,
+) -> (Value, bool) {
     let asked = p.requested.as_ref().unwrap_or(&p.action);
     let command = super::gate_ui::shown_command(asked);
     let mut doc = json!({
@@ -950,6 +1136,12 @@ fn act_result(p: &Proposed, a: &crate::gate::Attempt, can_ask: bool) -> CallTool
         "tier": a.tier.as_str(), "approval": super::gate_ui::approval_str(a.approval),
         "outcome": a.outcome.as_str(), "origin": p.origin, "command": command,
     });
+    if snapshot {
+        doc["snapshot"] = json!("previewed only: a snapshot cannot be changed");
+    }
+    if let Some(r) = &p.rationale {
+        doc["rationale"] = json!(crate::redact::redact(r));
+    }
     if let Some(pv) = &a.preview {
         doc["diff"] = json!(crate::redact::redact(&pv.diff));
         if let Some(n) = &pv.note {
@@ -980,9 +1172,21 @@ fn act_result(p: &Proposed, a: &crate::gate::Attempt, can_ask: bool) -> CallTool
         }
         doc["message"] = json!(message);
         doc["hints"] = json!(hints);
-        let mut text = message.clone();
-        for h in &hints {
-            text.push_str(&format!("\nhint: {h}"));
+    }
+    (doc, refused)
+}
+
+fn act_result(
+    p: &Proposed,
+    a: &crate::gate::Attempt,
+    can_ask: bool,
+    snapshot: bool,
+) -> CallToolResult {
+    let (doc, refused) = attempt_doc(p, a, can_ask, snapshot);
+    if refused {
+        let mut text = doc["message"].as_str().unwrap_or_default().to_string();
+        for h in doc["hints"].as_array().into_iter().flatten() {
+            text.push_str(&format!("\nhint: {}", h.as_str().unwrap_or_default()));
         }
         if let Some(d) = doc["diff"].as_str().filter(|d| !d.is_empty()) {
             text.push_str(&format!("\n\n{d}"));
@@ -997,4 +1201,457 @@ fn act_result(p: &Proposed, a: &crate::gate::Attempt, can_ask: bool) -> CallTool
         return r;
     }
     ok_result(doc)
+}
+
+// ---- logs, diff, generate, workflow_run ----
+
+/// Log lines returned by default, at most, and the longest line kept.
+const LOG_LINES: usize = 100;
+const LOG_LINES_MAX: usize = 1000;
+const LOG_LINE_CHARS: usize = 2000;
+/// Lines of one object's diff kept in a `diff` result.
+const DIFF_LINES: usize = 200;
+
+/// At most `n` characters of `s`, with a marker when cut.
+fn cut(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}… [cut]", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// One read (`logs`) through the acting session, as `kubectl claude act logs` runs it: gated
+/// (read-only: anything but a read is refused) and audited with the client as origin.
+async fn read_through_session(
+    ctx: &Ctx,
+    verb: Verb,
+    target: &str,
+    params: &action::Params,
+    origin: Origin,
+) -> Result<(Proposed, crate::gate::Attempt)> {
+    let view = super::cluster_view(ctx).await?;
+    let default_ns = default_namespace(ctx, &view);
+    let policy = super::gate_ui::policy(ctx)?;
+    let audit = super::gate_ui::audit_log(ctx, &super::gate_ui::view_context(&view));
+    let gate = Gate {
+        policy: &policy,
+        input: GateInput {
+            yes: false,
+            dry_run: false,
+            read_only: true,
+            suggest_only: false,
+            interactive: false,
+        },
+        audit: &audit,
+        now: ctx.env.now(),
+    };
+    let session = Session::new(gate, &view, &crate::session::Unattended, origin)?;
+    let resolved = session
+        .resolve_target(verb, target, &default_ns, false)
+        .await?;
+    let built = action::build(verb, resolved.target, params).map_err(Error::usage)?;
+    let p = session.propose(built).await?;
+    let mut attempt = session.run(&p).await?;
+    if let Some(e) = attempt.error.take() {
+        return Err(e.into());
+    }
+    if attempt.refusal.is_some() {
+        let (message, hints) = super::gate_ui::refusal(&p, &attempt);
+        return Err(Error::Refused { message, hints });
+    }
+    Ok((p, attempt))
+}
+
+async fn logs(server: &Server, a: &LogsIn, peer: &Peer<RoleServer>) -> Result<Value> {
+    let ctx = server.ctx(a.namespace.clone());
+    let target = if a.target.contains('/') {
+        a.target.clone()
+    } else {
+        format!("pod/{}", a.target)
+    };
+    let params = action::Params {
+        container: a.container.clone(),
+        previous: a.previous,
+        ..Default::default()
+    };
+    let origin = Origin::McpClient(client_name(peer));
+    let (p, attempt) = read_through_session(&ctx, Verb::Logs, &target, &params, origin).await?;
+    let text = match attempt.result {
+        Some(Value::String(s)) => s,
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    // The whole text at once: a credential split over lines (a PEM block) is still masked.
+    let masked = crate::redact::redact(&text);
+    let all: Vec<&str> = masked.lines().collect();
+    let tail = a.tail.unwrap_or(LOG_LINES).clamp(1, LOG_LINES_MAX);
+    let skip = all.len().saturating_sub(tail);
+    let lines: Vec<String> = all[skip..].iter().map(|l| cut(l, LOG_LINE_CHARS)).collect();
+    Ok(
+        json!({"v": 1, "target": super::gate_ui::target_label(&p.action),
+        "container": a.container, "previous": a.previous, "total_lines": all.len(),
+        "lines": lines, "truncated": skip > 0}),
+    )
+}
+
+async fn diff(ctx: &Ctx, a: &DiffIn) -> Result<Value> {
+    use crate::diff::{DiffOptions, DiffReport};
+    let desired = crate::manifest::from_text(&a.manifests, std::path::Path::new("<manifests>"))?;
+    if desired.is_empty() {
+        return Err(crate::manifest::Error::Empty {
+            what: "the manifests argument".into(),
+        }
+        .into());
+    }
+    let report = if let Some(dir) = &ctx.global.snapshot {
+        if a.server_side || a.prune_preview {
+            return Err(Error::usage_hint(
+                "server_side and prune_preview ask a live cluster and this server reads a snapshot",
+                "leave them out, or start the server without --snapshot",
+            ));
+        }
+        let snap = crate::cluster::snapshot::SnapshotCluster::load(dir)?;
+        let default_ns = ctx
+            .global
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
+        let mut report = DiffReport::default();
+        report.warnings.push(format!(
+            "compared with the snapshot {}, not a live cluster",
+            dir.display()
+        ));
+        for m in &desired {
+            let o = m.obj();
+            if o.kind().is_empty() || o.name().is_empty() || o.api_version().is_empty() {
+                report.warnings.push(format!(
+                    "{}: skipped: apiVersion, kind and metadata.name are required",
+                    m.origin
+                ));
+                continue;
+            }
+            let namespaced = crate::cluster::kinds::lookup(o.kind())
+                .map_or(o.namespace().is_some(), |i| i.namespaced);
+            let ns = namespaced.then(|| o.namespace().unwrap_or(&default_ns).to_string());
+            let r = crate::object::ObjRef::new(o.api_version(), o.kind(), ns.as_deref(), o.name());
+            let current = snap.inventory().get_ref(&r).map(|x| x.value().clone());
+            report
+                .objects
+                .push(crate::diff::diff_pair(r, &m.value, current.as_ref()));
+        }
+        report
+    } else {
+        let live = super::cluster_view::live_cluster(ctx).await?;
+        let opts = DiffOptions {
+            server_side: a.server_side,
+            prune_preview: a.prune_preview,
+        };
+        crate::diff::diff_objects(&live, &desired, &opts).await?
+    };
+    let mut v = report.to_json();
+    v["differs"] = json!(report.has_differences());
+    for o in v["objects"].as_array_mut().into_iter().flatten() {
+        let Some(d) = o["diff"].as_str() else {
+            continue;
+        };
+        let n = d.lines().count();
+        if n > DIFF_LINES {
+            let kept: Vec<&str> = d.lines().take(DIFF_LINES).collect();
+            o["diff"] = json!(format!("{}\n", kept.join("\n")));
+            o["diff_lines_cut"] = json!(n - DIFF_LINES);
+        }
+    }
+    scrub(&mut v);
+    Ok(v)
+}
+
+async fn generate(ctx: &Ctx, a: &GenerateIn) -> Result<Value> {
+    if a.instructions.trim().is_empty() {
+        return Err(Error::usage_hint(
+            "the instructions are empty",
+            "say what to deploy, e.g. \"nginx with 2 replicas and a LoadBalancer service\"",
+        ));
+    }
+    let instructions = crate::generate::Instructions::from_text(&a.instructions, None);
+    let args = super::instructions::PrepareArgs {
+        provider: a.provider.clone(),
+        model: a.model.clone(),
+        set: a.set.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        ..Default::default()
+    };
+    // The front-end resolves the provider (flag, config, key → anthropic, else offline).
+    let prepared = super::instructions::prepare(ctx, instructions, &args)?;
+    let app = prepared.instructions.app_name();
+    let cache = crate::generate::cache::Cache::new(&ctx.paths.cache_dir);
+    let now = ctx.env.now().to_string();
+    let max_tokens = ctx.config()?.anthropic.max_tokens.unwrap_or(8192);
+    // Instructions that look like they hold credentials are refused, never sent.
+    let req = prepared.request(Some(&cache), false, false, max_tokens, &now, &app);
+    let started = std::time::Instant::now();
+    let meta = super::model::CallMeta {
+        provider: prepared.backend.name(),
+        model: prepared.backend.model(),
+        app: &app,
+    };
+    let outcome = match crate::generate::run(&req).await {
+        Ok(o) => {
+            super::model::log_call(
+                ctx,
+                &meta,
+                o.source.as_str(),
+                "ok",
+                o.completion.as_ref(),
+                &o.prompt_sha256,
+                o.duration,
+            );
+            o
+        }
+        Err(e) => {
+            if matches!(prepared.backend, crate::generate::Backend::Model(_)) {
+                let short: String = e.to_string().chars().take(120).collect();
+                let spent = match &e {
+                    crate::generate::Error::AfterCall { completion, .. } => {
+                        Some(completion.as_ref())
+                    }
+                    _ => None,
+                };
+                let sha = crate::generate::prompt_sha256(&req);
+                super::model::log_call(
+                    ctx,
+                    &meta,
+                    "miss",
+                    &format!("error: {short}"),
+                    spent,
+                    &sha,
+                    started.elapsed(),
+                );
+            }
+            return Err(e.into());
+        }
+    };
+    let mut v = json!({"apiVersion": "v1", "kind": "List", "items": outcome.objects,
+        "generation": {"provider": prepared.backend.name(), "model": prepared.backend.model(),
+            "source": outcome.source.as_str(), "defaults": outcome.defaults,
+            "not_understood": outcome.not_understood, "issues": outcome.issues}});
+    scrub(&mut v);
+    Ok(v)
+}
+
+/// The workflow's params from the call: declared names only, defaults filled, required ones
+/// present (the messages of `workflow run --param`).
+fn workflow_params(
+    wf: &crate::workflow::Workflow,
+    given: &std::collections::BTreeMap<String, String>,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let declared: Vec<&str> = wf.params.iter().map(|p| p.name.as_str()).collect();
+    if let Some(k) = given.keys().find(|k| !declared.contains(&k.as_str())) {
+        return Err(Error::usage_hint(
+            format!("workflow {} has no param `{k}`", wf.name),
+            format!("params: {}", declared.join(", ")),
+        ));
+    }
+    let mut out = given.clone();
+    for p in &wf.params {
+        if out.contains_key(&p.name) {
+            continue;
+        }
+        match (&p.default, p.required) {
+            (Some(d), _) => {
+                out.insert(p.name.clone(), d.clone());
+            }
+            (None, true) => {
+                return Err(Error::usage_hint(
+                    format!("workflow {} needs the param `{}`", wf.name, p.name),
+                    format!(
+                        "pass params: {{\"{}\": \"…\"}}{}",
+                        p.name,
+                        if p.description.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", p.description)
+                        }
+                    ),
+                ));
+            }
+            (None, false) => {
+                out.insert(p.name.clone(), String::new());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The MCP side of a workflow run: collects what the CLI prints (status lines, the report,
+/// every gated action) into the tool result.
+struct McpHost<'a> {
+    ctx: &'a Ctx,
+    can_ask: bool,
+    snapshot: bool,
+    log: std::cell::RefCell<Vec<String>>,
+    report: std::cell::RefCell<String>,
+    actions: std::cell::RefCell<Vec<Value>>,
+    /// Confirm-tier steps refused because the client cannot ask: (index in `actions`, the
+    /// proposal), previewed after the run so the result carries their exact diff.
+    unasked: std::cell::RefCell<Vec<(usize, Proposed)>>,
+}
+
+/// Status lines of a workflow run kept in its result (the last ones).
+const WORKFLOW_LOG: usize = 50;
+
+impl crate::workflow::run::Host for McpHost<'_> {
+    fn status(&self, line: &str) {
+        self.log.borrow_mut().push(crate::redact::redact(line));
+    }
+    fn print(&self, text: &str) -> std::io::Result<()> {
+        self.report
+            .borrow_mut()
+            .push_str(&crate::redact::redact(text));
+        Ok(())
+    }
+    fn attempt(&self, p: &Proposed, a: &crate::gate::Attempt) -> std::io::Result<()> {
+        let (mut doc, _) = attempt_doc(p, a, self.can_ask, self.snapshot);
+        if let Some(o) = doc.as_object_mut() {
+            o.remove("v");
+        }
+        let mut actions = self.actions.borrow_mut();
+        if a.refusal == Some(crate::autonomy::Refusal::NoTty) && a.preview.is_none() {
+            self.unasked.borrow_mut().push((actions.len(), p.clone()));
+        }
+        actions.push(doc);
+        Ok(())
+    }
+    fn recipes(&self, ids: &[String]) -> Vec<&'static dyn crate::recipes::Recipe> {
+        super::gather::select_recipes(self.ctx, ids)
+    }
+    async fn complete(
+        &self,
+        workflow: &str,
+        model: Option<&str>,
+        prompt: &crate::llm::Prompt,
+    ) -> crate::workflow::run::Completion {
+        use crate::workflow::run::Completion;
+        let provider = match super::model::resolve_provider_name(self.ctx, None, None) {
+            Ok(p) => p,
+            Err(e) => return Completion::Skipped(e.to_string()),
+        };
+        let p = match super::model::backend(self.ctx, &provider, model, None) {
+            Ok(crate::generate::Backend::Model(p)) => p,
+            Ok(crate::generate::Backend::Offline) => {
+                return Completion::Skipped(
+                    "no model configured (set ANTHROPIC_API_KEY, or provider openai with OPENAI_BASE_URL)".into(),
+                );
+            }
+            Err(e) => return Completion::Skipped(e.to_string()),
+        };
+        let app = format!("workflow {workflow}");
+        match super::model::complete_logged(self.ctx, &p, prompt, &app).await {
+            Ok(c) => Completion::Answered {
+                text: c.text,
+                by: format!("{} {}", p.name(), p.model()),
+            },
+            Err(e) => Completion::Skipped(format!("the model call failed: {e}")),
+        }
+    }
+}
+
+async fn workflow_run(
+    server: &Server,
+    a: &WorkflowRunIn,
+    peer: Peer<RoleServer>,
+) -> Result<CallToolResult> {
+    let ctx = server.ctx(a.namespace.clone());
+    let all = crate::workflow::list(&ctx.paths.workflows_dir())
+        .map_err(|e| Error::usage(e.to_string()))?;
+    let names: Vec<String> = all.iter().map(|l| l.name.clone()).collect();
+    let listed = all.into_iter().find(|l| l.name == a.name).ok_or_else(|| {
+        Error::usage_hint(
+            format!("no workflow named `{}`", a.name),
+            format!("known: {}", names.join(", ")),
+        )
+    })?;
+    let wf = crate::workflow::load_text(&listed.text, std::path::Path::new(&listed.source))
+        .map_err(|e| Error::usage(e.to_string()))?;
+    let params = workflow_params(&wf, &a.params)?;
+    let client = client_name(&peer);
+    let can_ask = can_elicit(&peer);
+    let input = GateInput {
+        // No flag approves confirm-tier from MCP.
+        yes: false,
+        dry_run: a.dry_run,
+        read_only: server.read_only,
+        suggest_only: false,
+        interactive: can_ask,
+    };
+    let view = super::cluster_view(&ctx).await?;
+    let mut policy = super::gate_ui::policy(&ctx)?;
+    if let Some(au) = &wf.autonomy {
+        policy = policy.with_workflow(au.clone());
+    }
+    let audit = super::gate_ui::audit_log(&ctx, &super::gate_ui::view_context(&view));
+    let gate = Gate {
+        policy: &policy,
+        input,
+        audit: &audit,
+        now: ctx.env.now(),
+    };
+    let human = ElicitingHuman {
+        peer,
+        client: client.clone(),
+    };
+    // Every step's record says who asked: the MCP client, not the workflow.
+    let origin = Origin::McpClient(client);
+    let session = Session::new(gate, &view, &human, origin.clone())?;
+    let host = McpHost {
+        ctx: &ctx,
+        can_ask,
+        snapshot: session.snapshot_preview(),
+        log: Default::default(),
+        report: Default::default(),
+        actions: Default::default(),
+        unasked: Default::default(),
+    };
+    let opts = crate::workflow::run::Options {
+        namespace: ctx.global.namespace.clone(),
+    };
+    let tally = crate::workflow::run::run(&wf, params, &session, &host, &opts).await?;
+    // A client that cannot ask still gets each refused change's exact diff, for a human.
+    let mut actions = host.actions.take();
+    for (i, p) in host.unasked.take() {
+        if let (Ok(pv), Some(doc)) = (
+            session.gate().preview(&p.action, &view).await,
+            actions.get_mut(i),
+        ) {
+            doc["diff"] = json!(crate::redact::redact(&pv.diff));
+            if let Some(n) = &pv.note {
+                doc["note"] = json!(crate::redact::redact(n));
+            }
+        }
+    }
+    let mut log = host.log.take();
+    let log_cut = log.len().saturating_sub(WORKFLOW_LOG);
+    log.drain(..log_cut);
+    let mut doc = json!({"v": 1, "workflow": wf.name, "origin": origin,
+        "snapshot": session.snapshot_preview(), "dry_run": session.gate().input.dry_run,
+        "summary": tally.summary(),
+        "tally": {"ran": tally.ran, "declined": tally.declined, "refused": tally.refused,
+            "failed": tally.failed, "not_run": tally.not_run, "shown": tally.shown,
+            "waiting": tally.waiting},
+        "actions": actions, "report": host.report.take(), "log": log});
+    scrub(&mut doc);
+    if super::gate_ui::exit_code(&tally) == crate::error::EXIT_OK {
+        return Ok(ok_result(doc));
+    }
+    // Something failed or was refused: say what, with each refusal's message and diff.
+    let mut text = format!("workflow {}: {}", wf.name, tally.summary());
+    for act in doc["actions"].as_array().into_iter().flatten() {
+        if let Some(m) = act["message"].as_str().or(act["error"].as_str()) {
+            text.push_str(&format!("\n- {m}"));
+        }
+        if let Some(d) = act["diff"].as_str().filter(|d| !d.is_empty()) {
+            text.push_str(&format!("\n{d}"));
+        }
+    }
+    let mut r = CallToolResult::error(vec![ContentBlock::text(text)]);
+    r.structured_content = Some(doc);
+    Ok(r)
 }

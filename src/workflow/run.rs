@@ -1,6 +1,7 @@
 //! The workflow interpreter: runs a parsed [`Workflow`] step by step through one acting
 //! [`Session`], so every action a workflow takes goes through the same gate and audit log as
-//! `act` and `fix` (origin `workflow:<name>`). Recipe steps gather from the session's cluster
+//! `act` and `fix` (the session's origin: `workflow:<name>` from the CLI, `mcp:<client>` from
+//! the MCP server). Recipe steps gather from the session's cluster
 //! view and diagnose; `fix` steps walk an earlier recipe step's proposals; `task` steps ask a
 //! model through the [`Host`]; `report` hands the report text to the host.
 //!
@@ -16,7 +17,7 @@ use super::{StepKind, Vars, Workflow};
 use crate::autonomy::Policy;
 use crate::cluster::{ClusterView, Inventory, Obj, Scope};
 use crate::finding::{LinkedFinding, link};
-use crate::gate::{Attempt, Interaction, Origin, Proposed};
+use crate::gate::{Attempt, Interaction, Proposed};
 use crate::recipes::Recipe;
 use crate::session::{Session, Tally};
 
@@ -231,7 +232,7 @@ impl<H: Interaction, F: Host> Runner<'_, '_, H, F> {
                 for f in chosen {
                     for v in &f.actions {
                         if let Some(a) = v.action.as_ref().filter(|a| !a.is_read()) {
-                            let origin = Origin::Workflow(self.wf.name.clone());
+                            let origin = gate.origin().clone();
                             let mut p = match gate.propose_as(a.clone(), origin.clone()).await {
                                 // Nothing to translate into (no earlier revision): the gate still sees and audits
                                 // the request, and the executor reports it.
@@ -649,6 +650,7 @@ mod tests {
     use crate::audit::AuditLog;
     use crate::autonomy::{Approval, GateInput};
     use crate::gate::Gate;
+    use crate::gate::Origin;
     use crate::session::Unattended;
     use std::cell::RefCell;
 
