@@ -558,3 +558,146 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
     assert_eq!(r.code, 303);
     drop(s);
 }
+
+/// `kubectl claude dashboard`: 127.0.0.1, the kubeconfig's user (no token pasting), the link
+/// signs in and is handed to `$BROWSER`; decisions still need CSRF and are recorded as that
+/// user; serve's reads and hooks are not served.
+#[test]
+fn local_dashboard_signs_in_by_link_and_acts_as_the_kubeconfig_user() {
+    let dev = "dev@example.com";
+    let fake = FakeApiServer::builder_from_dir(
+        &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
+    )
+    .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+    // The kubeconfig's own token (write_kubeconfig's default) is dev's.
+    .user_token("fake-token", dev, &["developers"])
+    .allow(dev, "list", "approvalrequests")
+    .allow(dev, "get", "approvalrequests")
+    .allow(dev, "patch", "approvalrequests/status")
+    .start();
+    let mut t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "workflow",
+            "run",
+            "pod-crashloop-remediation",
+            "--param",
+            "namespace=shop",
+            "--queue-approvals",
+            "default",
+        ])
+        .output()
+        .unwrap();
+    let queued = approval_objects(&fake);
+    assert_eq!(queued.len(), 1, "{}", crate::support::env::stderr(&o));
+    let id = queued[0]["metadata"]["name"].as_str().unwrap().to_string();
+    let opened = t.path().join("opened.txt");
+    let browser = t.write(
+        "browser.sh",
+        &format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display()),
+    );
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    t.set("BROWSER", browser.display().to_string());
+    let mut c = t.std_cmd_at(&crate::support::env::bin());
+    c.args(["dashboard", "--port", "0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().expect("spawn dashboard");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("http://") {
+                let _ = tx.send(line[at..].trim().to_string());
+            }
+        }
+    });
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _guard = Kill(child);
+    let link = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the dashboard printed its link");
+    assert!(link.starts_with("http://127.0.0.1:"), "{link}");
+    let (addr, path) = link["http://".len()..].split_once('/').unwrap();
+    let path = format!("/{path}");
+    assert!(path.starts_with("/ui/local?key="), "{path}");
+    // The browser was handed the link.
+    let end = Instant::now() + Duration::from_secs(10);
+    while !opened.exists() && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap_or_default().trim(),
+        link
+    );
+
+    // Only the dashboard is served.
+    assert_eq!(http(addr, "GET", "/api/findings", &[], "").code, 404);
+    assert_eq!(
+        http(addr, "GET", "/", &[], "").header("location"),
+        Some("/ui/status")
+    );
+    let r = http(addr, "GET", "/ui/pending", &[], "");
+    assert_eq!(r.header("location"), Some("/ui/sign-in"));
+    assert_eq!(
+        http(addr, "GET", "/ui/local?key=0123", &[], "").code,
+        403,
+        "a wrong key does not sign in"
+    );
+    let r = http(addr, "GET", &path, &[], "");
+    assert_eq!(r.code, 303);
+    let cookie = r.session().expect("a session");
+    let p = http(addr, "GET", "/ui/pending", &[("Cookie", &cookie)], "");
+    assert_eq!(p.code, 200, "{}", p.body);
+    assert!(p.body.contains(dev), "{}", p.body);
+    assert!(
+        p.body.contains(&format!("id=\"approve-{id}\"")),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("512Mi"));
+    let approve = format!("/ui/pending/default/{id}/approve");
+    let r = http(addr, "POST", &approve, &[FORM, ("Cookie", &cookie)], "");
+    assert_eq!(r.code, 403, "still CSRF");
+    assert_eq!(status_writes(&fake), 0);
+    let r = http(
+        addr,
+        "POST",
+        &approve,
+        &[FORM, ("Cookie", &cookie)],
+        &format!("csrf={}", p.csrf()),
+    );
+    assert_eq!(r.code, 303, "{}", r.body);
+    let o = approval_objects(&fake).remove(0);
+    assert_eq!(o["status"]["phase"], "Approved");
+    assert_eq!(o["status"]["approver"], dev);
+    // The checks were the user's own (SelfSubjectAccessReview), not a TokenReview.
+    let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("/selfsubjectaccessreviews"))
+    );
+    assert!(!paths.iter().any(|p| p.ends_with("/tokenreviews")));
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.ends_with("/subjectaccessreviews") && !p.contains("self"))
+    );
+    assert_eq!(
+        patches_to_checkout(&fake),
+        0,
+        "serve executes, not the dashboard"
+    );
+}

@@ -99,6 +99,34 @@ pub fn mount(shared: &Shared, d: Rc<Dashboard>) {
     shared.add_routes("/ui", Rc::new(Mounted(d)));
 }
 
+/// Mounts a dashboard as the only thing served (`kubectl claude dashboard`): `/ui`, `/`
+/// redirects there, and every other path — serve's unauthenticated reads and hooks — is 404.
+pub fn mount_alone(shared: &Shared, d: Rc<Dashboard>) {
+    mount(shared, d);
+    shared.add_routes("", Rc::new(Nothing));
+}
+
+struct Nothing;
+
+impl crate::serve::Handler for Nothing {
+    fn handle(
+        &self,
+        _: Rc<Shared>,
+        _: Rc<dyn Launcher>,
+        req: HttpRequest,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = HttpResponse>>> {
+        let out = if req.path == "/" {
+            Out::redirect("/ui/status")
+        } else {
+            Out::html(
+                404,
+                views::page("Not found", "", None, "<h1>Not found</h1>"),
+            )
+        };
+        Box::pin(async move { out.done() })
+    }
+}
+
 struct Mounted(Rc<Dashboard>);
 
 impl crate::serve::Handler for Mounted {
