@@ -545,6 +545,33 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
     assert_eq!(r.code, 409, "{}", r.body);
     assert_eq!(status_writes(&fake), n);
 
+    // alice runs a workflow from the form: a run with her name as its trigger.
+    let r = http(
+        a,
+        "POST",
+        "/ui/workflows/pod-crashloop-remediation/run",
+        &[FORM, ("Cookie", &alice)],
+        &format!("csrf={csrf}&param.namespace=shop"),
+    );
+    assert_eq!(r.code, 303, "{}", r.body);
+    assert_eq!(
+        r.header("location"),
+        Some("/ui/workflows?started=pod-crashloop-remediation")
+    );
+    s.wait(60, "the dashboard's run to finish", || {
+        let runs: Value =
+            serde_json::from_str(&http(a, "GET", "/api/runs", &[], "").body).unwrap_or_default();
+        runs.as_array().is_some_and(|rs| {
+            rs.iter().any(|r| {
+                r["trigger"] == "dashboard:alice@example.com"
+                    && r["params"]["namespace"] == "shop"
+                    && r["outcome"] != "running"
+            })
+        })
+    });
+    let w = http(a, "GET", "/ui/workflows", &[("Cookie", &alice)], "");
+    assert!(w.body.contains("dashboard:alice@example.com"), "{}", w.body);
+
     // Signing out ends the session.
     let r = http(
         a,
@@ -634,7 +661,12 @@ fn local_dashboard_signs_in_by_link_and_acts_as_the_kubeconfig_user() {
     assert!(path.starts_with("/ui/local?key="), "{path}");
     // The browser was handed the link.
     let end = Instant::now() + Duration::from_secs(10);
-    while !opened.exists() && Instant::now() < end {
+    while std::fs::read_to_string(&opened)
+        .unwrap_or_default()
+        .trim()
+        .is_empty()
+        && Instant::now() < end
+    {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(
@@ -699,5 +731,99 @@ fn local_dashboard_signs_in_by_link_and_acts_as_the_kubeconfig_user() {
         patches_to_checkout(&fake),
         0,
         "serve executes, not the dashboard"
+    );
+}
+
+/// The footprint with the dashboard in use on a 50-node / 2,000-pod cluster: 50 page views
+/// (Status with the whole overview, Pending, History, Workflows) add little to serve's RSS —
+/// the overview is computed once per diagnosis pass, not per view.
+#[test]
+fn serve_rss_with_the_dashboard_in_use_on_a_50_node_2000_pod_cluster() {
+    let mut objects = Vec::new();
+    for n in 0..50 {
+        objects.push(json!({"apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": format!("node-{n}")},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}],
+                "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}));
+    }
+    for ns in 0..20 {
+        objects.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": format!("ns-{ns}")}}));
+        for d in 0..10 {
+            let name = format!("app-{d}");
+            objects.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": name, "namespace": format!("ns-{ns}")},
+                "spec": {"replicas": 10, "selector": {"matchLabels": {"app": name}},
+                    "template": {"metadata": {"labels": {"app": name}},
+                        "spec": {"containers": [{"name": "app", "image": "nginx:1.27",
+                            "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}}}]}}},
+                "status": {"replicas": 10, "readyReplicas": 10, "availableReplicas": 10}}));
+            for p in 0..10 {
+                objects.push(json!({"apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": format!("{name}-{p}"), "namespace": format!("ns-{ns}"),
+                        "labels": {"app": name}},
+                    "spec": {"nodeName": format!("node-{}", (ns * 100 + d * 10 + p) % 50),
+                        "containers": [{"name": "app", "image": "nginx:1.27",
+                            "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}}}]},
+                    "status": {"phase": "Running", "containerStatuses": [{"name": "app", "ready": true,
+                        "restartCount": 0, "state": {"running": {"startedAt": "2026-12-01T10:00:00Z"}}}]}}));
+            }
+        }
+    }
+    let fake = FakeApiServer::builder()
+        .objects(objects)
+        .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+        .user_token(ALICE, "alice@example.com", &[])
+        .allow("alice@example.com", "list", "approvalrequests")
+        .start();
+    let t = env_for(&fake);
+    let s = Serve::start(&t);
+    s.wait(90, "the inventory", || {
+        let v: Value = serde_json::from_str(&http(&s.addr, "GET", "/api/findings", &[], "").body)
+            .unwrap_or_default();
+        v["objects"].as_u64().unwrap_or(0) >= 2050
+    });
+    let kib = |k: &str| -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", s.child.id()))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix(k))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    // serve alone, after its first diagnosis pass.
+    s.wait(30, "a diagnosis pass", || {
+        http(&s.addr, "GET", "/api/findings", &[], "")
+            .body
+            .contains("\"synced\":true")
+    });
+    let before = kib("VmHWM:");
+    let (cookie, _) = sign_in(&s.addr, ALICE);
+    for _ in 0..10 {
+        let st = http(&s.addr, "GET", "/ui/status", &[("Cookie", &cookie)], "");
+        assert_eq!(st.code, 200);
+        assert!(st.body.contains("node-49"), "the overview lists every node");
+        for v in [
+            "/ui/pending",
+            "/ui/history",
+            "/ui/workflows",
+            "/ui/status?fragment=1",
+        ] {
+            assert_eq!(
+                http(&s.addr, "GET", v, &[("Cookie", &cookie)], "").code,
+                200
+            );
+        }
+    }
+    let (rss, hwm) = (kib("VmRSS:"), kib("VmHWM:"));
+    eprintln!(
+        "serve on 50 nodes / 2,000 pods: peak RSS {before} KiB before the dashboard; after 50 page views RSS {rss} KiB, peak {hwm} KiB"
+    );
+    assert!(rss > 0 && before > 0);
+    assert!(
+        hwm < before + 8 * 1024,
+        "the dashboard added {} KiB to serve's peak RSS",
+        hwm - before
     );
 }

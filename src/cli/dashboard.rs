@@ -184,6 +184,8 @@ pub async fn run(ctx: &Ctx, args: &DashboardArgs) -> Result<u8> {
             for res in kinds {
                 tokio::task::spawn_local(serve::reflect(shared.clone(), client.clone(), res));
             }
+            // The Status view's overview, re-computed when the inventory changes.
+            tokio::task::spawn_local(serve::diagnose_loop(shared.clone()));
             let http = serve::http(shared.clone(), launcher, listener);
             tokio::select! {
                 _ = http => {}

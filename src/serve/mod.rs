@@ -83,6 +83,8 @@ pub struct Shared {
     bucket: RefCell<(f64, Instant)>,
     /// Path prefix → handler ([`Shared::add_routes`]).
     extra_routes: RefCell<Vec<(String, Rc<dyn Handler>)>>,
+    /// The `status` overview of the last diagnosis pass (the dashboard's Status view).
+    pub overview: RefCell<Option<crate::status::Status>>,
 }
 
 impl Shared {
@@ -101,6 +103,7 @@ impl Shared {
             runs: RefCell::default(),
             bucket: RefCell::new((rate * 2.0, Instant::now())),
             extra_routes: RefCell::default(),
+            overview: RefCell::default(),
         })
     }
 
@@ -286,6 +289,7 @@ pub async fn diagnose_loop(shared: Rc<Shared>) {
         let run = crate::recipes::run(crate::recipes::RECIPES, &inv);
         let policy = crate::autonomy::Policy::new(Default::default());
         let linked = crate::finding::link(run.findings, &policy);
+        *shared.overview.borrow_mut() = Some(crate::status::build(&inv, &linked, 10));
         shared.metrics.clear("kubectl_claude_findings");
         let mut list = Vec::new();
         for f in &linked {

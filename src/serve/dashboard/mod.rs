@@ -552,15 +552,6 @@ async fn check_view(d: &Dashboard, who: &Who, verb: &str) -> Option<Out> {
 
 // ------------------------------------------------------------------------------ Status
 
-/// The `status` overview from the in-memory inventory.
-fn overview(shared: &Shared) -> crate::status::Status {
-    let inv = shared.inventory();
-    let run = crate::recipes::run(crate::recipes::RECIPES, &inv);
-    let policy = crate::autonomy::Policy::new(Default::default());
-    let linked = crate::finding::link(run.findings, &policy);
-    crate::status::build(&inv, &linked, 10)
-}
-
 fn runs_table(shared: &Shared, caption: &str) -> String {
     let rows: Vec<Vec<String>> = shared
         .runs
@@ -594,14 +585,22 @@ async fn status_view(d: &Dashboard, shared: &Shared, who: &Who, fragment: bool) 
     if let Some(o) = check_view(d, who, "list").await {
         return o;
     }
-    let st = overview(shared);
-    let mut b = String::new();
-    if !shared.ready() {
-        b.push_str(&views::notice(
+    // The overview of serve's last diagnosis pass (computed once per change, not per view).
+    let Some(st) = shared.overview.borrow().clone() else {
+        let body = views::notice(
             "info",
-            "the inventory is still being listed (or a kind cannot be read): the overview may be partial",
-        ));
-    }
+            "the inventory is still being listed (or a kind cannot be read yet); reload in a moment",
+        );
+        return Out::html(
+            200,
+            if fragment {
+                body
+            } else {
+                page_of(who, "Status", "status", &format!("<h1>Status</h1>{body}"))
+            },
+        );
+    };
+    let mut b = String::new();
     let nodes: Vec<Vec<String>> = st
         .nodes
         .iter()
