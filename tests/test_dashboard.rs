@@ -284,14 +284,11 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
     // A token TokenReview rejects: still signed out.
     b.fill("#token", "not-a-real-token");
     b.click("button[type=submit]");
-    assert!(
-        b.text().contains("did not accept this token"),
-        "{}",
-        b.text()
-    );
+    b.wait_text("did not accept this token");
+    assert!(b.url().ends_with("/ui/sign-in"), "{}", b.url());
     b.fill("#token", ALICE);
     b.click("button[type=submit]");
-    assert!(b.url().ends_with("/ui/status"), "{}", b.url());
+    b.wait_url("/ui/status");
     assert!(b.text().contains("alice@example.com"), "{}", b.text());
     assert!(b.text().contains("Nodes"), "{}", b.text());
     b.screenshot("/tmp/dashboard-status.png");
@@ -324,7 +321,7 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
         "nothing written before approval"
     );
     b.click(&format!("#approve-{id}"));
-    assert!(b.url().contains("/ui/pending?done=approved"), "{}", b.url());
+    b.wait_url("/ui/pending?done=approved");
     s.wait(30, "execution", || {
         approval_objects(&fake)
             .iter()
@@ -354,9 +351,11 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
 
     // bob may view but not approve: no buttons.
     b.click("form.who button");
-    assert!(b.url().ends_with("/ui/sign-in"), "{}", b.url());
+    b.wait_url("/ui/sign-in");
     b.fill("#token", BOB);
     b.click("button[type=submit]");
+    b.wait_url("/ui/status");
+    b.wait_text("bob@example.com");
     b.goto(&s.url("/ui/pending"));
     assert!(b.text().contains("apr-markup"), "{}", b.text());
     assert_eq!(b.count("button.approve"), 0, "{}", b.source());

@@ -127,11 +127,41 @@ impl Browser {
             .unwrap_or_else(|e| panic!("fill {css}: {e}"));
     }
 
-    /// Clicks the element, then waits for the next page to load.
+    /// Clicks the element (see [`Browser::wait_url`] for what follows).
     pub fn click(&self, css: &str) {
         self.rt
             .block_on(async { self.c().find(Locator::Css(css)).await?.click().await })
             .unwrap_or_else(|e| panic!("click {css}: {e}\n{}", self.source()));
+    }
+
+    /// Waits (up to 20 s) until the current URL contains `part`: a click that submits a form
+    /// returns before the next page has loaded.
+    pub fn wait_url(&self, part: &str) {
+        let end = Instant::now() + Duration::from_secs(20);
+        loop {
+            let u = self.url();
+            if u.contains(part) {
+                return;
+            }
+            assert!(
+                Instant::now() < end,
+                "the browser stayed at {u}, not at …{part}…"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits (up to 20 s) until the page's text contains `part`.
+    pub fn wait_text(&self, part: &str) {
+        let end = Instant::now() + Duration::from_secs(20);
+        loop {
+            let t = self.text();
+            if t.contains(part) {
+                return;
+            }
+            assert!(Instant::now() < end, "the page never said {part:?}:\n{t}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Runs `js` in the page; its JSON result.
