@@ -571,6 +571,30 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
     let w = http(a, "GET", "/ui/workflows", &[("Cookie", &alice)], "");
     assert!(w.body.contains("dashboard:alice@example.com"), "{}", w.body);
 
+    // A flood of sign-in guesses is throttled before it reaches the API server.
+    let reviews = |f: &FakeApiServer| {
+        f.requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/tokenreviews"))
+            .count()
+    };
+    let (n0, page) = (reviews(&fake), http(a, "GET", "/ui/sign-in", &[], ""));
+    let anon = page.session().unwrap();
+    let codes: Vec<u16> = (0..12)
+        .map(|i| {
+            http(
+                a,
+                "POST",
+                "/ui/sign-in",
+                &[FORM, ("Cookie", &anon)],
+                &format!("csrf={}&token=guess-{i}", page.csrf()),
+            )
+            .code
+        })
+        .collect();
+    assert!(codes.contains(&429), "{codes:?}");
+    assert!(reviews(&fake) - n0 < 12, "{codes:?}");
+
     // Signing out ends the session.
     let r = http(
         a,

@@ -62,7 +62,13 @@ pub struct Dashboard {
     /// The front-end's clock at start; now = this + time elapsed (a test clock in tests).
     pub clock: (jiff::Timestamp, std::time::Instant),
     sessions: RefCell<Sessions>,
+    /// Sign-in attempts: a token bucket, so a flood of guesses cannot turn into a flood of
+    /// TokenReviews against the API server.
+    sign_ins: RefCell<(f64, std::time::Instant)>,
 }
+
+/// Sign-in attempts per second (burst of twice that).
+const SIGN_IN_RATE: f64 = 2.0;
 
 impl Dashboard {
     pub fn new(
@@ -81,7 +87,21 @@ impl Dashboard {
             tls,
             clock,
             sessions: RefCell::default(),
+            sign_ins: RefCell::new((SIGN_IN_RATE * 2.0, std::time::Instant::now())),
         })
+    }
+
+    fn take_sign_in(&self) -> bool {
+        let mut b = self.sign_ins.borrow_mut();
+        let now = std::time::Instant::now();
+        b.0 = (b.0 + now.duration_since(b.1).as_secs_f64() * SIGN_IN_RATE).min(SIGN_IN_RATE * 2.0);
+        b.1 = now;
+        if b.0 >= 1.0 {
+            b.0 -= 1.0;
+            true
+        } else {
+            false
+        }
     }
 
     fn now(&self) -> jiff::Timestamp {
@@ -436,6 +456,15 @@ async fn sign_in(d: &Dashboard, req: &HttpRequest, secure: bool) -> Out {
             secure,
             Some("the form's CSRF token is missing or wrong; try again"),
             403,
+        );
+    }
+    if !d.take_sign_in() {
+        return sign_in_page(
+            d,
+            req,
+            secure,
+            Some("too many sign-in attempts; wait a few seconds and try again"),
+            429,
         );
     }
     let token = f.get("token").map(|t| t.trim()).unwrap_or("");
