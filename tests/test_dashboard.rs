@@ -361,6 +361,24 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
     assert_eq!(b.count("button.approve"), 0, "{}", b.source());
     assert_eq!(b.count("button.reject"), 0);
     assert!(b.text().contains("not decide"), "{}", b.text());
+    drop(b);
+
+    // A phone in dark mode: prefers-color-scheme is honoured.
+    let dark = Browser::start_with(&["--force-dark-mode", "--window-size=412,915"]);
+    dark.goto(&s.url("/ui/sign-in"));
+    dark.fill("#token", ALICE);
+    dark.click("button[type=submit]");
+    dark.wait_url("/ui/status");
+    assert_eq!(
+        dark.eval("return matchMedia('(prefers-color-scheme: dark)').matches"),
+        json!(true)
+    );
+    assert_eq!(
+        dark.eval("return getComputedStyle(document.body).backgroundColor"),
+        json!("rgb(20, 22, 26)")
+    );
+    dark.goto(&s.url("/ui/pending"));
+    dark.screenshot("/tmp/dashboard-pending-phone-dark.png");
     let rss = std::fs::read_to_string(format!("/proc/{}/status", s.child.id()))
         .unwrap_or_default()
         .lines()

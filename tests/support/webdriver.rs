@@ -28,6 +28,11 @@ fn works(cmd: &str) -> bool {
 impl Browser {
     /// A fresh headless Chromium (its own profile: no cookies shared between browsers).
     pub fn start() -> Browser {
+        Self::start_with(&[])
+    }
+
+    /// [`Browser::start`] with more Chromium flags (`--force-dark-mode`…).
+    pub fn start_with(extra: &[&str]) -> Browser {
         assert!(
             works("chromium") && works("chromedriver"),
             "the dashboard's browser tests need Debian's chromium and chromium-driver: run \
@@ -56,14 +61,23 @@ impl Browser {
             .enable_all()
             .build()
             .expect("runtime");
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--window-size=1280,1000",
+        ]
+        .iter()
+        .chain(extra)
+        .map(|a| a.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({"args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--window-size=1280,1000",
-                format!("--user-data-dir={}", profile.path().display()),
-            ]}),
+            serde_json::json!({ "args": args }),
         );
         let mut b = Browser {
             rt,
