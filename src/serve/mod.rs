@@ -107,7 +107,8 @@ impl Shared {
         })
     }
 
-    /// Mounts `handler` on `prefix` (`/ui` serves `/ui` and `/ui/…`), before the built-in routes.
+    /// Mounts `handler` on `prefix` (`/ui` serves `/ui` and `/ui/…`; `""` every path), before
+    /// the built-in routes; the first prefix added that matches wins.
     pub fn add_routes(&self, prefix: &str, handler: Rc<dyn Handler>) {
         self.extra_routes
             .borrow_mut()
