@@ -31,6 +31,9 @@ _kubectl__claude() {
             kubectl__claude,config)
                 cmd="kubectl__claude__subcmd__config"
                 ;;
+            kubectl__claude,dashboard)
+                cmd="kubectl__claude__subcmd__dashboard"
+                ;;
             kubectl__claude,diagnose)
                 cmd="kubectl__claude__subcmd__diagnose"
                 ;;
@@ -138,6 +141,9 @@ _kubectl__claude() {
                 ;;
             kubectl__claude__subcmd__help,config)
                 cmd="kubectl__claude__subcmd__help__subcmd__config"
+                ;;
+            kubectl__claude__subcmd__help,dashboard)
+                cmd="kubectl__claude__subcmd__help__subcmd__dashboard"
                 ;;
             kubectl__claude__subcmd__help,diagnose)
                 cmd="kubectl__claude__subcmd__help__subcmd__diagnose"
@@ -266,7 +272,7 @@ _kubectl__claude() {
 
     case "${cmd}" in
         kubectl__claude)
-            opts="-n -A -o -q -h -V --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help --version generate lint diff diagnose status act fix audit workflow upgrades serve approvals snapshot usage config version completion install mcp help"
+            opts="-n -A -o -q -h -V --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help --version generate lint diff diagnose status act fix audit workflow upgrades serve approvals dashboard snapshot usage config version completion install mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1061,6 +1067,60 @@ _kubectl__claude() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__claude__subcmd__dashboard)
+            opts="-n -A -o -q -h --port --no-browser --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__claude__subcmd__diagnose)
             opts="-n -A -o -q -h --recipe --fail-on --show-symptoms --list --explain --mask-names --provider --model --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1350,7 +1410,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__help)
-            opts="generate lint diff diagnose status act fix audit workflow upgrades serve approvals snapshot usage config version completion install mcp help"
+            opts="generate lint diff diagnose status act fix audit workflow upgrades serve approvals dashboard snapshot usage config version completion install mcp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1506,6 +1566,20 @@ _kubectl__claude() {
         kubectl__subcmd__claude__subcmd__help__subcmd__config__subcmd__view)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__claude__subcmd__help__subcmd__dashboard)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -624,6 +624,27 @@ esac
     ;;
 esac
 ;;
+(dashboard)
+_arguments "${_arguments_options[@]}" : \
+'--port=[Port on 127.0.0.1 (0 picks a free one)]:PORT:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'--no-browser[Print the link instead of opening a browser (\$BROWSER, else xdg-open)]' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 '*--kinds=[Only these kinds (kubectl names or short names, comma-separated; default\: all known)]:KIND,…:_default' \
@@ -1015,6 +1036,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(dashboard)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1107,6 +1132,7 @@ _kubectl-claude_commands() {
 'upgrades:Find chart upgrades for HelmReleases, judge their impact, and write the exact change' \
 'serve:Run the in-cluster agent\: watches, findings, alert and Flux hooks, leader election' \
 'approvals:List, show, approve or reject the changes \`serve\` queued for approval' \
+'dashboard:Open the dashboard (Status, Pending, History, Workflows) locally with your kubeconfig' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -1243,6 +1269,11 @@ _kubectl-claude__subcmd__config__subcmd__view_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude config view commands' commands "$@"
 }
+(( $+functions[_kubectl-claude__subcmd__dashboard_commands] )) ||
+_kubectl-claude__subcmd__dashboard_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude dashboard commands' commands "$@"
+}
 (( $+functions[_kubectl-claude__subcmd__diagnose_commands] )) ||
 _kubectl-claude__subcmd__diagnose_commands() {
     local commands; commands=()
@@ -1278,6 +1309,7 @@ _kubectl-claude__subcmd__help_commands() {
 'upgrades:Find chart upgrades for HelmReleases, judge their impact, and write the exact change' \
 'serve:Run the in-cluster agent\: watches, findings, alert and Flux hooks, leader election' \
 'approvals:List, show, approve or reject the changes \`serve\` queued for approval' \
+'dashboard:Open the dashboard (Status, Pending, History, Workflows) locally with your kubeconfig' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -1351,6 +1383,11 @@ _kubectl-claude__subcmd__help__subcmd__config__subcmd__path_commands() {
 _kubectl-claude__subcmd__help__subcmd__config__subcmd__view_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help config view commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__dashboard_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__dashboard_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help dashboard commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__diagnose_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__diagnose_commands() {

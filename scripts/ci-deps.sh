@@ -20,3 +20,15 @@ if ! command -v docker-registry >/dev/null 2>&1 && [ ! -x /usr/bin/docker-regist
     $SUDO apt-get install -y -qq --no-install-recommends docker-registry >/dev/null
     command -v docker-registry >/dev/null
 fi
+
+# --- headless Chromium and its WebDriver (Debian's `chromium` and `chromium-driver`) for the
+# dashboard's browser tests (tests/test_dashboard.rs); the tests start and stop chromedriver ---
+if ! { chromium --version >/dev/null 2>&1 && chromedriver --version >/dev/null 2>&1; }; then
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+    chromium --version >/dev/null
+    chromedriver --version >/dev/null
+fi

@@ -5,6 +5,7 @@ mod support;
 mod test_act;
 mod test_cluster;
 mod test_cmp;
+mod test_dashboard;
 mod test_diagnose;
 mod test_eval;
 mod test_fix;

@@ -12,6 +12,7 @@ pub mod completers;
 pub mod completion;
 pub mod config;
 pub mod ctx;
+pub mod dashboard;
 pub mod diagnose;
 pub mod diff;
 pub mod fix;
@@ -132,6 +133,7 @@ pub enum Command {
     Upgrades(upgrades::UpgradesArgs),
     Serve(serve::ServeArgs),
     Approvals(approvals::ApprovalsArgs),
+    Dashboard(dashboard::DashboardArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -283,6 +285,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Upgrades(a) => upgrades::run(ctx, a).await,
         Command::Serve(a) => serve::run(ctx, a).await,
         Command::Approvals(a) => approvals::run(ctx, a).await,
+        Command::Dashboard(a) => dashboard::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,

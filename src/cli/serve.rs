@@ -211,6 +211,19 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
             args.quiet_period,
         ),
     });
+    // The dashboard under /ui: users sign in with their own token (TokenReview); RBAC on
+    // approvalrequests decides what they see and approve (SubjectAccessReview).
+    serve::dashboard::mount(
+        &shared,
+        serve::dashboard::Dashboard::new(
+            live.client().clone(),
+            lease.namespace.clone(),
+            serve::dashboard::Identity::TokenReview,
+            ctx.paths.audit_dir(),
+            false,
+            (ctx.env.now(), std::time::Instant::now()),
+        ),
+    );
     // The kinds every recipe reads, resolved once through discovery.
     let mut kinds = Vec::new();
     for k in crate::recipes::kinds_for(crate::recipes::RECIPES) {

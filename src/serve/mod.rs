@@ -4,11 +4,14 @@
 //! `coordination.k8s.io` Lease. Nothing here prints or reads the environment: the front-end
 //! (`cli/serve.rs`) supplies the config, the token and how a workflow run is launched.
 //!
-//! Extension points for the controllers that join `serve` later: [`Router`] routes by path
-//! prefix ([`Shared::extra_routes`]), [`metrics::Metrics::describe`] registers series, and
-//! [`Shared::is_leader`] gates leader-only work.
+//! Extension points for the controllers that join `serve` later: [`Shared::add_routes`] mounts
+//! an async [`Handler`] on a path prefix (consulted before the built-in routes; it sees the
+//! query, the headers and sets its own response headers — the dashboard is one),
+//! [`metrics::Metrics::describe`] registers series, and [`Shared::is_leader`] gates
+//! leader-only work.
 
 pub mod approvals;
+pub mod dashboard;
 pub mod hooks;
 pub mod lease;
 pub mod metrics;
@@ -78,6 +81,10 @@ pub struct Shared {
     in_flight: RefCell<BTreeSet<String>>,
     pub runs: RefCell<Vec<Run>>,
     bucket: RefCell<(f64, Instant)>,
+    /// Path prefix → handler ([`Shared::add_routes`]).
+    extra_routes: RefCell<Vec<(String, Rc<dyn Handler>)>>,
+    /// The `status` overview of the last diagnosis pass (the dashboard's Status view).
+    pub overview: RefCell<Option<crate::status::Status>>,
 }
 
 impl Shared {
@@ -95,7 +102,28 @@ impl Shared {
             in_flight: RefCell::default(),
             runs: RefCell::default(),
             bucket: RefCell::new((rate * 2.0, Instant::now())),
+            extra_routes: RefCell::default(),
+            overview: RefCell::default(),
         })
+    }
+
+    /// Mounts `handler` on `prefix` (`/ui` serves `/ui` and `/ui/…`; `""` every path), before
+    /// the built-in routes; the first prefix added that matches wins.
+    pub fn add_routes(&self, prefix: &str, handler: Rc<dyn Handler>) {
+        self.extra_routes
+            .borrow_mut()
+            .push((prefix.trim_end_matches('/').to_string(), handler));
+    }
+
+    fn extra_route(&self, path: &str) -> Option<Rc<dyn Handler>> {
+        self.extra_routes
+            .borrow()
+            .iter()
+            .find(|(p, _)| {
+                path.strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+            .map(|(_, h)| h.clone())
     }
 
     pub fn is_leader(&self) -> bool {
@@ -262,6 +290,7 @@ pub async fn diagnose_loop(shared: Rc<Shared>) {
         let run = crate::recipes::run(crate::recipes::RECIPES, &inv);
         let policy = crate::autonomy::Policy::new(Default::default());
         let linked = crate::finding::link(run.findings, &policy);
+        *shared.overview.borrow_mut() = Some(crate::status::build(&inv, &linked, 10));
         shared.metrics.clear("kubectl_claude_findings");
         let mut list = Vec::new();
         for f in &linked {
@@ -497,7 +526,7 @@ fn alert_runs(
 }
 
 /// Starts a run unless one with the same key is in flight; true when started.
-fn start(
+pub fn start(
     shared: &Rc<Shared>,
     launcher: &Rc<dyn Launcher>,
     workflow: &str,
@@ -534,6 +563,42 @@ fn start(
     true
 }
 
+/// A request as an extension route sees it (owned: handlers are async).
+pub struct HttpRequest {
+    pub method: http::Method,
+    pub path: String,
+    /// The raw query string (without `?`).
+    pub query: String,
+    pub headers: http::HeaderMap,
+    pub body: hyper::body::Bytes,
+}
+
+/// An extension route's answer: any status, its own headers (Set-Cookie, Location, CSP…).
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(http::HeaderName, String)>,
+    pub body: Vec<u8>,
+}
+
+/// The handler of the paths under a prefix ([`Shared::add_routes`]).
+pub trait Handler {
+    fn handle(
+        &self,
+        shared: Rc<Shared>,
+        launcher: Rc<dyn Launcher>,
+        req: HttpRequest,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = HttpResponse>>>;
+}
+
+fn to_hyper(r: HttpResponse) -> hyper::Response<http_body_util::Full<hyper::body::Bytes>> {
+    let mut b = hyper::Response::builder().status(r.status);
+    for (k, v) in r.headers {
+        b = b.header(k, v);
+    }
+    b.body(http_body_util::Full::new(hyper::body::Bytes::from(r.body)))
+        .unwrap_or_default()
+}
+
 /// Serves HTTP on `listener` until the process ends.
 pub async fn http(
     shared: Rc<Shared>,
@@ -557,6 +622,17 @@ pub async fn http(
                         let a = match http_body_util::Limited::new(body, max).collect().await {
                             Ok(b) => {
                                 let bytes = b.to_bytes();
+                                if let Some(h) = sh.extra_route(parts.uri.path()) {
+                                    let r = HttpRequest {
+                                        method: parts.method.clone(),
+                                        path: parts.uri.path().to_string(),
+                                        query: parts.uri.query().unwrap_or("").to_string(),
+                                        headers: parts.headers.clone(),
+                                        body: bytes,
+                                    };
+                                    let resp = h.handle(sh.clone(), la.clone(), r).await;
+                                    return Ok(to_hyper(resp));
+                                }
                                 let r = Request {
                                     method: parts.method.as_str(),
                                     path: parts.uri.path(),

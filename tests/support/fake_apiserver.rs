@@ -55,6 +55,8 @@ struct State {
     hanging: BTreeMap<String, std::time::Duration>,
     /// Every change as a watch event: (resourceVersion, type, object).
     events: Vec<(u64, &'static str, Value)>,
+    /// TokenReview / SubjectAccessReview answers (see "authn/authz" below).
+    identities: Identities,
 }
 
 /// Configures a fake before it starts.
@@ -124,6 +126,28 @@ impl Builder {
     }
     pub fn start(self) -> FakeApiServer {
         FakeApiServer::run(self.state)
+    }
+    /// A bearer token TokenReview accepts as `user` in `groups` (SelfSubjectReview and
+    /// SelfSubjectAccessReview sent with it answer for that user too).
+    pub fn user_token(mut self, token: &str, user: &str, groups: &[&str]) -> Self {
+        self.state.identities.tokens.insert(
+            token.to_string(),
+            (
+                user.to_string(),
+                groups.iter().map(|g| g.to_string()).collect(),
+            ),
+        );
+        self
+    }
+    /// SubjectAccessReview allows `user` to `verb` on `resource` (`approvalrequests`,
+    /// `approvalrequests/status`), in every namespace; everything else is denied.
+    pub fn allow(mut self, user: &str, verb: &str, resource: &str) -> Self {
+        self.state.identities.allow.insert((
+            user.to_string(),
+            verb.to_string(),
+            resource.to_string(),
+        ));
+        self
     }
 }
 
@@ -501,6 +525,9 @@ fn route(s: &mut State, req: &Req) -> Answer {
         if !ok {
             return status(401, "Unauthorized", "Unauthorized");
         }
+    }
+    if let Some(a) = identities_route(&s.identities, req) {
+        return a;
     }
     let segs: Vec<&str> = req.path.split('/').filter(|p| !p.is_empty()).collect();
     let res = resources(s);
@@ -989,4 +1016,88 @@ pub fn apply_merge(target: &mut Value, patch: &Value) {
         }
         (t, p) => *t = p.clone(),
     }
+}
+
+// ---------------------------------------------------------------------------- authn/authz
+
+/// What TokenReview and SubjectAccessReview answer: tokens → (user, groups), and an allow
+/// table user × verb × resource (`resource` or `resource/subresource`), set by the test.
+#[derive(Default)]
+struct Identities {
+    tokens: BTreeMap<String, (String, Vec<String>)>,
+    allow: BTreeSet<(String, String, String)>,
+}
+
+impl Identities {
+    fn allowed(&self, user: &str, attrs: &Value) -> bool {
+        let verb = attrs["verb"].as_str().unwrap_or("");
+        let mut resource = attrs["resource"].as_str().unwrap_or("").to_string();
+        if let Some(sub) = attrs["subresource"].as_str().filter(|s| !s.is_empty()) {
+            resource = format!("{resource}/{sub}");
+        }
+        self.allow
+            .contains(&(user.to_string(), verb.to_string(), resource))
+    }
+}
+
+/// `authentication.k8s.io/v1` TokenReview and SelfSubjectReview, `authorization.k8s.io/v1`
+/// SubjectAccessReview and SelfSubjectAccessReview (POST only, answered with the reviewed
+/// object and its status, as the API server does). `None`: not one of these paths.
+fn identities_route(ids: &Identities, req: &Req) -> Option<Answer> {
+    let kind = match req.path.as_str() {
+        "/apis/authentication.k8s.io/v1/tokenreviews" => "TokenReview",
+        "/apis/authentication.k8s.io/v1/selfsubjectreviews" => "SelfSubjectReview",
+        "/apis/authorization.k8s.io/v1/subjectaccessreviews" => "SubjectAccessReview",
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" => "SelfSubjectAccessReview",
+        _ => return None,
+    };
+    if req.method != "POST" {
+        return Some(status(405, "MethodNotAllowed", "only POST is supported"));
+    }
+    let Ok(mut body) = serde_json::from_slice::<Value>(&req.body) else {
+        return Some(status(400, "BadRequest", "the body is not JSON"));
+    };
+    let caller = req
+        .headers
+        .get("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .and_then(|t| ids.tokens.get(t));
+    let user_info = |(u, g): &(String, Vec<String>)| json!({"username": u, "groups": g});
+    match kind {
+        "TokenReview" => {
+            let token = body
+                .pointer("/spec/token")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            body["status"] = match ids.tokens.get(token) {
+                Some(u) => json!({"authenticated": true, "user": user_info(u)}),
+                None => json!({"authenticated": false, "error": "invalid bearer token"}),
+            };
+        }
+        "SelfSubjectReview" => {
+            // Answered only for tokens a test registered; other callers get 404 as before.
+            body["status"] = json!({"userInfo": user_info(caller?)});
+        }
+        "SubjectAccessReview" => {
+            let user = body
+                .pointer("/spec/user")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let attrs = body
+                .pointer("/spec/resourceAttributes")
+                .cloned()
+                .unwrap_or_default();
+            let ok = ids.allowed(user, &attrs);
+            body["status"] = json!({"allowed": ok, "reason": if ok { "allowed by the test's table" } else { "" }});
+        }
+        _ => {
+            let user = caller.map(|(u, _)| u.as_str()).unwrap_or("");
+            let attrs = body
+                .pointer("/spec/resourceAttributes")
+                .cloned()
+                .unwrap_or_default();
+            body["status"] = json!({"allowed": ids.allowed(user, &attrs)});
+        }
+    }
+    Some(json_answer(201, &body))
 }

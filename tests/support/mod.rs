@@ -6,3 +6,4 @@
 pub mod env;
 pub mod fake_apiserver;
 pub mod fake_llm;
+pub mod webdriver;

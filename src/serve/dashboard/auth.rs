@@ -1,0 +1,319 @@
+//! Who is looking at the dashboard, and may they: sessions (an HttpOnly, SameSite=Strict
+//! cookie naming a server-side session with its CSRF token), sign-in with a Kubernetes bearer
+//! token checked by a **TokenReview**, and a **SubjectAccessReview** for that user before
+//! every view and every decision. In local mode (`kubectl claude dashboard`) the user is the
+//! kubeconfig's own, and the API server answers a **SelfSubjectAccessReview** for those
+//! credentials. Tokens are never stored, logged or shown: only the reviewed user is kept.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::serve::approvals::{GROUP, PLURAL};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "kc_dash";
+/// How long a session lasts.
+pub const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
+/// Sessions kept at most (a flood of anonymous sign-in pages cannot grow memory without bound).
+const MAX_SESSIONS: usize = 512;
+
+/// A user the API server vouched for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    pub groups: Vec<String>,
+    pub uid: Option<String>,
+}
+
+/// A session: anonymous (the sign-in form's CSRF token) or signed in.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: Option<User>,
+    pub csrf: String,
+    created: Instant,
+}
+
+/// The session table (in memory: a restart signs everyone out).
+#[derive(Default)]
+pub struct Sessions {
+    map: HashMap<String, Session>,
+}
+
+impl Sessions {
+    /// A new session; returns its id.
+    pub fn create(&mut self, user: Option<User>) -> String {
+        let now = Instant::now();
+        self.map
+            .retain(|_, s| now.duration_since(s.created) < SESSION_TTL);
+        while self.map.len() >= MAX_SESSIONS {
+            // Evict the oldest (anonymous ones first).
+            let victim = self
+                .map
+                .iter()
+                .min_by_key(|(_, s)| (s.user.is_some(), s.created))
+                .map(|(k, _)| k.clone());
+            match victim {
+                Some(k) => self.map.remove(&k),
+                None => break,
+            };
+        }
+        let id = random_token();
+        self.map.insert(
+            id.clone(),
+            Session {
+                user,
+                csrf: random_token(),
+                created: now,
+            },
+        );
+        id
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Session> {
+        self.map
+            .get(id)
+            .filter(|s| s.created.elapsed() < SESSION_TTL)
+    }
+
+    pub fn remove(&mut self, id: &str) {
+        self.map.remove(id);
+    }
+}
+
+/// 32 random bytes from the OS, hex (session ids, CSRF tokens, the local launch key).
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    // The OS generator does not fail on the platforms we build for; if it ever did, a
+    // predictable token would be worse than stopping.
+    getrandom::fill(&mut b).expect("the OS random generator failed");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Constant-time comparison (CSRF tokens, the launch key).
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The session id in a `Cookie` header.
+pub fn cookie_session(cookie_header: Option<&str>) -> Option<&str> {
+    cookie_header?
+        .split(';')
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v)
+}
+
+/// The `Set-Cookie` value for a session (`secure` when the page is served over TLS).
+pub fn set_cookie(id: &str, secure: bool) -> String {
+    format!(
+        "{COOKIE}={id}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        SESSION_TTL.as_secs(),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that clears the session cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    format!(
+        "{COOKIE}=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// What one check asks: `verb` on approval requests (optionally a subresource / one name).
+#[derive(Debug, Clone, Copy)]
+pub struct Access<'a> {
+    pub verb: &'a str,
+    pub subresource: Option<&'a str>,
+    pub namespace: &'a str,
+    pub name: Option<&'a str>,
+}
+
+impl Access<'_> {
+    fn attributes(&self) -> Value {
+        let mut a = json!({
+            "namespace": self.namespace,
+            "verb": self.verb,
+            "group": GROUP,
+            "resource": PLURAL,
+        });
+        if let Some(s) = self.subresource {
+            a["subresource"] = json!(s);
+        }
+        if let Some(n) = self.name {
+            a["name"] = json!(n);
+        }
+        a
+    }
+}
+
+/// Why a review could not be answered (the dashboard then denies: it fails closed).
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("{kind}: {message}")]
+    Failed { kind: &'static str, message: String },
+}
+
+fn failed(kind: &'static str, code: u16, body: &Value) -> ReviewError {
+    let hint = match code {
+        401 | 403 => " (serve's ClusterRole needs create on tokenreviews and subjectaccessreviews)",
+        _ => "",
+    };
+    ReviewError::Failed {
+        kind,
+        message: format!(
+            "HTTP {code}: {}{hint}",
+            body["message"].as_str().unwrap_or("")
+        ),
+    }
+}
+
+/// TokenReview: the user a bearer token belongs to, or `Ok(None)` when the API server does
+/// not accept it.
+pub async fn token_review(client: &kube::Client, token: &str) -> Result<Option<User>, ReviewError> {
+    let body = json!({
+        "apiVersion": "authentication.k8s.io/v1",
+        "kind": "TokenReview",
+        "spec": {"token": token},
+    });
+    let (code, v) = crate::serve::lease::request(
+        client,
+        http::Method::POST,
+        "/apis/authentication.k8s.io/v1/tokenreviews",
+        Some(&body),
+    )
+    .await
+    .map_err(|e| ReviewError::Failed {
+        kind: "TokenReview",
+        message: e,
+    })?;
+    if !(200..300).contains(&code) {
+        return Err(failed("TokenReview", code, &v));
+    }
+    if v.pointer("/status/authenticated") != Some(&Value::Bool(true)) {
+        return Ok(None);
+    }
+    let name = v
+        .pointer("/status/user/username")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let groups = v
+        .pointer("/status/user/groups")
+        .and_then(Value::as_array)
+        .map(|g| {
+            g.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let uid = v
+        .pointer("/status/user/uid")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Ok(Some(User { name, groups, uid }))
+}
+
+/// SubjectAccessReview for `user` (in the cluster), or SelfSubjectAccessReview for the
+/// client's own credentials (`user: None`, local mode). True only when the API server says
+/// allowed.
+pub async fn access_review(
+    client: &kube::Client,
+    user: Option<&User>,
+    access: Access<'_>,
+) -> Result<bool, ReviewError> {
+    let (kind, path, spec) = match user {
+        Some(u) => {
+            let mut spec = json!({"user": u.name, "groups": u.groups,
+                "resourceAttributes": access.attributes()});
+            if let Some(uid) = &u.uid {
+                spec["uid"] = json!(uid);
+            }
+            (
+                "SubjectAccessReview",
+                "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+                spec,
+            )
+        }
+        None => (
+            "SelfSubjectAccessReview",
+            "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            json!({"resourceAttributes": access.attributes()}),
+        ),
+    };
+    let body = json!({"apiVersion": "authorization.k8s.io/v1", "kind": kind, "spec": spec});
+    let (code, v) = crate::serve::lease::request(client, http::Method::POST, path, Some(&body))
+        .await
+        .map_err(|e| ReviewError::Failed { kind, message: e })?;
+    if !(200..300).contains(&code) {
+        return Err(failed(kind, code, &v));
+    }
+    Ok(v.pointer("/status/allowed") == Some(&Value::Bool(true))
+        && v.pointer("/status/denied") != Some(&Value::Bool(true)))
+}
+
+/// Who the client's own credentials are (SelfSubjectReview), else `kubeconfig-context:<ctx>`
+/// — the same rule as `kubectl claude approvals approve`.
+pub async fn whoami(client: &kube::Client, context: &str) -> String {
+    let body = json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"});
+    if let Ok((200 | 201, v)) = crate::serve::lease::request(
+        client,
+        http::Method::POST,
+        "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        Some(&body),
+    )
+    .await
+        && let Some(u) = v
+            .pointer("/status/userInfo/username")
+            .and_then(Value::as_str)
+    {
+        return u.to_string();
+    }
+    format!("kubeconfig-context:{context}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_flags_and_parsing() {
+        let c = set_cookie("abc", false);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && !c.contains("Secure"));
+        assert!(set_cookie("abc", true).ends_with("; Secure"));
+        assert_eq!(cookie_session(Some("a=1; kc_dash=xyz; b=2")), Some("xyz"));
+        assert_eq!(cookie_session(Some("kc_dashx=1")), None);
+        assert_eq!(cookie_session(None), None);
+    }
+
+    #[test]
+    fn tokens_are_random_and_compared_exactly() {
+        let (a, b) = (random_token(), random_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert!(same(&a, &a.clone()));
+        assert!(!same(&a, &b));
+        assert!(!same(&a, &a[..10]));
+    }
+
+    #[test]
+    fn the_session_table_is_bounded() {
+        let mut s = Sessions::default();
+        let first = s.create(None);
+        for _ in 0..MAX_SESSIONS + 10 {
+            s.create(None);
+        }
+        assert!(s.map.len() <= MAX_SESSIONS);
+        assert!(s.get(&first).is_none(), "the oldest was evicted");
+    }
+}

@@ -1,0 +1,870 @@
+//! The dashboard end to end: the built `serve` against the fake API server (whose TokenReview
+//! and SubjectAccessReview answer from a table the test sets), driven by headless Chromium
+//! over WebDriver — sign in with a token, see the pending memory patch and its diff, approve
+//! it → serve executes it: exactly one PATCH, the approver is the signed-in user in History; a
+//! user RBAC does not let approve sees no button; markup from the cluster renders as text —
+//! and over plain HTTP for what a browser hides: CSRF, cookie flags, the CSP, 403s with no
+//! write, no state-changing GET. Screenshots of the four views go to /tmp/dashboard-*.png.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::env::TestEnv;
+use crate::support::fake_apiserver::FakeApiServer;
+use crate::support::webdriver::Browser;
+use crate::test_act::env_for;
+
+const HOOK_TOKEN: &str = "s3cret-hook-token";
+const ALICE: &str = "alice-token-0123";
+const BOB: &str = "bob-token-4567";
+const CAROL: &str = "carol-token-89ab";
+
+/// A running `serve`; killed on drop.
+struct Serve {
+    child: std::process::Child,
+    addr: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn start(t: &TestEnv) -> Serve {
+        t.write("token", &format!("{HOOK_TOKEN}\n"));
+        let mut c = t.std_cmd_at(&crate::support::env::bin());
+        c.args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--hook-token-file",
+            "token",
+            "--debounce",
+            "100ms",
+            "--renew-every",
+            "200ms",
+            "--lease-duration",
+            "2s",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().expect("spawn serve");
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let l2 = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(v) = serde_json::from_str::<Value>(&line)
+                    && v["msg"] == "serving"
+                {
+                    let _ = tx.send(v["listen"].as_str().unwrap_or("").to_string());
+                }
+                l2.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("serve did not start: {}", log.lock().unwrap()));
+        Serve { child, addr, log }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn wait(&self, secs: u64, what: &str, mut f: impl FnMut() -> bool) {
+        let end = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < end {
+            if f() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("timed out waiting for {what}; serve log:\n{}", self.log());
+    }
+}
+
+/// One HTTP/1.1 exchange: (status, headers lower-cased, body).
+struct Reply {
+    code: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    /// The session cookie this reply sets (`kc_dash=…`, without attributes).
+    fn session(&self) -> Option<String> {
+        self.header("set-cookie")
+            .and_then(|c| c.split(';').next())
+            .filter(|c| c.starts_with("kc_dash=") && c.len() > "kc_dash=".len())
+            .map(str::to_string)
+    }
+    /// The CSRF token in the page's first form.
+    fn csrf(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .unwrap_or_else(|| panic!("no CSRF field in:\n{}", self.body));
+        let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+}
+
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+    let mut s = TcpStream::connect(addr).expect("connect serve");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let code = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Reply {
+        code,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
+
+/// Signs in over plain HTTP: the sign-in page's anonymous session and CSRF, then the token.
+fn sign_in(addr: &str, token: &str) -> (String, String) {
+    let page = http(addr, "GET", "/ui/sign-in", &[], "");
+    let anon = page.session().expect("an anonymous session for the form");
+    let r = http(
+        addr,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &anon)],
+        &format!("csrf={}&token={token}", page.csrf()),
+    );
+    assert_eq!(r.code, 303, "sign-in: {}", r.body);
+    let cookie = r.session().expect("a signed-in session");
+    assert_ne!(cookie, anon, "a new session id on sign-in");
+    let pending = http(addr, "GET", "/ui/pending", &[("Cookie", &cookie)], "");
+    assert_eq!(pending.code, 200, "{}", pending.body);
+    (cookie, pending.csrf())
+}
+
+/// The OOM-killed checkout Deployment (namespace shop), the queue's kinds, and three users:
+/// alice may view, decide and run; bob may only view; carol may do nothing.
+fn fake() -> FakeApiServer {
+    FakeApiServer::builder_from_dir(
+        &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
+    )
+    .served("coordination.k8s.io/v1", "Lease")
+    .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+    .user_token(ALICE, "alice@example.com", &["approvers"])
+    .user_token(BOB, "bob@example.com", &["viewers"])
+    .user_token(CAROL, "carol@example.com", &[])
+    .allow("alice@example.com", "list", "approvalrequests")
+    .allow("alice@example.com", "get", "approvalrequests")
+    .allow("alice@example.com", "create", "approvalrequests")
+    .allow("alice@example.com", "patch", "approvalrequests/status")
+    .allow("bob@example.com", "list", "approvalrequests")
+    .allow("bob@example.com", "get", "approvalrequests")
+    .start()
+}
+
+fn approval_objects(fake: &FakeApiServer) -> Vec<Value> {
+    fake.objects()
+        .into_iter()
+        .filter(|o| o["kind"] == "ApprovalRequest")
+        .collect()
+}
+
+fn patches_to_checkout(fake: &FakeApiServer) -> usize {
+    fake.writes()
+        .iter()
+        .filter(|w| w.path == "/apis/apps/v1/namespaces/shop/deployments/checkout")
+        .count()
+}
+
+fn status_writes(fake: &FakeApiServer) -> usize {
+    fake.writes()
+        .iter()
+        .filter(|w| w.path.contains("/approvalrequests/") && w.path.ends_with("/status"))
+        .count()
+}
+
+fn alert() -> String {
+    json!({
+        "version": "4", "groupKey": "{}:{alertname=\"KubePodCrashLooping\"}", "truncatedAlerts": 0,
+        "status": "firing", "receiver": "kubectl-claude",
+        "groupLabels": {"alertname": "KubePodCrashLooping"},
+        "commonLabels": {"alertname": "KubePodCrashLooping", "namespace": "shop"},
+        "commonAnnotations": {}, "externalURL": "http://alertmanager.monitoring:9093",
+        "alerts": [{"status": "firing",
+            "labels": {"alertname": "KubePodCrashLooping", "namespace": "shop", "severity": "warning"},
+            "annotations": {"summary": "Pod is crash looping."},
+            "startsAt": "2026-12-01T10:00:00.000Z", "endsAt": "0001-01-01T00:00:00Z",
+            "generatorURL": "http://prometheus/graph", "fingerprint": "5c3c9a1b2d3e4f60"}]
+    })
+    .to_string()
+}
+
+/// serve, leader, with the crash-looping app's memory patch pending, plus a second pending
+/// request whose rationale (from the cluster) carries markup. Returns the real request's id.
+fn pending_setup(fake: &FakeApiServer, t: &TestEnv) -> (Serve, String) {
+    let s = Serve::start(t);
+    s.wait(15, "leadership", || {
+        http(&s.addr, "GET", "/api/leader", &[], "")
+            .body
+            .contains("true")
+    });
+    let r = http(
+        &s.addr,
+        "POST",
+        "/hooks/alertmanager",
+        &[
+            ("Authorization", &format!("Bearer {HOOK_TOKEN}")),
+            ("Content-Type", "application/json"),
+        ],
+        &alert(),
+    );
+    assert_eq!(r.code, 202, "{}", r.body);
+    s.wait(90, "the queued memory patch", || {
+        approval_objects(fake).len() == 1
+    });
+    let real = approval_objects(fake)[0].clone();
+    let mut xss = real.clone();
+    xss["metadata"]["name"] = json!("apr-markup");
+    xss["spec"]["request"]["id"] = json!("apr-markup");
+    xss["spec"]["rationale"] =
+        json!("<script>window.pwned=1</script><img src=x id=injected onerror=\"window.pwned=2\">");
+    fake.upsert(xss);
+    (s, real["metadata"]["name"].as_str().unwrap().to_string())
+}
+
+/// The issue's browser journey, in headless Chromium.
+#[test]
+fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let (s, id) = pending_setup(&fake, &t);
+    let b = Browser::start();
+
+    // No session: every view redirects to sign-in.
+    b.goto(&s.url("/ui/pending"));
+    assert!(b.url().ends_with("/ui/sign-in"), "{}", b.url());
+    // A token TokenReview rejects: still signed out.
+    b.fill("#token", "not-a-real-token");
+    b.click("button[type=submit]");
+    b.wait_text("did not accept this token");
+    assert!(b.url().ends_with("/ui/sign-in"), "{}", b.url());
+    b.fill("#token", ALICE);
+    b.click("button[type=submit]");
+    b.wait_url("/ui/status");
+    assert!(b.text().contains("alice@example.com"), "{}", b.text());
+    assert!(b.text().contains("Nodes"), "{}", b.text());
+    b.screenshot("/tmp/dashboard-status.png");
+
+    // Pending: the request, its rationale, origin and the exact diff.
+    b.goto(&s.url("/ui/pending"));
+    let page = b.text();
+    assert!(page.contains(&id), "{page}");
+    assert!(
+        page.contains("workflow:pod-crashloop-remediation"),
+        "{page}"
+    );
+    let diff = b.eval(
+        "return Array.from(document.querySelectorAll('pre.diff .add')).map(e => e.textContent).join('\\n')",
+    );
+    assert!(diff.as_str().unwrap_or("").contains("512Mi"), "{diff}");
+    // Markup from the cluster is text: shown literally, never run, no element injected.
+    assert!(page.contains("<script>window.pwned=1</script>"), "{page}");
+    assert_eq!(b.eval("return typeof window.pwned"), json!("undefined"));
+    assert_eq!(b.count("#injected"), 0);
+    b.screenshot("/tmp/dashboard-pending.png");
+    b.resize(412, 915);
+    b.screenshot("/tmp/dashboard-pending-phone.png");
+    b.resize(1280, 1000);
+
+    // Approve → serve executes it once.
+    assert_eq!(
+        patches_to_checkout(&fake),
+        0,
+        "nothing written before approval"
+    );
+    b.click(&format!("#approve-{id}"));
+    b.wait_url("/ui/pending?done=approved");
+    s.wait(30, "execution", || {
+        approval_objects(&fake)
+            .iter()
+            .any(|o| o["metadata"]["name"] == id.as_str() && o["status"]["phase"] == "Executed")
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(patches_to_checkout(&fake), 1, "exactly one PATCH");
+    let o = approval_objects(&fake)
+        .into_iter()
+        .find(|o| o["metadata"]["name"] == id.as_str())
+        .unwrap();
+    assert_eq!(o["status"]["approver"], "alice@example.com");
+
+    // History: the executed change and who approved it; it links to its request.
+    b.goto(&s.url("/ui/history"));
+    let h = b.text();
+    assert!(h.contains("alice@example.com"), "{h}");
+    assert!(h.contains("checkout"), "{h}");
+    assert!(b.count(&format!("a[href='/ui/pending/default/{id}']")) >= 1);
+    b.goto(&s.url("/ui/history?outcome=ok"));
+    assert!(b.text().contains("alice@example.com"));
+    b.screenshot("/tmp/dashboard-history.png");
+    b.goto(&s.url("/ui/workflows"));
+    assert!(b.text().contains("pod-crashloop-remediation"));
+    assert!(b.count("#run-pod-crashloop-remediation") == 1);
+    b.screenshot("/tmp/dashboard-workflows.png");
+
+    // bob may view but not approve: no buttons.
+    b.click("form.who button");
+    b.wait_url("/ui/sign-in");
+    b.fill("#token", BOB);
+    b.click("button[type=submit]");
+    b.wait_url("/ui/status");
+    b.wait_text("bob@example.com");
+    b.goto(&s.url("/ui/pending"));
+    assert!(b.text().contains("apr-markup"), "{}", b.text());
+    assert_eq!(b.count("button.approve"), 0, "{}", b.source());
+    assert_eq!(b.count("button.reject"), 0);
+    assert!(b.text().contains("not decide"), "{}", b.text());
+    drop(b);
+
+    // A phone in dark mode: prefers-color-scheme is honoured.
+    let dark = Browser::start_with(&["--force-dark-mode", "--window-size=412,915"]);
+    dark.goto(&s.url("/ui/sign-in"));
+    dark.fill("#token", ALICE);
+    dark.click("button[type=submit]");
+    dark.wait_url("/ui/status");
+    assert_eq!(
+        dark.eval("return matchMedia('(prefers-color-scheme: dark)').matches"),
+        json!(true)
+    );
+    assert_eq!(
+        dark.eval("return getComputedStyle(document.body).backgroundColor"),
+        json!("rgb(20, 22, 26)")
+    );
+    dark.goto(&s.url("/ui/pending"));
+    dark.screenshot("/tmp/dashboard-pending-phone-dark.png");
+    let rss = std::fs::read_to_string(format!("/proc/{}/status", s.child.id()))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .unwrap_or("")
+        .to_string();
+    eprintln!("serve with the dashboard in use: {rss}");
+}
+
+/// What a browser does not show: headers, cookie flags, CSRF, RBAC on a forged POST.
+#[test]
+fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let (s, id) = pending_setup(&fake, &t);
+    let a = s.addr.as_str();
+
+    // Signed out: redirected; the CSP and the other headers on every page.
+    let r = http(a, "GET", "/ui/pending", &[], "");
+    assert_eq!(r.code, 303);
+    assert_eq!(r.header("location"), Some("/ui/sign-in"));
+    let page = http(a, "GET", "/ui/sign-in", &[], "");
+    let csp = page.header("content-security-policy").unwrap_or("");
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert!(
+        !page.body.contains("<script>"),
+        "no inline script: {}",
+        page.body
+    );
+    let cookie = page.header("set-cookie").unwrap();
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/ui"] {
+        assert!(cookie.contains(flag), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
+    let tls = http(
+        a,
+        "GET",
+        "/ui/sign-in",
+        &[("X-Forwarded-Proto", "https")],
+        "",
+    );
+    assert!(tls.header("set-cookie").unwrap().contains("; Secure"));
+
+    // Sign-in without the form's CSRF token: refused, no session.
+    let anon = page.session().unwrap();
+    let r = http(
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &anon)],
+        &format!("token={ALICE}"),
+    );
+    assert_eq!(r.code, 403);
+    assert!(r.session().is_none());
+    // A wrong token: 401; the token is never echoed back.
+    let r = http(
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &anon)],
+        &format!("csrf={}&token=wrong-token-xyz", page.csrf()),
+    );
+    assert_eq!(r.code, 401);
+    assert!(!r.body.contains("wrong-token-xyz"));
+
+    let before = status_writes(&fake);
+    let (alice, csrf) = sign_in(a, ALICE);
+    let approve = format!("/ui/pending/default/{id}/approve");
+    // No CSRF token, a wrong one, or not a form: 403 and nothing written.
+    for (body, ctype) in [
+        (String::new(), FORM),
+        ("csrf=0000".to_string(), FORM),
+        (format!("csrf={csrf}"), ("Content-Type", "text/plain")),
+    ] {
+        let r = http(a, "POST", &approve, &[ctype, ("Cookie", &alice)], &body);
+        assert_eq!(r.code, 403, "{body}: {}", r.body);
+    }
+    // GET never changes anything.
+    let r = http(a, "GET", &approve, &[("Cookie", &alice)], "");
+    assert_eq!(r.code, 404);
+    // No session at all: 401, nothing sent.
+    let r = http(a, "POST", &approve, &[FORM], &format!("csrf={csrf}"));
+    assert_eq!(r.code, 401);
+    assert_eq!(status_writes(&fake), before, "no decision was written");
+
+    // bob: views, sees no button, and a forged POST with his own valid CSRF token is 403.
+    let (bob, bob_csrf) = sign_in(a, BOB);
+    let p = http(a, "GET", "/ui/pending", &[("Cookie", &bob)], "");
+    assert_eq!(p.code, 200);
+    assert!(p.body.contains(&id));
+    assert!(!p.body.contains("/approve\""), "no approve form for bob");
+    let r = http(
+        a,
+        "POST",
+        &approve,
+        &[FORM, ("Cookie", &bob)],
+        &format!("csrf={bob_csrf}"),
+    );
+    assert_eq!(r.code, 403, "{}", r.body);
+    assert!(
+        r.body.contains("bob@example.com may not approve"),
+        "{}",
+        r.body
+    );
+    // His run of a workflow is refused too (create on approvalrequests).
+    let r = http(
+        a,
+        "POST",
+        "/ui/workflows/pod-crashloop-remediation/run",
+        &[FORM, ("Cookie", &bob)],
+        &format!("csrf={bob_csrf}&param.namespace=shop"),
+    );
+    assert_eq!(r.code, 403, "{}", r.body);
+    assert_eq!(status_writes(&fake), before, "bob wrote nothing");
+    assert_eq!(patches_to_checkout(&fake), 0);
+    // The SubjectAccessReviews asked for bob, about the status subresource.
+    let sars: Vec<Value> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/subjectaccessreviews"))
+        .filter_map(|r| serde_json::from_str(&r.body).ok())
+        .collect();
+    assert!(sars.iter().any(|v| v["spec"]["user"] == "bob@example.com"
+        && v["spec"]["resourceAttributes"]["verb"] == "patch"
+        && v["spec"]["resourceAttributes"]["subresource"] == "status"
+        && v["spec"]["resourceAttributes"]["group"] == "kubectl-claude.io"));
+
+    // carol is authenticated but may not even view.
+    let page = http(a, "GET", "/ui/sign-in", &[], "");
+    let r = http(
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &page.session().unwrap())],
+        &format!("csrf={}&token={CAROL}", page.csrf()),
+    );
+    let carol = r.session().unwrap();
+    let r = http(a, "GET", "/ui/pending", &[("Cookie", &carol)], "");
+    assert_eq!(r.code, 403);
+    assert!(!r.body.contains(&id), "nothing of the queue shown");
+
+    // Markup from the cluster is escaped in the HTML itself.
+    let p = http(a, "GET", "/ui/pending", &[("Cookie", &alice)], "");
+    assert!(
+        p.body
+            .contains("&lt;script&gt;window.pwned=1&lt;/script&gt;")
+    );
+    assert!(!p.body.contains("<script>window.pwned"));
+    assert!(!p.body.contains("<img src=x"));
+
+    // alice rejects the markup request: her name is the decider; nothing runs.
+    let r = http(
+        a,
+        "POST",
+        "/ui/pending/default/apr-markup/reject",
+        &[FORM, ("Cookie", &alice)],
+        &format!("csrf={csrf}"),
+    );
+    assert_eq!(r.code, 303, "{}", r.body);
+    let o = approval_objects(&fake)
+        .into_iter()
+        .find(|o| o["metadata"]["name"] == "apr-markup")
+        .unwrap();
+    assert_eq!(o["status"]["phase"], "Rejected");
+    assert_eq!(o["status"]["approver"], "alice@example.com");
+    // Deciding it again: 409, no second write.
+    let n = status_writes(&fake);
+    let r = http(
+        a,
+        "POST",
+        "/ui/pending/default/apr-markup/approve",
+        &[FORM, ("Cookie", &alice)],
+        &format!("csrf={csrf}"),
+    );
+    assert_eq!(r.code, 409, "{}", r.body);
+    assert_eq!(status_writes(&fake), n);
+
+    // alice runs a workflow from the form: a run with her name as its trigger.
+    let r = http(
+        a,
+        "POST",
+        "/ui/workflows/pod-crashloop-remediation/run",
+        &[FORM, ("Cookie", &alice)],
+        &format!("csrf={csrf}&param.namespace=shop"),
+    );
+    assert_eq!(r.code, 303, "{}", r.body);
+    assert_eq!(
+        r.header("location"),
+        Some("/ui/workflows?started=pod-crashloop-remediation")
+    );
+    s.wait(60, "the dashboard's run to finish", || {
+        let runs: Value =
+            serde_json::from_str(&http(a, "GET", "/api/runs", &[], "").body).unwrap_or_default();
+        runs.as_array().is_some_and(|rs| {
+            rs.iter().any(|r| {
+                r["trigger"] == "dashboard:alice@example.com"
+                    && r["params"]["namespace"] == "shop"
+                    && r["outcome"] != "running"
+            })
+        })
+    });
+    let w = http(a, "GET", "/ui/workflows", &[("Cookie", &alice)], "");
+    assert!(w.body.contains("dashboard:alice@example.com"), "{}", w.body);
+
+    // A flood of sign-in guesses is throttled before it reaches the API server.
+    let reviews = |f: &FakeApiServer| {
+        f.requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/tokenreviews"))
+            .count()
+    };
+    let (n0, page) = (reviews(&fake), http(a, "GET", "/ui/sign-in", &[], ""));
+    let anon = page.session().unwrap();
+    let codes: Vec<u16> = (0..12)
+        .map(|i| {
+            http(
+                a,
+                "POST",
+                "/ui/sign-in",
+                &[FORM, ("Cookie", &anon)],
+                &format!("csrf={}&token=guess-{i}", page.csrf()),
+            )
+            .code
+        })
+        .collect();
+    assert!(codes.contains(&429), "{codes:?}");
+    assert!(reviews(&fake) - n0 < 12, "{codes:?}");
+
+    // Signing out ends the session.
+    let r = http(
+        a,
+        "POST",
+        "/ui/sign-out",
+        &[FORM, ("Cookie", &alice)],
+        &format!("csrf={csrf}"),
+    );
+    assert_eq!(r.code, 303);
+    let r = http(a, "GET", "/ui/status", &[("Cookie", &alice)], "");
+    assert_eq!(r.code, 303);
+    drop(s);
+}
+
+/// `kubectl claude dashboard`: 127.0.0.1, the kubeconfig's user (no token pasting), the link
+/// signs in and is handed to `$BROWSER`; decisions still need CSRF and are recorded as that
+/// user; serve's reads and hooks are not served.
+#[test]
+fn local_dashboard_signs_in_by_link_and_acts_as_the_kubeconfig_user() {
+    let dev = "dev@example.com";
+    let fake = FakeApiServer::builder_from_dir(
+        &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
+    )
+    .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+    // The kubeconfig's own token (write_kubeconfig's default) is dev's.
+    .user_token("fake-token", dev, &["developers"])
+    .allow(dev, "list", "approvalrequests")
+    .allow(dev, "get", "approvalrequests")
+    .allow(dev, "patch", "approvalrequests/status")
+    .start();
+    let mut t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "workflow",
+            "run",
+            "pod-crashloop-remediation",
+            "--param",
+            "namespace=shop",
+            "--queue-approvals",
+            "default",
+        ])
+        .output()
+        .unwrap();
+    let queued = approval_objects(&fake);
+    assert_eq!(queued.len(), 1, "{}", crate::support::env::stderr(&o));
+    let id = queued[0]["metadata"]["name"].as_str().unwrap().to_string();
+    let opened = t.path().join("opened.txt");
+    let browser = t.write(
+        "browser.sh",
+        &format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display()),
+    );
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    t.set("BROWSER", browser.display().to_string());
+    let mut c = t.std_cmd_at(&crate::support::env::bin());
+    c.args(["dashboard", "--port", "0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().expect("spawn dashboard");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("http://") {
+                let _ = tx.send(line[at..].trim().to_string());
+            }
+        }
+    });
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _guard = Kill(child);
+    let link = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the dashboard printed its link");
+    assert!(link.starts_with("http://127.0.0.1:"), "{link}");
+    let (addr, path) = link["http://".len()..].split_once('/').unwrap();
+    let path = format!("/{path}");
+    assert!(path.starts_with("/ui/local?key="), "{path}");
+    // The browser was handed the link.
+    let end = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_to_string(&opened)
+        .unwrap_or_default()
+        .trim()
+        .is_empty()
+        && Instant::now() < end
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap_or_default().trim(),
+        link
+    );
+
+    // Only the dashboard is served.
+    assert_eq!(http(addr, "GET", "/api/findings", &[], "").code, 404);
+    assert_eq!(
+        http(addr, "GET", "/", &[], "").header("location"),
+        Some("/ui/status")
+    );
+    let r = http(addr, "GET", "/ui/pending", &[], "");
+    assert_eq!(r.header("location"), Some("/ui/sign-in"));
+    assert_eq!(
+        http(addr, "GET", "/ui/local?key=0123", &[], "").code,
+        403,
+        "a wrong key does not sign in"
+    );
+    let r = http(addr, "GET", &path, &[], "");
+    assert_eq!(r.code, 303);
+    let cookie = r.session().expect("a session");
+    let p = http(addr, "GET", "/ui/pending", &[("Cookie", &cookie)], "");
+    assert_eq!(p.code, 200, "{}", p.body);
+    assert!(p.body.contains(dev), "{}", p.body);
+    assert!(
+        p.body.contains(&format!("id=\"approve-{id}\"")),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("512Mi"));
+    let approve = format!("/ui/pending/default/{id}/approve");
+    let r = http(addr, "POST", &approve, &[FORM, ("Cookie", &cookie)], "");
+    assert_eq!(r.code, 403, "still CSRF");
+    assert_eq!(status_writes(&fake), 0);
+    let r = http(
+        addr,
+        "POST",
+        &approve,
+        &[FORM, ("Cookie", &cookie)],
+        &format!("csrf={}", p.csrf()),
+    );
+    assert_eq!(r.code, 303, "{}", r.body);
+    let o = approval_objects(&fake).remove(0);
+    assert_eq!(o["status"]["phase"], "Approved");
+    assert_eq!(o["status"]["approver"], dev);
+    // The checks were the user's own (SelfSubjectAccessReview), not a TokenReview.
+    let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("/selfsubjectaccessreviews"))
+    );
+    assert!(!paths.iter().any(|p| p.ends_with("/tokenreviews")));
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.ends_with("/subjectaccessreviews") && !p.contains("self"))
+    );
+    assert_eq!(
+        patches_to_checkout(&fake),
+        0,
+        "serve executes, not the dashboard"
+    );
+}
+
+/// The footprint with the dashboard in use on a 50-node / 2,000-pod cluster: 50 page views
+/// (Status with the whole overview, Pending, History, Workflows) add little to serve's RSS —
+/// the overview is computed once per diagnosis pass, not per view.
+#[test]
+fn serve_rss_with_the_dashboard_in_use_on_a_50_node_2000_pod_cluster() {
+    let mut objects = Vec::new();
+    for n in 0..50 {
+        objects.push(json!({"apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": format!("node-{n}")},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}],
+                "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}));
+    }
+    for ns in 0..20 {
+        objects.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": format!("ns-{ns}")}}));
+        for d in 0..10 {
+            let name = format!("app-{d}");
+            objects.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": name, "namespace": format!("ns-{ns}")},
+                "spec": {"replicas": 10, "selector": {"matchLabels": {"app": name}},
+                    "template": {"metadata": {"labels": {"app": name}},
+                        "spec": {"containers": [{"name": "app", "image": "nginx:1.27",
+                            "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}}}]}}},
+                "status": {"replicas": 10, "readyReplicas": 10, "availableReplicas": 10}}));
+            for p in 0..10 {
+                objects.push(json!({"apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": format!("{name}-{p}"), "namespace": format!("ns-{ns}"),
+                        "labels": {"app": name}},
+                    "spec": {"nodeName": format!("node-{}", (ns * 100 + d * 10 + p) % 50),
+                        "containers": [{"name": "app", "image": "nginx:1.27",
+                            "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}}}]},
+                    "status": {"phase": "Running", "containerStatuses": [{"name": "app", "ready": true,
+                        "restartCount": 0, "state": {"running": {"startedAt": "2026-12-01T10:00:00Z"}}}]}}));
+            }
+        }
+    }
+    let fake = FakeApiServer::builder()
+        .objects(objects)
+        .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+        .user_token(ALICE, "alice@example.com", &[])
+        .allow("alice@example.com", "list", "approvalrequests")
+        .start();
+    let t = env_for(&fake);
+    let s = Serve::start(&t);
+    s.wait(90, "the inventory", || {
+        let v: Value = serde_json::from_str(&http(&s.addr, "GET", "/api/findings", &[], "").body)
+            .unwrap_or_default();
+        v["objects"].as_u64().unwrap_or(0) >= 2050
+    });
+    let kib = |k: &str| -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", s.child.id()))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix(k))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    // serve alone, after its first diagnosis pass.
+    s.wait(30, "a diagnosis pass", || {
+        http(&s.addr, "GET", "/api/findings", &[], "")
+            .body
+            .contains("\"synced\":true")
+    });
+    let before = kib("VmHWM:");
+    let (cookie, _) = sign_in(&s.addr, ALICE);
+    for _ in 0..10 {
+        let st = http(&s.addr, "GET", "/ui/status", &[("Cookie", &cookie)], "");
+        assert_eq!(st.code, 200);
+        assert!(st.body.contains("node-49"), "the overview lists every node");
+        for v in [
+            "/ui/pending",
+            "/ui/history",
+            "/ui/workflows",
+            "/ui/status?fragment=1",
+        ] {
+            assert_eq!(
+                http(&s.addr, "GET", v, &[("Cookie", &cookie)], "").code,
+                200
+            );
+        }
+    }
+    let (rss, hwm) = (kib("VmRSS:"), kib("VmHWM:"));
+    eprintln!(
+        "serve on 50 nodes / 2,000 pods: peak RSS {before} KiB before the dashboard; after 50 page views RSS {rss} KiB, peak {hwm} KiB"
+    );
+    assert!(rss > 0 && before > 0);
+    assert!(
+        hwm < before + 8 * 1024,
+        "the dashboard added {} KiB to serve's peak RSS",
+        hwm - before
+    );
+}
