@@ -636,6 +636,12 @@ fn redact_word(word: &str, pending: &mut Pending) -> String {
         *pending = Pending::Flag;
         return word.to_string();
     }
+    // Before the key check: `bearer` is also a credential word, but after it comes the
+    // credential itself, with no `=` (`token: Bearer <hex>` leaked otherwise).
+    if core.eq_ignore_ascii_case("bearer") || core.eq_ignore_ascii_case("basic") {
+        *pending = Pending::Value;
+        return word.to_string();
+    }
     if credential_key(core) {
         let l = core.to_ascii_lowercase();
         let bare = matches!(
@@ -644,9 +650,6 @@ fn redact_word(word: &str, pending: &mut Pending) -> String {
         );
         *pending = Pending::Key { bare };
         return word.to_string();
-    }
-    if core.eq_ignore_ascii_case("bearer") || core.eq_ignore_ascii_case("basic") {
-        *pending = Pending::Value;
     }
     word.to_string()
 }
@@ -687,6 +690,16 @@ mod tests {
         assert!(!out.contains("Zq7JVXcefRB5"), "{out}");
         let out = redact("\"token\": --api-key s3cr3tValue99");
         assert!(!out.contains("s3cr3tValue99"), "{out}");
+    }
+
+    #[test]
+    fn a_bearer_credential_after_a_key_that_names_a_thing_is_masked() {
+        // `token:` alone names a thing (a YAML map key), but `Bearer <hex>` after it is a
+        // credential (found by the dashboard engineer).
+        for s in ["token: Bearer abcdef0123456789", "x: bearer Zq7abcdefgh123"] {
+            let out = redact(s);
+            assert!(out.ends_with(REDACTED), "{s} -> {out}");
+        }
     }
 
     #[test]
