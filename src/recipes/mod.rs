@@ -24,6 +24,7 @@ pub mod nodes;
 pub mod onepassword;
 pub mod rbac;
 pub mod storage;
+pub mod targetapp_failed;
 pub mod volumes;
 pub mod webhooks;
 pub mod workloads;
@@ -67,6 +68,7 @@ pub static RECIPES: &[&dyn Recipe] = &[
     &netpol::NetPol,
     &ingress::Ingress,
     &nodes::Nodes,
+    &targetapp_failed::TargetApps,
 ];
 
 /// Finds a recipe by id.
