@@ -22,6 +22,7 @@ pub mod mcp;
 pub mod serve;
 pub mod snapshot;
 pub mod status;
+pub mod targetapp;
 pub mod upgrades;
 pub mod usage;
 pub mod version;
@@ -127,6 +128,8 @@ pub enum Command {
     Upgrades(upgrades::UpgradesArgs),
     Serve(serve::ServeArgs),
     Approvals(approvals::ApprovalsArgs),
+    #[command(name = "targetapp")]
+    TargetApp(targetapp::TargetAppArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -278,6 +281,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Upgrades(a) => upgrades::run(ctx, a).await,
         Command::Serve(a) => serve::run(ctx, a).await,
         Command::Approvals(a) => approvals::run(ctx, a).await,
+        Command::TargetApp(a) => targetapp::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,
