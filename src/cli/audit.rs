@@ -10,6 +10,8 @@ use clap::Args;
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
+use super::flags::parse_since;
 use crate::audit::{Phase, Record};
 use crate::error::{EXIT_OK, Error, Result};
 
@@ -32,32 +34,6 @@ pub struct AuditArgs {
     pub since: Option<String>,
 }
 
-/// Parses `--since` relative to `now`.
-pub fn parse_since(s: &str, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
-    let s = s.trim();
-    if let Ok(t) = s.parse::<jiff::Timestamp>() {
-        return Some(t);
-    }
-    if let Ok(d) = s.parse::<jiff::civil::Date>() {
-        return d
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .ok()
-            .map(|z| z.timestamp());
-    }
-    let split = s.find(|c: char| !c.is_ascii_digit())?;
-    let (n, unit) = s.split_at(split);
-    let n: i64 = n.parse().ok()?;
-    let secs = match unit {
-        "s" => n,
-        "m" => n.checked_mul(60)?,
-        "h" => n.checked_mul(3600)?,
-        "d" => n.checked_mul(86_400)?,
-        "w" => n.checked_mul(7 * 86_400)?,
-        _ => return None,
-    };
-    now.checked_sub(jiff::SignedDuration::from_secs(secs)).ok()
-}
-
 /// One attempt: its decision, and its outcome when one was written.
 struct Row<'a> {
     decision: &'a Record,
@@ -65,7 +41,10 @@ struct Row<'a> {
 }
 
 pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<u8> {
-    let format = ctx.output(&["table", "json"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json],
+        OutputFormat::Table,
+    )?;
     let since = match &args.since {
         Some(s) => Some(parse_since(s, ctx.env.now()).ok_or_else(|| {
             Error::usage_hint(
@@ -110,7 +89,7 @@ pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<u8> {
         })
         .collect();
     let str_of = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
-    if format == "json" {
+    if format == OutputFormat::Json {
         let attempts: Vec<serde_json::Value> = rows
             .iter()
             .map(|r| {
@@ -162,25 +141,4 @@ pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<u8> {
     }
     ctx.ui.out(&format!("{t}\n"))?;
     Ok(EXIT_OK)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn since_accepts_dates_times_and_durations() {
-        let now: jiff::Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
-        assert_eq!(
-            parse_since("24h", now).unwrap().to_string(),
-            "2026-11-21T10:00:00Z"
-        );
-        assert_eq!(
-            parse_since("2026-11-20", now).unwrap().to_string(),
-            "2026-11-20T00:00:00Z"
-        );
-        assert!(parse_since("2026-11-20T08:00:00Z", now).is_some());
-        assert!(parse_since("yesterday", now).is_none());
-        assert!(parse_since("99999999999999d", now).is_none());
-    }
 }

@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use crate::autonomy::Policy;
 use crate::error::Result;
 
@@ -55,10 +56,10 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
                     "autonomy: `{n}` matches no action verb; it has no effect"
                 ));
             }
-            let provider = super::generate::resolve_provider_name(ctx, None, None)?;
+            let provider = super::model::resolve_provider_name(ctx, None, None)?;
 
             // A broken key setting is shown, not hidden: `config view` is where one looks.
-            let key_source = match super::generate::anthropic_key_source(ctx) {
+            let key_source = match super::model::anthropic_key_source(ctx) {
                 Ok(k) => k.map(|(_, src)| format!("******** (from {src})")),
                 Err(e) => Some(format!("error: {e}")),
             };
@@ -81,7 +82,7 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
                 "fileRead": file_read,
                 "config": cfg.masked(),
                 "effective": {
-                    "provider": provider,
+                    "provider": provider.as_str(),
                     "anthropicKey": key_source,
                     "anthropicBaseUrl": ctx.env.get("ANTHROPIC_BASE_URL").map(str::to_string)
                         .or_else(|| cfg.anthropic.base_url.clone())
@@ -90,8 +91,11 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
                     "tiers": tiers,
                 },
             });
-            match ctx.output(&["yaml", "json"], "yaml")?.as_str() {
-                "json" => ctx.ui.out(&format!("{view:#}\n"))?,
+            match ctx.format(
+                &[OutputFormat::Yaml, OutputFormat::Json],
+                OutputFormat::Yaml,
+            )? {
+                OutputFormat::Json => ctx.ui.out(&format!("{view:#}\n"))?,
                 _ => ctx.ui.out(&crate::manifest::to_yaml(&view))?,
             }
         }

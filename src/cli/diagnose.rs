@@ -5,16 +5,18 @@
 
 use std::fmt::Write as _;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use comfy_table::{ContentArrangement, Table, presets::NOTHING};
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
+use super::gather::{FailOn, RecipeSelection};
+use super::gather::{gather_for, select_recipes};
 use crate::autonomy::Policy;
-use crate::cluster::{Scope, SkippedKind};
+use crate::cluster::SkippedKind;
 use crate::error::{EXIT_OK, EXIT_REPORT, Result};
 use crate::finding::{LinkedFinding, Severity, link};
-use crate::persona::Persona;
 use crate::recipes::{self, Recipe};
 use crate::ui::Style;
 
@@ -64,101 +66,19 @@ pub struct DiagnoseArgs {
     pub model: Option<String>,
 }
 
-/// `--recipe`, shared by `diagnose` and `fix`.
-#[derive(Debug, Clone, Default, Args)]
-pub struct RecipeSelection {
-    /// Run only these recipes (repeatable or comma-separated; default: all that apply)
-    #[arg(long = "recipe", value_name = "ID", value_delimiter = ',',
-          value_parser = clap::builder::PossibleValuesParser::new(recipes::ids()))]
-    pub recipes: Vec<String>,
-}
-
-/// The `--fail-on` threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Critical,
-    Error,
-    Warning,
-    Info,
-    Never,
-}
-
-impl FailOn {
-    pub(crate) fn reached_by(self, s: Severity) -> bool {
-        let min = match self {
-            FailOn::Critical => Severity::Critical,
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
-            FailOn::Info => Severity::Info,
-            FailOn::Never => return false,
-        };
-        s.rank() >= min.rank()
-    }
-}
-
 /// The recipes to run: `--recipe` in registry order, else all; `flux-claude` runs Flux first
 /// and the generic recipes its chain leads to.
 fn selected(ctx: &Ctx, args: &DiagnoseArgs) -> Vec<&'static dyn Recipe> {
     select_recipes(ctx, &args.selection.recipes)
 }
 
-/// The recipes for `--recipe` ids (shared with `fix` and workflows).
-pub(crate) fn select_recipes(ctx: &Ctx, ids: &[String]) -> Vec<&'static dyn Recipe> {
-    if !ids.is_empty() {
-        return recipes::RECIPES
-            .iter()
-            .copied()
-            .filter(|r| ids.iter().any(|id| id == r.id()))
-            .collect();
-    }
-    if ctx.persona == Persona::Flux {
-        // Flux first (the registry runs it first), without the Argo CD and ARC recipes.
-        return recipes::RECIPES
-            .iter()
-            .copied()
-            .filter(|r| !matches!(r.id(), "argocd" | "arc"))
-            .collect();
-    }
-    recipes::RECIPES.to_vec()
-}
-
-/// Gathers what `recipes` read from the cluster (or snapshot) of this run: every namespace
-/// unless `-n`, with a progress bar. Shared by `diagnose`, `fix` and `status`.
-pub async fn gather_for(
-    ctx: &Ctx,
-    recipes: &[&dyn Recipe],
-    logs: bool,
-) -> Result<(crate::cluster::ClusterView, crate::cluster::Inventory)> {
-    let kinds = recipes::kinds_for(recipes);
-    let scope = ctx
-        .global
-        .namespace
-        .clone()
-        .map(Scope::namespace)
-        .unwrap_or_else(Scope::all);
-    let view = super::cluster_view(ctx).await?;
-    let bar = crate::ui::BarProgress(ctx.ui.progress(kinds.len() as u64, "gathering"));
-    let inv = view.gather_checked(&kinds, &scope, logs, &bar).await?;
-    crate::cluster::Progress::finish(&bar);
-    Ok((view, inv))
-}
-
-/// What a gathered inventory could not see: kinds that could not be read (not those the
-/// cluster does not serve) and unreadable snapshot files. Non-empty means no clean bill of
-/// health may be given.
-pub(crate) fn not_checked(inv: &crate::cluster::Inventory) -> Vec<String> {
-    inv.skipped
-        .iter()
-        .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
-        .map(|s| format!("{} ({})", s.kind, s.reason))
-        .chain(inv.unreadable.iter().map(|(f, why)| format!("{f} ({why})")))
-        .collect()
-}
-
 pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
-    let format = ctx.output(&["table", "json", "yaml"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml],
+        OutputFormat::Table,
+    )?;
     if args.list {
-        return list(ctx, &format);
+        return list(ctx, format);
     }
     // Resolved before gathering; when --explain has no model to ask, the diagnosis is still
     // printed and the error follows it.
@@ -182,7 +102,7 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
                     .and_then(|r| r.reads().first().copied())
                     .unwrap_or("")
                     .to_string(),
-                reason: format!("not served by the cluster: recipe {id} not run"),
+                reason: format!("not served by the cluster: recipe {id} not run").into(),
             });
         }
     }
@@ -201,8 +121,8 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
         None => None,
     };
 
-    match format.as_str() {
-        "json" | "yaml" => {
+    match format {
+        OutputFormat::Json | OutputFormat::Yaml => {
             // The v1 contract: drop the internal `recipe` field from each finding.
             let mut fs = serde_json::to_value(&findings).unwrap_or_default();
             if let Some(arr) = fs.as_array_mut() {
@@ -220,7 +140,7 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
             if let Some(e) = &explanation {
                 doc["explanation"] = json!({"provider": e.provider, "model": e.model, "text": e.text, "suggested_actions": e.actions});
             }
-            if format == "json" {
+            if format == OutputFormat::Json {
                 ctx.ui.out(&format!("{doc:#}\n"))?;
             } else {
                 ctx.ui.out(&crate::manifest::to_yaml(&doc))?;
@@ -239,7 +159,7 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
             &view.describe(),
         ))?,
     }
-    if format == "table"
+    if format == OutputFormat::Table
         && let Some(e) = &explanation
     {
         let mut out = format!(
@@ -266,14 +186,14 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     Ok(if fail { EXIT_REPORT } else { EXIT_OK })
 }
 
-fn list(ctx: &Ctx, format: &str) -> Result<u8> {
+fn list(ctx: &Ctx, format: OutputFormat) -> Result<u8> {
     let rows: Vec<serde_json::Value> = recipes::RECIPES
         .iter()
         .map(|r| json!({"id": r.id(), "summary": r.summary(), "reads": r.reads()}))
         .collect();
     match format {
-        "json" => ctx.ui.out(&format!("{:#}\n", json!(rows)))?,
-        "yaml" => ctx.ui.out(&crate::manifest::to_yaml(&rows))?,
+        OutputFormat::Json => ctx.ui.out(&format!("{:#}\n", json!(rows)))?,
+        OutputFormat::Yaml => ctx.ui.out(&crate::manifest::to_yaml(&rows))?,
         _ => {
             let mut t = Table::new();
             t.load_style(NOTHING)
@@ -446,8 +366,8 @@ struct Explanation {
 }
 
 fn explain_backend(ctx: &Ctx, args: &DiagnoseArgs) -> Result<crate::llm::Provider> {
-    let name = super::generate::resolve_provider_name(ctx, args.provider.as_deref(), None)?;
-    match super::generate::backend(ctx, &name, args.model.as_deref(), None)? {
+    let name = super::model::resolve_provider_name(ctx, args.provider.as_deref(), None)?;
+    match super::model::backend(ctx, &name, args.model.as_deref(), None)? {
         crate::generate::Backend::Model(p) => Ok(p),
         crate::generate::Backend::Offline => Err(crate::error::Error::usage_hint(
             "--explain needs a model provider; none is configured",
@@ -473,7 +393,7 @@ async fn explain(
         max_tokens: 1500,
     };
     let completion =
-        super::generate::complete_logged(ctx, provider, &prompt, "diagnose --explain").await?;
+        super::model::complete_logged(ctx, provider, &prompt, "diagnose --explain").await?;
     let text = masker.unmask(&completion.text);
     let actions = crate::explain::parse_suggested_actions(&text)
         .into_iter()

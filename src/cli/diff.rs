@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::Ctx;
 use super::cluster_view::live_cluster;
+use super::flags::OutputFormat;
 use crate::diff::{DiffOptions, DiffReport, Status, diff_objects};
 use crate::error::{EXIT_OK, EXIT_REPORT, Error, Result};
 use crate::manifest::{self, Manifest};
@@ -65,7 +66,10 @@ pub async fn run(ctx: &Ctx, args: &DiffArgs) -> Result<u8> {
             "drop --snapshot; to check manifests without a cluster use `kubectl claude lint -f FILE`",
         ));
     }
-    let output = ctx.output(&["table", "json"], "table")?;
+    let output = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json],
+        OutputFormat::Table,
+    )?;
     let desired = read_desired(ctx, args).await?;
     let live = live_cluster(ctx).await?;
     let opts = DiffOptions {
@@ -76,7 +80,7 @@ pub async fn run(ctx: &Ctx, args: &DiffArgs) -> Result<u8> {
     for w in &report.warnings {
         ctx.ui.warn(w);
     }
-    if output == "json" {
+    if output == OutputFormat::Json {
         ctx.ui.out(&format!(
             "{}\n",
             serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
@@ -100,16 +104,14 @@ fn is_instructions(p: &std::path::Path) -> bool {
 
 /// Renders instructions through the generate pipeline (lock, cache, provider as configured).
 async fn generated(ctx: &Ctx, args: &DiffArgs, path: &std::path::Path) -> Result<Vec<Manifest>> {
-    let gen_args = super::generate::GenerateArgs {
-        file: Some(path.to_path_buf()),
+    let gen_args = super::instructions::PrepareArgs {
         provider: args.provider.clone(),
         model: args.model.clone(),
         set: args.set.clone(),
-        no_cache: args.no_cache,
         ..Default::default()
     };
-    let instructions = super::generate::load_instructions(ctx, None, Some(path))?;
-    let prepared = super::generate::prepare(ctx, instructions, &gen_args)?;
+    let instructions = super::instructions::load_instructions(ctx, None, Some(path))?;
+    let prepared = super::instructions::prepare(ctx, instructions, &gen_args)?;
     let app = prepared.instructions.app_name();
     let cache = crate::generate::cache::Cache::new(&ctx.paths.cache_dir);
     let now = ctx.env.now().to_string();
@@ -125,7 +127,7 @@ async fn generated(ctx: &Ctx, args: &DiffArgs, path: &std::path::Path) -> Result
         req.lock = None;
     }
     let outcome = crate::generate::run(&req).await?;
-    super::generate::report_notes(ctx, &outcome);
+    super::instructions::report_notes(ctx, &outcome);
     Ok(outcome
         .objects
         .into_iter()

@@ -4,6 +4,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use crate::error::{Error, Result};
 use crate::llm::calllog::{CallRecord, summarize};
 
@@ -26,14 +27,17 @@ pub struct UsageArgs {
 }
 
 pub async fn run(ctx: &Ctx, args: &UsageArgs) -> Result<u8> {
-    let format = ctx.output(&["table", "json"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json],
+        OutputFormat::Table,
+    )?;
     let dir = ctx.paths.usage_dir();
     let records: Vec<CallRecord> =
         crate::jsonl::read_dir(&dir).map_err(|e| Error::io("read", &dir, e))?;
     // Same forms as `audit --since`: a date, a time or a duration back from now.
     let since = match &args.since {
         Some(s) => {
-            let ts = super::audit::parse_since(s, ctx.env.now()).ok_or_else(|| {
+            let ts = super::flags::parse_since(s, ctx.env.now()).ok_or_else(|| {
                 Error::usage_hint(
                     format!("--since `{s}` is not a date, a time or a duration"),
                     "examples: --since 2026-11-01, --since 24h, --since 7d",
@@ -44,7 +48,7 @@ pub async fn run(ctx: &Ctx, args: &UsageArgs) -> Result<u8> {
         None => None,
     };
     let rows = summarize(&records, since.as_deref());
-    if format == "json" {
+    if format == OutputFormat::Json {
         ctx.ui
             .out(&format!("{:#}\n", json!({"v": 1, "rows": rows})))?;
         return Ok(0);

@@ -14,6 +14,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use super::gate_ui::{self, SafetyFlags};
 use crate::error::{EXIT_OK, EXIT_REPORT, Error, Result};
 use crate::gate::{Gate, Origin, Proposed};
@@ -51,7 +52,7 @@ pub enum WorkflowCommand {
     /// Print a workflow's YAML
     Show {
         /// The workflow name
-        #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completion::complete_workflows))]
+        #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completers::complete_workflows))]
         name: String,
     },
     /// Run a workflow
@@ -67,7 +68,7 @@ pub enum WorkflowCommand {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The workflow name
-    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completion::complete_workflows))]
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completers::complete_workflows))]
     pub name: String,
     /// A parameter (repeatable)
     #[arg(long = "param", value_name = "KEY=VALUE")]
@@ -98,7 +99,10 @@ fn wf_error(e: workflow::Error) -> Error {
 }
 
 fn list(ctx: &Ctx) -> Result<u8> {
-    let format = ctx.output(&["table", "json"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json],
+        OutputFormat::Table,
+    )?;
     let all = workflow::list(&ctx.paths.workflows_dir()).map_err(wf_error)?;
     let rows: Vec<(String, String, String)> = all
         .iter()
@@ -109,7 +113,7 @@ fn list(ctx: &Ctx) -> Result<u8> {
             (l.name.clone(), l.source.clone(), desc)
         })
         .collect();
-    if format == "json" {
+    if format == OutputFormat::Json {
         let v: Vec<Value> = rows
             .iter()
             .map(|(n, s, d)| json!({"name": n, "source": s, "description": d}))
@@ -236,7 +240,7 @@ impl workflow::run::Host for CliHost<'_> {
         gate_ui::report(self.ctx, p, a)
     }
     fn recipes(&self, ids: &[String]) -> Vec<&'static dyn crate::recipes::Recipe> {
-        super::diagnose::select_recipes(self.ctx, ids)
+        super::gather::select_recipes(self.ctx, ids)
     }
     async fn complete(
         &self,
@@ -245,11 +249,11 @@ impl workflow::run::Host for CliHost<'_> {
         prompt: &crate::llm::Prompt,
     ) -> workflow::run::Completion {
         use workflow::run::Completion;
-        let provider = match super::generate::resolve_provider_name(self.ctx, None, None) {
+        let provider = match super::model::resolve_provider_name(self.ctx, None, None) {
             Ok(p) => p,
             Err(e) => return Completion::Skipped(e.to_string()),
         };
-        let p = match super::generate::backend(self.ctx, &provider, model, None) {
+        let p = match super::model::backend(self.ctx, &provider, model, None) {
             Ok(crate::generate::Backend::Model(p)) => p,
             Ok(crate::generate::Backend::Offline) => {
                 return Completion::Skipped(
@@ -259,7 +263,7 @@ impl workflow::run::Host for CliHost<'_> {
             Err(e) => return Completion::Skipped(e.to_string()),
         };
         let app = format!("workflow {workflow}");
-        match super::generate::complete_logged(self.ctx, &p, prompt, &app).await {
+        match super::model::complete_logged(self.ctx, &p, prompt, &app).await {
             Ok(c) => Completion::Answered {
                 text: c.text,
                 by: format!("{} {}", p.name(), p.model()),

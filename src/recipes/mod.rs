@@ -117,11 +117,7 @@ pub fn run(recipes: &[&dyn Recipe], inv: &Inventory) -> Run {
         out.findings.extend(r.diagnose(inv));
     }
     // A kind the cluster does not serve holds nothing to check; only unreadable kinds are gaps.
-    for s in inv
-        .skipped
-        .iter()
-        .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
-    {
+    for s in inv.skipped.iter().filter(|s| !s.reason.is_not_served()) {
         let users: Vec<&str> = recipes
             .iter()
             .filter(|r| out.ran.contains(&r.id()) && r.reads().contains(&s.kind.as_str()))
@@ -130,7 +126,7 @@ pub fn run(recipes: &[&dyn Recipe], inv: &Inventory) -> Run {
         let reason = if users.is_empty() {
             s.reason.clone()
         } else {
-            format!("{} — not checked by: {}", s.reason, users.join(", "))
+            format!("{} — not checked by: {}", s.reason, users.join(", ")).into()
         };
         out.skipped.push(SkippedKind {
             kind: s.kind.clone(),
