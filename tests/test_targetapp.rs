@@ -354,7 +354,10 @@ fn confirm_tier_scale_waits_for_approval_then_patches_once() {
             json!({"selector": {"matchLabels": {"app": "mina"}}, "pollingInterval": 1,
                 "stateQuery": "{ daemonStatus { syncStatus blockchainLength peers { peerId } } }",
                 "actions": [{"trigger": {"field": "daemonStatus.syncStatus", "condition": "equals", "value": "CATCHUP"},
-                    "action": "scale_deployment", "parameters": {"replicas": 3}}]}),
+                    "action": "scale_deployment", "parameters": {"replicas": 3}},
+                    {"trigger": {"field": "daemonStatus.blockchainLength", "condition": "less_than", "value": 10},
+                    "action": "patch_resource", "parameters": {"kind": "Node", "name": "n1",
+                        "patch": {"metadata": {"labels": {"mina": "behind"}}}}}]}),
         ),
     ]);
     let t = env_for(&fake);
@@ -397,6 +400,26 @@ fn confirm_tier_scale_waits_for_approval_then_patches_once() {
         Some(1.0),
         "{m}"
     );
+    // A patch of a Node is forbidden: refused, audited, never queued, nothing sent.
+    assert_eq!(
+        sample(
+            &m,
+            "operator_kco_actions_executed_total",
+            &[("action", "patch_resource"), ("outcome", "refused")]
+        ),
+        Some(1.0),
+        "{m}"
+    );
+    assert!(fake.requests().iter().all(|r| !r.path.contains("/nodes/")));
+    let refused: Vec<Value> = audit_records(&t)
+        .into_iter()
+        .filter(|r| r["action"]["verb"] == "patch" && r["action"]["target"]["kind"] == "Node")
+        .collect();
+    assert!(
+        refused.iter().any(|r| r["approval"] == "refused-forbidden"),
+        "{refused:#?}"
+    );
+    assert!(!event_with(&fake, "mina", "patch_resource for web-7d4f9-a").is_empty());
     let id = q[0]["metadata"]["name"].as_str().unwrap().to_string();
     let o = t
         .cmd()
@@ -650,6 +673,28 @@ fn the_poll_rate_limit_holds_under_a_tight_interval() {
         "{st:#}"
     );
     assert_eq!(st["podsMonitored"], 6);
+    // SIGTERM: serve stops promptly and says so.
+    let pid = s.child.id().to_string();
+    let k = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(k.success());
+    let mut s = s;
+    let end = Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Some(c) = s.child.try_wait().unwrap() {
+            break c.code();
+        }
+        assert!(
+            Instant::now() < end,
+            "serve did not stop on SIGTERM:\n{}",
+            s.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(code, Some(0), "{}", s.log());
+    assert!(s.log().contains("SIGTERM"), "{}", s.log());
 }
 
 /// Bad settings in the environment stop `serve` before it starts, naming the variable.
