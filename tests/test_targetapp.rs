@@ -378,7 +378,21 @@ fn confirm_tier_scale_waits_for_approval_then_patches_once() {
             })
             .count()
     };
-    std::thread::sleep(Duration::from_millis(1500));
+    let status_writes = || {
+        fake.requests()
+            .iter()
+            .filter(|r| r.method == "PATCH" && r.path.ends_with("/targetapps/mina/status"))
+            .count()
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let writes_before = status_writes();
+    std::thread::sleep(Duration::from_millis(2500));
+    // Steady polling (once a second) does not rewrite an unchanged status.
+    assert_eq!(
+        status_writes(),
+        writes_before,
+        "no status churn while nothing changes"
+    );
     let q = requests();
     assert_eq!(q.len(), 1, "one request, not one per poll: {q:#?}");
     assert_eq!(q[0]["spec"]["origin"], "targetapp:app/mina");
@@ -589,12 +603,22 @@ fn bad_selector_unreachable_endpoint_and_faults_are_failed_with_reasons() {
     assert!(stdout(&o).is_empty());
 
     // The diagnose recipe on a snapshot of those objects.
-    drop(s);
     let items: Vec<Value> = fake
         .objects()
         .into_iter()
         .filter(|o| o["kind"] == "TargetApp")
         .collect();
+    // A spec change is picked up without a restart: the fixed selector starts monitoring.
+    let mut fixed = object(&fake, "TargetApp", "bad-selector").unwrap();
+    fixed["spec"]["selector"] = json!({"matchLabels": {"app": "mina"}});
+    fixed["spec"]["pollingInterval"] = json!(1);
+    fixed["metadata"]["generation"] = json!(2);
+    fake.upsert(fixed);
+    s.wait(20, "the fixed spec to monitor", || {
+        let st = status(&fake, "bad-selector");
+        st["phase"] == "Monitoring" && st["observedGeneration"] == 2
+    });
+    drop(s);
     t.write(
         "snap/targetapps.yaml",
         &serde_json::to_string(&json!({"apiVersion": "v1", "kind": "List", "items": items}))
@@ -795,4 +819,50 @@ fn the_crd_schema_rejects_bad_specs() {
             "engine admits {what}"
         );
     }
+}
+
+/// `METRICS_PORT` moves serve's default listener; `/metrics` there carries the seed's series.
+#[test]
+fn metrics_port_moves_the_default_listener() {
+    let fake = fake_with(vec![]);
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let mut t = env_for(&fake);
+    t.set("METRICS_PORT", port.to_string());
+    let mut c = t.std_cmd_at(&crate::support::env::bin());
+    c.args(["serve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let child = c.spawn().unwrap();
+    let mut s = Serve {
+        child,
+        addr: format!("127.0.0.1:{port}"),
+        log: Arc::new(Mutex::new(String::new())),
+    };
+    let err = s.child.stderr.take().unwrap();
+    let l2 = s.log.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            l2.lock().unwrap().push_str(&format!("{line}\n"));
+        }
+    });
+    s.wait(30, "serving on METRICS_PORT", || {
+        s.log().contains(&format!(":{port}\""))
+    });
+    let m = s.metrics();
+    for name in [
+        "operator_kco_tapp_polls_total",
+        "operator_kco_tapp_poll_duration_seconds",
+        "operator_kco_events_generated_total",
+        "operator_kco_actions_executed_total",
+        "operator_kco_action_duration_seconds",
+        "operator_kco_errors_total",
+    ] {
+        assert!(m.contains(&format!("# HELP {name} ")), "{name}: {m}");
+    }
+    assert!(
+        m.contains("# TYPE operator_kco_tapp_poll_duration_seconds histogram"),
+        "{m}"
+    );
 }

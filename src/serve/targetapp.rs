@@ -218,6 +218,34 @@ struct TargetState {
     bucket: Option<Bucket>,
     /// Per source: (last poll time, outcome, message, endpoint).
     polled: BTreeMap<String, (String, &'static str, String, String)>,
+    /// The spec last polled with: a new one starts from no previous state.
+    spec: Option<Value>,
+    /// The status last written (poll times left out) and when: an unchanged status is
+    /// rewritten at most every [`STATUS_REFRESH`], so steady polling does not churn the
+    /// object (and every watcher of it).
+    written: Option<(Value, Instant)>,
+}
+
+/// How often an unchanged status is rewritten (its poll times refreshed).
+const STATUS_REFRESH: Duration = Duration::from_secs(60);
+
+/// A status without its poll times, to tell a real change from a refresh.
+fn without_times(status: &Value) -> Value {
+    let mut v = status.clone();
+    if let Some(m) = v.as_object_mut() {
+        m.remove("lastPollTime");
+    }
+    for p in v
+        .get_mut("pods")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(m) = p.as_object_mut() {
+            m.remove("lastPollTime");
+        }
+    }
+    v
 }
 
 fn str_at<'a>(v: &'a Value, p: &str) -> &'a str {
@@ -455,6 +483,11 @@ impl Controller {
                     continue;
                 }
             };
+            let spec_now = obj.get("spec").cloned();
+            if st.spec != spec_now {
+                st.prev.clear();
+                st.spec = spec_now;
+            }
             let interval = spec.interval(self.cfg.default_polling_interval);
             self.poll_round(&key, &obj, &spec, generation, &mut st)
                 .await;
@@ -711,9 +744,7 @@ impl Controller {
             }
             _ => now.clone(),
         };
-        self.set_status(
-            key,
-            json!({
+        let status = json!({
                 "phase": phase,
                 "observedGeneration": generation,
                 "podsMonitored": n_pods,
@@ -723,12 +754,19 @@ impl Controller {
                 "lastState": last_state,
                 "conditions": [{"type": "Ready", "status": ready, "reason": reason,
                     "message": ta::state::clip(&message, 1024), "lastTransitionTime": transition}],
-            }),
-        )
-        .await;
+        });
+        let bare = without_times(&status);
+        let fresh = st
+            .written
+            .as_ref()
+            .is_some_and(|(w, at)| *w == bare && at.elapsed() < STATUS_REFRESH);
+        if !fresh && self.set_status(key, status).await {
+            st.written = Some((bare, Instant::now()));
+        }
     }
 
-    async fn set_status(&self, key: &(String, String), status: Value) {
+    /// Writes the status subresource; false when the write failed (logged and counted).
+    async fn set_status(&self, key: &(String, String), status: Value) -> bool {
         let path = format!("{}/status", ta::object_path(&key.0, &key.1));
         match send(
             &self.actor.client,
@@ -739,7 +777,7 @@ impl Controller {
         )
         .await
         {
-            Ok((c, _)) if (200..300).contains(&c) => {}
+            Ok((c, _)) if (200..300).contains(&c) => true,
             Ok((c, body)) => {
                 self.error("status_write");
                 (self.log)(
@@ -748,6 +786,7 @@ impl Controller {
                     json!({"targetapp": format!("{}/{}", key.0, key.1), "code": c,
                         "message": body.get("message")}),
                 );
+                false
             }
             Err(e) => {
                 self.error("status_write");
@@ -756,6 +795,7 @@ impl Controller {
                     "targetapp status write failed",
                     json!({"targetapp": format!("{}/{}", key.0, key.1), "error": e}),
                 );
+                false
             }
         }
     }
