@@ -195,17 +195,59 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     (!found.is_empty()).then(|| found.iter().sum())
 }
 
+/// A loopback webhook receiver: every POST body it gets.
+fn receiver() -> (String, Arc<Mutex<Vec<Value>>>) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", l.local_addr().unwrap());
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let g = got.clone();
+    std::thread::spawn(move || {
+        for mut stream in l.incoming().flatten() {
+            let mut r = BufReader::new(stream.try_clone().unwrap());
+            let mut len = 0usize;
+            loop {
+                let mut h = String::new();
+                if r.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':')
+                    && k.eq_ignore_ascii_case("content-length")
+                {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = r.read_exact(&mut body);
+            if let Ok(v) = serde_json::from_slice(&body) {
+                g.lock().unwrap().push(v);
+            }
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    (url, got)
+}
+
 /// Done-when of the issue: the seed's `my-application` polls, records Events (a repeat bumps
 /// the same Event), and restarts the unhealthy pod — exactly that pod, with its grace
 /// period, audited — and its status and metrics show it.
 #[test]
 fn seed_example_records_deduplicated_events_and_restarts_the_unhealthy_pod() {
     let gql = FakeGraphql::start(mina_state("healthy", "SYNCED", 100, &["p1"]));
+    // The seed's example, plus a webhook on every health change (the fifth action).
+    let (hook, posted) = receiver();
+    let mut example = seed_example(&gql.endpoint());
+    example["spec"]["actions"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({
+        "trigger": {"field": "application.health", "condition": "changed"},
+        "action": "webhook", "parameters": {"url": hook}}));
     let fake = fake_with(vec![
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}),
         pod("my-app-1", "my-app", gql.port()),
         pod("other-1", "other", gql.port()),
-        seed_example(&gql.endpoint()),
+        example,
     ]);
     let t = env_for(&fake);
     let s = Serve::start(&t, &[]);
@@ -236,6 +278,17 @@ fn seed_example_records_deduplicated_events_and_restarts_the_unhealthy_pod() {
     );
     assert_eq!(e[0]["reason"], "StateChanged");
     assert_eq!(event_with(&fake, "my-app-1", change).len(), 1);
+    s.wait(10, "the webhook", || !posted.lock().unwrap().is_empty());
+    let p = posted.lock().unwrap()[0].clone();
+    assert_eq!(
+        (
+            p["pod"].as_str(),
+            p["value"].as_str(),
+            p["targetApp"]["name"].as_str()
+        ),
+        (Some("my-app-1"), Some("degraded"), Some("my-application")),
+        "{p:#}"
+    );
     // The same change again → the same Event, count 2 (a PATCH, not a second Event).
     gql.set(mina_state("healthy", "SYNCED", 100, &["p1"]));
     s.wait(20, "back to healthy", || {
@@ -355,6 +408,8 @@ fn confirm_tier_scale_waits_for_approval_then_patches_once() {
                 "stateQuery": "{ daemonStatus { syncStatus blockchainLength peers { peerId } } }",
                 "actions": [{"trigger": {"field": "daemonStatus.syncStatus", "condition": "equals", "value": "CATCHUP"},
                     "action": "scale_deployment", "parameters": {"replicas": 3}},
+                    {"trigger": {"field": "daemonStatus.syncStatus", "condition": "equals", "value": "CATCHUP"},
+                    "action": "exec_command", "parameters": {"command": "mina client status", "container": "node"}},
                     {"trigger": {"field": "daemonStatus.blockchainLength", "condition": "less_than", "value": 10},
                     "action": "patch_resource", "parameters": {"kind": "Node", "name": "n1",
                         "patch": {"metadata": {"labels": {"mina": "behind"}}}}}]}),
@@ -393,13 +448,19 @@ fn confirm_tier_scale_waits_for_approval_then_patches_once() {
         writes_before,
         "no status churn while nothing changes"
     );
-    let q = requests();
-    assert_eq!(q.len(), 1, "one request, not one per poll: {q:#?}");
+    let all = requests();
+    let verb = |o: &Value| {
+        o["spec"]["request"]["steps"][0]["proposed"]["action"]["verb"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut verbs: Vec<String> = all.iter().map(verb).collect();
+    verbs.sort();
+    // One request per fired confirm-tier action (exec is always confirm), not one per poll.
+    assert_eq!(verbs, ["exec", "scale"], "{all:#?}");
+    let q: Vec<Value> = all.into_iter().filter(|o| verb(o) == "scale").collect();
     assert_eq!(q[0]["spec"]["origin"], "targetapp:app/mina");
-    assert_eq!(
-        q[0]["spec"]["request"]["steps"][0]["proposed"]["action"]["verb"],
-        "scale"
-    );
     assert_eq!(scale_patches(), 0, "nothing written before approval");
     let m = s.metrics();
     assert_eq!(
@@ -442,7 +503,9 @@ fn confirm_tier_scale_waits_for_approval_then_patches_once() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     s.wait(20, "execution", || {
-        requests()[0]["status"]["phase"] == "Executed"
+        requests()
+            .iter()
+            .any(|o| o["metadata"]["name"] == id.as_str() && o["status"]["phase"] == "Executed")
     });
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(scale_patches(), 1, "exactly one PATCH");

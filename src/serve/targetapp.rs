@@ -995,7 +995,12 @@ impl Controller {
             "state": ta::summarize(data, 8192),
             "at": self.now().to_string(),
         });
-        match self.http.post(url).json(&body).send().await {
+        let req = self
+            .http
+            .post(url)
+            .timeout(self.cfg.action_execution_timeout)
+            .json(&body);
+        match req.send().await {
             Ok(r) if r.status().is_success() => ("ok", format!("POST {url}: {}", r.status())),
             Ok(r) => ("error", format!("POST {url}: {}", r.status())),
             Err(e) => ("error", format!("POST {url}: {e}")),
