@@ -277,7 +277,9 @@ fn seed_example_records_deduplicated_events_and_restarts_the_unhealthy_pod() {
         (Some("Normal"), Some(1))
     );
     assert_eq!(e[0]["reason"], "StateChanged");
-    assert_eq!(event_with(&fake, "my-app-1", change).len(), 1);
+    s.wait(10, "the change Event on the pod", || {
+        event_with(&fake, "my-app-1", change).len() == 1
+    });
     s.wait(10, "the webhook", || !posted.lock().unwrap().is_empty());
     let p = posted.lock().unwrap()[0].clone();
     assert_eq!(
@@ -439,6 +441,10 @@ fn confirm_tier_scale_waits_for_approval_then_patches_once() {
             .filter(|r| r.method == "PATCH" && r.path.ends_with("/targetapps/mina/status"))
             .count()
     };
+    // The first round is over once its status is written (after both requests were made).
+    s.wait(20, "the first round's status", || {
+        requests().len() == 2 && status(&fake, "mina")["phase"] == "Monitoring"
+    });
     std::thread::sleep(Duration::from_millis(500));
     let writes_before = status_writes();
     std::thread::sleep(Duration::from_millis(2500));
