@@ -196,7 +196,7 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
 }
 
 /// A loopback webhook receiver: every POST body it gets.
-fn receiver() -> (String, Arc<Mutex<Vec<Value>>>) {
+fn receiver(delay: Duration) -> (String, Arc<Mutex<Vec<Value>>>) {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hook", l.local_addr().unwrap());
     let got = Arc::new(Mutex::new(Vec::new()));
@@ -221,6 +221,7 @@ fn receiver() -> (String, Arc<Mutex<Vec<Value>>>) {
             if let Ok(v) = serde_json::from_slice(&body) {
                 g.lock().unwrap().push(v);
             }
+            std::thread::sleep(delay);
             let _ = stream
                 .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         }
@@ -235,7 +236,7 @@ fn receiver() -> (String, Arc<Mutex<Vec<Value>>>) {
 fn seed_example_records_deduplicated_events_and_restarts_the_unhealthy_pod() {
     let gql = FakeGraphql::start(mina_state("healthy", "SYNCED", 100, &["p1"]));
     // The seed's example, plus a webhook on every health change (the fifth action).
-    let (hook, posted) = receiver();
+    let (hook, posted) = receiver(Duration::ZERO);
     let mut example = seed_example(&gql.endpoint());
     example["spec"]["actions"]
         .as_array_mut()
@@ -933,5 +934,59 @@ fn metrics_port_moves_the_default_listener() {
     assert!(
         m.contains("# TYPE operator_kco_tapp_poll_duration_seconds histogram"),
         "{m}"
+    );
+}
+
+/// Shutdown never leaves an action half-run: SIGTERM while a webhook action waits for its
+/// answer lets it finish (its outcome Event is recorded) before serve exits.
+#[test]
+fn sigterm_lets_the_action_in_flight_finish() {
+    let gql = FakeGraphql::start(mina_state("unhealthy", "SYNCED", 1, &[]));
+    let (hook, posted) = receiver(Duration::from_secs(2));
+    let fake = fake_with(vec![
+        pod("mina-0", "mina", gql.port()),
+        tapp(
+            "slow-hook",
+            json!({"selector": {"matchLabels": {"app": "mina"}}, "pollingInterval": 1,
+                "stateQuery": "{ application { health } }",
+                "actions": [{"trigger": {"field": "application.health", "condition": "equals", "value": "unhealthy"},
+                    "action": "webhook", "parameters": {"url": hook}}]}),
+        ),
+    ]);
+    let t = env_for(&fake);
+    let mut s = Serve::start(&t, &[]);
+    s.wait(20, "the webhook call", || {
+        !posted.lock().unwrap().is_empty()
+    });
+    let pid = s.child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let end = Instant::now() + Duration::from_secs(15);
+    let code = loop {
+        if let Some(c) = s.child.try_wait().unwrap() {
+            break c.code();
+        }
+        assert!(Instant::now() < end, "serve did not stop:\n{}", s.log());
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(code, Some(0), "{}", s.log());
+    let done = event_with(&fake, "slow-hook", "webhook for mina-0: POST");
+    assert_eq!(
+        done.len(),
+        1,
+        "the action finished and was recorded: {:#?}\n{}",
+        events(&fake),
+        s.log()
+    );
+    assert_eq!(done[0]["reason"], "ActionExecuted");
+    assert_eq!(
+        posted.lock().unwrap().len(),
+        1,
+        "no second call after SIGTERM"
     );
 }
