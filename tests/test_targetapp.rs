@@ -990,3 +990,41 @@ fn sigterm_lets_the_action_in_flight_finish() {
         "no second call after SIGTERM"
     );
 }
+
+/// Two replicas: only the Lease holder runs the controller — one approval request, and the
+/// follower writes no TargetApp status.
+#[test]
+fn only_the_leader_monitors() {
+    let gql = FakeGraphql::start(mina_state("healthy", "CATCHUP", 5, &[]));
+    let fake = fake_with(vec![
+        crate::test_act::deployment(),
+        pod("web-7d4f9-a", "mina", gql.port()),
+        tapp(
+            "mina",
+            json!({"selector": {"matchLabels": {"app": "mina"}}, "pollingInterval": 1,
+                "stateQuery": "{ daemonStatus { syncStatus } }",
+                "actions": [{"trigger": {"field": "daemonStatus.syncStatus", "condition": "equals", "value": "CATCHUP"},
+                    "action": "scale_deployment", "parameters": {"replicas": 3}}]}),
+        ),
+    ]);
+    let t = env_for(&fake);
+    let a = Serve::start(&t, &["--identity", "replica-a"]);
+    let b = Serve::start(&t, &["--identity", "replica-b"]);
+    a.wait(20, "a pending request", || {
+        fake.objects()
+            .iter()
+            .any(|o| o["kind"] == "ApprovalRequest")
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    let n = fake
+        .objects()
+        .iter()
+        .filter(|o| o["kind"] == "ApprovalRequest")
+        .count();
+    assert_eq!(n, 1, "one actor:\n{}\n{}", a.log(), b.log());
+    let leaders = [&a, &b]
+        .iter()
+        .filter(|s| s.log().contains("targetapp monitoring"))
+        .count();
+    assert_eq!(leaders, 1, "{}\n{}", a.log(), b.log());
+}
