@@ -130,7 +130,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (diagnose)
 _arguments "${_arguments_options[@]}" : \
-'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc cert-manager external-secrets onepassword custom-resources webhooks workloads volumes jobs storage rbac hpa network netpol ingress nodes)' \
+'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc cert-manager external-secrets onepassword custom-resources webhooks workloads volumes jobs storage rbac hpa network netpol ingress nodes targetapp)' \
 '--fail-on=[Exit 1 when a finding reaches this severity]:SEVERITY:(critical error warning info never)' \
 '--provider=[With --explain\: the provider (anthropic or openai; default from config/env)]:PROVIDER:(anthropic openai)' \
 '--model=[With --explain\: the model]:MODEL:_default' \
@@ -214,13 +214,13 @@ _arguments "${_arguments_options[@]}" : \
 '--quiet[Print only data and errors]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
-':verb -- The verb:(get describe logs list top diff patch scale rollout-restart rollout-undo argo-rollback apply delete reconcile suspend resume argo-sync argo-refresh argo-terminate-op remove-finalizers drain cordon uncordon delete-node label-node taint-node reset)' \
+':verb -- The verb:(get describe logs list top diff patch scale rollout-restart rollout-undo argo-rollback apply delete reconcile suspend resume argo-sync argo-refresh argo-terminate-op remove-finalizers restart-pod exec drain cordon uncordon delete-node label-node taint-node reset)' \
 '::target -- KIND/NAME (kubectl short names work); a kind for `list`; none for `apply -f`:_default' \
 && ret=0
 ;;
 (fix)
 _arguments "${_arguments_options[@]}" : \
-'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc cert-manager external-secrets onepassword custom-resources webhooks workloads volumes jobs storage rbac hpa network netpol ingress nodes)' \
+'*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc cert-manager external-secrets onepassword custom-resources webhooks workloads volumes jobs storage rbac hpa network netpol ingress nodes targetapp)' \
 '--fail-on=[Act on root causes at or above this severity]:SEVERITY:(critical error warning info never)' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
@@ -461,6 +461,7 @@ _arguments "${_arguments_options[@]}" : \
 '--identity=[This replica'\''s identity in the Lease (default\: \$POD_NAME, else \$HOSTNAME)]:ID:_default' \
 '--lease-duration=[How long a Lease holds without renewal]:DURATION:_default' \
 '--renew-every=[How often the leader renews (and followers retry)]:DURATION:_default' \
+'--targetapp-poll-rate=[GraphQL polls per second per TargetApp (token bucket, burst of twice that)]:N:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -644,6 +645,104 @@ _arguments "${_arguments_options[@]}" : \
 '-h[Print help]' \
 '--help[Print help]' \
 && ret=0
+;;
+(targetapp)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_kubectl-claude__subcmd__targetapp_commands" \
+"*::: :->targetapp" \
+&& ret=0
+
+    case $state in
+    (targetapp)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-targetapp-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
+'--context=[The name of the kubeconfig context to use]:NAME:_default' \
+'-n+[The namespace scope for this request]:NS:_default' \
+'--namespace=[The namespace scope for this request]:NS:_default' \
+'-o+[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--output=[Output format\: table, json or yaml (snapshot\: the output directory)]:FORMAT:_default' \
+'--snapshot=[Read cluster state from a snapshot directory instead of a live cluster (read-only commands)]:DIR:_files' \
+'--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
+'--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
+'-A[Work across all namespaces]' \
+'--all-namespaces[Work across all namespaces]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':name:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__targetapp__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-targetapp-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
 ;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
@@ -1040,6 +1139,30 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(targetapp)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-claude__subcmd__help__subcmd__targetapp_commands" \
+"*::: :->targetapp" \
+&& ret=0
+
+    case $state in
+    (targetapp)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-claude-help-targetapp-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (snapshot)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1133,6 +1256,7 @@ _kubectl-claude_commands() {
 'serve:Run the in-cluster agent\: watches, findings, alert and Flux hooks, leader election' \
 'approvals:List, show, approve or reject the changes \`serve\` queued for approval' \
 'dashboard:Open the dashboard (Status, Pending, History, Workflows) locally with your kubeconfig' \
+'targetapp:List TargetApps or show one'\''s status (the operator inside \`kubectl claude serve\`)' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -1310,6 +1434,7 @@ _kubectl-claude__subcmd__help_commands() {
 'serve:Run the in-cluster agent\: watches, findings, alert and Flux hooks, leader election' \
 'approvals:List, show, approve or reject the changes \`serve\` queued for approval' \
 'dashboard:Open the dashboard (Status, Pending, History, Workflows) locally with your kubeconfig' \
+'targetapp:List TargetApps or show one'\''s status (the operator inside \`kubectl claude serve\`)' \
 'snapshot:Capture cluster state into a directory for offline diagnosis' \
 'usage:Show model usage (tokens, calls, cache hits) by day, model and app' \
 'config:Show the effective configuration' \
@@ -1451,6 +1576,24 @@ _kubectl-claude__subcmd__help__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude help status commands' commands "$@"
 }
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__targetapp_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__targetapp_commands() {
+    local commands; commands=(
+'list:List TargetApps with their phase, pods monitored, last poll and Ready reason' \
+'status:Show one TargetApp'\''s status\: conditions, each pod'\''s last poll, the last state' \
+    )
+    _describe -t commands 'kubectl-claude help targetapp commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__targetapp__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__targetapp__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help targetapp list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__help__subcmd__targetapp__subcmd__status_commands] )) ||
+_kubectl-claude__subcmd__help__subcmd__targetapp__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude help targetapp status commands' commands "$@"
+}
 (( $+functions[_kubectl-claude__subcmd__help__subcmd__upgrades_commands] )) ||
 _kubectl-claude__subcmd__help__subcmd__upgrades_commands() {
     local commands; commands=()
@@ -1551,6 +1694,49 @@ _kubectl-claude__subcmd__snapshot_commands() {
 _kubectl-claude__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-claude status commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__targetapp_commands] )) ||
+_kubectl-claude__subcmd__targetapp_commands() {
+    local commands; commands=(
+'list:List TargetApps with their phase, pods monitored, last poll and Ready reason' \
+'status:Show one TargetApp'\''s status\: conditions, each pod'\''s last poll, the last state' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude targetapp commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__targetapp__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__targetapp__subcmd__help_commands() {
+    local commands; commands=(
+'list:List TargetApps with their phase, pods monitored, last poll and Ready reason' \
+'status:Show one TargetApp'\''s status\: conditions, each pod'\''s last poll, the last state' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-claude targetapp help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__targetapp__subcmd__help__subcmd__help_commands] )) ||
+_kubectl-claude__subcmd__targetapp__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude targetapp help help commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__targetapp__subcmd__help__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__targetapp__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude targetapp help list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__targetapp__subcmd__help__subcmd__status_commands] )) ||
+_kubectl-claude__subcmd__targetapp__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude targetapp help status commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__targetapp__subcmd__list_commands] )) ||
+_kubectl-claude__subcmd__targetapp__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude targetapp list commands' commands "$@"
+}
+(( $+functions[_kubectl-claude__subcmd__targetapp__subcmd__status_commands] )) ||
+_kubectl-claude__subcmd__targetapp__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-claude targetapp status commands' commands "$@"
 }
 (( $+functions[_kubectl-claude__subcmd__upgrades_commands] )) ||
 _kubectl-claude__subcmd__upgrades_commands() {

@@ -42,6 +42,8 @@ impl Verb {
             Action::ArgoRefresh { .. } => Verb::ArgoRefresh,
             Action::ArgoTerminateOp { .. } => Verb::ArgoTerminateOp,
             Action::RemoveFinalizers { .. } => Verb::RemoveFinalizers,
+            Action::RestartPod { .. } => Verb::RestartPod,
+            Action::Exec { .. } => Verb::Exec,
             Action::Drain { .. } => Verb::Drain,
             Action::Cordon { .. } => Verb::Cordon,
             Action::Uncordon { .. } => Verb::Uncordon,
@@ -63,6 +65,7 @@ impl Param {
             Param::Manifest => p.manifest.is_some(),
             Param::Label => p.label.is_some(),
             Param::Taint => p.taint.is_some(),
+            Param::Command => p.command.as_ref().is_some_and(|c| !c.is_empty()),
         }
     }
 }
@@ -172,6 +175,19 @@ pub enum Action {
     RemoveFinalizers {
         target: ObjRef,
     },
+    /// Deletes one Pod so its controller recreates it (`kubectl delete pod --grace-period`).
+    RestartPod {
+        target: ObjRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        grace_period_seconds: Option<i64>,
+    },
+    /// Runs a command in a container of a Pod (`kubectl exec`).
+    Exec {
+        target: ObjRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        container: Option<String>,
+        command: Vec<String>,
+    },
     // --- forbidden: node mutations and resets ---
     Drain {
         target: ObjRef,
@@ -226,6 +242,8 @@ impl Action {
             | Action::ArgoRefresh { target }
             | Action::ArgoTerminateOp { target }
             | Action::RemoveFinalizers { target }
+            | Action::RestartPod { target, .. }
+            | Action::Exec { target, .. }
             | Action::Drain { target }
             | Action::Cordon { target }
             | Action::Uncordon { target }
@@ -380,6 +398,31 @@ impl Action {
                 kn(target),
                 ns(target)
             ),
+            Action::RestartPod {
+                target,
+                grace_period_seconds,
+            } => format!(
+                "kubectl delete pod {}{}{}",
+                target.name,
+                ns(target),
+                grace_period_seconds
+                    .map(|g| format!(" --grace-period {g}"))
+                    .unwrap_or_default()
+            ),
+            Action::Exec {
+                target,
+                container,
+                command,
+            } => format!(
+                "kubectl exec {}{}{} -- {}",
+                target.name,
+                ns(target),
+                container
+                    .as_deref()
+                    .map(|c| format!(" -c {c}"))
+                    .unwrap_or_default(),
+                command.join(" ")
+            ),
             Action::Drain { target } => format!(
                 "kubectl drain {} --ignore-daemonsets --delete-emptydir-data",
                 target.name
@@ -432,6 +475,10 @@ pub struct Params {
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grace_period_seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
 }
 
 /// Resolves `kind/name` (kubectl short names and plurals accepted) to an object reference;
@@ -517,6 +564,15 @@ pub fn build(verb: Verb, target: ObjRef, p: &Params) -> Result<Action, String> {
         Verb::ArgoRefresh => Action::ArgoRefresh { target },
         Verb::ArgoTerminateOp => Action::ArgoTerminateOp { target },
         Verb::RemoveFinalizers => Action::RemoveFinalizers { target },
+        Verb::RestartPod => Action::RestartPod {
+            target,
+            grace_period_seconds: p.grace_period_seconds,
+        },
+        Verb::Exec => Action::Exec {
+            target,
+            container: p.container.clone(),
+            command: p.command.clone().ok_or_else(|| need(Param::Command))?,
+        },
         Verb::Drain => Action::Drain { target },
         Verb::Cordon => Action::Cordon { target },
         Verb::Uncordon => Action::Uncordon { target },
@@ -590,6 +646,15 @@ pub fn sample(verb: Verb) -> Action {
         Verb::ArgoRefresh => Action::ArgoRefresh { target },
         Verb::ArgoTerminateOp => Action::ArgoTerminateOp { target },
         Verb::RemoveFinalizers => Action::RemoveFinalizers { target },
+        Verb::RestartPod => Action::RestartPod {
+            target: ObjRef::new("v1", "Pod", Some("default"), "x"),
+            grace_period_seconds: Some(30),
+        },
+        Verb::Exec => Action::Exec {
+            target: ObjRef::new("v1", "Pod", Some("default"), "x"),
+            container: None,
+            command: vec!["true".into()],
+        },
         Verb::Drain => Action::Drain { target },
         Verb::Cordon => Action::Cordon { target },
         Verb::Uncordon => Action::Uncordon { target },
@@ -629,7 +694,7 @@ mod tests {
     #[test]
     fn table_names_match_serde_and_clap() {
         use clap::ValueEnum;
-        assert_eq!(Verb::all().len(), 27);
+        assert_eq!(Verb::all().len(), 29);
         for &v in Verb::all() {
             let a = sample(v);
             let tag = serde_json::to_value(&a).unwrap()["verb"].clone();
@@ -656,6 +721,7 @@ mod tests {
             manifest: Some(serde_json::json!({})),
             label: Some("a=b".into()),
             taint: Some("a=b:NoSchedule".into()),
+            command: Some(vec!["true".into()]),
             ..Default::default()
         };
         let only = |needs: &[Param]| {
@@ -668,6 +734,7 @@ mod tests {
                     Param::Manifest => p.manifest = full.manifest.clone(),
                     Param::Label => p.label = full.label.clone(),
                     Param::Taint => p.taint = full.taint.clone(),
+                    Param::Command => p.command = full.command.clone(),
                 }
             }
             p
@@ -705,6 +772,7 @@ mod tests {
             manifest: Some(serde_json::json!({})),
             label: Some("a=b".into()),
             taint: Some("a=b:NoSchedule".into()),
+            command: Some(vec!["true".into()]),
             ..Default::default()
         };
         for &v in Verb::all() {

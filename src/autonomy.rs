@@ -325,7 +325,9 @@ pub fn forbidden_reason(action: &Action) -> &'static str {
         | Verb::ArgoSync
         | Verb::ArgoRefresh
         | Verb::ArgoTerminateOp
-        | Verb::RemoveFinalizers => "this action is forbidden by the autonomy policy",
+        | Verb::RemoveFinalizers
+        | Verb::RestartPod
+        | Verb::Exec => "this action is forbidden by the autonomy policy",
     }
 }
 

@@ -62,7 +62,7 @@ pub fn after(action: &Action, before: &Value, now: &str) -> Result<Option<Value>
     for w in writes.iter().filter(|w| &w.target == target) {
         match &w.op {
             Op::Patch { patch_type, body } => apply_patch(&mut obj, *patch_type, body)?,
-            Op::Apply { .. } | Op::Delete => return Ok(None),
+            Op::Apply { .. } | Op::Delete | Op::DeleteWith { .. } => return Ok(None),
         }
         changed = true;
     }
@@ -88,6 +88,16 @@ pub fn apply_patch(obj: &mut Value, patch_type: PatchType, patch: &Value) -> Res
 pub fn describe(action: &Action) -> String {
     match action {
         Action::Delete { target } => format!("deletes {}", target.display()),
+        Action::RestartPod {
+            target,
+            grace_period_seconds,
+        } => format!(
+            "deletes {}{} (its controller recreates it)",
+            target.display(),
+            grace_period_seconds
+                .map(|g| format!(" with a {g}s grace period"))
+                .unwrap_or_default()
+        ),
         Action::Reconcile {
             with_source: true, ..
         } => format!(
@@ -166,6 +176,8 @@ pub fn git_patch(action: &Action) -> Option<(&'static str, Value)> {
         | Action::ArgoRefresh { .. }
         | Action::ArgoTerminateOp { .. }
         | Action::RemoveFinalizers { .. }
+        | Action::RestartPod { .. }
+        | Action::Exec { .. }
         | Action::Drain { .. }
         | Action::Cordon { .. }
         | Action::Uncordon { .. }

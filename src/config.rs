@@ -172,7 +172,7 @@ impl Config {
             message: describe_yaml_error(text, &e),
         })?;
         if let Some(p) = &cfg.provider
-            && !matches!(p.as_str(), "anthropic" | "openai" | "offline")
+            && crate::llm::ProviderKind::parse(p).is_none()
         {
             let line = text
                 .lines()

@@ -977,6 +977,7 @@ mod tests {
                     manifest: Some(manifest),
                     label: Some("a=b".into()),
                     taint: Some("a=b:NoSchedule".into()),
+                    command: Some(vec!["true".into()]),
                     ..Default::default()
                 };
                 // `delete` also as JSON from a model or recipe gives it: of a Node it stays

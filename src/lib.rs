@@ -52,6 +52,7 @@ pub mod redact;
 pub mod serve;
 pub mod session;
 pub mod status;
+pub mod targetapp;
 pub mod ui;
 pub mod upgrades;
 pub mod verb;

@@ -82,6 +82,10 @@ pub enum Op {
         manifest: Value,
     },
     Delete,
+    /// A DELETE with `DeleteOptions` in its body (a grace period).
+    DeleteWith {
+        options: Value,
+    },
 }
 
 /// The HTTP method of a write.
@@ -165,7 +169,7 @@ impl Write {
     pub fn method(&self) -> Method {
         match self.op {
             Op::Patch { .. } | Op::Apply { .. } => Method::Patch,
-            Op::Delete => Method::Delete,
+            Op::Delete | Op::DeleteWith { .. } => Method::Delete,
         }
     }
 
@@ -178,6 +182,7 @@ impl Write {
                 PatchType::Json => "application/json-patch+json",
             }),
             Op::Apply { .. } => Some("application/apply-patch+yaml"),
+            Op::DeleteWith { .. } => Some("application/json"),
             Op::Delete => None,
         }
     }
@@ -187,7 +192,7 @@ impl Write {
         match self.op {
             Op::Patch { .. } => &[("fieldManager", FIELD_MANAGER)],
             Op::Apply { .. } => &[("fieldManager", FIELD_MANAGER), ("force", "true")],
-            Op::Delete => &[],
+            Op::Delete | Op::DeleteWith { .. } => &[],
         }
     }
 
@@ -196,6 +201,7 @@ impl Write {
         match &self.op {
             Op::Patch { body, .. } => Some(body),
             Op::Apply { manifest } => Some(manifest),
+            Op::DeleteWith { options } => Some(options),
             Op::Delete => None,
         }
     }
@@ -205,7 +211,7 @@ impl Write {
         let verb = match self.op {
             Op::Patch { .. } => "patch",
             Op::Apply { .. } => "apply",
-            Op::Delete => "delete",
+            Op::Delete | Op::DeleteWith { .. } => "delete",
         };
         format!("{verb} {}", self.target.display())
     }
@@ -246,6 +252,8 @@ pub fn needs_object(action: &Action) -> bool {
         | Action::ArgoSync { .. }
         | Action::ArgoRefresh { .. }
         | Action::RemoveFinalizers { .. }
+        | Action::RestartPod { .. }
+        | Action::Exec { .. }
         | Action::Drain { .. }
         | Action::Cordon { .. }
         | Action::Uncordon { .. }
@@ -384,6 +392,28 @@ pub fn plan(action: &Action, object: Option<&Value>, now: &str) -> Result<Plan, 
         Action::RemoveFinalizers { target } => one(Write::merge(
             target,
             json!({"metadata": {"finalizers": null}}),
+        )),
+        // Only a Pod is restarted this way; a grace period goes in the DeleteOptions body.
+        Action::RestartPod { target, .. } if target.kind != "Pod" => Ok(Plan::Unsupported(
+            "restart-pod deletes a Pod; use rollout-restart for a workload",
+        )),
+        Action::RestartPod {
+            target,
+            grace_period_seconds,
+        } => one(Write {
+            target: target.clone(),
+            subresource: None,
+            op: match grace_period_seconds {
+                Some(g) => Op::DeleteWith {
+                    options: json!({"apiVersion": "v1", "kind": "DeleteOptions",
+                        "gracePeriodSeconds": g}),
+                },
+                None => Op::Delete,
+            },
+            guard: None,
+        }),
+        Action::Exec { .. } => Ok(Plan::Unsupported(
+            "exec needs the API server's streaming (websocket) exec, which this build does not speak",
         )),
         Action::Drain { .. }
         | Action::Cordon { .. }

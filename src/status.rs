@@ -290,7 +290,7 @@ pub fn build(inv: &Inventory, findings: &[LinkedFinding], limit: usize) -> Statu
         not_checked: inv
             .skipped
             .iter()
-            .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+            .filter(|s| !s.reason.is_not_served())
             .map(|s| format!("{} ({})", s.kind, s.reason))
             .chain(inv.unreadable.iter().map(|(f, why)| format!("{f} ({why})")))
             .collect(),

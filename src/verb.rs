@@ -64,6 +64,8 @@ pub enum Verb {
     ArgoRefresh,
     ArgoTerminateOp,
     RemoveFinalizers,
+    RestartPod,
+    Exec,
     Drain,
     Cordon,
     Uncordon,
@@ -82,6 +84,7 @@ pub enum Param {
     Manifest,
     Label,
     Taint,
+    Command,
 }
 
 impl Param {
@@ -94,6 +97,7 @@ impl Param {
             Param::Manifest => "-f FILE",
             Param::Label => "--label KEY=VALUE",
             Param::Taint => "--taint KEY=VALUE:EFFECT",
+            Param::Command => "-- COMMAND…",
         }
     }
 
@@ -106,6 +110,7 @@ impl Param {
             Param::Manifest => "a manifest (-f FILE)",
             Param::Label => "--label KEY=VALUE",
             Param::Taint => "--taint KEY=VALUE:EFFECT",
+            Param::Command => "a command to run (-- COMMAND…)",
         }
     }
 }
@@ -149,6 +154,12 @@ impl Verb {
             Verb::ArgoRefresh => ("argo-refresh", Confirm, false, &[]),
             Verb::ArgoTerminateOp => ("argo-terminate-op", Confirm, false, &[]),
             Verb::RemoveFinalizers => ("remove-finalizers", Confirm, false, &[]),
+            // Deleting one Pod (its controller recreates it), with a grace period. A write:
+            // confirm here; the TargetApp controller's per-target autonomy (the team's
+            // `auto_approve: [restart_pod]`) makes it safe there, within the policy.
+            Verb::RestartPod => ("restart-pod", Confirm, false, &[]),
+            // A command in a container (the API's exec); always asks.
+            Verb::Exec => ("exec", Confirm, false, &[Param::Command]),
             Verb::Drain => ("drain", Forbidden, true, &[]),
             Verb::Cordon => ("cordon", Forbidden, true, &[]),
             Verb::Uncordon => ("uncordon", Forbidden, true, &[]),

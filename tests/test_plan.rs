@@ -140,6 +140,15 @@ fn cases(verb: Verb) -> Vec<Action> {
         Verb::ArgoRefresh => vec![Action::ArgoRefresh { target: app() }],
         Verb::ArgoTerminateOp => vec![Action::ArgoTerminateOp { target: app() }],
         Verb::RemoveFinalizers => vec![Action::RemoveFinalizers { target: app() }],
+        Verb::RestartPod => vec![Action::RestartPod {
+            target: pod(),
+            grace_period_seconds: Some(30),
+        }],
+        Verb::Exec => vec![Action::Exec {
+            target: pod(),
+            container: None,
+            command: vec!["true".into()],
+        }],
         Verb::Drain => vec![Action::Drain { target: node() }],
         Verb::Cordon => vec![Action::Cordon { target: node() }],
         Verb::Uncordon => vec![Action::Uncordon { target: node() }],
@@ -280,7 +289,7 @@ fn every_verb_sends_exactly_the_previewed_plan() {
                         );
                         assert!(!preview.diff.is_empty(), "{what}");
                     }
-                    Action::Delete { .. } => {
+                    Action::Delete { .. } | Action::RestartPod { .. } => {
                         assert!(previewed.is_empty());
                         assert!(preview.diff.is_empty());
                         assert!(preview.note.unwrap().starts_with("deletes "), "{what}");
@@ -323,8 +332,8 @@ fn every_verb_sends_exactly_the_previewed_plan() {
         }
     }
     // Patch ×3, scale, restart, apply, delete, reconcile (source + object, app), suspend,
-    // resume, sync, refresh, terminate, finalizers.
-    assert_eq!(writes_seen, 16);
+    // resume, sync, refresh, terminate, finalizers, restart-pod.
+    assert_eq!(writes_seen, 17);
 }
 
 /// `act --help`, shell completion and `config view` are generated from the verb table: each

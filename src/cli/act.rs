@@ -119,6 +119,9 @@ fn params(ctx: &Ctx, args: &ActArgs) -> Result<Vec<Params>> {
         previous: args.previous,
         label: args.label.clone(),
         taint: args.taint.clone(),
+        // `act` has no flags for these yet (the TargetApp controller builds them).
+        grace_period_seconds: None,
+        command: None,
     };
     let Some(file) = &args.file else {
         return Ok(vec![base]);

@@ -10,6 +10,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use super::flags::parse_since;
 use crate::audit::{Phase, Record};
 use crate::error::{EXIT_OK, Error, Result};
@@ -40,7 +41,10 @@ struct Row<'a> {
 }
 
 pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<u8> {
-    let format = ctx.output(&["table", "json"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json],
+        OutputFormat::Table,
+    )?;
     let since = match &args.since {
         Some(s) => Some(parse_since(s, ctx.env.now()).ok_or_else(|| {
             Error::usage_hint(
@@ -85,7 +89,7 @@ pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<u8> {
         })
         .collect();
     let str_of = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
-    if format == "json" {
+    if format == OutputFormat::Json {
         let attempts: Vec<serde_json::Value> = rows
             .iter()
             .map(|r| {

@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use crate::autonomy::Policy;
 use crate::error::Result;
 
@@ -81,7 +82,7 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
                 "fileRead": file_read,
                 "config": cfg.masked(),
                 "effective": {
-                    "provider": provider,
+                    "provider": provider.as_str(),
                     "anthropicKey": key_source,
                     "anthropicBaseUrl": ctx.env.get("ANTHROPIC_BASE_URL").map(str::to_string)
                         .or_else(|| cfg.anthropic.base_url.clone())
@@ -90,8 +91,11 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
                     "tiers": tiers,
                 },
             });
-            match ctx.output(&["yaml", "json"], "yaml")?.as_str() {
-                "json" => ctx.ui.out(&format!("{view:#}\n"))?,
+            match ctx.format(
+                &[OutputFormat::Yaml, OutputFormat::Json],
+                OutputFormat::Yaml,
+            )? {
+                OutputFormat::Json => ctx.ui.out(&format!("{view:#}\n"))?,
                 _ => ctx.ui.out(&crate::manifest::to_yaml(&view))?,
             }
         }

@@ -155,7 +155,31 @@ impl Ctx {
         Ok(self.config.get_or_init(|| c))
     }
 
-    /// The output format flag, validated against what the command supports.
+    /// The `-o` format, validated against the subset the command supports (in the order the
+    /// error lists them).
+    pub fn format(
+        &self,
+        allowed: &[super::flags::OutputFormat],
+        default: super::flags::OutputFormat,
+    ) -> Result<super::flags::OutputFormat> {
+        let Some(o) = self.global.output.as_deref() else {
+            return Ok(default);
+        };
+        allowed
+            .iter()
+            .copied()
+            .find(|f| f.as_str() == o)
+            .ok_or_else(|| {
+                let names: Vec<&str> = allowed.iter().map(|f| f.as_str()).collect();
+                Error::usage(format!(
+                    "unsupported output format `{o}` (expected one of: {})",
+                    names.join(", ")
+                ))
+            })
+    }
+
+    /// The output format flag as text, validated against what the command supports (for
+    /// callers not yet on [`Ctx::format`]).
     pub fn output(&self, allowed: &[&str], default: &'static str) -> Result<String> {
         let o = self
             .global

@@ -10,6 +10,7 @@ use comfy_table::{ContentArrangement, Table, presets::NOTHING};
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use super::gather::{FailOn, RecipeSelection};
 use super::gather::{gather_for, select_recipes};
 use crate::autonomy::Policy;
@@ -72,9 +73,12 @@ fn selected(ctx: &Ctx, args: &DiagnoseArgs) -> Vec<&'static dyn Recipe> {
 }
 
 pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
-    let format = ctx.output(&["table", "json", "yaml"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml],
+        OutputFormat::Table,
+    )?;
     if args.list {
-        return list(ctx, &format);
+        return list(ctx, format);
     }
     // Resolved before gathering; when --explain has no model to ask, the diagnosis is still
     // printed and the error follows it.
@@ -98,7 +102,7 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
                     .and_then(|r| r.reads().first().copied())
                     .unwrap_or("")
                     .to_string(),
-                reason: format!("not served by the cluster: recipe {id} not run"),
+                reason: format!("not served by the cluster: recipe {id} not run").into(),
             });
         }
     }
@@ -117,8 +121,8 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
         None => None,
     };
 
-    match format.as_str() {
-        "json" | "yaml" => {
+    match format {
+        OutputFormat::Json | OutputFormat::Yaml => {
             // The v1 contract: drop the internal `recipe` field from each finding.
             let mut fs = serde_json::to_value(&findings).unwrap_or_default();
             if let Some(arr) = fs.as_array_mut() {
@@ -136,7 +140,7 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
             if let Some(e) = &explanation {
                 doc["explanation"] = json!({"provider": e.provider, "model": e.model, "text": e.text, "suggested_actions": e.actions});
             }
-            if format == "json" {
+            if format == OutputFormat::Json {
                 ctx.ui.out(&format!("{doc:#}\n"))?;
             } else {
                 ctx.ui.out(&crate::manifest::to_yaml(&doc))?;
@@ -155,7 +159,7 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
             &view.describe(),
         ))?,
     }
-    if format == "table"
+    if format == OutputFormat::Table
         && let Some(e) = &explanation
     {
         let mut out = format!(
@@ -182,14 +186,14 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     Ok(if fail { EXIT_REPORT } else { EXIT_OK })
 }
 
-fn list(ctx: &Ctx, format: &str) -> Result<u8> {
+fn list(ctx: &Ctx, format: OutputFormat) -> Result<u8> {
     let rows: Vec<serde_json::Value> = recipes::RECIPES
         .iter()
         .map(|r| json!({"id": r.id(), "summary": r.summary(), "reads": r.reads()}))
         .collect();
     match format {
-        "json" => ctx.ui.out(&format!("{:#}\n", json!(rows)))?,
-        "yaml" => ctx.ui.out(&crate::manifest::to_yaml(&rows))?,
+        OutputFormat::Json => ctx.ui.out(&format!("{:#}\n", json!(rows)))?,
+        OutputFormat::Yaml => ctx.ui.out(&crate::manifest::to_yaml(&rows))?,
         _ => {
             let mut t = Table::new();
             t.load_style(NOTHING)

@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::Ctx;
 use super::cluster_view::live_cluster;
+use super::flags::OutputFormat;
 use crate::diff::{DiffOptions, DiffReport, Status, diff_objects};
 use crate::error::{EXIT_OK, EXIT_REPORT, Error, Result};
 use crate::manifest::{self, Manifest};
@@ -65,7 +66,10 @@ pub async fn run(ctx: &Ctx, args: &DiffArgs) -> Result<u8> {
             "drop --snapshot; to check manifests without a cluster use `kubectl claude lint -f FILE`",
         ));
     }
-    let output = ctx.output(&["table", "json"], "table")?;
+    let output = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json],
+        OutputFormat::Table,
+    )?;
     let desired = read_desired(ctx, args).await?;
     let live = live_cluster(ctx).await?;
     let opts = DiffOptions {
@@ -76,7 +80,7 @@ pub async fn run(ctx: &Ctx, args: &DiffArgs) -> Result<u8> {
     for w in &report.warnings {
         ctx.ui.warn(w);
     }
-    if output == "json" {
+    if output == OutputFormat::Json {
         ctx.ui.out(&format!(
             "{}\n",
             serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()

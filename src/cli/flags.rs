@@ -1,5 +1,32 @@
 //! Flag values several commands share, and how they are parsed.
 
+/// An `-o` output format. The flag itself stays a string (`snapshot -o DIR` names a
+/// directory); each command accepts its own subset through [`super::Ctx::format`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Text,
+    Json,
+    Yaml,
+}
+
+impl OutputFormat {
+    /// The name `-o` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Text => "text",
+            OutputFormat::Json => "json",
+            OutputFormat::Yaml => "yaml",
+        }
+    }
+
+    /// True for the machine formats (json, yaml).
+    pub fn is_data(self) -> bool {
+        matches!(self, OutputFormat::Json | OutputFormat::Yaml)
+    }
+}
+
 /// Parses `--since` relative to `now`.
 pub fn parse_since(s: &str, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
     let s = s.trim();
@@ -29,6 +56,15 @@ pub fn parse_since(s: &str, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_formats_are_named_as_clap_names_them() {
+        use clap::ValueEnum;
+        for f in OutputFormat::value_variants() {
+            assert_eq!(f.to_possible_value().unwrap().get_name(), f.as_str());
+        }
+        assert!(OutputFormat::Yaml.is_data() && !OutputFormat::Table.is_data());
+    }
 
     #[test]
     fn since_accepts_dates_times_and_durations() {

@@ -90,7 +90,7 @@ pub async fn gather_for(
 pub fn not_checked(inv: &crate::cluster::Inventory) -> Vec<String> {
     inv.skipped
         .iter()
-        .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+        .filter(|s| !s.reason.is_not_served())
         .map(|s| format!("{} ({})", s.kind, s.reason))
         .chain(inv.unreadable.iter().map(|(f, why)| format!("{f} ({why})")))
         .collect()

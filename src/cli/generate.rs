@@ -6,6 +6,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use super::instructions::{PrepareArgs, Prepared, load_instructions, prepare, report_notes};
 use super::model::{CallMeta, log_call};
 use crate::error::{Error, Result};
@@ -91,9 +92,9 @@ impl GenerateArgs {
 }
 
 /// Serializes objects for stdout.
-pub fn render(objects: &[Value], format: &str) -> String {
+pub fn render(objects: &[Value], format: OutputFormat) -> String {
     match format {
-        "json" => format!(
+        OutputFormat::Json => format!(
             "{:#}\n",
             json!({"apiVersion": "v1", "kind": "List", "items": objects})
         ),
@@ -102,7 +103,10 @@ pub fn render(objects: &[Value], format: &str) -> String {
 }
 
 pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
-    let format = ctx.output(&["yaml", "json"], "yaml")?;
+    let format = ctx.format(
+        &[OutputFormat::Yaml, OutputFormat::Json],
+        OutputFormat::Yaml,
+    )?;
     let layout = if args.layout == Layout::Plain
         && ctx.persona == crate::persona::Persona::Flux
         && args.write.is_some()
@@ -234,7 +238,7 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
         write_files(ctx, dir, &files)?;
         return Ok(0);
     }
-    ctx.ui.out(&render(&outcome.objects, &format))?;
+    ctx.ui.out(&render(&outcome.objects, format))?;
     Ok(0)
 }
 

@@ -6,6 +6,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use crate::error::{EXIT_OK, EXIT_REPORT, Result};
 use crate::manifest::{
     self,
@@ -90,7 +91,10 @@ fn load(ctx: &Ctx, path: &std::path::Path) -> Result<Vec<manifest::Manifest>> {
 }
 
 pub async fn run(ctx: &Ctx, args: &LintArgs) -> Result<u8> {
-    let format = ctx.output(&["table", "json"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json],
+        OutputFormat::Table,
+    )?;
     let path = if args.file.is_relative() && args.file.as_os_str() != "-" {
         ctx.env.cwd.join(&args.file)
     } else {
@@ -136,9 +140,9 @@ pub async fn run(ctx: &Ctx, args: &LintArgs) -> Result<u8> {
     let warnings = issues.iter().filter(|i| i.level == Level::Warning).count();
     let shown: Vec<_> = issues
         .iter()
-        .filter(|i| args.all || format == "json" || i.level >= Level::Warning)
+        .filter(|i| args.all || format == OutputFormat::Json || i.level >= Level::Warning)
         .collect();
-    if format == "json" {
+    if format == OutputFormat::Json {
         let v = json!({"v": 1, "objects": objects.len(), "errors": errors, "warnings": warnings, "issues": shown});
         ctx.ui.out(&format!("{v:#}\n"))?;
     } else {

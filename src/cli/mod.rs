@@ -28,6 +28,7 @@ pub mod model;
 pub mod serve;
 pub mod snapshot;
 pub mod status;
+pub mod targetapp;
 pub mod upgrades;
 pub mod usage;
 pub mod version;
@@ -134,6 +135,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     Approvals(approvals::ApprovalsArgs),
     Dashboard(dashboard::DashboardArgs),
+    #[command(name = "targetapp")]
+    TargetApp(targetapp::TargetAppArgs),
     Snapshot(snapshot::SnapshotArgs),
     Usage(usage::UsageArgs),
     Config(config::ConfigArgs),
@@ -286,6 +289,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<u8> {
         Command::Serve(a) => serve::run(ctx, a).await,
         Command::Approvals(a) => approvals::run(ctx, a).await,
         Command::Dashboard(a) => dashboard::run(ctx, a).await,
+        Command::TargetApp(a) => targetapp::run(ctx, a).await,
         Command::Config(a) => config::run(ctx, a).await,
         Command::Version(a) => version::run(ctx, a).await,
         Command::Completion(a) => completion::run(ctx, a).await,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::generate::Backend;
-use crate::llm::{self, HttpSettings, Provider, anthropic, openai};
+use crate::llm::{self, HttpSettings, Provider, ProviderKind, anthropic, openai};
 
 /// Where the Anthropic key comes from: (key, human-readable source). A key file that is
 /// configured (`ANTHROPIC_API_KEY_FILE`, `anthropic.api_key_file`) but cannot be read or is
@@ -81,23 +81,32 @@ fn base_url(value: String, named_by: &str) -> Result<String> {
 
 /// Picks the provider name: flag, then the instructions file, then the environment
 /// (`KCLAUDE_PROVIDER`), then the config, then anthropic when a key exists, else offline.
-pub fn resolve_provider_name(ctx: &Ctx, flag: Option<&str>, file: Option<&str>) -> Result<String> {
+/// A name no provider has is a usage error naming the choices.
+pub fn resolve_provider_name(
+    ctx: &Ctx,
+    flag: Option<&str>,
+    file: Option<&str>,
+) -> Result<ProviderKind> {
     let cfg = ctx.config()?;
     let chosen = flag
         .or(file)
         .or(ctx.env.get("KCLAUDE_PROVIDER"))
         .or(cfg.provider.as_deref());
-    Ok(match chosen {
-        Some(p) => p.to_string(),
-        None if anthropic_key_configured(ctx)? => "anthropic".into(),
-        None => "offline".into(),
-    })
+    match chosen {
+        Some(p) => ProviderKind::parse(p).ok_or_else(|| {
+            Error::usage(format!(
+                "unknown provider `{p}` (expected offline, anthropic or openai)"
+            ))
+        }),
+        None if anthropic_key_configured(ctx)? => Ok(ProviderKind::Anthropic),
+        None => Ok(ProviderKind::Offline),
+    }
 }
 
 /// Builds the backend for a provider name and model.
 pub fn backend(
     ctx: &Ctx,
-    provider: &str,
+    provider: &ProviderKind,
     model: Option<&str>,
     timeout: Option<u64>,
 ) -> Result<Backend> {
@@ -105,8 +114,8 @@ pub fn backend(
     let deadline = Duration::from_secs(timeout.or(cfg.timeout_seconds).unwrap_or(60).max(1));
     let model = model.map(str::to_string).or_else(|| cfg.model.clone());
     match provider {
-        "offline" => Ok(Backend::Offline),
-        "anthropic" => {
+        ProviderKind::Offline => Ok(Backend::Offline),
+        ProviderKind::Anthropic => {
             let (key, key_source) = anthropic_key_source(ctx)?.ok_or_else(|| {
                 Error::Llm(llm::Error::Config(
                     "provider anthropic needs an API key: set ANTHROPIC_API_KEY, ANTHROPIC_API_KEY_FILE or anthropic.api_key_file".into(),
@@ -128,7 +137,7 @@ pub fn backend(
                 num_ctx: None,
             })))
         }
-        "openai" => {
+        ProviderKind::OpenAi => {
             let (api_key, key_source) = match ctx.env.get("OPENAI_API_KEY") {
                 Some(k) => (
                     Some(k.to_string()),
@@ -160,9 +169,6 @@ pub fn backend(
                     .or_else(|| looks_like_ollama(&base_url).then_some(16384)),
             })))
         }
-        other => Err(Error::usage(format!(
-            "unknown provider `{other}` (expected offline, anthropic or openai)"
-        ))),
     }
 }
 

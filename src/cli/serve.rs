@@ -60,6 +60,9 @@ pub struct ServeArgs {
     /// How often the leader renews (and followers retry)
     #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = parse_duration)]
     pub renew_every: Duration,
+    /// GraphQL polls per second per TargetApp (token bucket, burst of twice that)
+    #[arg(long, default_value_t = 5.0, value_name = "N")]
+    pub targetapp_poll_rate: f64,
 }
 
 fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
@@ -136,6 +139,20 @@ impl Launcher for ChildLauncher {
 }
 
 pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
+    // The TargetApp operator's settings (seed 004's environment), checked before anything.
+    let mut ta_cfg = crate::targetapp::Config::from_vars(|k| ctx.env.get(k).map(str::to_string))
+        .map_err(|e| Error::usage(format!("serve: bad TargetApp setting: {e}")))?;
+    if !(args.targetapp_poll_rate > 0.0 && args.targetapp_poll_rate.is_finite()) {
+        return Err(Error::usage(
+            "serve: --targetapp-poll-rate must be a positive number of polls per second",
+        ));
+    }
+    ta_cfg.poll_rate = args.targetapp_poll_rate;
+    // METRICS_PORT moves the default listener (everything, /metrics included, is served there).
+    let listen = match ta_cfg.metrics_port {
+        Some(p) if args.listen == "0.0.0.0:8080" => format!("0.0.0.0:{p}"),
+        _ => args.listen.clone(),
+    };
     let hook_token = match &args.hook_token_file {
         Some(p) => {
             let t = std::fs::read_to_string(p)
@@ -176,9 +193,9 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
         duration: args.lease_duration,
         renew_every: args.renew_every,
     };
-    let listener = tokio::net::TcpListener::bind(&args.listen)
+    let listener = tokio::net::TcpListener::bind(&listen)
         .await
-        .map_err(|e| Error::io("listen", &args.listen, e))?;
+        .map_err(|e| Error::io("listen", &listen, e))?;
     let addr = listener
         .local_addr()
         .map(|a| a.to_string())
@@ -254,6 +271,30 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
         audit: super::gate_ui::audit_log(ctx, &context),
         clock: (ctx.env.now(), std::time::Instant::now()),
     };
+    let ta_actor = serve::targetapp::Actor {
+        client: client.clone(),
+        view: crate::cluster::ClusterView::Live(Box::new(
+            super::cluster_view::live_cluster(ctx).await?,
+        )),
+        policy: super::gate_ui::policy(ctx)?,
+        audit: super::gate_ui::audit_log(ctx, &context),
+        context: context.clone(),
+        queue_namespace: lease.namespace.clone(),
+        approval_ttl: Duration::from_secs(3600),
+        clock: (ctx.env.now(), std::time::Instant::now()),
+    };
+    let min_level = ta_cfg.log_level;
+    let ta_log: serve::targetapp::Log = Rc::new(move |level, msg, fields| {
+        if level >= min_level {
+            let mut v = serde_json::json!({"ts": jiff::Timestamp::now().to_string(),
+                "level": level.as_str(), "msg": msg});
+            if let (Some(m), serde_json::Value::Object(f)) = (v.as_object_mut(), fields) {
+                m.extend(f);
+            }
+            eprintln!("{v}");
+        }
+    });
+    let drain = ta_cfg.action_execution_timeout + Duration::from_secs(1);
     let local = tokio::task::LocalSet::new();
     local
         .run_until(async move {
@@ -267,11 +308,24 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
                 Duration::from_millis(300),
             ));
             tokio::task::spawn_local(serve::lease::elect(shared.clone(), client.clone(), lease));
+            let tapps = serve::targetapp::Controller::new(shared.clone(), ta_actor, ta_cfg, ta_log);
+            tokio::task::spawn_local(tapps.clone().run());
             let http = serve::http(shared.clone(), launcher, listener);
+            let term = async {
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
             tokio::select! {
                 _ = http => {}
                 _ = tokio::signal::ctrl_c() => log("shutting down", serde_json::json!({})),
+                _ = term => log("shutting down", serde_json::json!({"signal": "SIGTERM"})),
             }
+            // In-flight TargetApp actions finish; waiting polls are cancelled.
+            tapps.shutdown(drain).await;
         })
         .await;
     Ok(crate::error::EXIT_OK)

@@ -81,7 +81,7 @@ pub async fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<u8> {
     let refused: Vec<&str> = inv
         .skipped
         .iter()
-        .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+        .filter(|s| !s.reason.is_not_served())
         .map(|s| s.kind.as_str())
         .collect();
     let read_any = !inv.is_empty() || inv.served_kinds().any(|k| !refused.contains(&k));
@@ -89,8 +89,8 @@ pub async fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<u8> {
         let first = inv
             .skipped
             .iter()
-            .find(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
-            .map(|s| s.reason.clone())
+            .find(|s| !s.reason.is_not_served())
+            .map(|s| s.reason.to_string())
             .unwrap_or_default();
         return Err(crate::cluster::Error::Api {
             what: format!("snapshot {}", view.describe()),
@@ -108,7 +108,7 @@ pub async fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<u8> {
     }
     let written = snapshot::write(&dir, &inv)?;
     for s in &inv.skipped {
-        if s.reason != crate::cluster::inventory::NOT_SERVED {
+        if !s.reason.is_not_served() {
             ctx.ui.warn(&format!("skipped {}: {}", s.kind, s.reason));
         }
     }

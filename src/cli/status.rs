@@ -3,6 +3,7 @@
 use clap::Args;
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use crate::autonomy::Policy;
 use crate::error::Result;
 use crate::ui::Style;
@@ -36,7 +37,10 @@ fn pct(a: u64, b: u64) -> String {
 }
 
 pub async fn run(ctx: &Ctx, args: &StatusArgs) -> Result<u8> {
-    let format = ctx.output(&["table", "json", "yaml"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml],
+        OutputFormat::Table,
+    )?;
     let recipes = crate::recipes::RECIPES.to_vec();
     let (view, inv) = super::gather::gather_for(ctx, &recipes, false).await?;
     let outcome = crate::recipes::run(&recipes, &inv);
@@ -45,12 +49,12 @@ pub async fn run(ctx: &Ctx, args: &StatusArgs) -> Result<u8> {
         &Policy::new(ctx.config()?.autonomy.clone()),
     );
     let status = crate::status::build(&inv, &findings, args.limit);
-    match format.as_str() {
-        "json" => ctx.ui.out(&format!(
+    match format {
+        OutputFormat::Json => ctx.ui.out(&format!(
             "{:#}\n",
             serde_json::to_value(&status).unwrap_or_default()
         ))?,
-        "yaml" => ctx.ui.out(&crate::manifest::to_yaml(&status))?,
+        OutputFormat::Yaml => ctx.ui.out(&crate::manifest::to_yaml(&status))?,
         _ => ctx.ui.out(&render(ctx, &status, &view.describe()))?,
     }
     Ok(0)

@@ -10,6 +10,7 @@ use futures::StreamExt;
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use crate::error::{EXIT_OK, EXIT_REPORT, Error, ExitCode, Result};
 use crate::manifest::{self, lint::Level};
 use crate::upgrades::{self, Options, Report, To, discover};
@@ -80,7 +81,10 @@ fn parse_to(s: &str) -> std::result::Result<To, String> {
 }
 
 pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
-    let format = ctx.output(&["table", "json", "yaml"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml],
+        OutputFormat::Table,
+    )?;
     // Fail before any network work when --explain has no model to ask.
     let explainer = if args.explain {
         Some(explain_backend(ctx)?)
@@ -222,9 +226,9 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
     if let Some(e) = &explanation {
         doc["explanation"] = e.clone();
     }
-    match format.as_str() {
-        "json" => ctx.ui.out(&format!("{doc:#}\n"))?,
-        "yaml" => ctx.ui.out(&manifest::to_yaml(&doc))?,
+    match format {
+        OutputFormat::Json => ctx.ui.out(&format!("{doc:#}\n"))?,
+        OutputFormat::Yaml => ctx.ui.out(&manifest::to_yaml(&doc))?,
         _ => {
             let mut out = table(ctx, &reports);
             if let Some(e) = &explanation {
@@ -245,7 +249,7 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
         _ => false,
     };
     let more = reports.iter().filter(beyond).count();
-    if more > 0 && format == "table" {
+    if more > 0 && format == OutputFormat::Table {
         ctx.ui.status(&format!(
             "{more} release(s) have newer minor/major versions than --to {}; pass --to minor or --to major to see their impact",
             match args.to { To::Minor => "minor", _ => "patch" }

@@ -4,6 +4,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use crate::error::{Error, Result};
 use crate::llm::calllog::{CallRecord, summarize};
 
@@ -26,7 +27,10 @@ pub struct UsageArgs {
 }
 
 pub async fn run(ctx: &Ctx, args: &UsageArgs) -> Result<u8> {
-    let format = ctx.output(&["table", "json"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json],
+        OutputFormat::Table,
+    )?;
     let dir = ctx.paths.usage_dir();
     let records: Vec<CallRecord> =
         crate::jsonl::read_dir(&dir).map_err(|e| Error::io("read", &dir, e))?;
@@ -44,7 +48,7 @@ pub async fn run(ctx: &Ctx, args: &UsageArgs) -> Result<u8> {
         None => None,
     };
     let rows = summarize(&records, since.as_deref());
-    if format == "json" {
+    if format == OutputFormat::Json {
         ctx.ui
             .out(&format!("{:#}\n", json!({"v": 1, "rows": rows})))?;
         return Ok(0);

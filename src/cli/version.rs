@@ -4,6 +4,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use crate::error::Result;
 
 /// Print version information
@@ -22,12 +23,17 @@ pub async fn run(ctx: &Ctx, _args: &VersionArgs) -> Result<u8> {
         "target": env!("KCLAUDE_TARGET"),
         "kubernetesApi": crate::K8S_API_VERSION,
     });
-    match ctx
-        .output(&["table", "text", "json", "yaml"], "text")?
-        .as_str()
-    {
-        "json" => ctx.ui.out(&format!("{:#}\n", info))?,
-        "yaml" => ctx.ui.out(&crate::manifest::to_yaml(&info))?,
+    match ctx.format(
+        &[
+            OutputFormat::Table,
+            OutputFormat::Text,
+            OutputFormat::Json,
+            OutputFormat::Yaml,
+        ],
+        OutputFormat::Text,
+    )? {
+        OutputFormat::Json => ctx.ui.out(&format!("{:#}\n", info))?,
+        OutputFormat::Yaml => ctx.ui.out(&crate::manifest::to_yaml(&info))?,
         _ => ctx.ui.out(&format!(
             "kubectl-claude {} (commit {}, {}, Kubernetes API {})\n",
             env!("CARGO_PKG_VERSION"),

@@ -14,6 +14,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use super::gate_ui::{self, SafetyFlags};
 use crate::error::{EXIT_OK, EXIT_REPORT, Error, Result};
 use crate::gate::{Gate, Origin, Proposed};
@@ -98,7 +99,10 @@ fn wf_error(e: workflow::Error) -> Error {
 }
 
 fn list(ctx: &Ctx) -> Result<u8> {
-    let format = ctx.output(&["table", "json"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json],
+        OutputFormat::Table,
+    )?;
     let all = workflow::list(&ctx.paths.workflows_dir()).map_err(wf_error)?;
     let rows: Vec<(String, String, String)> = all
         .iter()
@@ -109,7 +113,7 @@ fn list(ctx: &Ctx) -> Result<u8> {
             (l.name.clone(), l.source.clone(), desc)
         })
         .collect();
-    if format == "json" {
+    if format == OutputFormat::Json {
         let v: Vec<Value> = rows
             .iter()
             .map(|(n, s, d)| json!({"name": n, "source": s, "description": d}))

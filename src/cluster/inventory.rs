@@ -13,15 +13,75 @@ use serde_json::Value;
 
 pub use crate::object::{Condition, Obj, ObjRef, string_map};
 
-/// The reason recorded for a kind the cluster does not serve: nothing of it can exist, so it
-/// is not a blind spot (unlike a Forbidden kind).
-pub const NOT_SERVED: &str = "not served";
+/// Why a kind was not read. Written as text (`-o json`'s `skipped[].reason`, a snapshot's
+/// `skipped-kinds.txt`): `not served`, or what kept it from being read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
+pub enum SkipReason {
+    /// The cluster does not serve the kind: nothing of it can exist, so it is not a blind spot
+    /// (unlike a Forbidden kind).
+    NotServed,
+    /// The kind could not be read (forbidden, an API error, not captured): a blind spot, so no
+    /// report may call what it holds healthy.
+    Unreadable(String),
+}
+
+impl SkipReason {
+    /// The text [`SkipReason::NotServed`] is written as.
+    pub const NOT_SERVED_TEXT: &'static str = "not served";
+
+    /// True for a kind the cluster does not serve (not a gap).
+    pub fn is_not_served(&self) -> bool {
+        matches!(self, SkipReason::NotServed)
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::NotServed => f.write_str(Self::NOT_SERVED_TEXT),
+            SkipReason::Unreadable(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Compares the written text (`reason == "not served"`).
+impl PartialEq<&str> for SkipReason {
+    fn eq(&self, other: &&str) -> bool {
+        match self {
+            SkipReason::NotServed => *other == Self::NOT_SERVED_TEXT,
+            SkipReason::Unreadable(why) => why == other,
+        }
+    }
+}
+
+impl From<String> for SkipReason {
+    fn from(s: String) -> Self {
+        if s == Self::NOT_SERVED_TEXT {
+            SkipReason::NotServed
+        } else {
+            SkipReason::Unreadable(s)
+        }
+    }
+}
+
+impl From<&str> for SkipReason {
+    fn from(s: &str) -> Self {
+        s.to_string().into()
+    }
+}
+
+impl From<SkipReason> for String {
+    fn from(r: SkipReason) -> Self {
+        r.to_string()
+    }
+}
 
 /// Why a kind could not be read, so reports never claim "healthy" for what was not seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedKind {
     pub kind: String,
-    pub reason: String,
+    pub reason: SkipReason,
 }
 
 /// Key for container logs: namespace, pod, container (empty when the source did not say).
@@ -220,6 +280,23 @@ impl Inventory {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn skip_reasons_are_written_as_the_text_they_always_were() {
+        let s = SkippedKind {
+            kind: "Kustomization".into(),
+            reason: SkipReason::NotServed,
+        };
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v, json!({"kind": "Kustomization", "reason": "not served"}));
+        let back: SkippedKind = serde_json::from_value(v).unwrap();
+        assert!(back.reason.is_not_served());
+        let f: SkippedKind =
+            serde_json::from_value(json!({"kind": "Secret", "reason": "forbidden: no"})).unwrap();
+        assert_eq!(f.reason, SkipReason::Unreadable("forbidden: no".into()));
+        assert!(!f.reason.is_not_served());
+        assert_eq!(f.reason.to_string(), "forbidden: no");
+    }
 
     #[test]
     fn insert_indexes_and_replaces_duplicates() {

@@ -298,6 +298,14 @@ pub const KNOWN: &[KindInfo] = &[
         "onepassworditems",
         true
     ),
+    // The TargetApp operator (seed 004) inside `serve`
+    k!(
+        "TargetApp",
+        "operator.kco.local",
+        "v1alpha1",
+        "targetapps",
+        true
+    ),
     // Gateway API
     k!(
         "GatewayClass",

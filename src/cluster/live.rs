@@ -650,7 +650,7 @@ impl LiveCluster {
                 Some(res) => to_list.push(res),
                 None => inv.skipped.push(SkippedKind {
                     kind: k.kind.to_string(),
-                    reason: super::inventory::NOT_SERVED.into(),
+                    reason: super::SkipReason::NotServed,
                 }),
             }
         }
@@ -682,12 +682,12 @@ impl LiveCluster {
                     inv.mark_served(&res.kind);
                     inv.skipped.push(SkippedKind {
                         kind: res.kind.clone(),
-                        reason: format!("forbidden: {}", first_line(&s.message)),
+                        reason: format!("forbidden: {}", first_line(&s.message)).into(),
                     });
                 }
                 Err(kube::Error::Api(s)) if s.code == 404 => inv.skipped.push(SkippedKind {
                     kind: res.kind.clone(),
-                    reason: super::inventory::NOT_SERVED.into(),
+                    reason: super::SkipReason::NotServed,
                 }),
                 Err(e) => {
                     let err = self.classify(&format!("list {}", res.plural), e);
@@ -695,7 +695,7 @@ impl LiveCluster {
                         Error::Unreachable { .. } | Error::Unauthorized { .. } => return Err(err),
                         other => inv.skipped.push(SkippedKind {
                             kind: res.kind.clone(),
-                            reason: other.to_string(),
+                            reason: other.to_string().into(),
                         }),
                     }
                 }
@@ -775,7 +775,7 @@ impl LiveCluster {
                         Error::Unreachable { .. } | Error::Unauthorized { .. } => return Err(err),
                         other => inv.skipped.push(SkippedKind {
                             kind: res.kind.clone(),
-                            reason: other.to_string(),
+                            reason: other.to_string().into(),
                         }),
                     }
                 }
@@ -853,7 +853,8 @@ impl LiveCluster {
                         .collect::<Vec<_>>()
                         .join(", "),
                     if forbidden.len() > 3 { ", …" } else { "" }
-                ),
+                )
+                .into(),
             });
         }
         Ok(())

@@ -13,7 +13,7 @@ pub mod snapshot;
 
 use std::path::PathBuf;
 
-pub use inventory::{Condition, Inventory, Obj, ObjRef, SkippedKind, string_map};
+pub use inventory::{Condition, Inventory, Obj, ObjRef, SkipReason, SkippedKind, string_map};
 
 /// Which namespaces to read. `None` = all namespaces (`-A`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -169,11 +169,8 @@ impl ClusterView {
             .iter()
             .map(|s| format!("{} ({})", s.kind, s.reason))
             .collect();
-        let only_not_served = !inv.skipped.is_empty()
-            && inv
-                .skipped
-                .iter()
-                .all(|s| s.reason == inventory::NOT_SERVED);
+        let only_not_served =
+            !inv.skipped.is_empty() && inv.skipped.iter().all(|s| s.reason.is_not_served());
         let detail = match self {
             ClusterView::Snapshot(_) => {
                 let mut d = format!(

@@ -102,7 +102,7 @@ impl SnapshotCluster {
                 let (kind, reason) = line.split_once(':').unwrap_or((line, "not captured"));
                 inv.skipped.push(super::SkippedKind {
                     kind: kind.trim().to_string(),
-                    reason: reason.trim().to_string(),
+                    reason: reason.trim().into(),
                 });
             }
         }
@@ -486,7 +486,7 @@ pub fn write(dir: &Path, inv: &Inventory) -> Result<WriteSummary, Error> {
     let path = dir.join("skipped-kinds.txt");
     let mut text = String::from("# kinds that could not be read: `Kind: reason`\n");
     for s in &inv.skipped {
-        let reason = crate::redact::redact(&s.reason.replace('\n', " "));
+        let reason = crate::redact::redact(&s.reason.to_string().replace('\n', " "));
         text.push_str(&format!("{}: {reason}\n", s.kind));
     }
     atomic_write(&path, text.as_bytes()).map_err(|e| err(&path, &e))?;

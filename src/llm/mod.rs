@@ -127,6 +127,45 @@ pub struct HttpSettings {
     pub num_ctx: Option<u32>,
 }
 
+/// Which provider a name (`--provider`, `KCLAUDE_PROVIDER`, `provider:` in the config or the
+/// instructions) selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderKind {
+    /// The offline generator (no model, no network).
+    Offline,
+    Anthropic,
+    /// Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …).
+    OpenAi,
+}
+
+impl ProviderKind {
+    /// The name users type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Offline => "offline",
+            ProviderKind::Anthropic => "anthropic",
+            ProviderKind::OpenAi => "openai",
+        }
+    }
+
+    /// The kind a name selects, if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            ProviderKind::Offline,
+            ProviderKind::Anthropic,
+            ProviderKind::OpenAi,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A configured model provider.
 #[derive(Debug, Clone)]
 pub enum Provider {
@@ -135,11 +174,15 @@ pub enum Provider {
 }
 
 impl Provider {
-    pub fn name(&self) -> &'static str {
+    pub fn kind(&self) -> ProviderKind {
         match self {
-            Provider::Anthropic(_) => "anthropic",
-            Provider::OpenAi(_) => "openai",
+            Provider::Anthropic(_) => ProviderKind::Anthropic,
+            Provider::OpenAi(_) => ProviderKind::OpenAi,
         }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.kind().as_str()
     }
 
     pub fn model(&self) -> &str {

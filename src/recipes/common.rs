@@ -391,7 +391,7 @@ pub fn served(inv: &Inventory, kind: &str) -> bool {
         || inv
             .skipped
             .iter()
-            .any(|s| s.kind == kind && s.reason != crate::cluster::inventory::NOT_SERVED)
+            .any(|s| s.kind == kind && !s.reason.is_not_served())
 }
 
 /// True when the controller's own kind (Deployment, StatefulSet, DaemonSet) is unhealthy.

@@ -24,6 +24,7 @@ pub mod nodes;
 pub mod onepassword;
 pub mod rbac;
 pub mod storage;
+pub mod targetapp_failed;
 pub mod volumes;
 pub mod webhooks;
 pub mod workloads;
@@ -67,6 +68,7 @@ pub static RECIPES: &[&dyn Recipe] = &[
     &netpol::NetPol,
     &ingress::Ingress,
     &nodes::Nodes,
+    &targetapp_failed::TargetApps,
 ];
 
 /// Finds a recipe by id.
@@ -115,11 +117,7 @@ pub fn run(recipes: &[&dyn Recipe], inv: &Inventory) -> Run {
         out.findings.extend(r.diagnose(inv));
     }
     // A kind the cluster does not serve holds nothing to check; only unreadable kinds are gaps.
-    for s in inv
-        .skipped
-        .iter()
-        .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
-    {
+    for s in inv.skipped.iter().filter(|s| !s.reason.is_not_served()) {
         let users: Vec<&str> = recipes
             .iter()
             .filter(|r| out.ran.contains(&r.id()) && r.reads().contains(&s.kind.as_str()))
@@ -128,7 +126,7 @@ pub fn run(recipes: &[&dyn Recipe], inv: &Inventory) -> Run {
         let reason = if users.is_empty() {
             s.reason.clone()
         } else {
-            format!("{} — not checked by: {}", s.reason, users.join(", "))
+            format!("{} — not checked by: {}", s.reason, users.join(", ")).into()
         };
         out.skipped.push(SkippedKind {
             kind: s.kind.clone(),

@@ -97,7 +97,8 @@ impl Metrics {
         m
     }
 
-    /// Declares a series (`counter` or `gauge`).
+    /// Declares a series (`counter`, `gauge`, or `histogram`: its `_bucket`, `_sum` and
+    /// `_count` values are rendered under it).
     pub fn describe(&self, name: &str, ty: &'static str, help: &str) {
         let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         g.meta.insert(name.to_string(), (ty, help.to_string()));
@@ -136,16 +137,22 @@ impl Metrics {
         for (name, (ty, help)) in &g.meta {
             let _ = writeln!(out, "# HELP {name} {help}");
             let _ = writeln!(out, "# TYPE {name} {ty}");
-            for ((n, l), v) in g.values.iter().filter(|((n, _), _)| n == name) {
-                let _ = n;
+            // A histogram's series are `<name>_bucket`, `<name>_sum` and `<name>_count`.
+            let of = |n: &str| {
+                n == name
+                    || (*ty == "histogram"
+                        && n.strip_prefix(name.as_str())
+                            .is_some_and(|s| matches!(s, "_bucket" | "_sum" | "_count")))
+            };
+            for ((n, l), v) in g.values.iter().filter(|((n, _), _)| of(n)) {
                 if l.is_empty() {
-                    let _ = writeln!(out, "{name} {v}");
+                    let _ = writeln!(out, "{n} {v}");
                 } else {
                     let ls: Vec<String> = l
                         .iter()
                         .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
                         .collect();
-                    let _ = writeln!(out, "{name}{{{}}} {v}", ls.join(","));
+                    let _ = writeln!(out, "{n}{{{}}} {v}", ls.join(","));
                 }
             }
         }

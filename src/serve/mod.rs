@@ -16,6 +16,7 @@ pub mod hooks;
 pub mod lease;
 pub mod metrics;
 pub mod notify;
+pub mod targetapp;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};

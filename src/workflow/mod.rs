@@ -149,11 +149,21 @@ pub struct Branches {
     pub on_false: Option<String>,
 }
 
+/// The `action:` that prints the report (not a verb of `act`).
+pub const REPORT: &str = "report";
+/// The `action:` that adds a message to the report (not a verb of `act`).
+pub const NOTE: &str = "note";
+
 /// What a step is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind<'a> {
     Recipe(&'a str),
+    /// `action: <verb>` naming a verb of `kubectl claude act` (checked by validation).
     Action(&'a str),
+    /// `action: report`: print the run's report so far.
+    Report,
+    /// `action: note` with a `message`: add a line to the report.
+    Note,
     Fix(&'a FixFrom),
     Task(&'a str),
     Branch,
@@ -167,7 +177,11 @@ impl Step {
             kinds.push(StepKind::Recipe(r));
         }
         if let Some(a) = &self.action {
-            kinds.push(StepKind::Action(a));
+            kinds.push(match a.as_str() {
+                REPORT => StepKind::Report,
+                NOTE => StepKind::Note,
+                verb => StepKind::Action(verb),
+            });
         }
         if let Some(f) = &self.fix {
             kinds.push(StepKind::Fix(f));
@@ -398,10 +412,10 @@ pub fn validate(wf: &Workflow) -> Vec<Problem> {
                     }
                 }
             }
+            Some(StepKind::Report) => {}
+            Some(StepKind::Note) if s.message.is_some() => {}
+            Some(StepKind::Note) => out.push(at(i, "`note` needs a message".into())),
             Some(StepKind::Action(verb)) => match verb {
-                "report" => {}
-                "note" if s.message.is_some() => {}
-                "note" => out.push(at(i, "`note` needs a message".into())),
                 v if crate::action::Verb::from_name(v).is_some() => {
                     if s.target.is_none() && v != "apply" {
                         out.push(at(i, format!("action `{v}` needs a target (KIND/NAME)")));

@@ -267,12 +267,12 @@ impl<H: Interaction, F: Host> Runner<'_, '_, H, F> {
                 );
                 Ok(())
             }
-            StepKind::Action("report") => {
+            StepKind::Report => {
                 let out = self.report();
                 self.host.print(&out)?;
                 Ok(())
             }
-            StepKind::Action("note") => {
+            StepKind::Note => {
                 let msg = self.render(name, step.message.as_deref().unwrap_or_default())?;
                 self.note(name, msg);
                 Ok(())
@@ -386,7 +386,7 @@ impl<H: Interaction, F: Host> Runner<'_, '_, H, F> {
         let mut not_checked: Vec<String> = inv
             .skipped
             .iter()
-            .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
+            .filter(|s| !s.reason.is_not_served())
             .filter(|s| step_kinds.contains(&s.kind.as_str()))
             .map(|s| format!("{} ({})", s.kind, s.reason))
             .collect();

@@ -5,5 +5,6 @@
 
 pub mod env;
 pub mod fake_apiserver;
+pub mod fake_graphql;
 pub mod fake_llm;
 pub mod webdriver;
