@@ -795,10 +795,11 @@ impl Executor for Unconnected {
     }
 }
 
-/// A snapshot as an executor: previews read the snapshot, nothing can be executed.
-pub struct SnapshotExecutor<'a> {
-    pub inventory: &'a cluster::Inventory,
-    pub label: String,
+/// A snapshot as an executor: previews read the snapshot, nothing can be executed. Private:
+/// a [`cluster::ClusterView::Snapshot`] is the executor front-ends use.
+struct SnapshotExecutor<'a> {
+    inventory: &'a cluster::Inventory,
+    label: String,
 }
 
 impl Executor for SnapshotExecutor<'_> {
