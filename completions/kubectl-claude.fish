@@ -70,7 +70,7 @@ argocd\t'`apps/<app>.yaml` (ArgoCD Application) + `manifests/<app>/` (objects)'"
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l repo-url -d 'Git repository URL for the ArgoCD layout\'s Application' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l allowed-kinds -d 'Only allow these kinds in the output (comma-separated; default from config)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l max-tokens -d 'Maximum output tokens for model providers' -r
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l timeout -d 'Total deadline for a model call in seconds, retries included (default 60)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l timeout -d 'Total deadline for a model call in seconds, retries included (default 60; 0: no limit)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -318,7 +318,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l app -d 'Only this HelmRelease (by name)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l to -d 'Target: the newest patch (default), minor or major, or an exact version' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l credentials -d 'Secret manifests (plain, e.g. `sops -d` output) with credentials for sources whose spec.secretRef names them; read only when given, never shown' -r -F
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l timeout -d 'Network timeout per request, in seconds' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l timeout -d 'Network timeout per request, in seconds (0: no limit)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s n -l namespace -d 'The namespace scope for this request' -r

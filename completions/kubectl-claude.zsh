@@ -55,7 +55,7 @@ argocd\:"\`apps/<app>.yaml\` (ArgoCD Application) + \`manifests/<app>/\` (object
 '--repo-url=[Git repository URL for the ArgoCD layout'\''s Application]:URL:_default' \
 '*--allowed-kinds=[Only allow these kinds in the output (comma-separated; default from config)]:KINDS:_default' \
 '--max-tokens=[Maximum output tokens for model providers]:N:_default' \
-'--timeout=[Total deadline for a model call in seconds, retries included (default 60)]:SECONDS:_default' \
+'--timeout=[Total deadline for a model call in seconds, retries included (default 60; 0\: no limit)]:SECONDS:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -424,7 +424,7 @@ _arguments "${_arguments_options[@]}" : \
 '--app=[Only this HelmRelease (by name)]:NAME:_default' \
 '--to=[Target\: the newest patch (default), minor or major, or an exact version]:patch|minor|major|X.Y.Z:_default' \
 '--credentials=[Secret manifests (plain, e.g. \`sops -d\` output) with credentials for sources whose spec.secretRef names them; read only when given, never shown]:FILE|DIR:_files' \
-'--timeout=[Network timeout per request, in seconds]:SECONDS:_default' \
+'--timeout=[Network timeout per request, in seconds (0\: no limit)]:SECONDS:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \

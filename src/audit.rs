@@ -7,7 +7,7 @@
 //! leaves a trace, and when it cannot be written the action does not run.
 //!
 //! Records never contain Secret data: the action is serialized with Secret `data`/`stringData`
-//! values (and JSON-patch values under those paths) replaced by `***`.
+//! values (and JSON-patch values under those paths) replaced by `<redacted>`.
 //!
 //! The record shape is a contract (`v: 1`) documented in the README ("Acting safely").
 
@@ -226,7 +226,7 @@ pub fn read_report(dir: &Path) -> std::io::Result<(Vec<Record>, Vec<crate::jsonl
 
 use crate::redact::is_secret_kind;
 
-/// The action as JSON with Secret values replaced by `***`.
+/// The action as JSON with Secret values replaced by `<redacted>`.
 pub fn masked_action(action: &Action) -> Value {
     let mut v = serde_json::to_value(action).unwrap_or(Value::Null);
     let secret_target = action.target().is_some_and(|t| is_secret_kind(&t.kind));
@@ -294,7 +294,7 @@ fn mask_env(v: &mut Value) {
                 && let Some(val) = m.get_mut("value")
                 && val.is_string()
             {
-                *val = Value::String(crate::redact::MASK.into());
+                *val = Value::String(crate::redact::REDACTED.into());
             }
             m.values_mut().for_each(mask_env);
         }
@@ -312,7 +312,7 @@ fn mask_env_ops(p: &mut Value) {
             && path.ends_with("/value")
             && let Some(val) = op.get_mut("value")
         {
-            *val = Value::String(crate::redact::MASK.into());
+            *val = Value::String(crate::redact::REDACTED.into());
         }
     }
 }
@@ -342,7 +342,7 @@ pub fn mask_command(action: &Action) -> String {
         Action::Patch { target, .. } if is_secret_kind(&target.kind) => {
             let c = action.manual_command();
             match c.find(" -p '") {
-                Some(i) => format!("{} -p '***'", &c[..i]),
+                Some(i) => format!("{} -p '{}'", &c[..i], crate::redact::REDACTED),
                 None => c,
             }
         }
@@ -358,7 +358,7 @@ fn mask_last_applied(v: &mut Value) {
         Value::Object(m) => {
             for (k, child) in m.iter_mut() {
                 if k == "kubectl.kubernetes.io/last-applied-configuration" {
-                    *child = Value::String(crate::redact::MASK.into());
+                    *child = Value::String(crate::redact::REDACTED.into());
                 } else {
                     mask_last_applied(child);
                 }
@@ -391,7 +391,7 @@ fn mask_manifest(v: &mut Value) {
                 .and_then(Value::as_object_mut)
                 && let Some(la) = a.get_mut("kubectl.kubernetes.io/last-applied-configuration")
             {
-                *la = Value::String(crate::redact::MASK.into());
+                *la = Value::String(crate::redact::REDACTED.into());
             }
             if let Value::Object(m) = v {
                 for child in m.values_mut() {
@@ -417,11 +417,11 @@ fn mask_value(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, _)| (k.clone(), Value::String(crate::redact::MASK.into())))
+                .map(|(k, _)| (k.clone(), Value::String(crate::redact::REDACTED.into())))
                 .collect(),
         ),
         Value::Null => Value::Null,
-        _ => Value::String(crate::redact::MASK.into()),
+        _ => Value::String(crate::redact::REDACTED.into()),
     }
 }
 
@@ -486,7 +486,7 @@ mod tests {
         };
         let s = masked_action(&a).to_string();
         assert!(!s.contains("aHVudGVyMg==") && !s.contains("hunter2"), "{s}");
-        assert!(s.contains("password") && s.contains("***"), "{s}");
+        assert!(s.contains("password") && s.contains("<redacted>"), "{s}");
 
         let t = ObjRef::new("v1", "Secret", Some("a"), "s");
         let p = Action::Patch {

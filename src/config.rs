@@ -218,10 +218,10 @@ impl Config {
     pub fn masked(&self) -> Config {
         let mut c = self.clone();
         if c.anthropic.api_key.is_some() {
-            c.anthropic.api_key = Some("********".into());
+            c.anthropic.api_key = Some(crate::redact::REDACTED.into());
         }
         if c.openai.api_key.is_some() {
-            c.openai.api_key = Some("********".into());
+            c.openai.api_key = Some(crate::redact::REDACTED.into());
         }
         c
     }

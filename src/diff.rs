@@ -112,7 +112,7 @@ const SERVER_METADATA: &[&str] = &[
 ];
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 /// What a masked Secret value reads as (owned by [`crate::redact`]).
-pub use crate::redact::MASK;
+use crate::redact::REDACTED;
 
 /// Drops status and server-set metadata, and sorts keys so output is stable.
 pub fn normalize(v: &Value) -> Value {
@@ -273,8 +273,8 @@ fn secret_values(v: &Value) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// Replaces Secret values on both sides by [`MASK`]; a desired value that differs from live
-/// reads `*** (changed)`, a key live lacks `*** (new)`. With `all_live_keys` false only keys
+/// Replaces Secret values on both sides by [`REDACTED`]; a desired value that differs from live
+/// reads `<redacted> (changed)`, a key live lacks `<redacted> (new)`. With `all_live_keys` false only keys
 /// desired declares are shown on the live side (projection); true shows every live key.
 fn mask_secret(desired: &mut Value, live: Option<&mut Value>, all_live_keys: bool) {
     let want = secret_values(desired);
@@ -288,9 +288,9 @@ fn mask_secret(desired: &mut Value, live: Option<&mut Value>, all_live_keys: boo
                 .iter()
                 .map(|(k, v)| {
                     let marker = match have.get(k) {
-                        Some(h) if h == v => MASK.to_string(),
-                        Some(_) => format!("{MASK} (changed)"),
-                        None => format!("{MASK} (new)"),
+                        Some(h) if h == v => REDACTED.to_string(),
+                        Some(_) => format!("{REDACTED} (changed)"),
+                        None => format!("{REDACTED} (new)"),
                     };
                     (k.clone(), Value::String(marker))
                 })
@@ -303,7 +303,7 @@ fn mask_secret(desired: &mut Value, live: Option<&mut Value>, all_live_keys: boo
         let data: Map<String, Value> = have
             .keys()
             .filter(|k| all_live_keys || want.contains_key(*k))
-            .map(|k| (k.clone(), Value::String(MASK.into())))
+            .map(|k| (k.clone(), Value::String(REDACTED.into())))
             .collect();
         if data.is_empty() {
             m.remove("data");
@@ -723,7 +723,7 @@ mod tests {
             "stringData":{"user":"admin","pass":"new-secret-value"}});
         let d = diff_pair(sref, &changed, Some(&live));
         assert_eq!(d.status, Status::Changed);
-        assert!(d.diff.contains("*** (changed)"), "{}", d.diff);
+        assert!(d.diff.contains("<redacted> (changed)"), "{}", d.diff);
         for secret in ["new-secret-value", "b2xk", "old", "admin", "YWRtaW4="] {
             assert!(!d.diff.contains(secret), "{secret} leaked: {}", d.diff);
         }

@@ -188,6 +188,10 @@ impl From<crate::session::Error> for Error {
                     "drop --snapshot to act on the live cluster of the current context".into(),
                 ],
             },
+            S::SnapshotNeedsPreview => Error::usage_hint(
+                "a snapshot cannot be changed: with --snapshot, act runs reads (get, describe, list, logs) or previews (--dry-run, --suggest-only)",
+                "drop --snapshot to act on the current context",
+            ),
             S::Target { message, hint } => Error::Usage {
                 message,
                 hints: hint.into_iter().collect(),

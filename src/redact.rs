@@ -2,13 +2,10 @@
 //! model (`diagnose --explain`, workflow tasks), snapshots and the audit log. One list of
 //! secret-looking names, one text scrubber.
 
-/// What a redacted value reads as (snapshots, prompts to a model, scrubbed text).
+/// What every masked value reads as, wherever it goes: a Secret value in a diff or the audit
+/// log, a snapshot, a prompt to a model, scrubbed text, a configured API key, an MCP result.
+/// One spelling, defined here and nowhere else.
 pub const REDACTED: &str = "<redacted>";
-
-/// What a masked Secret value reads as in a diff and in the audit log (a contract there:
-/// README, "Acting safely"). Two spellings remain for now because both are documented
-/// outputs; both are defined here and nowhere else.
-pub const MASK: &str = "***";
 
 /// True for the kind whose `data`/`stringData` values are masked wherever they go.
 pub fn is_secret_kind(kind: &str) -> bool {

@@ -35,13 +35,22 @@
 //!
 //! # The snapshot rule (one for every front-end)
 //!
-//! A snapshot cannot be changed, so on a snapshot ([`Executor::is_snapshot`]) every action is
+//! A snapshot cannot be changed, so on a snapshot ([`Executor::is_snapshot`]) every change is
 //! previewed, never run: the session runs in dry-run mode (suggest-only is kept as asked).
-//! Approving changes on a snapshot (`yes`) contradicts that and is refused when the session is
-//! built ([`Error::SnapshotCannotChange`]; the CLI: exit 2). The rule is applied by
-//! [`snapshot_rule`], which [`Session::new`] calls and a front-end may call early (before it
-//! gathers anything) to say "previewed only" when it applies; [`Session::snapshot_preview`]
-//! tells afterwards. Nothing runs against a snapshot, and no front-end decides otherwise.
+//! Reads (get, describe, list, logs) are answered by the snapshot as it is. Two inputs are
+//! refused ([`snapshot_check`]; the CLI: exit 2):
+//!
+//! - approving changes up front (`yes`): [`Error::SnapshotCannotChange`];
+//! - a front-end that names one change ([`OnSnapshot::NeedsPreviewFlag`], `act`) without asking
+//!   for a preview (`dry_run` or `suggest_only`): it must say it only previews, never silently
+//!   turn into a dry run ([`Error::SnapshotNeedsPreview`]). Front-ends that run what they find
+//!   ([`OnSnapshot::Preview`]: `fix`, workflows) are previewed.
+//!
+//! [`Session::new`] applies the rule, once, to the input the front-end gives (the input as
+//! the user asked, never already rewritten). A front-end calls [`snapshot_check`] early, before
+//! it gathers anything, to refuse at once and to say "previewed only" when that applies;
+//! [`Session::snapshot_preview`] tells afterwards. Nothing runs against a snapshot, and no
+//! front-end decides otherwise.
 //!
 //! # Errors
 //!
@@ -71,6 +80,10 @@ pub enum Error {
     /// The snapshot rule (see the module doc): changes were approved up front on a snapshot.
     #[error("a snapshot cannot be changed: approving changes (yes) on a snapshot is refused")]
     SnapshotCannotChange,
+    /// The snapshot rule (see the module doc): one change was named on a snapshot without
+    /// asking for a preview.
+    #[error("a snapshot cannot be changed: on a snapshot a change can only be previewed")]
+    SnapshotNeedsPreview,
     /// `KIND/NAME` did not name an object this cluster knows.
     #[error("{message}")]
     Target {
@@ -104,16 +117,46 @@ pub enum Error {
     },
 }
 
-/// The snapshot rule (see the module doc): the input a session over a snapshot runs with —
-/// dry-run unless suggest-only — or [`Error::SnapshotCannotChange`] when changes were approved
-/// up front (`yes`). Other executors keep the input as given.
-pub fn snapshot_rule(is_snapshot: bool, input: GateInput) -> Result<GateInput, Error> {
+/// How a front-end's changes meet a snapshot (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnSnapshot {
+    /// Every change is previewed (`fix`, workflows: they run what they find).
+    Preview,
+    /// A change must ask for a preview itself (`dry_run` or `suggest_only`): `act`, which
+    /// names one change and must not silently turn into a dry run.
+    NeedsPreviewFlag,
+}
+
+/// The snapshot rule's check (see the module doc), before anything is read: on a snapshot,
+/// `Ok(true)` when changes will be previewed as a dry run (`Ok(false)` for suggest-only, and
+/// off a snapshot), or the refusal. The session applies the rule itself; this only tells.
+pub fn snapshot_check(
+    is_snapshot: bool,
+    input: &GateInput,
+    on_snapshot: OnSnapshot,
+) -> Result<bool, Error> {
     if !is_snapshot {
-        return Ok(input);
+        return Ok(false);
     }
     if input.yes {
         return Err(Error::SnapshotCannotChange);
     }
+    if on_snapshot == OnSnapshot::NeedsPreviewFlag && !input.dry_run && !input.suggest_only {
+        return Err(Error::SnapshotNeedsPreview);
+    }
+    Ok(!input.suggest_only)
+}
+
+/// The input a session over a snapshot runs its changes with: dry-run unless suggest-only.
+fn snapshot_rule(
+    is_snapshot: bool,
+    input: GateInput,
+    on_snapshot: OnSnapshot,
+) -> Result<GateInput, Error> {
+    if !is_snapshot {
+        return Ok(input);
+    }
+    snapshot_check(is_snapshot, &input, on_snapshot)?;
     Ok(GateInput {
         dry_run: input.dry_run || !input.suggest_only,
         ..input
@@ -203,15 +246,22 @@ pub struct Session<'a, E: Executor, H: Interaction> {
 }
 
 impl<'a, E: Executor, H: Interaction> Session<'a, E, H> {
-    /// Builds the session, applying the snapshot rule to the gate's input.
-    pub fn new(
+    /// Builds the session, applying the snapshot rule to the gate's input (every change on a
+    /// snapshot is previewed: [`OnSnapshot::Preview`]).
+    pub fn new(gate: Gate<'a>, exec: &'a E, human: &'a H, origin: Origin) -> Result<Self, Error> {
+        Self::with_snapshot_rule(gate, exec, human, origin, OnSnapshot::Preview)
+    }
+
+    /// [`Session::new`] for a front-end whose changes meet a snapshot as `on_snapshot` says.
+    pub fn with_snapshot_rule(
         mut gate: Gate<'a>,
         exec: &'a E,
         human: &'a H,
         origin: Origin,
+        on_snapshot: OnSnapshot,
     ) -> Result<Self, Error> {
         let reads_input = gate.input;
-        gate.input = snapshot_rule(exec.is_snapshot(), gate.input)?;
+        gate.input = snapshot_rule(exec.is_snapshot(), gate.input, on_snapshot)?;
         Ok(Self {
             gate,
             reads_input,
@@ -720,11 +770,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let audit = AuditLog::new(d.path().join("a"), "snap");
         let policy = Policy::default();
-        let inv = cluster::Inventory::default();
-        let snap = crate::gate::SnapshotExecutor {
-            inventory: &inv,
-            label: "snapshot:x".into(),
-        };
+        let snap = cluster::ClusterView::Snapshot(cluster::snapshot::SnapshotCluster::empty("x"));
         let yes = GateInput {
             yes: true,
             ..Default::default()
@@ -751,6 +797,40 @@ mod tests {
         )
         .unwrap();
         assert!(s.gate().input.suggest_only && !s.gate().input.dry_run);
+        // A front-end that names one change must ask for the preview itself.
+        let r = Session::with_snapshot_rule(
+            gate(&policy, &audit, asking()),
+            &snap,
+            &Unattended,
+            Origin::User,
+            OnSnapshot::NeedsPreviewFlag,
+        );
+        assert!(
+            matches!(r, Err(Error::SnapshotNeedsPreview)),
+            "{:?}",
+            r.err()
+        );
+        let dry = GateInput {
+            dry_run: true,
+            ..Default::default()
+        };
+        let s = Session::with_snapshot_rule(
+            gate(&policy, &audit, dry),
+            &snap,
+            &Unattended,
+            Origin::User,
+            OnSnapshot::NeedsPreviewFlag,
+        )
+        .unwrap();
+        assert!(s.gate().input.dry_run);
+        // The early check says the same as the session, without a session.
+        assert!(snapshot_check(true, &asking(), OnSnapshot::Preview).unwrap());
+        assert!(!snapshot_check(true, &suggest, OnSnapshot::NeedsPreviewFlag).unwrap());
+        assert!(matches!(
+            snapshot_check(true, &yes, OnSnapshot::Preview),
+            Err(Error::SnapshotCannotChange)
+        ));
+        assert!(!snapshot_check(false, &yes, OnSnapshot::NeedsPreviewFlag).unwrap());
         // A live executor keeps its input.
         let exec = OneDeployment::new();
         let s = Session::new(gate(&policy, &audit, yes), &exec, &Unattended, Origin::User).unwrap();

@@ -2,7 +2,7 @@
 //! requests the fake recorded and on the audit log the binary wrote.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -10,105 +10,13 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::support::env::{TestEnv, stderr, stdout};
-use crate::support::fake_apiserver::{FakeApiServer, Recorded};
+use crate::support::fake_apiserver::FakeApiServer;
 
-pub fn deployment() -> Value {
-    json!({"apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": "web", "namespace": "app", "uid": "u1", "resourceVersion": "7"},
-        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
-            "template": {"metadata": {"labels": {"app": "web"}},
-                "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
-                    "resources": {"limits": {"memory": "64Mi"}}}]}}},
-        "status": {"replicas": 2}})
-}
-
-pub fn objects() -> Vec<Value> {
-    vec![
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}),
-        json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "pi5-a"},
-            "status": {"conditions": [{"type": "Ready", "status": "True"}]}}),
-        deployment(),
-        json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
-            "metadata": {"name": "apps", "namespace": "flux-system"},
-            "spec": {"interval": "10m", "path": "./apps",
-                "sourceRef": {"kind": "GitRepository", "name": "flux-system"}}}),
-        json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
-            "metadata": {"name": "flux-system", "namespace": "flux-system"},
-            "spec": {"interval": "1m", "url": "https://example.com/repo.git"}}),
-    ]
-}
-
-pub fn fake() -> FakeApiServer {
-    FakeApiServer::start(objects())
-}
-
-/// A TestEnv whose KUBECONFIG points at `fake` (context `kind-fake`).
-pub fn env_for(fake: &FakeApiServer) -> TestEnv {
-    let t = TestEnv::new();
-    fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
-    t
-}
-
-/// Requests that change something: non-GETs that are not server-side dry runs.
-pub fn mutations(fake: &FakeApiServer) -> Vec<Recorded> {
-    fake.writes()
-        .into_iter()
-        .filter(|r| !r.query.contains("dryRun=All"))
-        .collect()
-}
-
-/// The audit records the binary wrote (all days), parsed.
-pub fn audit_records(t: &TestEnv) -> Vec<Value> {
-    let dir = audit_dir(t);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .flat_map(|f| {
-            std::fs::read_to_string(f)
-                .unwrap()
-                .lines()
-                .map(|l| serde_json::from_str::<Value>(l).unwrap())
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
-pub fn audit_dir(t: &TestEnv) -> PathBuf {
-    t.home().join(".local/state/kubectl-claude/actions")
-}
-
-/// Asserts one decision/outcome pair per attempt with the given approvals and outcomes, and
-/// mode 0600 on the file.
-pub fn assert_audit(t: &TestEnv, expected: &[(&str, &str, &str)]) {
-    let recs = audit_records(t);
-    assert_eq!(recs.len(), expected.len() * 2, "{recs:#?}");
-    for (pair, (verb, approval, outcome)) in recs.chunks(2).zip(expected) {
-        let (d, o) = (&pair[0], &pair[1]);
-        assert_eq!(d["v"], 1);
-        assert_eq!(d["phase"], "decision");
-        assert_eq!(o["phase"], "outcome");
-        assert_eq!(d["id"], o["id"], "{pair:#?}");
-        assert_eq!(d["verb"], *verb);
-        assert_eq!(d["action"]["verb"], *verb);
-        assert_eq!(d["approval"], *approval, "{pair:#?}");
-        assert!(d.get("outcome").is_none());
-        assert_eq!(o["outcome"], *outcome, "{pair:#?}");
-        assert_eq!(d["at"], crate::support::env::NOW);
-    }
-    if !expected.is_empty() {
-        assert_eq!(recs[0]["context"], "kind-fake");
-        let file = audit_dir(t).join("2026-11-22.jsonl");
-        assert_eq!(mode(&file), 0o600);
-    }
-}
-
-fn mode(p: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
-}
+// The fixtures and audit helpers every acting test shares live in `tests/support/acting.rs`;
+// re-exported for the test files that name them through here.
+pub use crate::support::acting::{
+    assert_audit, audit_records, deployment, env_for, fake, mutations, objects,
+};
 
 #[test]
 fn forbidden_is_refused_with_and_without_yes_and_sends_nothing() {
@@ -761,4 +669,82 @@ fn early_refusals_use_the_contexts_namespace() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("-n prod"), "{}", stderr(&o));
     assert!(fake.writes().is_empty());
+}
+
+// ------------------------------------------------------------------ what users see (insta)
+
+/// Snapshots of what users see — stdout, stderr and the exit code together — so that any
+/// change to them shows up in review (`cargo insta review`, or `INSTA_UPDATE=always`).
+macro_rules! assert_shown {
+    ($name:expr, $text:expr) => {
+        let filters = crate::support::acting::snapshot_filters();
+        let filters: Vec<(&str, &str)> = filters
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        insta::with_settings!({filters => filters, prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!($name, $text);
+        });
+    };
+}
+
+fn shown_output(o: &std::process::Output) -> String {
+    crate::support::acting::shown(o.status.code(), &stdout(o), &stderr(o))
+}
+
+#[test]
+fn shown_act_help() {
+    let t = TestEnv::new();
+    let o = t.cmd().args(["act", "--help"]).output().unwrap();
+    assert_shown!("act_help", shown_output(&o));
+}
+
+#[test]
+fn shown_diagnose_table() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot"])
+        .arg(crate::support::env::repo().join("examples/snapshots/flux-git-auth"))
+        .output()
+        .unwrap();
+    assert_shown!("diagnose_flux_git_auth", shown_output(&o));
+}
+
+#[test]
+fn shown_fix_summary() {
+    let t = TestEnv::new();
+    let o = t
+        .cmd()
+        .args(["fix", "--dry-run", "--snapshot"])
+        .arg(crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"))
+        .output()
+        .unwrap();
+    assert_shown!("fix_dry_run_helmrelease_oomkilled", shown_output(&o));
+}
+
+#[test]
+fn shown_confirm_prompt() {
+    let fake = fake();
+    let t = env_for(&fake);
+    let (code, screen) = run_in_pty(
+        &t,
+        &[
+            "act",
+            "scale",
+            "deployment/web",
+            "-n",
+            "app",
+            "--replicas",
+            "3",
+            "--reason",
+            "more load",
+        ],
+        "n\r",
+    );
+    assert!(fake.writes().is_empty(), "{:#?}", fake.writes());
+    assert_shown!(
+        "confirm_prompt_declined",
+        crate::support::acting::shown(code, &screen, "")
+    );
 }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
+use crate::support::acting::{audit_dir, audit_records, deployment, env_for, fake, mutations};
 use crate::support::env::{NOW, TestEnv, stderr, stdout};
 use crate::support::fake_apiserver::FakeApiServer;
-use crate::test_act::{audit_dir, audit_records, deployment, env_for, mutations};
 
 fn day_file(t: &TestEnv) -> PathBuf {
     audit_dir(t).join(format!("{}.jsonl", &NOW[..10]))
@@ -57,7 +57,7 @@ fn an_outcome_lost_after_a_scale_says_it_ran_not_that_it_did_not() {
 
 #[test]
 fn an_append_after_a_torn_line_starts_on_a_fresh_line_and_audit_reports_the_fragment() {
-    let fake = crate::test_act::fake();
+    let fake = fake();
     let t = env_for(&fake);
     let day = day_file(&t);
     std::fs::create_dir_all(day.parent().unwrap()).unwrap();
@@ -96,7 +96,7 @@ fn an_append_after_a_torn_line_starts_on_a_fresh_line_and_audit_reports_the_frag
 #[test]
 fn an_audit_directory_the_user_made_read_only_keeps_its_mode() {
     use std::os::unix::fs::PermissionsExt;
-    let fake = crate::test_act::fake();
+    let fake = fake();
     let t = env_for(&fake);
     let dir = audit_dir(&t);
     std::fs::create_dir_all(&dir).unwrap();
@@ -135,7 +135,7 @@ fn unsafe_is_root() -> bool {
 
 #[test]
 fn a_multi_document_apply_with_a_node_anywhere_changes_nothing() {
-    let fake = crate::test_act::fake();
+    let fake = fake();
     let t = env_for(&fake);
     let mut d = deployment();
     d["spec"]["replicas"] = json!(5);

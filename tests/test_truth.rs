@@ -1020,3 +1020,102 @@ fn workflow_recipe_steps_share_one_gather_until_an_action_runs() {
         .count();
     assert_eq!(pod_lists, 1, "{}", stdout(&o));
 }
+
+/// Verifier defect: a bad `OPENAI_BASE_URL` is answered with an OpenAI-compatible example, a
+/// bad `ANTHROPIC_BASE_URL` with Anthropic's (before: both with both).
+#[test]
+fn a_bad_base_url_hint_gives_an_example_for_its_provider() {
+    let mut t = TestEnv::new();
+    t.set("OPENAI_BASE_URL", "localhost:11434");
+    let o = t
+        .cmd()
+        .args(["generate", "--provider", "openai", "Deploy nginx"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("hint:") && e.contains("http://localhost:11434/v1"),
+        "{e}"
+    );
+    assert!(!e.contains("anthropic.com"), "{e}");
+    t.unset("OPENAI_BASE_URL");
+    t.set("ANTHROPIC_API_KEY", "test-key-not-real");
+    t.set("ANTHROPIC_BASE_URL", "api.anthropic.com");
+    let o = t
+        .cmd()
+        .args(["generate", "--provider", "anthropic", "Deploy nginx"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("https://api.anthropic.com"), "{e}");
+    assert!(!e.contains("11434"), "{e}");
+}
+
+/// Verifier defect: with no kubeconfig file at all, the first hint says how to get one (before:
+/// "pick a context with --context", which needs a kubeconfig to pick from).
+#[test]
+fn no_kubeconfig_at_all_says_how_to_get_one() {
+    let t = TestEnv::new(); // KUBECONFIG names a file that does not exist
+    let o = t.cmd().args(["diagnose"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let e = stderr(&o);
+    let first = e
+        .lines()
+        .find(|l| l.starts_with("hint:"))
+        .unwrap_or_else(|| panic!("no hint: {e}"));
+    assert!(first.contains("get a kubeconfig"), "{e}");
+    assert!(first.contains("KUBECONFIG"), "{e}");
+    assert!(!first.contains("--context"), "{e}");
+    // A kubeconfig that exists but names no usable context still says --context.
+    t.write(
+        "kubeconfig",
+        "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
+    );
+    let o = t.cmd().args(["diagnose"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--context"), "{}", stderr(&o));
+}
+
+/// Verifier defect: `generate --timeout 0` means no limit, as kubectl's `--request-timeout=0`
+/// (before: it was read as 1 s). The model answers after 1.5 s.
+#[test]
+fn generate_timeout_zero_means_no_limit() {
+    use crate::support::fake_llm::{FakeLlm, Reply};
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, labels: {app.kubernetes.io/name: web}}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app.kubernetes.io/name: web}}\n  template:\n    metadata: {labels: {app.kubernetes.io/name: web}}\n    spec:\n      containers: [{name: web, image: 'ghcr.io/acme/web:1.2.3'}]\n";
+    let slow = || {
+        Reply::anthropic(&format!("```yaml\n{deploy}```"))
+            .delayed(std::time::Duration::from_millis(1500))
+    };
+    let llm = FakeLlm::start(vec![slow(), slow(), slow(), slow(), slow(), slow()]);
+    let mut t = TestEnv::new();
+    t.set("ANTHROPIC_API_KEY", "test-key-not-real");
+    t.set("ANTHROPIC_BASE_URL", llm.url());
+    let o = t
+        .cmd()
+        .args([
+            "generate",
+            "a web deployment",
+            "--timeout",
+            "0",
+            "--no-cache",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("kind: Deployment"), "{}", stdout(&o));
+    // A limit still limits.
+    let o = t
+        .cmd()
+        .args([
+            "generate",
+            "a web deployment",
+            "--timeout",
+            "1",
+            "--no-cache",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+}

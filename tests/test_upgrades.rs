@@ -1287,3 +1287,106 @@ fn upgrades_usage_errors_name_what_is_wrong() {
     assert!(e.contains("no HelmReleases found in snapshot"), "{e}");
     assert!(e.contains("drop --live/--snapshot"), "{e}");
 }
+
+/// Verifier defect: one HelmRelease without `spec.chart` or `spec.chartRef` is reported as
+/// not checked, with the reason, and the run goes on (before: exit 2 and `impact: error`).
+#[test]
+fn upgrades_a_release_without_a_chart_is_not_checked_and_the_run_goes_on() {
+    let (web, reg) = servers();
+    let t = TestEnv::new();
+    let root = fixture(&t, &web.url(), &format!("127.0.0.1:{}", reg.port));
+    t.write(
+        "home-ops/kubernetes/apps/default/odd/app/helmrelease.yaml",
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: odd\n  namespace: default\nspec:\n  interval: 1h\n",
+    );
+    let o = t
+        .cmd()
+        .args(["upgrades", "-f"])
+        .arg(&root)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc = json(&o);
+    let odd = release(&doc, "odd");
+    assert_eq!(odd["impact"], "skipped", "{odd:#}");
+    assert!(
+        odd.to_string()
+            .contains("has neither spec.chart nor spec.chartRef"),
+        "{odd:#}"
+    );
+    // The others were checked as without it.
+    assert_eq!(release(&doc, "web")["target"], "1.0.1");
+    assert!(!stderr(&o).contains("error:"), "{}", stderr(&o));
+}
+
+/// Verifier defect: `upgrades --to <TAB>` offers the named targets (before: nothing, so the
+/// shell fell back to other words).
+#[test]
+fn upgrades_to_completes_the_named_targets() {
+    let t = TestEnv::new();
+    let o = t
+        .persona("kubectl_complete-claude")
+        .args(["upgrades", "--to", ""])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    let words: Vec<&str> = out
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or(""))
+        .collect();
+    assert_eq!(words, ["patch", "minor", "major", ":4"], "{out}");
+}
+
+/// Verifier defect: `--timeout 0` means no limit, as kubectl's `--request-timeout=0` (before:
+/// it was read as 1 s). The chart repository answers after 1.5 s, through a slow proxy.
+#[test]
+fn upgrades_timeout_zero_means_no_limit() {
+    let (web, reg) = servers();
+    let upstream = web.port;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let slow = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(1500));
+                let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else {
+                    return;
+                };
+                let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let up = std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut c2, &mut s2);
+                    let _ = s2.shutdown(std::net::Shutdown::Write);
+                });
+                let (mut c, mut s) = (client, server);
+                let _ = std::io::copy(&mut s, &mut c);
+                let _ = c.shutdown(std::net::Shutdown::Write);
+                let _ = up.join();
+            });
+        }
+    });
+    let t = TestEnv::new();
+    let root = fixture(
+        &t,
+        &format!("http://127.0.0.1:{slow}"),
+        &format!("127.0.0.1:{}", reg.port),
+    );
+    let o = t
+        .cmd()
+        .args(["upgrades", "-f"])
+        .arg(&root)
+        .args(["--app", "web", "--timeout", "0", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(release(&json(&o), "web")["target"], "1.0.1");
+    // A limit still limits.
+    let o = t
+        .cmd()
+        .args(["upgrades", "-f"])
+        .arg(&root)
+        .args(["--app", "web", "--timeout", "1", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0), "{}", stdout(&o));
+}

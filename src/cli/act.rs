@@ -16,7 +16,7 @@ use crate::cluster::ClusterView;
 use crate::cluster::snapshot::SnapshotCluster;
 use crate::error::{EXIT_OK, Error, Result};
 use crate::gate::{Attempt, Gate, Origin, Proposed};
-use crate::session::{Session, snapshot_rule};
+use crate::session::{OnSnapshot, Session, snapshot_check};
 
 /// Run one action on the cluster through the autonomy gate
 #[derive(Debug, Args)]
@@ -208,19 +208,14 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
     // falls under the snapshot rule (see `crate::session`), applied before the snapshot is read.
     let all_reads = every_action(&|a| a.is_read()) || (verb == Verb::List && args.target.is_some());
     // `act` names one change: on a snapshot it must say it only previews (it never
-    // silently turns into a dry run).
-    if ctx.global.snapshot.is_some() && !all_reads && !args.safety.changes_nothing() {
-        return Err(Error::usage_hint(
-            "a snapshot cannot be changed: with --snapshot, act runs reads (get, describe, list, logs) or previews (--dry-run, --suggest-only)",
-            "drop --snapshot to act on the current context",
-        ));
-    }
-    let input = if all_reads {
-        input
+    // silently turns into a dry run). Checked before the snapshot is read; the session
+    // applies the same rule.
+    let on_snapshot = if all_reads {
+        OnSnapshot::Preview
     } else {
-        snapshot_rule(ctx.global.snapshot.is_some(), input)?
+        OnSnapshot::NeedsPreviewFlag
     };
-    if ctx.global.snapshot.is_some() && !input.suggest_only && !all_reads {
+    if snapshot_check(ctx.global.snapshot.is_some(), &input, on_snapshot)? && !all_reads {
         ctx.ui
             .status("snapshot: actions are previewed only (--dry-run)");
     }
@@ -244,7 +239,7 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
         audit: &audit,
         now: ctx.env.now(),
     };
-    let session = gate_ui::session(gate, &place, &human, Origin::User)?;
+    let session = Session::with_snapshot_rule(gate, &place, &human, Origin::User, on_snapshot)?;
 
     let mut proposals = Vec::new();
     for p in &all_params {

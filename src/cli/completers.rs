@@ -82,3 +82,17 @@ pub fn complete_namespaces(current: &OsStr) -> Vec<CompletionCandidate> {
     names.dedup();
     names.into_iter().map(CompletionCandidate::new).collect()
 }
+
+/// `upgrades --to`: the named targets (an exact version is typed, not completed).
+pub fn complete_upgrade_targets(current: &OsStr) -> Vec<CompletionCandidate> {
+    let cur = current.to_string_lossy();
+    [
+        ("patch", "the newest patch version (default)"),
+        ("minor", "the newest minor version"),
+        ("major", "the newest version"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| n.starts_with(cur.as_ref()))
+    .map(|(n, h)| CompletionCandidate::new(n).help(Some(h.into())))
+    .collect()
+}

@@ -60,7 +60,7 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
 
             // A broken key setting is shown, not hidden: `config view` is where one looks.
             let key_source = match super::model::anthropic_key_source(ctx) {
-                Ok(k) => k.map(|(_, src)| format!("******** (from {src})")),
+                Ok(k) => k.map(|(_, src)| format!("{} (from {src})", crate::redact::REDACTED)),
                 Err(e) => Some(format!("error: {e}")),
             };
             let path = ctx.config_path();

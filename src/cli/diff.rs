@@ -17,7 +17,7 @@ use crate::ui::Style;
 ///
 /// Compares only the fields the manifests declare, so values the server defaulted are not
 /// reported as drift; status and server-set metadata are ignored. Secret values are masked
-/// (`***`, `*** (changed)`) but a changed Secret is still reported as changed. Prints a
+/// (`<redacted>`, `<redacted> (changed)`) but a changed Secret is still reported as changed. Prints a
 /// unified diff per object, then a summary table (`-o json` for machines).
 ///
 /// A -f that names instructions (claudernetes.yaml / claudernetes.md, or a directory holding

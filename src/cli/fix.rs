@@ -52,8 +52,11 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
     // The snapshot rule (see `crate::session`), before anything is gathered: previewed only;
     // --yes with --snapshot is refused.
     let input = args.safety.input(&ctx.ui);
-    let input = crate::session::snapshot_rule(ctx.global.snapshot.is_some(), input)?;
-    if ctx.global.snapshot.is_some() && !input.suggest_only {
+    if crate::session::snapshot_check(
+        ctx.global.snapshot.is_some(),
+        &input,
+        crate::session::OnSnapshot::Preview,
+    )? {
         ctx.ui
             .status("snapshot: actions are previewed only (--dry-run)");
     }

@@ -73,7 +73,7 @@ pub struct GenerateArgs {
     /// Maximum output tokens for model providers
     #[arg(long, value_name = "N")]
     pub max_tokens: Option<u32>,
-    /// Total deadline for a model call in seconds, retries included (default 60)
+    /// Total deadline for a model call in seconds, retries included (default 60; 0: no limit)
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
 }

@@ -252,7 +252,7 @@ fn offline_hint(command: &Command, e: &Error) -> Option<&'static str> {
     use crate::cluster::Error as C;
     if !matches!(
         e,
-        Error::Cluster(C::Kubeconfig { .. } | C::Unreachable { .. })
+        Error::Cluster(C::Kubeconfig { .. } | C::NoKubeconfig { .. } | C::Unreachable { .. })
     ) {
         return None;
     }

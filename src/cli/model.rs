@@ -74,10 +74,18 @@ fn base_url(value: String, named_by: &str) -> Result<String> {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(value),
         _ => Err(Error::usage_hint(
             format!("{named_by} `{value}` is not an http(s) URL"),
-            "set it to e.g. http://localhost:11434/v1 (Ollama) or https://api.anthropic.com",
+            // An example of the provider it is for: an OpenAI-compatible endpoint or Anthropic's.
+            if named_by.to_ascii_lowercase().contains("openai") {
+                "set it to an OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1"
+            } else {
+                "set it to e.g. https://api.anthropic.com (or a proxy in front of it)"
+            },
         )),
     }
 }
+
+/// The deadline `--timeout 0` (or `timeout_seconds: 0`) stands for: no limit.
+pub const NO_DEADLINE: Duration = Duration::from_secs(100 * 365 * 86_400);
 
 /// Picks the provider name: flag, then the instructions file, then the environment
 /// (`KCLAUDE_PROVIDER`), then the config, then anthropic when a key exists, else offline.
@@ -111,7 +119,11 @@ pub fn backend(
     timeout: Option<u64>,
 ) -> Result<Backend> {
     let cfg = ctx.config()?;
-    let deadline = Duration::from_secs(timeout.or(cfg.timeout_seconds).unwrap_or(60).max(1));
+    // 0 is no limit, as kubectl's `--request-timeout=0` (a century stands for it).
+    let deadline = match timeout.or(cfg.timeout_seconds).unwrap_or(60) {
+        0 => NO_DEADLINE,
+        s => Duration::from_secs(s),
+    };
     let model = model.map(str::to_string).or_else(|| cfg.model.clone());
     match provider {
         ProviderKind::Offline => Ok(Backend::Offline),

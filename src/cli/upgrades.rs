@@ -49,7 +49,8 @@ pub struct UpgradesArgs {
     #[arg(long, value_name = "NAME")]
     pub app: Option<String>,
     /// Target: the newest patch (default), minor or major, or an exact version
-    #[arg(long, value_name = "patch|minor|major|X.Y.Z", default_value = "patch", value_parser = parse_to)]
+    #[arg(long, value_name = "patch|minor|major|X.Y.Z", default_value = "patch", value_parser = parse_to,
+          add = clap_complete::engine::ArgValueCompleter::new(super::completers::complete_upgrade_targets))]
     pub to: To,
     /// Consider pre-release versions
     #[arg(long)]
@@ -68,7 +69,7 @@ pub struct UpgradesArgs {
     /// paths and impact are sent; never the release's values)
     #[arg(long)]
     pub explain: bool,
-    /// Network timeout per request, in seconds
+    /// Network timeout per request, in seconds (0: no limit)
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,
 }
@@ -179,7 +180,8 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
             ),
         });
     }
-    let fetcher = upgrades::Fetcher::new(Duration::from_secs(args.timeout.max(1)))?;
+    let fetcher =
+        upgrades::Fetcher::new((args.timeout > 0).then(|| Duration::from_secs(args.timeout)))?;
     let opts = Options {
         to: args.to.clone(),
         pre: args.pre,

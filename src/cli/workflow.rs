@@ -286,8 +286,11 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         // want of a terminal.
         input.interactive = true;
     }
-    let input = crate::session::snapshot_rule(ctx.global.snapshot.is_some(), input)?;
-    if ctx.global.snapshot.is_some() && !input.suggest_only {
+    if crate::session::snapshot_check(
+        ctx.global.snapshot.is_some(),
+        &input,
+        crate::session::OnSnapshot::Preview,
+    )? {
         ctx.ui
             .status("snapshot: actions are previewed only (--dry-run)");
     }

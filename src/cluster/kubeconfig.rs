@@ -120,7 +120,7 @@ pub fn resolve(opts: &ConnectOptions) -> Result<Source, Error> {
         if opts.in_cluster_env {
             return Ok(Source::InCluster);
         }
-        return Err(Error::Kubeconfig {
+        return Err(Error::NoKubeconfig {
             source_desc: if tried.is_empty() {
                 "(no HOME and no KUBECONFIG)".into()
             } else {

@@ -19,6 +19,7 @@ use super::kinds::{self, KindInfo};
 pub use super::kubeconfig::ConnectOptions;
 use super::kubeconfig::{self, Source, error_chain};
 use super::{Error, Inventory, ObjRef, Progress, Scope, SkippedKind};
+use crate::recipes::logs;
 
 mod execute;
 
@@ -793,14 +794,16 @@ impl LiveCluster {
         let netpols = inv.of_kind("NetworkPolicy").next().is_some();
         for pod in inv.of_kind("Pod") {
             let Some(ns) = pod.namespace() else { continue };
-            let mut containers = failing_containers(pod.value());
-            if containers.is_empty() && !logs_are_evidence(&pod) && logs_may_explain(&pod, netpols)
+            let mut containers = logs::failing_containers(pod.value());
+            if containers.is_empty()
+                && !logs::logs_are_evidence(&pod)
+                && logs::logs_may_explain(&pod, netpols)
             {
-                for (name, _) in running_containers(pod.value()) {
+                for (name, _) in logs::running_containers(pod.value()) {
                     evidence.push((ns.to_string(), pod.name().to_string(), name, false));
                 }
             }
-            if logs_are_evidence(&pod) {
+            if logs::logs_are_evidence(&pod) {
                 for c in pod.array_at("/spec/containers") {
                     if let Some(name) = c.get("name").and_then(Value::as_str)
                         && !containers.iter().any(|(n, _)| n == name)
@@ -962,65 +965,6 @@ fn list_items(page: Value, res: &ApiRes) -> Vec<Value> {
         .collect()
 }
 
-/// Pods whose logs are read even when healthy: ARC's controller and listeners keep their
-/// state in logs, not in status, so the ARC recipe needs them as evidence.
-pub fn logs_are_evidence(pod: &super::Obj) -> bool {
-    pod.label("app.kubernetes.io/name") == Some("gha-rs-controller")
-        || pod.label("app.kubernetes.io/component") == Some("runner-scale-set-listener")
-}
-
-/// True for a healthy-looking pod whose log may hold the cause of another object's failure:
-/// it runs under its own ServiceAccount (RBAC Forbidden answers), or NetworkPolicies exist
-/// (timeouts to a Service they isolate).
-pub fn logs_may_explain(pod: &super::Obj, netpols: bool) -> bool {
-    let sa = pod.str_at("/spec/serviceAccountName").unwrap_or("default");
-    pod.str_at("/status/phase") == Some("Running") && (netpols || sa != "default")
-}
-
-/// Names of the running containers of a pod, with `previous = false`.
-fn running_containers(pod: &Value) -> Vec<(String, bool)> {
-    super::Obj(pod)
-        .array_at("/status/containerStatuses")
-        .iter()
-        .filter(|cs| cs.pointer("/state/running").is_some())
-        .filter_map(|cs| cs.get("name").and_then(Value::as_str))
-        .map(|n| (n.to_string(), false))
-        .collect()
-}
-
-/// Containers worth reading logs from: not ready, restarted, or in a failed pod, with
-/// whether to read the previous instance.
-pub fn failing_containers(pod: &Value) -> Vec<(String, bool)> {
-    let o = super::Obj(pod);
-    let phase = o.str_at("/status/phase").unwrap_or("");
-    if phase == "Succeeded" {
-        return vec![];
-    }
-    let pod_failed = phase == "Failed";
-    let mut out = Vec::new();
-    for list in ["/status/initContainerStatuses", "/status/containerStatuses"] {
-        for cs in o.array_at(list) {
-            let c = super::Obj(cs);
-            let Some(name) = c.str_at("/name") else {
-                continue;
-            };
-            let restarts = c.i64_at("/restartCount").unwrap_or(0);
-            let ready = c.bool_at("/ready").unwrap_or(false);
-            let completed = c.i64_at("/state/terminated/exitCode") == Some(0);
-            let started = c.at("/state/running").is_some()
-                || c.at("/state/terminated").is_some()
-                || restarts > 0;
-            if !started {
-                continue; // never ran: nothing to read
-            }
-            if pod_failed || restarts > 0 || (!ready && !completed) {
-                out.push((name.to_string(), restarts > 0));
-            }
-        }
-    }
-    out
-}
-
 fn is_401(e: &kube::Error) -> bool {
     matches!(e, kube::Error::Api(s) if s.code == 401)
 }
@@ -1111,7 +1055,6 @@ pub fn namespaces_for_completion() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn encodes_query_values() {
@@ -1141,21 +1084,5 @@ mod tests {
             namespaced: false,
         };
         assert_eq!(n.object(Some("x"), "a"), "/api/v1/nodes/a");
-    }
-
-    #[test]
-    fn failing_containers_picks_restarted_and_unready() {
-        let pod = json!({"status": {"phase": "Running", "containerStatuses": [
-            {"name": "ok", "ready": true, "restartCount": 0, "state": {"running": {}}},
-            {"name": "crash", "ready": false, "restartCount": 5, "state": {"waiting": {"reason": "CrashLoopBackOff"}}},
-            {"name": "slow", "ready": false, "restartCount": 0, "state": {"running": {}}},
-            {"name": "pending", "ready": false, "restartCount": 0, "state": {"waiting": {"reason": "ContainerCreating"}}}
-        ]}});
-        assert_eq!(
-            failing_containers(&pod),
-            vec![("crash".to_string(), true), ("slow".to_string(), false)]
-        );
-        assert!(failing_containers(&json!({"status": {"phase": "Succeeded"}})).is_empty());
-        assert!(failing_containers(&json!("garbage")).is_empty());
     }
 }

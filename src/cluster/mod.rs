@@ -48,6 +48,12 @@ pub enum Error {
         source_desc: String,
         message: String,
     },
+    /// No kubeconfig file at all where kubectl looks (`KUBECONFIG`, `~/.kube/config`).
+    #[error("cannot load kubeconfig {source_desc}: {message}")]
+    NoKubeconfig {
+        source_desc: String,
+        message: String,
+    },
     /// The API server did not answer.
     #[error(
         "cluster unreachable: context \"{context}\" (server {server}, kubeconfig {kubeconfig}): {message}"
@@ -91,6 +97,10 @@ pub enum Error {
 impl Error {
     pub fn hints(&self) -> Vec<String> {
         match self {
+            Error::NoKubeconfig { .. } => vec![
+                "get a kubeconfig for your cluster (e.g. your provider's `get-credentials` command, or copy it from the control plane to ~/.kube/config), or point KUBECONFIG (or --kubeconfig FILE) at one"
+                    .into(),
+            ],
             Error::Kubeconfig { .. } => vec![
                 "pick a context with --context (see `kubectl config get-contexts`), pass --kubeconfig FILE or set KUBECONFIG"
                     .into(),

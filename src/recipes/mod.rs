@@ -18,6 +18,7 @@ pub mod flux;
 pub mod hpa;
 pub mod ingress;
 pub mod jobs;
+pub mod logs;
 pub mod netpol;
 pub mod network;
 pub mod nodes;

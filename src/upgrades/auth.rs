@@ -17,7 +17,7 @@ pub struct Basic {
 
 impl std::fmt::Debug for Basic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Basic(***)")
+        write!(f, "Basic({})", crate::redact::REDACTED)
     }
 }
 
@@ -123,7 +123,7 @@ mod tests {
             (b.username.as_str(), b.password.as_str()),
             ("user", "s3cret")
         );
-        assert_eq!(format!("{b:?}"), "Basic(***)");
+        assert_eq!(format!("{b:?}"), "Basic(<redacted>)");
         assert!(c.lookup("other", "repo", "x").is_none());
         let g = c.lookup("flux-system", "ghcr", "ghcr.io").unwrap();
         assert_eq!((g.username.as_str(), g.password.as_str()), ("bot", "token"));

@@ -406,9 +406,13 @@ fn resolve(docs: &[Doc], d: &Doc, ns: &str) -> Result<Release, super::Error> {
             }
         }
     } else {
-        return Err(src_err(format!(
-            "{who}: has neither spec.chart nor spec.chartRef"
-        )));
+        // Not checked, said why; the other releases go on (one odd release is no reason to
+        // fail the run).
+        return Err(super::Error::Skipped {
+            message: format!(
+                "{who}: has neither spec.chart nor spec.chartRef, so there is no chart to check (not checked)"
+            ),
+        });
     };
     if version.contains("${") {
         return Err(super::Error::Skipped {

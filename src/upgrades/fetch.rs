@@ -64,10 +64,16 @@ fn cell<T>(map: &Mutex<HashMap<String, Once<T>>>, key: &str) -> Once<T> {
 }
 
 impl Fetcher {
-    pub fn new(timeout: Duration) -> Result<Self, Error> {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
+    /// `timeout` bounds each request; `None` means no limit (kubectl's `--request-timeout=0`),
+    /// connecting still gives up after 10 s.
+    pub fn new(timeout: Option<Duration>) -> Result<Self, Error> {
+        let connect = Duration::from_secs(10);
+        let mut builder = reqwest::Client::builder();
+        if let Some(t) = timeout {
+            builder = builder.timeout(t);
+        }
+        let client = builder
+            .connect_timeout(timeout.map_or(connect, |t| t.min(connect)))
             .user_agent(concat!("kubectl-claude/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Client(e.to_string()))?;

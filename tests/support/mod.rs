@@ -3,6 +3,7 @@
 //! Not every test module uses every helper.
 #![allow(dead_code)]
 
+pub mod acting;
 pub mod env;
 pub mod fake_apiserver;
 pub mod fake_graphql;
