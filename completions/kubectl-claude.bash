@@ -1062,7 +1062,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__diagnose)
-            opts="-n -A -o -q -h --recipe --fail-on --show-symptoms --list --explain --mask-names --provider --model --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-n -A -o -q -h --recipe --fail-on --show-symptoms --list --explain --mask-names --provider --model --show-suppressed --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2060,7 +2060,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__serve)
-            opts="-n -A -o -q -h --listen --hook-token-file --max-body --hook-rate --debounce --notify-slack --notify-webhook --quiet-period --lease-namespace --lease-name --identity --lease-duration --renew-every --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-n -A -o -q -h --listen --hook-token-file --max-body --hook-rate --debounce --notify-slack --notify-webhook --external-url --quiet-period --lease-namespace --lease-name --identity --lease-duration --renew-every --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2091,6 +2091,10 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --notify-webhook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2636,7 +2640,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__workflow__subcmd__run)
-            opts="-y -n -A -o -q -h --param --queue-approvals --yes --dry-run --read-only --suggest-only --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-y -n -A -o -q -h --param --queue-approvals --observe --yes --dry-run --read-only --suggest-only --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2647,6 +2651,10 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --queue-approvals)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --observe)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

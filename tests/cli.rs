@@ -16,6 +16,7 @@ mod test_phrasings;
 mod test_plan;
 mod test_safety;
 mod test_serve;
+mod test_suppress;
 mod test_truth;
 mod test_upgrades;
 mod test_workflow;
