@@ -226,3 +226,132 @@ fn engines_never_use_the_cli_or_exit_codes() {
     }
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+/// The sibling modules of `src/cli/` a file names: `super::x::…`, `super::{x, y}` and
+/// `crate::cli::x…`, outside comments and test modules.
+fn cli_siblings(text: &str) -> BTreeSet<String> {
+    let text = text.split("#[cfg(test)]").next().unwrap_or("");
+    let code: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+            .collect()
+    };
+    let mut out = BTreeSet::new();
+    for prefix in ["super::", "crate::cli::"] {
+        let mut rest = code.as_str();
+        while let Some(i) = rest.find(prefix) {
+            let after = &rest[i + prefix.len()..];
+            if let Some(group) = after.strip_prefix('{') {
+                let end = group.find('}').unwrap_or(group.len());
+                for item in group[..end].split(',') {
+                    let head = ident(item.trim());
+                    if !head.is_empty() {
+                        out.insert(head);
+                    }
+                }
+            } else {
+                let head = ident(after);
+                if !head.is_empty() {
+                    out.insert(head);
+                }
+            }
+            rest = after;
+        }
+    }
+    out
+}
+
+/// The command files of `src/cli/`: those that define a subcommand (`pub async fn run`) or a
+/// persona's entry point (`pub fn main`, the Argo CD CMP).
+fn command_files(cli: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(cli).unwrap().flatten() {
+        let p = e.path();
+        let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+        if p.extension().is_none_or(|x| x != "rs") || name == "mod" {
+            continue;
+        }
+        out.insert(name, std::fs::read_to_string(&p).unwrap());
+    }
+    out
+}
+
+fn is_command(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.starts_with("pub async fn run(") || l.starts_with("pub fn main("))
+}
+
+/// Which files under `src/cli/` name a command file other than themselves.
+fn command_imports(files: &BTreeMap<String, String>) -> Vec<String> {
+    let commands: BTreeSet<&String> = files
+        .iter()
+        .filter(|(_, t)| is_command(t))
+        .map(|(n, _)| n)
+        .collect();
+    let mut bad = Vec::new();
+    for (name, text) in files {
+        for s in cli_siblings(text) {
+            if &s != name && commands.contains(&s) {
+                bad.push(format!("cli/{name}.rs -> cli/{s}.rs"));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn command_files_do_not_import_each_other() {
+    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+    let files = command_files(&cli);
+    let commands: Vec<&String> = files
+        .iter()
+        .filter(|(_, t)| is_command(t))
+        .map(|(n, _)| n)
+        .collect();
+    // The walk sees the commands (and the shared modules are not among them).
+    for c in ["act", "cmp", "diagnose", "generate", "fix", "workflow"] {
+        assert!(commands.iter().any(|n| *n == c), "{commands:?}");
+    }
+    for shared in ["model", "gather", "instructions", "gate_ui", "cluster_view"] {
+        assert!(!commands.iter().any(|n| *n == shared), "{commands:?}");
+    }
+    // Shared modules are seen to be used, so an empty import scan cannot pass.
+    assert!(cli_siblings(&files["fix"]).contains("gather"));
+    let bad = command_imports(&files);
+    assert!(
+        bad.is_empty(),
+        "command files (and the shared modules they use) must not import a command file; move \
+         what they share to a module under src/cli/ that defines no subcommand:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_command_import_check_finds_one() {
+    let files: BTreeMap<String, String> = [
+        (
+            "fix",
+            "use super::Ctx;\nuse super::{gather, Env};\npub async fn run(ctx: &Ctx) {\n    super::diagnose::select_recipes(ctx);\n}\n",
+        ),
+        (
+            "diagnose",
+            "// super::fix::run is only named in a comment\npub async fn run() {}\n",
+        ),
+        ("gather", "use crate::cli::generate::backend;\n"),
+        ("generate", "pub async fn run() {}\n#[cfg(test)]\nmod t { use super::super::fix; }\n"),
+    ]
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .into();
+    assert_eq!(
+        command_imports(&files),
+        vec![
+            "cli/fix.rs -> cli/diagnose.rs",
+            "cli/gather.rs -> cli/generate.rs"
+        ]
+    );
+}

@@ -16,7 +16,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
-use super::generate::{GenerateArgs, prepare, read_lock};
+use super::instructions::{PrepareArgs, prepare, read_lock};
 use super::{Ctx, Env, GlobalArgs};
 use crate::error::{EXIT_OK, EXIT_USAGE, Error, Result};
 use crate::generate::{self, Instructions, Source, cache, input};
@@ -410,7 +410,7 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
         .get("ARGOCD_APP_NAME")
         .map(str::to_string)
         .unwrap_or_else(|| instructions.app_name());
-    let args = GenerateArgs {
+    let args = PrepareArgs {
         provider: if mode == "locked" {
             Some("offline".into())
         } else {
@@ -420,7 +420,6 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
         set: s.values.iter().map(|(k, v)| format!("{k}={v}")).collect(),
         allowed_kinds: s.allowed_kinds.clone(),
         timeout: Some(budget.as_secs().max(1)),
-        ..GenerateArgs::default()
     };
     let dest = env.get("ARGOCD_APP_NAMESPACE").map(str::to_string);
     let mut prepared = prepare(&ctx, instructions, &args)?;
@@ -431,7 +430,7 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
             .clone()
             .ok_or_else(|| Error::usage("mode is locked but there is no claudernetes.lock.yaml"))?;
         let now = ctx.env.now().to_string();
-        let matches = |p: &super::generate::Prepared| {
+        let matches = |p: &super::instructions::Prepared| {
             generate::lock_matches(&p.request(None, false, false, 0, &now, &app), &lock)
         };
         if !matches(&prepared) {
@@ -458,7 +457,7 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
     }
     let started = std::time::Instant::now();
     let result = generate::run(&req).await;
-    let meta = super::generate::CallMeta {
+    let meta = super::model::CallMeta {
         provider: prepared.backend.name(),
         model: prepared.backend.model(),
         app: &app,
@@ -472,7 +471,7 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
                     generate::Error::AfterCall { completion, .. } => Some(completion.as_ref()),
                     _ => None,
                 };
-                super::generate::log_call(
+                super::model::log_call(
                     &ctx,
                     &meta,
                     "miss",
@@ -486,7 +485,7 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
         }
     };
     if mode == "live" {
-        super::generate::log_call(
+        super::model::log_call(
             &ctx,
             &meta,
             outcome.source.as_str(),

@@ -55,10 +55,10 @@ pub async fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<u8> {
                     "autonomy: `{n}` matches no action verb; it has no effect"
                 ));
             }
-            let provider = super::generate::resolve_provider_name(ctx, None, None)?;
+            let provider = super::model::resolve_provider_name(ctx, None, None)?;
 
             // A broken key setting is shown, not hidden: `config view` is where one looks.
-            let key_source = match super::generate::anthropic_key_source(ctx) {
+            let key_source = match super::model::anthropic_key_source(ctx) {
                 Ok(k) => k.map(|(_, src)| format!("******** (from {src})")),
                 Err(e) => Some(format!("error: {e}")),
             };

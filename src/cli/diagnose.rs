@@ -5,16 +5,17 @@
 
 use std::fmt::Write as _;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use comfy_table::{ContentArrangement, Table, presets::NOTHING};
 use serde_json::json;
 
 use super::Ctx;
+use super::gather::{FailOn, RecipeSelection};
+use super::gather::{gather_for, select_recipes};
 use crate::autonomy::Policy;
-use crate::cluster::{Scope, SkippedKind};
+use crate::cluster::SkippedKind;
 use crate::error::{EXIT_OK, EXIT_REPORT, Result};
 use crate::finding::{LinkedFinding, Severity, link};
-use crate::persona::Persona;
 use crate::recipes::{self, Recipe};
 use crate::ui::Style;
 
@@ -68,95 +69,10 @@ pub struct DiagnoseArgs {
     pub show_suppressed: bool,
 }
 
-/// `--recipe`, shared by `diagnose` and `fix`.
-#[derive(Debug, Clone, Default, Args)]
-pub struct RecipeSelection {
-    /// Run only these recipes (repeatable or comma-separated; default: all that apply)
-    #[arg(long = "recipe", value_name = "ID", value_delimiter = ',',
-          value_parser = clap::builder::PossibleValuesParser::new(recipes::ids()))]
-    pub recipes: Vec<String>,
-}
-
-/// The `--fail-on` threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Critical,
-    Error,
-    Warning,
-    Info,
-    Never,
-}
-
-impl FailOn {
-    pub(crate) fn reached_by(self, s: Severity) -> bool {
-        let min = match self {
-            FailOn::Critical => Severity::Critical,
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
-            FailOn::Info => Severity::Info,
-            FailOn::Never => return false,
-        };
-        s.rank() >= min.rank()
-    }
-}
-
 /// The recipes to run: `--recipe` in registry order, else all; `flux-claude` runs Flux first
 /// and the generic recipes its chain leads to.
 fn selected(ctx: &Ctx, args: &DiagnoseArgs) -> Vec<&'static dyn Recipe> {
     select_recipes(ctx, &args.selection.recipes)
-}
-
-/// The recipes for `--recipe` ids (shared with `fix` and workflows).
-pub(crate) fn select_recipes(ctx: &Ctx, ids: &[String]) -> Vec<&'static dyn Recipe> {
-    if !ids.is_empty() {
-        return recipes::RECIPES
-            .iter()
-            .copied()
-            .filter(|r| ids.iter().any(|id| id == r.id()))
-            .collect();
-    }
-    if ctx.persona == Persona::Flux {
-        // Flux first (the registry runs it first), without the Argo CD and ARC recipes.
-        return recipes::RECIPES
-            .iter()
-            .copied()
-            .filter(|r| !matches!(r.id(), "argocd" | "arc"))
-            .collect();
-    }
-    recipes::RECIPES.to_vec()
-}
-
-/// Gathers what `recipes` read from the cluster (or snapshot) of this run: every namespace
-/// unless `-n`, with a progress bar. Shared by `diagnose`, `fix` and `status`.
-pub async fn gather_for(
-    ctx: &Ctx,
-    recipes: &[&dyn Recipe],
-    logs: bool,
-) -> Result<(crate::cluster::ClusterView, crate::cluster::Inventory)> {
-    let kinds = recipes::kinds_for(recipes);
-    let scope = ctx
-        .global
-        .namespace
-        .clone()
-        .map(Scope::namespace)
-        .unwrap_or_else(Scope::all);
-    let view = super::cluster_view(ctx).await?;
-    let bar = crate::ui::BarProgress(ctx.ui.progress(kinds.len() as u64, "gathering"));
-    let inv = view.gather_checked(&kinds, &scope, logs, &bar).await?;
-    crate::cluster::Progress::finish(&bar);
-    Ok((view, inv))
-}
-
-/// What a gathered inventory could not see: kinds that could not be read (not those the
-/// cluster does not serve) and unreadable snapshot files. Non-empty means no clean bill of
-/// health may be given.
-pub(crate) fn not_checked(inv: &crate::cluster::Inventory) -> Vec<String> {
-    inv.skipped
-        .iter()
-        .filter(|s| s.reason != crate::cluster::inventory::NOT_SERVED)
-        .map(|s| format!("{} ({})", s.kind, s.reason))
-        .chain(inv.unreadable.iter().map(|(f, why)| format!("{f} ({why})")))
-        .collect()
 }
 
 pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
@@ -497,8 +413,8 @@ struct Explanation {
 }
 
 fn explain_backend(ctx: &Ctx, args: &DiagnoseArgs) -> Result<crate::llm::Provider> {
-    let name = super::generate::resolve_provider_name(ctx, args.provider.as_deref(), None)?;
-    match super::generate::backend(ctx, &name, args.model.as_deref(), None)? {
+    let name = super::model::resolve_provider_name(ctx, args.provider.as_deref(), None)?;
+    match super::model::backend(ctx, &name, args.model.as_deref(), None)? {
         crate::generate::Backend::Model(p) => Ok(p),
         crate::generate::Backend::Offline => Err(crate::error::Error::usage_hint(
             "--explain needs a model provider; none is configured",
@@ -524,7 +440,7 @@ async fn explain(
         max_tokens: 1500,
     };
     let completion =
-        super::generate::complete_logged(ctx, provider, &prompt, "diagnose --explain").await?;
+        super::model::complete_logged(ctx, provider, &prompt, "diagnose --explain").await?;
     let text = masker.unmask(&completion.text);
     let actions = crate::explain::parse_suggested_actions(&text)
         .into_iter()

@@ -100,16 +100,14 @@ fn is_instructions(p: &std::path::Path) -> bool {
 
 /// Renders instructions through the generate pipeline (lock, cache, provider as configured).
 async fn generated(ctx: &Ctx, args: &DiffArgs, path: &std::path::Path) -> Result<Vec<Manifest>> {
-    let gen_args = super::generate::GenerateArgs {
-        file: Some(path.to_path_buf()),
+    let gen_args = super::instructions::PrepareArgs {
         provider: args.provider.clone(),
         model: args.model.clone(),
         set: args.set.clone(),
-        no_cache: args.no_cache,
         ..Default::default()
     };
-    let instructions = super::generate::load_instructions(ctx, None, Some(path))?;
-    let prepared = super::generate::prepare(ctx, instructions, &gen_args)?;
+    let instructions = super::instructions::load_instructions(ctx, None, Some(path))?;
+    let prepared = super::instructions::prepare(ctx, instructions, &gen_args)?;
     let app = prepared.instructions.app_name();
     let cache = crate::generate::cache::Cache::new(&ctx.paths.cache_dir);
     let now = ctx.env.now().to_string();
@@ -125,7 +123,7 @@ async fn generated(ctx: &Ctx, args: &DiffArgs, path: &std::path::Path) -> Result
         req.lock = None;
     }
     let outcome = crate::generate::run(&req).await?;
-    super::generate::report_notes(ctx, &outcome);
+    super::instructions::report_notes(ctx, &outcome);
     Ok(outcome
         .objects
         .into_iter()

@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 use clap::Args;
 
 use super::Ctx;
-use super::diagnose::FailOn;
 use super::gate_ui::{self, SafetyFlags, Tally};
+use super::gather::FailOn;
 use crate::error::Result;
 use crate::finding::link;
 use crate::gate::{Gate, Origin};
@@ -40,7 +40,7 @@ use crate::ui::Style;
 #[command(verbatim_doc_comment)]
 pub struct FixArgs {
     #[command(flatten)]
-    pub selection: super::diagnose::RecipeSelection,
+    pub selection: super::gather::RecipeSelection,
     /// Act on root causes at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "SEVERITY")]
     pub fail_on: FailOn,
@@ -57,8 +57,8 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
         ctx.ui
             .status("snapshot: actions are previewed only (--dry-run)");
     }
-    let chosen = super::diagnose::select_recipes(ctx, &args.selection.recipes);
-    let (view, inv) = super::diagnose::gather_for(ctx, &chosen, true).await?;
+    let chosen = super::gather::select_recipes(ctx, &args.selection.recipes);
+    let (view, inv) = super::gather::gather_for(ctx, &chosen, true).await?;
 
     let policy = gate_ui::policy(ctx)?;
     let findings = link(recipes::run(&chosen, &inv).findings, &policy);
@@ -142,7 +142,7 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> Result<u8> {
     }
     if acted_on == 0 {
         // Not a clean bill of health when part of the cluster was not seen.
-        let gaps = super::diagnose::not_checked(&inv);
+        let gaps = super::gather::not_checked(&inv);
         ctx.ui.status(&format!(
             "nothing to fix: no root cause at or above {} in {}{}",
             format!("{:?}", args.fail_on).to_lowercase(),

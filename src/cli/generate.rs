@@ -1,18 +1,16 @@
 //! `kubectl claude generate`: natural-language instructions to validated, linted manifests.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use clap::Args;
 use serde_json::{Value, json};
 
 use super::Ctx;
+use super::instructions::{PrepareArgs, Prepared, load_instructions, prepare, report_notes};
+use super::model::{CallMeta, log_call};
 use crate::error::{Error, Result};
 use crate::generate::layout::{Layout, LayoutOptions};
-use crate::generate::{self, Backend, Instructions, Outcome, cache, input, lock};
-use crate::llm::{self, HttpSettings, Provider, anthropic, openai};
-use crate::manifest::lint::{Level, LintOptions};
+use crate::generate::{self, Backend, Outcome, cache, lock};
 
 /// Generate Kubernetes manifests from natural-language instructions
 ///
@@ -79,361 +77,16 @@ pub struct GenerateArgs {
     pub timeout: Option<u64>,
 }
 
-/// Where the Anthropic key comes from: (key, human-readable source). A key file that is
-/// configured (`ANTHROPIC_API_KEY_FILE`, `anthropic.api_key_file`) but cannot be read or is
-/// empty is an error: the user asked for Anthropic, and silently falling back would hide it.
-pub fn anthropic_key_source(ctx: &Ctx) -> Result<Option<(String, String)>> {
-    if let Some(k) = ctx.env.get("ANTHROPIC_API_KEY") {
-        return Ok(Some((
-            k.trim().to_string(),
-            "the ANTHROPIC_API_KEY environment variable".into(),
-        )));
-    }
-    let cfg = ctx.config()?;
-    let file = match ctx.env.path("ANTHROPIC_API_KEY_FILE") {
-        Some(f) => Some((f, "ANTHROPIC_API_KEY_FILE".to_string())),
-        None => cfg.anthropic.api_key_file.clone().map(|f| {
-            (
-                f,
-                format!("anthropic.api_key_file in {}", ctx.config_path().display()),
-            )
-        }),
-    };
-    if let Some((f, named_by)) = file {
-        let k = std::fs::read_to_string(&f).map_err(|e| {
-            Error::usage_hint(
-                format!("cannot read {} (named by {named_by}): {e}", f.display()),
-                format!("fix the path or its permissions, or remove {named_by} (use --provider offline to generate without a model)"),
-            )
-        })?;
-        if k.trim().is_empty() {
-            return Err(Error::usage_hint(
-                format!(
-                    "the key file {} (named by {named_by}) is empty",
-                    f.display()
-                ),
-                "write the API key into it, or remove the setting",
-            ));
+impl GenerateArgs {
+    /// The flags [`prepare`] reads.
+    fn prepare_args(&self) -> PrepareArgs {
+        PrepareArgs {
+            provider: self.provider.clone(),
+            model: self.model.clone(),
+            set: self.set.clone(),
+            timeout: self.timeout,
+            allowed_kinds: self.allowed_kinds.clone(),
         }
-        return Ok(Some((
-            k.trim().to_string(),
-            format!("the key file {}", f.display()),
-        )));
-    }
-    Ok(cfg.anthropic.api_key.clone().map(|k| {
-        (
-            k,
-            format!("anthropic.api_key in {}", ctx.config_path().display()),
-        )
-    }))
-}
-
-/// True when any Anthropic credential is configured, readable or not (so that a broken
-/// one selects Anthropic and fails loudly instead of falling back to offline).
-fn anthropic_key_configured(ctx: &Ctx) -> Result<bool> {
-    let cfg = ctx.config()?;
-    Ok(ctx.env.get("ANTHROPIC_API_KEY").is_some()
-        || ctx.env.get("ANTHROPIC_API_KEY_FILE").is_some()
-        || cfg.anthropic.api_key_file.is_some()
-        || cfg.anthropic.api_key.is_some())
-}
-
-/// A base URL from the environment or the config: it must be an http(s) URL.
-fn base_url(value: String, named_by: &str) -> Result<String> {
-    match reqwest::Url::parse(&value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(value),
-        _ => Err(Error::usage_hint(
-            format!("{named_by} `{value}` is not an http(s) URL"),
-            "set it to e.g. http://localhost:11434/v1 (Ollama) or https://api.anthropic.com",
-        )),
-    }
-}
-
-/// Picks the provider name: flag, then the instructions file, then the environment
-/// (`KCLAUDE_PROVIDER`), then the config, then anthropic when a key exists, else offline.
-pub fn resolve_provider_name(ctx: &Ctx, flag: Option<&str>, file: Option<&str>) -> Result<String> {
-    let cfg = ctx.config()?;
-    let chosen = flag
-        .or(file)
-        .or(ctx.env.get("KCLAUDE_PROVIDER"))
-        .or(cfg.provider.as_deref());
-    Ok(match chosen {
-        Some(p) => p.to_string(),
-        None if anthropic_key_configured(ctx)? => "anthropic".into(),
-        None => "offline".into(),
-    })
-}
-
-/// Builds the backend for a provider name and model.
-pub fn backend(
-    ctx: &Ctx,
-    provider: &str,
-    model: Option<&str>,
-    timeout: Option<u64>,
-) -> Result<Backend> {
-    let cfg = ctx.config()?;
-    let deadline = Duration::from_secs(timeout.or(cfg.timeout_seconds).unwrap_or(60).max(1));
-    let model = model.map(str::to_string).or_else(|| cfg.model.clone());
-    match provider {
-        "offline" => Ok(Backend::Offline),
-        "anthropic" => {
-            let (key, key_source) = anthropic_key_source(ctx)?.ok_or_else(|| {
-                Error::Llm(llm::Error::Config(
-                    "provider anthropic needs an API key: set ANTHROPIC_API_KEY, ANTHROPIC_API_KEY_FILE or anthropic.api_key_file".into(),
-                ))
-            })?;
-            Ok(Backend::Model(Provider::Anthropic(HttpSettings {
-                base_url: match (ctx.env.get("ANTHROPIC_BASE_URL"), &cfg.anthropic.base_url) {
-                    (Some(u), _) => base_url(u.to_string(), "ANTHROPIC_BASE_URL")?,
-                    (None, Some(u)) => base_url(u.clone(), "anthropic.base_url")?,
-                    (None, None) => anthropic::DEFAULT_BASE_URL.into(),
-                },
-                api_key: Some(key),
-                key_source,
-                model: model.unwrap_or_else(|| anthropic::DEFAULT_MODEL.into()),
-                temperature: cfg.anthropic.temperature,
-                top_p: cfg.anthropic.top_p,
-                deadline,
-                max_retries: 4,
-                num_ctx: None,
-            })))
-        }
-        "openai" => {
-            let (api_key, key_source) = match ctx.env.get("OPENAI_API_KEY") {
-                Some(k) => (
-                    Some(k.to_string()),
-                    "the OPENAI_API_KEY environment variable".to_string(),
-                ),
-                None => (
-                    cfg.openai.api_key.clone(),
-                    format!("openai.api_key in {}", ctx.config_path().display()),
-                ),
-            };
-            let base_url = match (ctx.env.get("OPENAI_BASE_URL"), &cfg.openai.base_url) {
-                (Some(u), _) => base_url(u.to_string(), "OPENAI_BASE_URL")?,
-                (None, Some(u)) => base_url(u.clone(), "openai.base_url")?,
-                (None, None) => openai::DEFAULT_BASE_URL.into(),
-            };
-            Ok(Backend::Model(Provider::OpenAi(HttpSettings {
-                base_url: base_url.clone(),
-                api_key,
-                key_source,
-                model: model.unwrap_or_else(|| openai::DEFAULT_MODEL.into()),
-                temperature: None,
-                top_p: None,
-                deadline,
-                max_retries: 4,
-                // Only Ollama knows `options.num_ctx`; OpenAI itself rejects unknown fields.
-                num_ctx: cfg
-                    .openai
-                    .num_ctx
-                    .or_else(|| looks_like_ollama(&base_url).then_some(16384)),
-            })))
-        }
-        other => Err(Error::usage(format!(
-            "unknown provider `{other}` (expected offline, anthropic or openai)"
-        ))),
-    }
-}
-
-/// True for an endpoint that is Ollama's (its default port, or its name in the URL).
-fn looks_like_ollama(base_url: &str) -> bool {
-    base_url.contains(":11434") || base_url.to_ascii_lowercase().contains("ollama")
-}
-
-/// Loads the instructions from the arguments.
-pub fn load_instructions(
-    ctx: &Ctx,
-    text: Option<&str>,
-    file: Option<&Path>,
-) -> Result<Instructions> {
-    match (text, file) {
-        (Some(_), Some(_)) => Err(Error::usage(
-            "give the instructions as TEXT or with -f, not both",
-        )),
-        (Some(t), None) => {
-            if t.trim().is_empty() {
-                return Err(Error::usage("the instructions are empty"));
-            }
-            Ok(Instructions::from_text(t, None))
-        }
-        (None, Some(p)) if p.as_os_str() == "-" => {
-            let t = ctx
-                .read_stdin()
-                .map_err(|e| Error::io("read", "<stdin>", e))?;
-            if t.trim().is_empty() {
-                return Err(Error::usage("no instructions on stdin"));
-            }
-            // A claudernetes.yaml on stdin is parsed as such.
-            if t.lines().any(|l| l.starts_with("instructions:")) {
-                Ok(Instructions::from_yaml(&t, Path::new("<stdin>"))?)
-            } else {
-                Ok(Instructions::from_text(&t, None))
-            }
-        }
-        (None, Some(p)) => {
-            let p = if p.is_relative() {
-                ctx.env.cwd.join(p)
-            } else {
-                p.to_path_buf()
-            };
-            Ok(Instructions::from_path(&p)?)
-        }
-        (None, None) => match input::find_in_dir(&ctx.env.cwd) {
-            Some(f) => Ok(Instructions::from_path(&f)?),
-            None => Err(Error::usage_hint(
-                "no instructions: pass TEXT, -f FILE|DIR|-, or run where claudernetes.yaml is",
-                "try: kubectl claude generate \"Deploy nginx with 2 replicas and a LoadBalancer service\"",
-            )),
-        },
-    }
-}
-
-/// Everything resolved for one generation, shared by `generate`, `diff` and the CMP.
-pub struct Prepared {
-    pub instructions: Instructions,
-    pub text: String,
-    pub params: BTreeMap<String, String>,
-    pub namespace: Option<String>,
-    pub default_namespace: Option<String>,
-    pub backend: Backend,
-    pub lock: Option<lock::Lock>,
-    pub lint: LintOptions,
-    /// True when no flag, file, env or config chose the provider.
-    pub provider_defaulted: bool,
-}
-
-impl Prepared {
-    pub fn request<'a>(
-        &'a self,
-        cache: Option<&'a cache::Cache>,
-        strict: bool,
-        allow_secrets: bool,
-        max_tokens: u32,
-        now: &'a str,
-        app: &'a str,
-    ) -> generate::Request<'a> {
-        generate::Request {
-            instructions: &self.text,
-            params: &self.params,
-            namespace: self.namespace.as_deref(),
-            default_namespace: self.default_namespace.as_deref(),
-            app_name: app,
-            backend: &self.backend,
-            cache,
-            lock: self.lock.as_ref(),
-            allow_secrets,
-            strict,
-            max_tokens,
-            lint: &self.lint,
-            now,
-        }
-    }
-}
-
-/// Reads a lock next to the instructions, if there is one.
-pub fn read_lock(instructions: &Instructions) -> Result<Option<lock::Lock>> {
-    let Some(p) = instructions.lock_path() else {
-        return Ok(None);
-    };
-    match std::fs::read_to_string(&p) {
-        Ok(t) => lock::Lock::parse(&t)
-            .map(Some)
-            .map_err(|e| Error::usage(format!("{}: invalid lock: {e}", p.display()))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io("read", p, e)),
-    }
-}
-
-/// Who a call-log record is about.
-pub struct CallMeta<'a> {
-    pub provider: &'a str,
-    pub model: &'a str,
-    pub app: &'a str,
-}
-
-/// Records one model call or cache hit in the call log; failures only warn.
-pub fn log_call(
-    ctx: &Ctx,
-    meta: &CallMeta<'_>,
-    source: &str,
-    outcome: &str,
-    completion: Option<&llm::Completion>,
-    prompt_sha256: &str,
-    duration: Duration,
-) {
-    let rec = llm::calllog::CallRecord {
-        v: 1,
-        ts: ctx.env.now().to_string(),
-        provider: meta.provider.to_string(),
-        // The configured model, not the API's dated alias, so hits and calls sum together.
-        model: meta.model.to_string(),
-        input_tokens: completion.map_or(0, |c| c.input_tokens),
-        output_tokens: completion.map_or(0, |c| c.output_tokens),
-        duration_ms: duration.as_millis() as u64,
-        outcome: outcome.to_string(),
-        cache: source.to_string(),
-        app: meta.app.to_string(),
-        prompt_sha256: prompt_sha256.to_string(),
-    };
-    if let Err(e) = llm::calllog::record(&ctx.paths.usage_dir(), ctx.env.now(), &rec) {
-        ctx.ui
-            .warn(&format!("could not write the model call log: {e}"));
-    }
-}
-
-/// Sends one prompt and records the call (tokens, hash, outcome) in the call log, whatever
-/// its result: for the model calls that are not generations (`--explain`, workflow tasks).
-pub async fn complete_logged(
-    ctx: &Ctx,
-    provider: &llm::Provider,
-    prompt: &llm::Prompt,
-    app: &str,
-) -> Result<llm::Completion, llm::Error> {
-    let started = std::time::Instant::now();
-    let meta = CallMeta {
-        provider: provider.name(),
-        model: provider.model(),
-        app,
-    };
-    let result = provider.complete(prompt).await;
-    let outcome = match &result {
-        Ok(_) => "ok".to_string(),
-        Err(e) => format!(
-            "error: {}",
-            e.to_string().chars().take(120).collect::<String>()
-        ),
-    };
-    let sha = prompt.sha256();
-    log_call(
-        ctx,
-        &meta,
-        "miss",
-        &outcome,
-        result.as_ref().ok(),
-        &sha,
-        started.elapsed(),
-    );
-    result
-}
-
-/// Prints the offline generator's notes and lint findings on stderr.
-pub fn report_notes(ctx: &Ctx, o: &Outcome) {
-    for d in &o.defaults {
-        ctx.ui.status(&format!("note: {d}"));
-    }
-    if !o.not_understood.is_empty() {
-        ctx.ui.warn(&format!(
-            "the offline generator did not understand {} requirement(s):",
-            o.not_understood.len()
-        ));
-        for n in &o.not_understood {
-            eprintln!("  - {n}");
-        }
-    }
-    for i in o.issues.iter().filter(|i| i.level >= Level::Warning) {
-        ctx.ui
-            .warn(&format!("{}: {} [{}]", i.object, i.message, i.rule));
     }
 }
 
@@ -465,7 +118,7 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
         ));
     }
     let instructions = load_instructions(ctx, args.text.as_deref(), args.file.as_deref())?;
-    let prepared = prepare(ctx, instructions, args)?;
+    let prepared = prepare(ctx, instructions, &args.prepare_args())?;
     let app = prepared.instructions.app_name();
     let cache_dir = cache::Cache::new(&ctx.paths.cache_dir);
     let cache = (!args.no_cache).then_some(&cache_dir);
@@ -583,85 +236,6 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
     }
     ctx.ui.out(&render(&outcome.objects, &format))?;
     Ok(0)
-}
-
-/// Resolves parameters, namespace, provider and lock for a generation.
-pub fn prepare(ctx: &Ctx, instructions: Instructions, args: &GenerateArgs) -> Result<Prepared> {
-    let mut params = instructions.params.clone();
-    let mut sets = input::parse_sets(&args.set)?;
-    // A --set for a placeholder the instructions do not have changes nothing but the cache
-    // key: a typo (`--set tga=v2`) must not pass silently.
-    let placeholders = input::substitute(&instructions.text, &BTreeMap::new()).1;
-    let unknown: Vec<&String> = sets.keys().filter(|k| !placeholders.contains(k)).collect();
-    if !unknown.is_empty() {
-        let names: Vec<&str> = unknown.iter().map(|k| k.as_str()).collect();
-        let known = if placeholders.is_empty() {
-            "the instructions have no {{ … }} placeholders".to_string()
-        } else {
-            format!("placeholders: {}", placeholders.join(", "))
-        };
-        let message = format!(
-            "no {{{{ … }}}} placeholder for {} in the instructions ({known})",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        if ctx.persona == crate::persona::Persona::ArgoCmp {
-            // An Application's values are not ours to reject mid-sync: say it, render on.
-            // A value no placeholder reads changes nothing, so it is left out of the key too:
-            // otherwise no lock `generate --lock` can write (it refuses such a --set) matches.
-            ctx.ui.warn(&format!("{message}; ignored"));
-            sets.retain(|k, _| placeholders.contains(k));
-        } else {
-            return Err(Error::usage_hint(
-                message,
-                "check the spelling, or add the placeholder to the instructions",
-            ));
-        }
-    }
-    params.extend(sets);
-    let (text, missing) = input::substitute(&instructions.text, &params);
-    for m in missing {
-        ctx.ui.warn(&format!(
-            "no value for `{{{{ {m} }}}}`; pass --set {m}=VALUE"
-        ));
-    }
-    let namespace = ctx
-        .global
-        .namespace
-        .clone()
-        .or_else(|| instructions.namespace.clone());
-    let provider = resolve_provider_name(
-        ctx,
-        args.provider.as_deref(),
-        instructions.provider.as_deref(),
-    )?;
-    let provider_defaulted = args.provider.is_none()
-        && instructions.provider.is_none()
-        && ctx.env.get("KCLAUDE_PROVIDER").is_none()
-        && ctx.config()?.provider.is_none();
-    let model = args.model.as_deref().or(instructions.model.as_deref());
-    let backend = backend(ctx, &provider, model, args.timeout)?;
-    let lock = read_lock(&instructions)?;
-    let mut allowed = args.allowed_kinds.clone();
-    if allowed.is_empty() {
-        allowed = ctx.config()?.allowed_kinds.clone();
-    }
-    Ok(Prepared {
-        instructions,
-        text,
-        params,
-        namespace,
-        default_namespace: None,
-        backend,
-        lock,
-        lint: LintOptions {
-            allowed_kinds: allowed,
-        },
-        provider_defaulted,
-    })
 }
 
 fn write_lock(ctx: &Ctx, p: &Prepared, o: &Outcome) -> Result<()> {

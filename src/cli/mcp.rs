@@ -571,7 +571,7 @@ async fn diagnose(ctx: &Ctx, a: &DiagnoseIn) -> Result<Value> {
             })?,
         ),
     };
-    let (_view, inv) = super::diagnose::gather_for(ctx, &chosen, true).await?;
+    let (_view, inv) = super::gather::gather_for(ctx, &chosen, true).await?;
     let outcome = crate::recipes::run(&chosen, &inv);
     let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
     let mut fs = serde_json::to_value(&findings).unwrap_or_default();
@@ -614,7 +614,7 @@ async fn diagnose(ctx: &Ctx, a: &DiagnoseIn) -> Result<Value> {
 
 async fn status(ctx: &Ctx) -> Result<Value> {
     let recipes = crate::recipes::RECIPES.to_vec();
-    let (_view, inv) = super::diagnose::gather_for(ctx, &recipes, false).await?;
+    let (_view, inv) = super::gather::gather_for(ctx, &recipes, false).await?;
     let outcome = crate::recipes::run(&recipes, &inv);
     let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
     let mut v = serde_json::to_value(crate::status::build(&inv, &findings, 10)).unwrap_or_default();

@@ -8,17 +8,22 @@ pub mod approvals;
 pub mod audit;
 pub mod cluster_view;
 pub mod cmp;
+pub mod completers;
 pub mod completion;
 pub mod config;
 pub mod ctx;
 pub mod diagnose;
 pub mod diff;
 pub mod fix;
+pub mod flags;
 pub mod gate_ui;
+pub mod gather;
 pub mod generate;
 pub mod install;
+pub mod instructions;
 pub mod lint;
 pub mod mcp;
+pub mod model;
 pub mod serve;
 pub mod snapshot;
 pub mod status;
@@ -57,11 +62,11 @@ pub struct GlobalArgs {
     pub kubeconfig: Option<std::path::PathBuf>,
     /// The name of the kubeconfig context to use
     #[arg(long, global = true, value_name = "NAME",
-          add = clap_complete::engine::ArgValueCompleter::new(completion::complete_contexts))]
+          add = clap_complete::engine::ArgValueCompleter::new(completers::complete_contexts))]
     pub context: Option<String>,
     /// The namespace scope for this request
     #[arg(short = 'n', long, global = true, value_name = "NS",
-          add = clap_complete::engine::ArgValueCompleter::new(completion::complete_namespaces))]
+          add = clap_complete::engine::ArgValueCompleter::new(completers::complete_namespaces))]
     pub namespace: Option<String>,
     /// Work across all namespaces
     #[arg(short = 'A', long, global = true)]

@@ -38,7 +38,7 @@ fn pct(a: u64, b: u64) -> String {
 pub async fn run(ctx: &Ctx, args: &StatusArgs) -> Result<u8> {
     let format = ctx.output(&["table", "json", "yaml"], "table")?;
     let recipes = crate::recipes::RECIPES.to_vec();
-    let (view, inv) = super::diagnose::gather_for(ctx, &recipes, false).await?;
+    let (view, inv) = super::gather::gather_for(ctx, &recipes, false).await?;
     let outcome = crate::recipes::run(&recipes, &inv);
     let findings = crate::finding::link(
         outcome.findings,

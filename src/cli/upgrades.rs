@@ -208,7 +208,7 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
                 user: upgrades::explain::prompt(&reports),
                 max_tokens: 1500,
             };
-            let c = super::generate::complete_logged(ctx, p, &prompt, "upgrades --explain").await?;
+            let c = super::model::complete_logged(ctx, p, &prompt, "upgrades --explain").await?;
             Some(json!({"provider": p.name(), "model": p.model(), "text": c.text}))
         }
         None => None,
@@ -270,8 +270,8 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
 }
 
 fn explain_backend(ctx: &Ctx) -> Result<crate::llm::Provider> {
-    let name = super::generate::resolve_provider_name(ctx, None, None)?;
-    match super::generate::backend(ctx, &name, None, None)? {
+    let name = super::model::resolve_provider_name(ctx, None, None)?;
+    match super::model::backend(ctx, &name, None, None)? {
         crate::generate::Backend::Model(p) => Ok(p),
         crate::generate::Backend::Offline => Err(Error::usage_hint(
             "--explain needs a model provider; none is configured",

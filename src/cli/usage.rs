@@ -33,7 +33,7 @@ pub async fn run(ctx: &Ctx, args: &UsageArgs) -> Result<u8> {
     // Same forms as `audit --since`: a date, a time or a duration back from now.
     let since = match &args.since {
         Some(s) => {
-            let ts = super::audit::parse_since(s, ctx.env.now()).ok_or_else(|| {
+            let ts = super::flags::parse_since(s, ctx.env.now()).ok_or_else(|| {
                 Error::usage_hint(
                     format!("--since `{s}` is not a date, a time or a duration"),
                     "examples: --since 2026-11-01, --since 24h, --since 7d",

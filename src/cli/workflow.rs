@@ -51,7 +51,7 @@ pub enum WorkflowCommand {
     /// Print a workflow's YAML
     Show {
         /// The workflow name
-        #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completion::complete_workflows))]
+        #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completers::complete_workflows))]
         name: String,
     },
     /// Run a workflow
@@ -67,7 +67,7 @@ pub enum WorkflowCommand {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The workflow name
-    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completion::complete_workflows))]
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(super::completers::complete_workflows))]
     pub name: String,
     /// A parameter (repeatable)
     #[arg(long = "param", value_name = "KEY=VALUE")]
@@ -245,7 +245,7 @@ impl workflow::run::Host for CliHost<'_> {
         gate_ui::report(self.ctx, p, a)
     }
     fn recipes(&self, ids: &[String]) -> Vec<&'static dyn crate::recipes::Recipe> {
-        super::diagnose::select_recipes(self.ctx, ids)
+        super::gather::select_recipes(self.ctx, ids)
     }
     async fn complete(
         &self,
@@ -254,11 +254,11 @@ impl workflow::run::Host for CliHost<'_> {
         prompt: &crate::llm::Prompt,
     ) -> workflow::run::Completion {
         use workflow::run::Completion;
-        let provider = match super::generate::resolve_provider_name(self.ctx, None, None) {
+        let provider = match super::model::resolve_provider_name(self.ctx, None, None) {
             Ok(p) => p,
             Err(e) => return Completion::Skipped(e.to_string()),
         };
-        let p = match super::generate::backend(self.ctx, &provider, model, None) {
+        let p = match super::model::backend(self.ctx, &provider, model, None) {
             Ok(crate::generate::Backend::Model(p)) => p,
             Ok(crate::generate::Backend::Offline) => {
                 return Completion::Skipped(
@@ -268,7 +268,7 @@ impl workflow::run::Host for CliHost<'_> {
             Err(e) => return Completion::Skipped(e.to_string()),
         };
         let app = format!("workflow {workflow}");
-        let result = super::generate::complete_logged(self.ctx, &p, prompt, &app).await;
+        let result = super::model::complete_logged(self.ctx, &p, prompt, &app).await;
         if let Some(o) = &self.observer {
             let (i, out) = result
                 .as_ref()
