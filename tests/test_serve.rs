@@ -617,6 +617,21 @@ fn kustomize_base_is_complete_and_least_privilege() {
             );
         }
     }
+    // The ConfigMap's ignore.yaml is a valid (empty) ignore file, read from the config dir.
+    let cm = of("ConfigMap")[0];
+    assert!(
+        kubectl_claude::suppress::parse_rules(cm["data"]["ignore.yaml"].as_str().unwrap(), "cm")
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        c["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "XDG_CONFIG_HOME" && e["value"] == "/etc"),
+        "{c:#}"
+    );
     // The examples parse too.
     for f in ["alertmanager-receiver.yaml", "flux-provider.yaml"] {
         let p = crate::support::env::repo().join("deploy/examples").join(f);
