@@ -33,8 +33,13 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(t: &TestEnv, extra: &[&str]) -> Serve {
+        Self::start_with(t, extra, None)
+    }
+
+    fn start_with(t: &TestEnv, extra: &[&str], exe: Option<&std::path::Path>) -> Serve {
         t.write("token", &format!("{TOKEN}\n"));
-        let mut c = t.std_cmd_at(&crate::support::env::bin());
+        let bin = crate::support::env::bin();
+        let mut c = t.std_cmd_at(exe.unwrap_or(&bin));
         c.args([
             "serve",
             "--listen",
@@ -688,15 +693,19 @@ fn serve_rss_on_a_50_node_2000_pod_cluster() {
         .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
         .start();
     let t = env_for(&fake);
-    let s = Serve::start(&t, &[]);
+    // KCLAUDE_RSS_BIN measures another build of the same binary (the release one).
+    let exe = std::env::var_os("KCLAUDE_RSS_BIN").map(std::path::PathBuf::from);
+    let s = Serve::start_with(&t, &[], exe.as_deref());
     s.wait(60, "the inventory and a diagnosis pass", |s| {
         let v: Value = serde_json::from_str(&s.get("/api/findings").1).unwrap_or_default();
         v["objects"].as_u64().unwrap_or(0) >= 2050
     });
     let rss = rss_kib(s.child.id());
     eprintln!(
-        "serve RSS with 50 nodes / 2,000 pods / 200 deployments: {} KiB",
-        rss
+        "serve RSS with 50 nodes / 2,000 pods / 200 deployments: {} KiB ({})",
+        rss,
+        exe.as_deref()
+            .map_or("debug build".to_string(), |p| p.display().to_string())
     );
     assert!(rss > 0);
     assert!(rss < 64 * 1024, "RSS {rss} KiB is over the 64Mi limit");
@@ -730,7 +739,14 @@ fn patches_to_checkout(fake: &FakeApiServer) -> usize {
 /// approve` → serve executes it: exactly one PATCH, the approver recorded.
 #[test]
 fn alert_confirm_step_becomes_a_pending_request_and_approve_patches_once() {
-    let fake = oom_fake();
+    let fake = FakeApiServer::builder_from_dir(
+        &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
+    )
+    .served("coordination.k8s.io/v1", "Lease")
+    .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+    // The approver is who the API server says we are.
+    .user("alice@example.com")
+    .start();
     let t = env_for(&fake);
     let (raddr, got) = receiver();
     let hook = format!("http://{raddr}/hook");
@@ -872,8 +888,16 @@ fn alert_confirm_step_becomes_a_pending_request_and_approve_patches_once() {
     );
     assert_eq!(
         approval_objects(&fake)[0]["status"]["approver"],
-        "kubeconfig-context:kind-fake"
+        "alice@example.com"
     );
+    let audit = crate::test_act::audit_records(&t);
+    let executed: Vec<&Value> = audit
+        .iter()
+        .filter(|r| r["approval"] == "approval-request" && r["outcome"] == "ok")
+        .collect();
+    assert_eq!(executed.len(), 1, "{audit:#?}");
+    assert_eq!(executed[0]["approver"], "alice@example.com");
+    assert_eq!(executed[0]["request"], id.as_str());
     // Approving again is refused: it is no longer pending.
     let o = t
         .cmd()

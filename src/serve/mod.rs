@@ -65,7 +65,9 @@ pub struct Run {
 }
 
 /// (namespace, name) → object, for one kind.
-type ByName = BTreeMap<(Option<String>, String), Value>;
+/// Shared (`Arc`): each diagnosis pass builds its inventory from pointers, not a second copy
+/// of every object (that copy doubled the peak memory of a pass).
+type ByName = BTreeMap<(Option<String>, String), std::sync::Arc<Value>>;
 
 /// State shared by the tasks of one process (single-threaded: `Rc`/`RefCell`).
 pub struct Shared {
@@ -148,7 +150,7 @@ impl Shared {
         }
         for m in self.objects.borrow().values() {
             for o in m.values() {
-                inv.insert(o.clone());
+                inv.insert_shared(o.clone());
             }
         }
         inv
@@ -159,7 +161,7 @@ impl Shared {
         self.objects
             .borrow()
             .get(kind)
-            .map(|m| m.values().cloned().collect())
+            .map(|m| m.values().map(|v| Value::clone(v)).collect())
             .unwrap_or_default()
     }
 
@@ -251,7 +253,7 @@ pub async fn reflect(shared: Rc<Shared>, client: kube::Client, res: crate::clust
             }
             watcher::Event::InitApply(o) => {
                 let k = key_of(&o);
-                buffer.insert(k, to_value(o));
+                buffer.insert(k, std::sync::Arc::new(to_value(o)));
             }
             watcher::Event::InitDone => {
                 shared
@@ -268,7 +270,7 @@ pub async fn reflect(shared: Rc<Shared>, client: kube::Client, res: crate::clust
                     .borrow_mut()
                     .entry(kind.clone())
                     .or_default()
-                    .insert(k, to_value(o));
+                    .insert(k, std::sync::Arc::new(to_value(o)));
                 shared.changed.notify_one();
             }
             watcher::Event::Delete(o) => {
