@@ -1152,7 +1152,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__diagnose)
-            opts="-n -A -o -q -h --recipe --fail-on --show-symptoms --list --explain --mask-names --provider --model --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-n -A -o -q -h --recipe --fail-on --show-symptoms --list --explain --mask-names --provider --model --show-suppressed --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2206,7 +2206,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__serve)
-            opts="-n -A -o -q -h --listen --hook-token-file --max-body --hook-rate --debounce --notify-slack --notify-webhook --quiet-period --lease-namespace --lease-name --identity --lease-duration --renew-every --targetapp-poll-rate --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-n -A -o -q -h --listen --hook-token-file --max-body --hook-rate --debounce --notify-slack --notify-webhook --external-url --quiet-period --lease-namespace --lease-name --identity --lease-duration --renew-every --targetapp-poll-rate --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2237,6 +2237,10 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --notify-webhook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2992,7 +2996,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__workflow__subcmd__run)
-            opts="-y -n -A -o -q -h --param --queue-approvals --yes --dry-run --read-only --suggest-only --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-y -n -A -o -q -h --param --queue-approvals --observe --yes --dry-run --read-only --suggest-only --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3003,6 +3007,10 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --queue-approvals)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --observe)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -155,6 +155,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l list -d 'List the recipes and exit'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l explain -d 'Ask the configured model to explain the findings (a compact, redacted summary is sent; never Secret data or secret-looking env values)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l mask-names -d 'With --explain: replace object names by reversible tokens in what is sent'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l show-suppressed -d 'Also list the findings silenced by an ignore file or a kubectl-claude.io/ignore annotation, with the reason (table output; -o json always has them under `suppressed`)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -285,6 +286,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l param -d 'A parameter (repeatable)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l queue-approvals -d 'Queue confirm-tier changes as ApprovalRequest objects in NAMESPACE instead of asking (what `serve` runs); approve them with `kubectl claude approvals approve ID`' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l observe -d 'Append what the run did (actions by tier and outcome, model calls and tokens) as JSON lines to FILE; `serve` reads it back for its metrics' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand workflow; and __fish_seen_subcommand_from run" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -340,6 +342,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l debounce -d 'Quiet time after a change before diagnosis re-runs' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l notify-slack -d 'Slack incoming-webhook URL to notify (repeatable)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l notify-webhook -d 'Generic JSON webhook URL to notify (repeatable)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l external-url -d 'The URL users reach this serve at (an Ingress); approval messages link to URL/dashboard/pending/ID' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l quiet-period -d 'A root cause is not announced again within this long' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l lease-namespace -d 'Namespace of the leader Lease (default: the context\'s namespace)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l lease-name -d 'Name of the leader Lease' -r

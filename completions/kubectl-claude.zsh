@@ -147,6 +147,7 @@ _arguments "${_arguments_options[@]}" : \
 '--list[List the recipes and exit]' \
 '--explain[Ask the configured model to explain the findings (a compact, redacted summary is sent; never Secret data or secret-looking env values)]' \
 '--mask-names[With --explain\: replace object names by reversible tokens in what is sent]' \
+'--show-suppressed[Also list the findings silenced by an ignore file or a kubectl-claude.io/ignore annotation, with the reason (table output; -o json always has them under \`suppressed\`)]' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -334,6 +335,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '*--param=[A parameter (repeatable)]:KEY=VALUE:_default' \
 '--queue-approvals=[Queue confirm-tier changes as ApprovalRequest objects in NAMESPACE instead of asking (what \`serve\` runs); approve them with \`kubectl claude approvals approve ID\`]:NAMESPACE:_default' \
+'--observe=[Append what the run did (actions by tier and outcome, model calls and tokens) as JSON lines to FILE; \`serve\` reads it back for its metrics]:FILE:_files' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -455,6 +457,7 @@ _arguments "${_arguments_options[@]}" : \
 '--debounce=[Quiet time after a change before diagnosis re-runs]:DURATION:_default' \
 '*--notify-slack=[Slack incoming-webhook URL to notify (repeatable)]:URL:_default' \
 '*--notify-webhook=[Generic JSON webhook URL to notify (repeatable)]:URL:_default' \
+'--external-url=[The URL users reach this serve at (an Ingress); approval messages link to URL/dashboard/pending/ID]:URL:_default' \
 '--quiet-period=[A root cause is not announced again within this long]:DURATION:_default' \
 '--lease-namespace=[Namespace of the leader Lease (default\: the context'\''s namespace)]:NS:_default' \
 '--lease-name=[Name of the leader Lease]:NAME:_default' \

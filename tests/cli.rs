@@ -17,6 +17,7 @@ mod test_phrasings;
 mod test_plan;
 mod test_safety;
 mod test_serve;
+mod test_suppress;
 mod test_targetapp;
 mod test_truth;
 mod test_upgrades;

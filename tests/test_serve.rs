@@ -33,8 +33,13 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(t: &TestEnv, extra: &[&str]) -> Serve {
+        Self::start_with(t, extra, None)
+    }
+
+    fn start_with(t: &TestEnv, extra: &[&str], exe: Option<&std::path::Path>) -> Serve {
         t.write("token", &format!("{TOKEN}\n"));
-        let mut c = t.std_cmd_at(&crate::support::env::bin());
+        let bin = crate::support::env::bin();
+        let mut c = t.std_cmd_at(exe.unwrap_or(&bin));
         c.args([
             "serve",
             "--listen",
@@ -345,6 +350,34 @@ fn alert_hook_starts_the_crashloop_workflow_once_and_checks_its_token() {
         "{}",
         writes[0].body
     );
+    // That restart is a confirm-tier verb the workflow's `autonomy.auto_approve:
+    // [restart_pod]` approves: it ran once, with no human and no queued request, audited as
+    // approved automatically by policy.
+    assert_eq!(
+        kubectl_claude::autonomy::builtin_tier(&kubectl_claude::action::Action::RolloutRestart {
+            target: kubectl_claude::object::ObjRef::new(
+                "apps/v1",
+                "Deployment",
+                Some("app"),
+                "web"
+            ),
+        }),
+        kubectl_claude::autonomy::Tier::Confirm
+    );
+    let audit = crate::test_act::audit_records(&t);
+    let restarts: Vec<&Value> = audit
+        .iter()
+        .filter(|r| r["verb"] == "rollout-restart" && r["outcome"] == "ok")
+        .collect();
+    assert_eq!(restarts.len(), 1, "{audit:#?}");
+    assert_eq!(restarts[0]["approval"], "auto", "{:#}", restarts[0]);
+    assert_eq!(restarts[0]["origin"], "workflow:pod-crashloop-remediation");
+    assert!(
+        fake.objects()
+            .iter()
+            .all(|o| o["kind"] != "ApprovalRequest"),
+        "nothing queued"
+    );
     // A resolved notification starts nothing.
     let (_, resolved) = http(
         &addr,
@@ -364,10 +397,13 @@ fn metrics_parse_as_prometheus_text() {
     let fake = fake();
     let t = env_for(&fake);
     let s = Serve::start(&t, &[]);
-    s.wait(10, "a diagnosis pass", |s| {
-        s.get("/metrics")
-            .1
-            .contains("kubectl_claude_diagnose_runs_total 1")
+    // At least one pass (a slow machine may see a second one before the first poll).
+    s.wait(30, "a diagnosis pass", |s| {
+        s.get("/metrics").1.lines().any(|l| {
+            l.strip_prefix("kubectl_claude_diagnose_runs_total ")
+                .and_then(|v| v.parse::<f64>().ok())
+                .is_some_and(|v| v >= 1.0)
+        })
     });
     let _ = http(&s.addr, "POST", "/hooks/alertmanager", None, b"{}");
     let (code, text) = s.get("/metrics");
@@ -407,6 +443,7 @@ fn metrics_parse_as_prometheus_text() {
 fn two_replicas_elect_one_leader_and_only_it_runs_the_alert() {
     let fake = fake();
     let t = env_for(&fake);
+    t.write(TICK_PATH, TICK);
     let a = Serve::start(&t, &["--identity", "replica-a"]);
     let b = Serve::start(&t, &["--identity", "replica-b"]);
     let leader = |s: &Serve| s.get("/api/leader").1.contains("true");
@@ -435,9 +472,15 @@ fn two_replicas_elect_one_leader_and_only_it_runs_the_alert() {
         );
     }
     lead.wait(60, "the run to finish", |s| {
-        s.get("/api/runs").1.contains("\"outcome\":\"ok\"")
+        runs(s)
+            .iter()
+            .any(|r| r["workflow"] == "pod-crashloop-remediation" && r["outcome"] == "ok")
     });
-    assert_eq!(follow.get("/api/runs").1, "[]");
+    // The every-2-seconds schedule ran on the leader only.
+    lead.wait(20, "a scheduled run on the leader", |s| {
+        runs(s).iter().any(|r| r["trigger"] == "schedule")
+    });
+    assert_eq!(follow.get("/api/runs").1, "[]", "the follower runs nothing");
     let writes: Vec<_> = fake
         .writes()
         .into_iter()
@@ -529,6 +572,14 @@ fn kustomize_base_is_complete_and_least_privilege() {
     assert_eq!(c["resources"]["requests"]["memory"], "32Mi");
     assert_eq!(c["resources"]["limits"]["memory"], "64Mi");
     assert_eq!(pod["tolerations"][0]["value"], "pi3");
+    assert!(
+        c["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "--lease-namespace=kubectl-claude"),
+        "the Lease and the queue live in the namespace the Role covers: {c:#}"
+    );
     // ClusterRole: reads every kind a recipe reads, never Secrets, no wildcards.
     let role = of("ClusterRole")
         .into_iter()
@@ -574,6 +625,21 @@ fn kustomize_base_is_complete_and_least_privilege() {
             );
         }
     }
+    // The ConfigMap's ignore.yaml is a valid (empty) ignore file, read from the config dir.
+    let cm = of("ConfigMap")[0];
+    assert!(
+        kubectl_claude::suppress::parse_rules(cm["data"]["ignore.yaml"].as_str().unwrap(), "cm")
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        c["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "XDG_CONFIG_HOME" && e["value"] == "/etc"),
+        "{c:#}"
+    );
     // The examples parse too.
     for f in ["alertmanager-receiver.yaml", "flux-provider.yaml"] {
         let p = crate::support::env::repo().join("deploy/examples").join(f);
@@ -602,7 +668,13 @@ fn serve_rss_on_a_50_node_2000_pod_cluster() {
             "status": {"conditions": [{"type": "Ready", "status": "True"}],
                 "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}));
     }
-    for ns in 0..20 {
+    // KCLAUDE_RSS_NAMESPACES scales the cluster (100 pods, 10 Deployments each) to see how
+    // the footprint grows; the assertion holds for the default 20 (2,000 pods).
+    let namespaces: usize = std::env::var("KCLAUDE_RSS_NAMESPACES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    for ns in 0..namespaces {
         objects.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": format!("ns-{ns}")}}));
         for d in 0..10 {
             let name = format!("app-{d}");
@@ -630,18 +702,26 @@ fn serve_rss_on_a_50_node_2000_pod_cluster() {
         .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
         .start();
     let t = env_for(&fake);
-    let s = Serve::start(&t, &[]);
+    // KCLAUDE_RSS_BIN measures another build of the same binary (the release one).
+    let exe = std::env::var_os("KCLAUDE_RSS_BIN").map(std::path::PathBuf::from);
+    let s = Serve::start_with(&t, &[], exe.as_deref());
     s.wait(60, "the inventory and a diagnosis pass", |s| {
         let v: Value = serde_json::from_str(&s.get("/api/findings").1).unwrap_or_default();
-        v["objects"].as_u64().unwrap_or(0) >= 2050
+        v["objects"].as_u64().unwrap_or(0) as usize >= 50 + namespaces * 111
     });
     let rss = rss_kib(s.child.id());
     eprintln!(
-        "serve RSS with 50 nodes / 2,000 pods / 200 deployments: {} KiB",
-        rss
+        "serve RSS with 50 nodes / {} pods / {} deployments: {} KiB ({})",
+        namespaces * 100,
+        namespaces * 10,
+        rss,
+        exe.as_deref()
+            .map_or("debug build".to_string(), |p| p.display().to_string())
     );
     assert!(rss > 0);
-    assert!(rss < 64 * 1024, "RSS {rss} KiB is over the 64Mi limit");
+    if namespaces <= 20 {
+        assert!(rss < 64 * 1024, "RSS {rss} KiB is over the 64Mi limit");
+    }
 }
 
 /// The OOM-killed checkout Deployment (namespace shop), served with the queue's kinds.
@@ -672,9 +752,26 @@ fn patches_to_checkout(fake: &FakeApiServer) -> usize {
 /// approve` → serve executes it: exactly one PATCH, the approver recorded.
 #[test]
 fn alert_confirm_step_becomes_a_pending_request_and_approve_patches_once() {
-    let fake = oom_fake();
+    let fake = FakeApiServer::builder_from_dir(
+        &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
+    )
+    .served("coordination.k8s.io/v1", "Lease")
+    .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+    // The approver is who the API server says we are.
+    .user("alice@example.com")
+    .start();
     let t = env_for(&fake);
-    let s = Serve::start(&t, &[]);
+    let (raddr, got) = receiver();
+    let hook = format!("http://{raddr}/hook");
+    let s = Serve::start(
+        &t,
+        &[
+            "--notify-webhook",
+            &hook,
+            "--external-url",
+            "https://claude.example.net/",
+        ],
+    );
     s.wait(10, "leadership", |s| {
         s.get("/api/leader").1.contains("true")
     });
@@ -716,6 +813,38 @@ fn alert_confirm_step_becomes_a_pending_request_and_approve_patches_once() {
         "nothing written before approval"
     );
     let id = queued[0]["metadata"]["name"].as_str().unwrap().to_string();
+    // The notification links the review page and gives the approve command, once.
+    s.wait(20, "the approval notification", |_| {
+        got.lock()
+            .unwrap()
+            .iter()
+            .any(|(_, b)| b["event"] == "approval")
+    });
+    std::thread::sleep(Duration::from_millis(1000));
+    let approvals: Vec<Value> = got
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, b)| b["event"] == "approval")
+        .map(|(_, b)| b["approval"].clone())
+        .collect();
+    assert_eq!(approvals.len(), 1, "announced once: {approvals:#?}");
+    assert_eq!(approvals[0]["id"], id.as_str());
+    assert_eq!(
+        approvals[0]["url"],
+        format!("https://claude.example.net/dashboard/pending/{id}").as_str()
+    );
+    assert_eq!(
+        approvals[0]["command"],
+        format!("kubectl claude approvals approve {id} -n default").as_str()
+    );
+    assert!(
+        approvals[0]["changes"][0]
+            .as_str()
+            .unwrap()
+            .contains("checkout"),
+        "{approvals:#?}"
+    );
 
     let o = t
         .cmd()
@@ -759,10 +888,29 @@ fn alert_confirm_step_becomes_a_pending_request_and_approve_patches_once() {
     });
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(patches_to_checkout(&fake), 1, "exactly one PATCH");
+    // Actions by tier and outcome: queued by the run (the child's observer), executed by the
+    // approval executor.
+    let m = s.get("/metrics").1;
+    assert!(
+        m.contains("kubectl_claude_actions_total{outcome=\"queued\",tier=\"confirm\"} 1"),
+        "{m}"
+    );
+    assert!(
+        m.contains("kubectl_claude_actions_total{outcome=\"ok\",tier=\"confirm\"} 1"),
+        "{m}"
+    );
     assert_eq!(
         approval_objects(&fake)[0]["status"]["approver"],
-        "kubeconfig-context:kind-fake"
+        "alice@example.com"
     );
+    let audit = crate::test_act::audit_records(&t);
+    let executed: Vec<&Value> = audit
+        .iter()
+        .filter(|r| r["approval"] == "approval-request" && r["outcome"] == "ok")
+        .collect();
+    assert_eq!(executed.len(), 1, "{audit:#?}");
+    assert_eq!(executed[0]["approver"], "alice@example.com");
+    assert_eq!(executed[0]["request"], id.as_str());
     // Approving again is refused: it is no longer pending.
     let o = t
         .cmd()
@@ -858,7 +1006,13 @@ fn forbidden_step_from_an_alert_is_refused_not_queued_and_writes_nothing() {
     let t = env_for(&fake);
     t.write(
         "home/.config/kubectl-claude/workflows/cordon-on-alert.yaml",
-        "name: cordon-on-alert\ntrigger:\n  type: alert\n  match:\n    alertname: KubeNodeNotReady\n  params:\n    node: \"{{ alert.labels.node }}\"\nparams:\n  - name: node\n    required: true\nsteps:\n  - name: cordon\n    action: cordon\n    target: \"node/{{ params.node }}\"\n",
+        "name: cordon-on-alert\nautonomy:\n  auto_approve: [cordon]\ntrigger:\n  type: alert\n  match:\n    alertname: KubeNodeNotReady\n  params:\n    node: \"{{ alert.labels.node }}\"\nparams:\n  - name: node\n    required: true\nsteps:\n  - name: cordon\n    action: cordon\n    target: \"node/{{ params.node }}\"\n",
+    );
+    // Neither the workflow's auto_approve nor the config's safe_actions lowers the forbidden
+    // floor.
+    t.write(
+        "home/.config/kubectl-claude/config.yaml",
+        "autonomy:\n  safe_actions: [cordon]\n",
     );
     let s = Serve::start(&t, &[]);
     s.wait(10, "leadership", |s| {
@@ -976,5 +1130,303 @@ fn notifies_slack_and_a_webhook_once_per_root_cause_and_when_it_clears() {
             .iter()
             .any(|(p, b)| p == "/slack" && b["text"].as_str().unwrap_or("").contains("resolved")),
         "{msgs:#?}"
+    );
+}
+
+const TICK_PATH: &str = "home/.config/kubectl-claude/workflows/tick.yaml";
+/// A workflow scheduled every 2 seconds (croner's optional seconds field), changing nothing.
+const TICK: &str = "name: tick\ntrigger:\n  - schedule: \"*/2 * * * * *\"\nsteps:\n  - name: report\n    action: report\n";
+
+fn runs(s: &Serve) -> Vec<Value> {
+    serde_json::from_str::<Value>(&s.get("/api/runs").1)
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+}
+
+/// A workflow's cron schedule starts it at the scheduled seconds, repeatedly, through the
+/// same `workflow run` child; `kubectl_claude_schedule_runs_total` counts the outcomes. A bad
+/// pattern stops serve at start, naming the workflow.
+#[test]
+fn cron_schedule_runs_the_workflow_on_time_and_counts_it() {
+    let fake = fake();
+    let t = env_for(&fake);
+    t.write(TICK_PATH, TICK);
+    let s = Serve::start(&t, &[]);
+    s.wait(30, "two scheduled runs that finished", |s| {
+        runs(s)
+            .iter()
+            .filter(|r| {
+                r["workflow"] == "tick" && r["trigger"] == "schedule" && r["outcome"] == "ok"
+            })
+            .count()
+            >= 2
+    });
+    let (_, text) = s.get("/metrics");
+    let scrape =
+        prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).expect("parses");
+    let ok = scrape
+        .samples
+        .iter()
+        .find(|x| {
+            x.metric == "kubectl_claude_schedule_runs_total"
+                && x.labels.get("workflow") == Some("tick")
+                && x.labels.get("outcome") == Some("ok")
+        })
+        .map(|x| match x.value {
+            prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => v,
+            _ => 0.0,
+        });
+    assert!(ok.unwrap_or(0.0) >= 2.0, "{text}");
+    // The runs came at the scheduled even seconds (the log stamps each start).
+    let starts: Vec<jiff::Timestamp> = s
+        .log()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["msg"] == "workflow run started" && v["workflow"] == "tick")
+        .filter_map(|v| v["ts"].as_str().and_then(|t| t.parse().ok()))
+        .collect();
+    assert!(starts.len() >= 2, "{}", s.log());
+    for st in &starts {
+        assert_eq!(
+            st.as_second() % 2,
+            0,
+            "started at {st}, not on an even second"
+        );
+        assert!(st.subsec_millisecond() < 900, "started at {st}, late");
+    }
+    assert!(
+        fake.writes().iter().all(|w| w.path.contains("/leases")),
+        "the tick changes nothing"
+    );
+    drop(s);
+
+    t.write(
+        TICK_PATH,
+        "name: tick\ntrigger:\n  schedule: \"every monday\"\nsteps:\n  - name: report\n    action: report\n",
+    );
+    let o = t
+        .cmd()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        crate::support::env::stderr(&o)
+    );
+    let err = crate::support::env::stderr(&o);
+    assert!(
+        err.contains("workflow tick") && err.contains("every monday"),
+        "{err}"
+    );
+}
+
+/// The ignore file `diagnose` honours silences the finding in serve too: listed under
+/// `suppressed` with the reason, counted, and never notified.
+#[test]
+fn suppressed_findings_are_served_as_such_and_never_notified() {
+    let fake = fake();
+    let t = env_for(&fake);
+    t.write(
+        ".kubectl-claude-ignore",
+        "- id: k8s.crashloopbackoff\n  object: \"*/app/*\"\n  reason: known, fixed in the next release\n",
+    );
+    let (addr, got) = receiver();
+    let hook = format!("http://{addr}/hook");
+    let s = Serve::start(&t, &["--notify-webhook", &hook]);
+    s.wait(20, "a diagnosis pass with the suppression", |s| {
+        let v: Value = serde_json::from_str(&s.get("/api/findings").1).unwrap_or_default();
+        v["suppressed"].as_array().is_some_and(|a| !a.is_empty())
+    });
+    let v: Value = serde_json::from_str(&s.get("/api/findings").1).unwrap();
+    let sup = v["suppressed"].as_array().unwrap();
+    assert!(
+        sup.iter().all(|f| f["reason"]
+            .as_str()
+            .unwrap()
+            .contains("known, fixed in the next release")
+            || f["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("symptom of suppressed")),
+        "{v:#}"
+    );
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "k8s.crashloopbackoff"),
+        "{v:#}"
+    );
+    // Leadership and a few more passes: still nothing announced.
+    s.wait(10, "leadership", |s| {
+        s.get("/api/leader").1.contains("true")
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    let msgs = got.lock().unwrap().clone();
+    assert!(
+        !msgs
+            .iter()
+            .any(|(_, b)| b["finding"]["id"] == "k8s.crashloopbackoff"),
+        "{msgs:#?}"
+    );
+    assert!(
+        s.get("/metrics")
+            .1
+            .lines()
+            .any(|l| l.starts_with("kubectl_claude_findings_suppressed ") && !l.ends_with(" 0")),
+        "{}",
+        s.get("/metrics").1
+    );
+}
+
+/// RBAC denies Secrets (as the in-cluster ClusterRole does): serve lists them once, stops,
+/// still becomes ready, and reports the Secret checks as not checked — never healthy.
+#[test]
+fn a_kind_rbac_denies_is_not_checked_and_serve_still_becomes_ready() {
+    let fake = FakeApiServer::builder()
+        .objects(crashloop_objects())
+        .forbid("v1", "Secret")
+        .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+        .start();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(20, "ready", |s| s.get("/readyz").0 == 200);
+    s.wait(20, "a diagnosis pass", |s| {
+        let v: Value = serde_json::from_str(&s.get("/api/findings").1).unwrap_or_default();
+        v["synced"] == true
+    });
+    let v: Value = serde_json::from_str(&s.get("/api/findings").1).unwrap();
+    let nc = v["notChecked"].as_array().unwrap();
+    let secret = nc
+        .iter()
+        .find(|k| k["kind"] == "Secret")
+        .unwrap_or_else(|| panic!("Secret not reported: {v:#}"));
+    let reason = secret["reason"].as_str().unwrap();
+    assert!(reason.contains("forbidden"), "{reason}");
+    assert!(
+        reason.contains("not checked by:"),
+        "names the recipes: {reason}"
+    );
+    std::thread::sleep(Duration::from_millis(1000));
+    let secret_reads = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/secrets"))
+        .count();
+    assert_eq!(secret_reads, 1, "one denied list, no retry loop");
+    assert!(
+        s.get("/metrics")
+            .1
+            .contains("kubectl_claude_kinds_not_checked{kind=\"Secret\"} 1"),
+        "{}",
+        s.get("/metrics").1
+    );
+}
+
+/// A scheduled workflow with a `task` step asks the model; serve counts the calls and the
+/// tokens the provider reported (through the run's observer, not its output).
+#[test]
+fn model_calls_and_tokens_of_serve_runs_are_counted() {
+    use crate::support::fake_llm::{FakeLlm, Reply};
+    let llm = FakeLlm::start(vec![Reply::anthropic("1. All good.")]);
+    let fake = fake();
+    let mut t = env_for(&fake);
+    t.set("ANTHROPIC_API_KEY", "k");
+    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.write(
+        TICK_PATH,
+        "name: tick\ntrigger:\n  schedule: \"*/2 * * * * *\"\nsteps:\n  - name: d\n    recipe: workloads\n  - name: summary\n    task: Summarize these findings.\n  - name: report\n    action: report\n",
+    );
+    let s = Serve::start(&t, &[]);
+    let sample = |text: &str, name: &str, label: (&str, &str)| -> f64 {
+        prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string())))
+            .unwrap()
+            .samples
+            .iter()
+            .find(|x| x.metric == name && x.labels.get(label.0) == Some(label.1))
+            .map(|x| match x.value {
+                prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => v,
+                _ => 0.0,
+            })
+            .unwrap_or(0.0)
+    };
+    s.wait(40, "a counted model call", |s| {
+        sample(
+            &s.get("/metrics").1,
+            "kubectl_claude_llm_requests_total",
+            ("outcome", "ok"),
+        ) >= 1.0
+    });
+    let m = s.get("/metrics").1;
+    let calls = sample(
+        &m,
+        "kubectl_claude_llm_requests_total",
+        ("provider", "anthropic"),
+    );
+    assert!(calls >= 1.0 && calls <= llm.count() as f64, "{m}");
+    // The fake reports 120 input and 340 output tokens per call.
+    assert_eq!(
+        sample(&m, "kubectl_claude_llm_tokens_total", ("kind", "input")),
+        120.0 * calls,
+        "{m}"
+    );
+    assert_eq!(
+        sample(&m, "kubectl_claude_llm_tokens_total", ("kind", "output")),
+        340.0 * calls,
+        "{m}"
+    );
+}
+
+/// An approver RBAC denies: `approvals approve` fails clearly (exit 2, the 403 and the role to
+/// ask for), and nothing changes — the request stays Pending, nothing else is written.
+#[test]
+fn an_approver_rbac_denies_cannot_approve_and_nothing_is_written() {
+    let pending = json!({"apiVersion": "kubectl-claude.io/v1alpha1", "kind": "ApprovalRequest",
+        "metadata": {"name": "apr-0123456789", "namespace": "default"},
+        "spec": {"origin": "workflow:pod-crashloop-remediation", "requester": "workflow:x",
+            "expiresAt": "2999-01-01T00:00:00Z", "request": {}},
+        "status": {"phase": "Pending"}});
+    let fake = FakeApiServer::builder()
+        .objects([pending])
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+        // What the API server answers a user without patch on approvalrequests/status.
+        .fail_writes("/approvalrequests/", 403)
+        .start();
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args(["approvals", "approve", "apr-0123456789", "-n", "default"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        crate::support::env::stderr(&o)
+    );
+    let err = crate::support::env::stderr(&o);
+    assert!(err.contains("forbidden (HTTP 403)"), "{err}");
+    assert!(
+        err.contains("kubectl-claude-approver"),
+        "names the role: {err}"
+    );
+    assert!(crate::support::env::stdout(&o).is_empty());
+    assert_eq!(approval_objects(&fake)[0]["status"]["phase"], "Pending");
+    // (A SelfSubjectReview is a POST that changes nothing: it asks who we are.)
+    let writes: Vec<_> = fake
+        .writes()
+        .into_iter()
+        .filter(|w| !w.path.ends_with("/selfsubjectreviews"))
+        .collect();
+    assert!(
+        writes
+            .iter()
+            .all(|w| w.path == "/apis/kubectl-claude.io/v1alpha1/namespaces/default/approvalrequests/apr-0123456789/status"),
+        "only the refused status patch was attempted: {writes:#?}"
     );
 }

@@ -64,6 +64,10 @@ pub struct DiagnoseArgs {
     /// With --explain: the model
     #[arg(long, requires = "explain")]
     pub model: Option<String>,
+    /// Also list the findings silenced by an ignore file or a kubectl-claude.io/ignore
+    /// annotation, with the reason (table output; -o json always has them under `suppressed`)
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 /// The recipes to run: `--recipe` in registry order, else all; `flux-claude` runs Flux first
@@ -93,6 +97,22 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     let outcome = recipes::run(&chosen, &inv);
     let policy = Policy::new(ctx.config()?.autonomy.clone());
     let findings = link(outcome.findings, &policy);
+    // Suppression (shared with serve): ignore files and kubectl-claude.io/ignore annotations.
+    let rules = crate::suppress::load(&[
+        ctx.env.cwd.join(crate::suppress::LOCAL_FILE),
+        ctx.paths.config_dir.join(crate::suppress::CONFIG_FILE),
+    ])
+    .map_err(|e| {
+        crate::error::Error::usage_hint(
+            e.to_string(),
+            "an ignore file is a YAML list of {id, object?, until?, reason?} (README: Suppression)",
+        )
+    })?;
+    let silenced = crate::suppress::apply(findings, &rules, &inv, ctx.env.now());
+    for p in &silenced.problems {
+        ctx.ui.warn(p);
+    }
+    let findings = silenced.kept;
     let mut skipped = outcome.skipped;
     // A recipe the user asked for but the cluster cannot answer is a gap, not a pass.
     for id in &outcome.not_relevant {
@@ -135,8 +155,15 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
                 .iter()
                 .map(|(file, reason)| json!({"file": file, "reason": reason}))
                 .collect();
+            let mut sup = serde_json::to_value(&silenced.suppressed).unwrap_or_default();
+            if let Some(arr) = sup.as_array_mut() {
+                for f in arr.iter_mut().filter_map(|f| f.as_object_mut()) {
+                    f.remove("recipe");
+                    f.remove("caused_by");
+                }
+            }
             let mut doc = json!({"v": 1, "findings": fs, "skipped": skipped,
-                "unreadable": unreadable, "recipes": outcome.ran});
+                "unreadable": unreadable, "recipes": outcome.ran, "suppressed": sup});
             if let Some(e) = &explanation {
                 doc["explanation"] = json!({"provider": e.provider, "model": e.model, "text": e.text, "suggested_actions": e.actions});
             }
@@ -158,6 +185,30 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
             args.show_symptoms,
             &view.describe(),
         ))?,
+    }
+    if format == OutputFormat::Table && !silenced.suppressed.is_empty() {
+        let mut out = String::new();
+        if args.show_suppressed {
+            out.push_str(&format!(
+                "\n{}\n",
+                ctx.ui.paint(true, Style::Bold, "Suppressed")
+            ));
+            for s in &silenced.suppressed {
+                out.push_str(&format!(
+                    "  {} {}: {}\n    {}\n",
+                    s.finding.id,
+                    crate::suppress::object_key(&s.finding.object),
+                    s.finding.title,
+                    s.reason
+                ));
+            }
+        } else {
+            out.push_str(&format!(
+                "\n{} suppressed (--show-suppressed lists them)\n",
+                silenced.suppressed.len()
+            ));
+        }
+        ctx.ui.out(&out)?;
     }
     if format == OutputFormat::Table
         && let Some(e) = &explanation

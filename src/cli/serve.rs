@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// Generic JSON webhook URL to notify (repeatable)
     #[arg(long, value_name = "URL")]
     pub notify_webhook: Vec<String>,
+    /// The URL users reach this serve at (an Ingress); approval messages link to
+    /// URL/dashboard/pending/ID
+    #[arg(long, value_name = "URL")]
+    pub external_url: Option<String>,
     /// A root cause is not announced again within this long
     #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = parse_duration)]
     pub quiet_period: Duration,
@@ -92,6 +96,11 @@ struct ChildLauncher {
     global: Vec<String>,
     /// Where the runs queue their confirm-tier changes.
     queue_ns: String,
+    /// --- observations (issue 15): each run writes its actions and model calls to a file
+    /// here (`workflow run --observe`), read back into the metrics when it ends.
+    observe_dir: std::path::PathBuf,
+    shared: Rc<Shared>,
+    runs: std::cell::Cell<u64>,
 }
 
 impl Launcher for ChildLauncher {
@@ -106,6 +115,14 @@ impl Launcher for ChildLauncher {
             args.extend(["--param".into(), format!("{k}={v}")]);
         }
         args.extend(["--queue-approvals".into(), self.queue_ns.clone()]);
+        self.runs.set(self.runs.get() + 1);
+        let observe = self.observe_dir.join(format!(
+            "run-{}-{}.jsonl",
+            std::process::id(),
+            self.runs.get()
+        ));
+        args.extend(["--observe".into(), observe.display().to_string()]);
+        let shared = self.shared.clone();
         let exe = self.exe.clone();
         let wf = workflow.to_string();
         Box::pin(async move {
@@ -129,6 +146,10 @@ impl Launcher for ChildLauncher {
                 },
                 _ => "failed",
             };
+            for o in crate::observe::read(&observe) {
+                crate::observe::Observer::observe(&shared.metrics, &o);
+            }
+            let _ = std::fs::remove_file(&observe);
             log(
                 "workflow run finished",
                 serde_json::json!({"workflow": wf, "outcome": outcome}),
@@ -176,6 +197,16 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
             .map_err(|e| Error::usage(e.to_string()))?;
         workflows.push(wf);
     }
+    // --- schedules (issue 15): parsed now so a bad pattern fails at start, naming the file.
+    let schedules = serve::schedule::parse_all(&workflows).map_err(Error::usage)?;
+    // --- end schedules
+    // --- suppression (issue 15): the same ignore files as `diagnose`.
+    let ignore = crate::suppress::load(&[
+        ctx.env.cwd.join(crate::suppress::LOCAL_FILE),
+        ctx.paths.config_dir.join(crate::suppress::CONFIG_FILE),
+    ])
+    .map_err(|e| Error::usage(e.to_string()))?;
+    // --- end suppression
     let live = super::cluster_view::live_cluster(ctx).await?;
     let identity = args
         .identity
@@ -211,11 +242,6 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
         global.extend(["--config".to_string(), c.display().to_string()]);
     }
     let exe = std::env::current_exe().map_err(|e| Error::io("find this binary", "<exe>", e))?;
-    let launcher: Rc<dyn Launcher> = Rc::new(ChildLauncher {
-        exe,
-        global,
-        queue_ns: lease.namespace.clone(),
-    });
     let shared = Shared::new(Settings {
         hook_token,
         max_body: args.max_body,
@@ -227,6 +253,16 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
             args.notify_webhook.clone(),
             args.quiet_period,
         ),
+        ignore,
+        external_url: args.external_url.clone(),
+    });
+    let launcher: Rc<dyn Launcher> = Rc::new(ChildLauncher {
+        exe,
+        global,
+        queue_ns: lease.namespace.clone(),
+        observe_dir: ctx.paths.state_dir.join("runs"),
+        shared: shared.clone(),
+        runs: std::cell::Cell::new(0),
     });
     // The dashboard under /ui: users sign in with their own token (TokenReview); RBAC on
     // approvalrequests decides what they see and approve (SubjectAccessReview).
@@ -243,7 +279,18 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
     );
     // The kinds every recipe reads, resolved once through discovery.
     let mut kinds = Vec::new();
+    let in_cluster = live.context() == "in-cluster";
     for k in crate::recipes::kinds_for(crate::recipes::RECIPES) {
+        // --- Secrets in-cluster (issue 15): the ClusterRole denies them on purpose; their
+        // checks are reported "not checked" instead of being attempted.
+        if in_cluster && k == "Secret" {
+            shared.skip_kind(
+                k,
+                "not read in-cluster: serve's ClusterRole grants no Secret reads",
+            );
+            continue;
+        }
+        // --- end Secrets in-cluster
         if let Some(info) = crate::cluster::kinds::lookup(k)
             && let Some(res) = live.resolve_kind(info).await?
         {
@@ -310,6 +357,14 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
             tokio::task::spawn_local(serve::lease::elect(shared.clone(), client.clone(), lease));
             let tapps = serve::targetapp::Controller::new(shared.clone(), ta_actor, ta_cfg, ta_log);
             tokio::task::spawn_local(tapps.clone().run());
+            // --- schedules (issue 15): leader-only, at the scheduled time.
+            tokio::task::spawn_local(serve::schedule::schedule_loop(
+                shared.clone(),
+                launcher.clone(),
+                serve::schedule::Timetable::new(schedules, jiff::Timestamp::now()),
+                Duration::from_secs(30),
+            ));
+            // --- end schedules
             let http = serve::http(shared.clone(), launcher, listener);
             let term = async {
                 match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

@@ -77,6 +77,10 @@ pub struct RunArgs {
     /// (what `serve` runs); approve them with `kubectl claude approvals approve ID`
     #[arg(long, value_name = "NAMESPACE")]
     pub queue_approvals: Option<String>,
+    /// Append what the run did (actions by tier and outcome, model calls and tokens) as JSON
+    /// lines to FILE; `serve` reads it back for its metrics
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub observe: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub safety: SafetyFlags,
 }
@@ -227,6 +231,8 @@ fn params(wf: &Workflow, given: &[String]) -> Result<BTreeMap<String, String>> {
 /// The terminal side of a workflow run.
 struct CliHost<'a> {
     ctx: &'a Ctx,
+    /// `--observe`: where `serve` collects the run's counts.
+    observer: Option<crate::observe::FileObserver>,
 }
 
 impl workflow::run::Host for CliHost<'_> {
@@ -237,6 +243,9 @@ impl workflow::run::Host for CliHost<'_> {
         self.ctx.ui.out(text)
     }
     fn attempt(&self, p: &Proposed, a: &crate::gate::Attempt) -> std::io::Result<()> {
+        if let Some(o) = &self.observer {
+            crate::observe::Observer::action(o, a);
+        }
         gate_ui::report(self.ctx, p, a)
     }
     fn recipes(&self, ids: &[String]) -> Vec<&'static dyn crate::recipes::Recipe> {
@@ -263,7 +272,15 @@ impl workflow::run::Host for CliHost<'_> {
             Err(e) => return Completion::Skipped(e.to_string()),
         };
         let app = format!("workflow {workflow}");
-        match super::model::complete_logged(self.ctx, &p, prompt, &app).await {
+        let result = super::model::complete_logged(self.ctx, &p, prompt, &app).await;
+        if let Some(o) = &self.observer {
+            let (i, out) = result
+                .as_ref()
+                .map(|c| (c.input_tokens, c.output_tokens))
+                .unwrap_or((0, 0));
+            crate::observe::Observer::model_call(o, p.name(), result.is_ok(), i, out);
+        }
+        match result {
             Ok(c) => Completion::Answered {
                 text: c.text,
                 by: format!("{} {}", p.name(), p.model()),
@@ -321,7 +338,11 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
     let opts = workflow::run::Options {
         namespace: ctx.global.namespace.clone(),
     };
-    let tally = workflow::run::run(&wf, params, &session, &CliHost { ctx }, &opts).await?;
+    let host = CliHost {
+        ctx,
+        observer: args.observe.clone().map(crate::observe::FileObserver),
+    };
+    let tally = workflow::run::run(&wf, params, &session, &host, &opts).await?;
     ctx.ui
         .status(&format!("\nworkflow {}: {}", wf.name, tally.summary()));
     Ok(gate_ui::exit_code(&tally))

@@ -92,6 +92,9 @@ pub async fn set_status(
         .map_err(|e| e.to_string())?;
     match resp.status().as_u16() {
         200 | 201 => Ok(()),
+        403 => Err(format!(
+            "approval request {ns}/{name}: forbidden (HTTP 403): RBAC does not allow you to patch approvalrequests/status in namespace {ns}; nothing was changed"
+        )),
         c => Err(format!(
             "approval request {ns}/{name}: setting its status: HTTP {c}"
         )),
@@ -194,6 +197,22 @@ pub async fn execute_loop(
                 .to_string();
             let name = name_of(&obj).to_string();
             match phase_of(&obj) {
+                "Pending" if !expired(&obj, now) && shared.settings.notifier.enabled() => {
+                    let notice = notice(&obj, shared.settings.external_url.as_deref());
+                    let sh = shared.clone();
+                    tokio::task::spawn_local(async move {
+                        if let Some(failed) = sh.settings.notifier.send_approval(&notice).await {
+                            sh.metrics.add(
+                                "kubectl_claude_notifications_total",
+                                &[
+                                    ("event", "approval"),
+                                    ("outcome", if failed == 0 { "ok" } else { "error" }),
+                                ],
+                                1.0,
+                            );
+                        }
+                    });
+                }
                 "Pending" if expired(&obj, now) => {
                     let _ = set_status(
                         &exec.client,
@@ -229,7 +248,8 @@ pub async fn execute_loop(
                     {
                         continue;
                     }
-                    let (phase, message) = execute_one(&exec, &obj, approver.as_deref()).await;
+                    let (phase, message) =
+                        execute_one(&exec, &obj, approver.as_deref(), &shared.metrics).await;
                     if phase == "Executed" {
                         for t in targets(&obj) {
                             let _ = event_on(&exec.client, &t, &name, &message, exec.now()).await;
@@ -254,10 +274,50 @@ pub async fn execute_loop(
     }
 }
 
+/// The message announcing a pending request.
+pub fn notice(obj: &Value, external_url: Option<&str>) -> super::notify::ApprovalNotice {
+    let id = name_of(obj).to_string();
+    let ns = obj
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("default")
+        .to_string();
+    let changes = request_of(obj)
+        .map(|r| {
+            r.steps
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} {}",
+                        s.proposed.action.verb(),
+                        s.proposed.action.target_display()
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let s = |p: &str| {
+        obj.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    super::notify::ApprovalNotice {
+        url: external_url.map(|u| format!("{}/dashboard/pending/{id}", u.trim_end_matches('/'))),
+        command: format!("kubectl claude approvals approve {id} -n {ns}"),
+        origin: s("/spec/origin"),
+        expires_at: s("/spec/expiresAt"),
+        changes,
+        namespace: ns,
+        id,
+    }
+}
+
 async fn execute_one(
     exec: &Executor,
     obj: &Value,
     approver: Option<&str>,
+    observer: &dyn crate::observe::Observer,
 ) -> (&'static str, String) {
     let req = match request_of(obj) {
         Ok(r) => r,
@@ -288,7 +348,13 @@ async fn execute_one(
         Ok(s) => s,
         Err(e) => return ("Failed", e.to_string()),
     };
-    match session.execute_approved(&req, approver).await {
+    let result = session.execute_approved(&req, approver).await;
+    if let Ok(attempts) = &result {
+        for a in attempts {
+            observer.action(a);
+        }
+    }
+    match result {
         Ok(attempts) if attempts.iter().all(|a| a.ran()) => (
             "Executed",
             format!("executed {} step(s), approved by {}", attempts.len(), approver.unwrap_or("?")),

@@ -66,6 +66,36 @@ pub const SERIES: &[(&str, &str, &str)] = &[
         "Notifications sent, by event (firing, resolved) and outcome",
     ),
     (
+        "kubectl_claude_schedule_runs_total",
+        "counter",
+        "Scheduled workflow runs by workflow and outcome (skipped-running: the previous run was still going)",
+    ),
+    (
+        "kubectl_claude_findings_suppressed",
+        "gauge",
+        "Findings silenced by an ignore file or a kubectl-claude.io/ignore annotation",
+    ),
+    (
+        "kubectl_claude_kinds_not_checked",
+        "gauge",
+        "Kinds serve does not read (RBAC denies them, or Secrets in-cluster): their checks are not checked",
+    ),
+    (
+        "kubectl_claude_actions_total",
+        "counter",
+        "Gated actions of serve's runs and approvals, by tier and outcome",
+    ),
+    (
+        "kubectl_claude_llm_requests_total",
+        "counter",
+        "Model calls of serve's workflow runs, by provider and outcome",
+    ),
+    (
+        "kubectl_claude_llm_tokens_total",
+        "counter",
+        "Model tokens of serve's workflow runs, by provider and kind (input, output)",
+    ),
+    (
         "kubectl_claude_leader",
         "gauge",
         "1 when this replica holds the leader Lease",
@@ -157,6 +187,39 @@ impl Metrics {
             }
         }
         out
+    }
+}
+
+/// `serve` counts what its runs and its approval executor report.
+impl crate::observe::Observer for Metrics {
+    fn observe(&self, o: &crate::observe::Observation) {
+        use crate::observe::Observation;
+        match o {
+            Observation::Action { tier, outcome } => self.add(
+                "kubectl_claude_actions_total",
+                &[("tier", tier.as_str()), ("outcome", outcome)],
+                1.0,
+            ),
+            Observation::ModelCall {
+                provider,
+                outcome,
+                input_tokens,
+                output_tokens,
+            } => {
+                self.add(
+                    "kubectl_claude_llm_requests_total",
+                    &[("provider", provider), ("outcome", outcome)],
+                    1.0,
+                );
+                for (kind, n) in [("input", input_tokens), ("output", output_tokens)] {
+                    self.add(
+                        "kubectl_claude_llm_tokens_total",
+                        &[("provider", provider), ("kind", kind)],
+                        *n as f64,
+                    );
+                }
+            }
+        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod hooks;
 pub mod lease;
 pub mod metrics;
 pub mod notify;
+pub mod schedule;
 pub mod targetapp;
 
 use std::cell::RefCell;
@@ -50,6 +51,11 @@ pub struct Settings {
     pub debounce: Duration,
     pub workflows: Vec<Workflow>,
     pub notifier: notify::Notifier,
+    /// Suppression rules of the ignore files (annotations are read from the objects).
+    pub ignore: Vec<crate::suppress::Rule>,
+    /// Where users reach this serve (`--external-url`): approval messages link to
+    /// `<url>/dashboard/pending/<id>`.
+    pub external_url: Option<String>,
 }
 
 /// A run `serve` started.
@@ -63,7 +69,9 @@ pub struct Run {
 }
 
 /// (namespace, name) → object, for one kind.
-type ByName = BTreeMap<(Option<String>, String), Value>;
+/// Shared (`Arc`): each diagnosis pass builds its inventory from pointers, not a second copy
+/// of every object (that copy doubled the peak memory of a pass).
+type ByName = BTreeMap<(Option<String>, String), std::sync::Arc<Value>>;
 
 /// State shared by the tasks of one process (single-threaded: `Rc`/`RefCell`).
 pub struct Shared {
@@ -86,6 +94,9 @@ pub struct Shared {
     extra_routes: RefCell<Vec<(String, Rc<dyn Handler>)>>,
     /// The `status` overview of the last diagnosis pass (the dashboard's Status view).
     pub overview: RefCell<Option<crate::status::Status>>,
+    /// Kinds not read, with why (denied by RBAC, or Secrets in-cluster): their checks are
+    /// reported "not checked", never healthy.
+    not_checked: RefCell<BTreeMap<String, String>>,
 }
 
 impl Shared {
@@ -105,6 +116,7 @@ impl Shared {
             bucket: RefCell::new((rate * 2.0, Instant::now())),
             extra_routes: RefCell::default(),
             overview: RefCell::default(),
+            not_checked: RefCell::default(),
         })
     }
 
@@ -143,15 +155,31 @@ impl Shared {
         !w.is_empty() && w.iter().all(|k| self.synced.borrow().contains(k))
     }
 
+    /// Records a kind that is not read: its recipes' checks say "not checked".
+    pub fn skip_kind(&self, kind: &str, reason: &str) {
+        self.not_checked
+            .borrow_mut()
+            .insert(kind.to_string(), reason.to_string());
+        self.metrics
+            .set("kubectl_claude_kinds_not_checked", &[("kind", kind)], 1.0);
+    }
+
     /// The in-memory inventory (what `diagnose` would have listed).
     pub fn inventory(&self) -> Inventory {
         let mut inv = Inventory::new();
         for k in self.watched.borrow().iter() {
             inv.mark_served(k);
         }
+        for (kind, reason) in self.not_checked.borrow().iter() {
+            inv.mark_served(kind);
+            inv.skipped.push(crate::cluster::SkippedKind {
+                kind: kind.clone(),
+                reason: crate::cluster::SkipReason::Unreadable(reason.clone()),
+            });
+        }
         for m in self.objects.borrow().values() {
             for o in m.values() {
-                inv.insert(o.clone());
+                inv.insert_shared(o.clone());
             }
         }
         inv
@@ -162,7 +190,7 @@ impl Shared {
         self.objects
             .borrow()
             .get(kind)
-            .map(|m| m.values().cloned().collect())
+            .map(|m| m.values().map(|v| Value::clone(v)).collect())
             .unwrap_or_default()
     }
 
@@ -222,7 +250,24 @@ pub async fn reflect(shared: Rc<Shared>, client: kube::Client, res: crate::clust
         v
     };
     while let Some(ev) = stream.next().await {
-        let Ok(ev) = ev else { continue };
+        let ev = match ev {
+            Ok(ev) => ev,
+            // RBAC denies the kind (the in-cluster ClusterRole on Secrets, or a narrower
+            // role): stop watching it and report its checks as not checked, so the
+            // replica still becomes ready and never calls unread objects healthy.
+            Err(watcher::Error::InitialListFailed(kube::Error::Api(st)))
+                if st.is_forbidden() && !shared.synced.borrow().contains(&kind) =>
+            {
+                shared.watched.borrow_mut().retain(|k| k != &kind);
+                shared.skip_kind(
+                    &kind,
+                    &format!("forbidden: {} (RBAC denies list)", st.message),
+                );
+                shared.changed.notify_one();
+                return;
+            }
+            Err(_) => continue,
+        };
         match ev {
             watcher::Event::Init => {
                 inits += 1;
@@ -237,7 +282,7 @@ pub async fn reflect(shared: Rc<Shared>, client: kube::Client, res: crate::clust
             }
             watcher::Event::InitApply(o) => {
                 let k = key_of(&o);
-                buffer.insert(k, to_value(o));
+                buffer.insert(k, std::sync::Arc::new(to_value(o)));
             }
             watcher::Event::InitDone => {
                 shared
@@ -254,7 +299,7 @@ pub async fn reflect(shared: Rc<Shared>, client: kube::Client, res: crate::clust
                     .borrow_mut()
                     .entry(kind.clone())
                     .or_default()
-                    .insert(k, to_value(o));
+                    .insert(k, std::sync::Arc::new(to_value(o)));
                 shared.changed.notify_one();
             }
             watcher::Event::Delete(o) => {
@@ -291,6 +336,18 @@ pub async fn diagnose_loop(shared: Rc<Shared>) {
         let run = crate::recipes::run(crate::recipes::RECIPES, &inv);
         let policy = crate::autonomy::Policy::new(Default::default());
         let linked = crate::finding::link(run.findings, &policy);
+        let silenced = crate::suppress::apply(
+            linked,
+            &shared.settings.ignore,
+            &inv,
+            jiff::Timestamp::now(),
+        );
+        let linked = silenced.kept;
+        shared.metrics.set(
+            "kubectl_claude_findings_suppressed",
+            &[],
+            silenced.suppressed.len() as f64,
+        );
         *shared.overview.borrow_mut() = Some(crate::status::build(&inv, &linked, 10));
         shared.metrics.clear("kubectl_claude_findings");
         let mut list = Vec::new();
@@ -336,10 +393,24 @@ pub async fn diagnose_loop(shared: Rc<Shared>) {
                 });
             }
         }
+        let suppressed: Vec<Value> = silenced
+            .suppressed
+            .iter()
+            .map(|s| {
+                let f = &s.finding;
+                json!({"id": f.id, "fingerprint": fingerprint(&f.id, &f.object),
+                    "object": {"apiVersion": f.object.api_version, "kind": f.object.kind,
+                        "namespace": f.object.namespace, "name": f.object.name},
+                    "title": f.title, "reason": s.reason})
+            })
+            .collect();
         *shared.findings.borrow_mut() = json!({
             "synced": true,
             "objects": inv.len(),
             "findings": list,
+            "suppressed": suppressed,
+            "notChecked": run.skipped,
+            "problems": silenced.problems,
         });
     }
 }
@@ -558,6 +629,13 @@ pub fn start(
             &[("workflow", &wf), ("trigger", &tr), ("outcome", &outcome)],
             1.0,
         );
+        if tr == "schedule" {
+            sh.metrics.add(
+                "kubectl_claude_schedule_runs_total",
+                &[("workflow", &wf), ("outcome", &outcome)],
+                1.0,
+            );
+        }
         sh.runs.borrow_mut()[idx].outcome = outcome;
         sh.in_flight.borrow_mut().remove(&key);
     });

@@ -18,6 +18,23 @@ pub struct Notifier {
     /// fingerprint → (finding, when it was last announced).
     active: RefCell<BTreeMap<String, (Value, Instant)>>,
     announced: RefCell<BTreeMap<String, Instant>>,
+    /// Approval requests already announced.
+    approvals_sent: RefCell<std::collections::BTreeSet<String>>,
+}
+
+/// What an approval message says.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ApprovalNotice {
+    pub id: String,
+    pub namespace: String,
+    pub origin: String,
+    /// `verb target` of each step.
+    pub changes: Vec<String>,
+    pub expires_at: String,
+    /// The review page (`--external-url` + `/dashboard/pending/<id>`).
+    pub url: Option<String>,
+    /// The command that approves it.
+    pub command: String,
 }
 
 fn line(f: &Value) -> String {
@@ -50,6 +67,7 @@ impl Notifier {
                 .unwrap_or_default(),
             active: RefCell::default(),
             announced: RefCell::default(),
+            approvals_sent: RefCell::default(),
         }
     }
 
@@ -96,6 +114,45 @@ impl Notifier {
             }
         }
         out
+    }
+
+    /// Announces a pending approval request once per process (`approval`): what it changes,
+    /// where to approve it (`<external URL>/dashboard/pending/<id>` when serve knows its URL)
+    /// and the `kubectl claude approvals approve` command. Returns the failures, or `None`
+    /// when this id was already announced.
+    pub async fn send_approval(&self, a: &ApprovalNotice) -> Option<usize> {
+        if !self.approvals_sent.borrow_mut().insert(a.id.clone()) {
+            return None;
+        }
+        let mut text = format!(
+            ":raised_hand: approval needed: {} ({})",
+            a.changes.join(", "),
+            a.origin
+        );
+        if let Some(u) = &a.url {
+            text.push_str(&format!("\nReview: {u}"));
+        }
+        text.push_str(&format!("\nApprove: `{}`", a.command));
+        let mut failed = 0;
+        for url in &self.slack {
+            let r = self
+                .client
+                .post(url)
+                .json(&json!({"text": text}))
+                .send()
+                .await;
+            failed += usize::from(!r.is_ok_and(|r| r.status().is_success()));
+        }
+        for url in &self.webhooks {
+            let r = self
+                .client
+                .post(url)
+                .json(&json!({"event": "approval", "approval": a}))
+                .send()
+                .await;
+            failed += usize::from(!r.is_ok_and(|r| r.status().is_success()));
+        }
+        Some(failed)
     }
 
     /// Sends one message to every target (best effort; failures are counted by the caller).

@@ -57,6 +57,8 @@ struct State {
     events: Vec<(u64, &'static str, Value)>,
     /// TokenReview / SubjectAccessReview answers (see "authn/authz" below).
     identities: Identities,
+    /// The authenticated user a SelfSubjectReview returns (none: the API is not served).
+    user: Option<String>,
 }
 
 /// Configures a fake before it starts.
@@ -123,6 +125,11 @@ impl Builder {
     pub fn hanging_group(mut self, group: &str, version: &str, d: std::time::Duration) -> Self {
         self.state.hanging.insert(group.to_string(), d);
         self.served(&format!("{group}/{version}"), "Hanging")
+    }
+    /// Answers SelfSubjectReviews (`authentication.k8s.io/v1`) as this user.
+    pub fn user(mut self, name: &str) -> Self {
+        self.state.user = Some(name.to_string());
+        self
     }
     pub fn start(self) -> FakeApiServer {
         FakeApiServer::run(self.state)
@@ -530,6 +537,15 @@ fn route(s: &mut State, req: &Req) -> Answer {
         return a;
     }
     let segs: Vec<&str> = req.path.split('/').filter(|p| !p.is_empty()).collect();
+    if let (Some(user), "POST", ["apis", "authentication.k8s.io", "v1", "selfsubjectreviews"]) =
+        (&s.user, req.method.as_str(), segs.as_slice())
+    {
+        return json_answer(
+            201,
+            &json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview",
+                "status": {"userInfo": {"username": user, "groups": ["system:authenticated"]}}}),
+        );
+    }
     let res = resources(s);
     match segs.as_slice() {
         ["version"] => {
