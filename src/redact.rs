@@ -388,8 +388,11 @@ fn assignment_value(word: &str) -> Option<std::ops::Range<usize>> {
         return None;
     }
     let rest = &word[value_start..];
-    let lead = rest.len() - rest.trim_start_matches(is_quote).len();
-    let value = rest.trim_matches(|c: char| is_quote(c) || ",;)]}&".contains(c));
+    // One predicate for both ends: a lead measured with another one put the range inside
+    // a multi-byte character (`dsn=",`…`, fuzz find).
+    let around = |c: char| is_quote(c) || ",;)]}&".contains(c);
+    let lead = rest.len() - rest.trim_start_matches(around).len();
+    let value = rest.trim_matches(around);
     (!harmless_value(value)).then(|| value_start + lead..value_start + lead + value.len())
 }
 
@@ -687,6 +690,14 @@ mod tests {
         assert!(!out.contains("Zq7JVXcefRB5"), "{out}");
         let out = redact("\"token\": --api-key s3cr3tValue99");
         assert!(!out.contains("s3cr3tValue99"), "{out}");
+    }
+
+    #[test]
+    fn an_assignment_value_after_quotes_and_commas_is_masked_whole() {
+        // The redaction fuzz target's second crash: `dsn=",` then a multi-byte character.
+        let text = String::from_utf8_lossy(b"dsn=\",`\x8b@");
+        let _ = redact(&text);
+        assert_eq!(redact("password=\",hunter22\""), "password=\",<redacted>\"");
     }
 
     #[test]
