@@ -1144,3 +1144,64 @@ fn claude_code_validates_loads_and_connects_to_the_plugin() {
         "Claude Code's MCP client did not connect to the server: {out}"
     );
 }
+
+/// The ignore file `diagnose` and `serve` honour silences the MCP `diagnose` and `status`
+/// tools too: the root cause moves to `suppressed` with its reason.
+#[test]
+fn mcp_diagnose_and_status_honour_the_shared_ignore_file() {
+    let t = TestEnv::new();
+    let snap = repo().join("examples/snapshots/flux-git-auth");
+    let calls = json!([{"tool": "diagnose", "arguments": {}}, {"tool": "status", "arguments": {}}]);
+    let before = client(
+        &t,
+        "none",
+        &["--snapshot", snap.to_str().unwrap()],
+        calls.clone(),
+    );
+    let ids = |r: &Value| -> Vec<String> {
+        r["calls"][0]["structured"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        ids(&before).contains(&"flux.git-auth-failed".to_string()),
+        "{before:#}"
+    );
+    let problems_before = before["calls"][1]["structured"].to_string();
+    assert!(
+        problems_before.contains("flux.git-auth-failed"),
+        "{problems_before}"
+    );
+
+    t.write(
+        ".kubectl-claude-ignore",
+        "- id: flux.git-auth-failed\n  reason: rotating the deploy key\n",
+    );
+    let after = client(&t, "none", &["--snapshot", snap.to_str().unwrap()], calls);
+    assert!(
+        !ids(&after).contains(&"flux.git-auth-failed".to_string()),
+        "{after:#}"
+    );
+    let sup = after["calls"][0]["structured"]["suppressed"]
+        .as_array()
+        .unwrap();
+    let root = sup
+        .iter()
+        .find(|s| s["id"] == "flux.git-auth-failed")
+        .unwrap();
+    assert!(
+        root["reason"]
+            .as_str()
+            .unwrap()
+            .contains("rotating the deploy key"),
+        "{root:#}"
+    );
+    let status_after = after["calls"][1]["structured"].to_string();
+    assert!(
+        !status_after.contains("flux.git-auth-failed"),
+        "{status_after}"
+    );
+}

@@ -172,3 +172,23 @@ fn diagnose_honours_the_ignore_annotation_on_a_live_object() {
     assert!(ids(&v, "findings").contains(&"k8s.oomkilled".to_string()));
     assert!(err.contains("expired at 2021-01-01T00:00:00Z"), "{err}");
 }
+
+/// `status` counts what `diagnose` counts: a suppressed root cause is not an active problem.
+#[test]
+fn status_honours_the_ignore_file_like_diagnose() {
+    let t = TestEnv::new();
+    let snap = oom_snapshot();
+    let status = |t: &TestEnv| -> String {
+        let o = t
+            .cmd()
+            .args(["status", "-o", "json", "--snapshot", &snap])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert!(status(&t).contains("k8s.oomkilled"));
+    t.write(".kubectl-claude-ignore", "- id: k8s.oomkilled\n");
+    let after = status(&t);
+    assert!(!after.contains("k8s.oomkilled"), "{after}");
+}

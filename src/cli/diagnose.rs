@@ -97,18 +97,8 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     let outcome = recipes::run(&chosen, &inv);
     let policy = Policy::new(ctx.config()?.autonomy.clone());
     let findings = link(outcome.findings, &policy);
-    // Suppression (shared with serve): ignore files and kubectl-claude.io/ignore annotations.
-    let rules = crate::suppress::load(&[
-        ctx.env.cwd.join(crate::suppress::LOCAL_FILE),
-        ctx.paths.config_dir.join(crate::suppress::CONFIG_FILE),
-    ])
-    .map_err(|e| {
-        crate::error::Error::usage_hint(
-            e.to_string(),
-            "an ignore file is a YAML list of {id, object?, until?, reason?} (README: Suppression)",
-        )
-    })?;
-    let silenced = crate::suppress::apply(findings, &rules, &inv, ctx.env.now());
+    // Suppression (shared with serve, status and MCP): ignore files and annotations.
+    let silenced = super::gather::suppress(ctx, findings, &inv)?;
     for p in &silenced.problems {
         ctx.ui.warn(p);
     }

@@ -95,3 +95,24 @@ pub fn not_checked(inv: &crate::cluster::Inventory) -> Vec<String> {
         .chain(inv.unreadable.iter().map(|(f, why)| format!("{f} ({why})")))
         .collect()
 }
+
+/// Applies the suppression rules every front-end shares (the ignore files and the
+/// `kubectl-claude.io/ignore` annotations): `diagnose`, `status` and the MCP tools hide what
+/// `serve` hides. A malformed ignore file is a usage error naming the file.
+pub fn suppress(
+    ctx: &Ctx,
+    findings: Vec<crate::finding::LinkedFinding>,
+    inv: &crate::cluster::Inventory,
+) -> Result<crate::suppress::Outcome> {
+    let rules = crate::suppress::load(&[
+        ctx.env.cwd.join(crate::suppress::LOCAL_FILE),
+        ctx.paths.config_dir.join(crate::suppress::CONFIG_FILE),
+    ])
+    .map_err(|e| {
+        crate::error::Error::usage_hint(
+            e.to_string(),
+            "an ignore file is a YAML list of {id, object?, until?, reason?} (README: Suppression)",
+        )
+    })?;
+    Ok(crate::suppress::apply(findings, &rules, inv, ctx.env.now()))
+}

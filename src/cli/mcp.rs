@@ -696,6 +696,9 @@ async fn diagnose(ctx: &Ctx, a: &DiagnoseIn) -> Result<Value> {
     let (_view, inv) = super::gather::gather_for(ctx, &chosen, true).await?;
     let outcome = crate::recipes::run(&chosen, &inv);
     let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
+    // The same suppression as `diagnose` and `serve` (ignore files, annotations).
+    let silenced = super::gather::suppress(ctx, findings, &inv)?;
+    let findings = silenced.kept;
     let mut fs = serde_json::to_value(&findings).unwrap_or_default();
     if let Some(arr) = fs.as_array_mut() {
         // Symptoms folded under their root cause (`caused_by` indexes the unfiltered list).
@@ -728,8 +731,13 @@ async fn diagnose(ctx: &Ctx, a: &DiagnoseIn) -> Result<Value> {
                 })
         });
     }
-    let mut doc =
-        json!({"v": 1, "findings": fs, "skipped": outcome.skipped, "recipes": outcome.ran});
+    let suppressed: Vec<Value> = silenced
+        .suppressed
+        .iter()
+        .map(|x| json!({"id": x.finding.id, "object": x.finding.object, "reason": x.reason}))
+        .collect();
+    let mut doc = json!({"v": 1, "findings": fs, "skipped": outcome.skipped,
+        "recipes": outcome.ran, "suppressed": suppressed});
     scrub(&mut doc);
     Ok(doc)
 }
@@ -739,6 +747,7 @@ async fn status(ctx: &Ctx) -> Result<Value> {
     let (_view, inv) = super::gather::gather_for(ctx, &recipes, false).await?;
     let outcome = crate::recipes::run(&recipes, &inv);
     let findings = crate::finding::link(outcome.findings, &super::gate_ui::policy(ctx)?);
+    let findings = super::gather::suppress(ctx, findings, &inv)?.kept;
     let mut v = serde_json::to_value(crate::status::build(&inv, &findings, 10)).unwrap_or_default();
     scrub(&mut v);
     Ok(v)

@@ -48,7 +48,12 @@ pub async fn run(ctx: &Ctx, args: &StatusArgs) -> Result<u8> {
         outcome.findings,
         &Policy::new(ctx.config()?.autonomy.clone()),
     );
-    let status = crate::status::build(&inv, &findings, args.limit);
+    // What `diagnose` and `serve` suppress, `status` does not count as a problem either.
+    let silenced = super::gather::suppress(ctx, findings, &inv)?;
+    for p in &silenced.problems {
+        ctx.ui.warn(p);
+    }
+    let status = crate::status::build(&inv, &silenced.kept, args.limit);
     match format {
         OutputFormat::Json => ctx.ui.out(&format!(
             "{:#}\n",
