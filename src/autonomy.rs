@@ -89,7 +89,8 @@ pub struct WorkflowAutonomy {
 
 /// Normalises a configured action name to our verb spelling: `delete node`, `delete_node`
 /// and `delete-node` are the same verb; `rollout` names every `rollout-*` verb;
-/// `restart_pod`/`restart-pod` name `rollout-restart` and `delete` of a Pod.
+/// `restart_pod`/`restart-pod` name `rollout-restart`, `restart-pod` and `delete` of a Pod;
+/// `delete-pod` names `delete` and `restart-pod` of a Pod.
 fn verb_matches(configured: &str, action: &Action) -> bool {
     let c: String = configured
         .trim()
@@ -106,6 +107,7 @@ fn verb_matches(configured: &str, action: &Action) -> bool {
         "rollout" => verb.as_str().starts_with("rollout-"),
         "restart-pod" | "restart" => {
             verb == Verb::RolloutRestart
+                || verb == Verb::RestartPod
                 || (verb == Verb::Delete && action.target().is_some_and(|t| t.kind == "Pod"))
         }
         "scale-replicas" => verb == Verb::Scale,
@@ -120,7 +122,8 @@ fn verb_matches(configured: &str, action: &Action) -> bool {
                 } else {
                     kind
                 };
-                verb == Verb::Delete
+                // `restart-pod` deletes a Pod too: `delete-pod` names it.
+                (verb == Verb::Delete || verb == Verb::RestartPod)
                     && action
                         .target()
                         .is_some_and(|t| t.kind.eq_ignore_ascii_case(kind))

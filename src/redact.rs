@@ -485,6 +485,17 @@ pub fn redact(text: &str) -> String {
     redact_continuing(text, &mut Pending::Nothing)
 }
 
+/// Scrubs every string inside a JSON value (evidence lists, messages, summaries) with
+/// [`redact`]: what a front-end serves or posts from cluster text goes through here.
+pub fn redact_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = redact(s),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(redact_json),
+        serde_json::Value::Object(m) => m.values_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
 /// Scrubs a sequence of strings that read as one command line (a container's `command` and
 /// `args`): `["--db-password", "x"]` masks `x` although it is its own string.
 pub fn redact_seq<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
@@ -698,6 +709,19 @@ mod tests {
         let text = String::from_utf8_lossy(b"dsn=\",`\x8b@");
         let _ = redact(&text);
         assert_eq!(redact("password=\",hunter22\""), "password=\",<redacted>\"");
+    }
+
+    #[test]
+    fn json_strings_are_scrubbed_at_every_depth() {
+        let mut v = serde_json::json!({"evidence": ["url: https://bot:ghp_Zq7aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@github.com/o/r"],
+            "nested": {"m": "password=hunter2hunter2"}, "n": 3});
+        redact_json(&mut v);
+        let text = v.to_string();
+        assert!(
+            !text.contains("hunter2hunter2") && !text.contains("ghp_Zq7"),
+            "{text}"
+        );
+        assert_eq!(v["n"], 3);
     }
 
     #[test]

@@ -832,7 +832,7 @@ fn alert_confirm_step_becomes_a_pending_request_and_approve_patches_once() {
     assert_eq!(approvals[0]["id"], id.as_str());
     assert_eq!(
         approvals[0]["url"],
-        format!("https://claude.example.net/dashboard/pending/{id}").as_str()
+        format!("https://claude.example.net/ui/pending/default/{id}").as_str()
     );
     assert_eq!(
         approvals[0]["command"],

@@ -43,7 +43,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "URL")]
     pub notify_webhook: Vec<String>,
     /// The URL users reach this serve at (an Ingress); approval messages link to
-    /// URL/dashboard/pending/ID
+    /// URL/ui/pending/NS/ID
     #[arg(long, value_name = "URL")]
     pub external_url: Option<String>,
     /// A root cause is not announced again within this long

@@ -303,7 +303,8 @@ pub fn notice(obj: &Value, external_url: Option<&str>) -> super::notify::Approva
             .to_string()
     };
     super::notify::ApprovalNotice {
-        url: external_url.map(|u| format!("{}/dashboard/pending/{id}", u.trim_end_matches('/'))),
+        // The dashboard's one-request page (`/ui/pending/NS/ID`).
+        url: external_url.map(|u| format!("{}/ui/pending/{ns}/{id}", u.trim_end_matches('/'))),
         command: format!("kubectl claude approvals approve {id} -n {ns}"),
         origin: s("/spec/origin"),
         expires_at: s("/spec/expiresAt"),

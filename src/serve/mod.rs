@@ -54,7 +54,7 @@ pub struct Settings {
     /// Suppression rules of the ignore files (annotations are read from the objects).
     pub ignore: Vec<crate::suppress::Rule>,
     /// Where users reach this serve (`--external-url`): approval messages link to
-    /// `<url>/dashboard/pending/<id>`.
+    /// `<url>/ui/pending/<ns>/<id>` (the dashboard).
     pub external_url: Option<String>,
 }
 
@@ -357,6 +357,10 @@ pub async fn diagnose_loop(shared: Rc<Shared>) {
                 &[("severity", f.severity.as_str()), ("recipe", f.recipe)],
                 1.0,
             );
+            // Evidence quotes cluster text (URLs, log lines, event messages): it is served
+            // on /api/findings and posted to webhooks, so it is scrubbed first.
+            let mut evidence = json!(f.evidence);
+            crate::redact::redact_json(&mut evidence);
             list.push(json!({
                 "id": f.id,
                 "fingerprint": fingerprint(&f.id, &f.object),
@@ -365,8 +369,8 @@ pub async fn diagnose_loop(shared: Rc<Shared>) {
                 "rootCause": f.root_cause,
                 "object": {"apiVersion": f.object.api_version, "kind": f.object.kind,
                     "namespace": f.object.namespace, "name": f.object.name},
-                "title": f.title,
-                "evidence": f.evidence,
+                "title": crate::redact::redact(&f.title),
+                "evidence": evidence,
             }));
         }
         shared

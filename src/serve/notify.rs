@@ -31,7 +31,7 @@ pub struct ApprovalNotice {
     /// `verb target` of each step.
     pub changes: Vec<String>,
     pub expires_at: String,
-    /// The review page (`--external-url` + `/dashboard/pending/<id>`).
+    /// The review page (`--external-url` + `/ui/pending/<ns>/<id>`).
     pub url: Option<String>,
     /// The command that approves it.
     pub command: String,
@@ -117,7 +117,7 @@ impl Notifier {
     }
 
     /// Announces a pending approval request once per process (`approval`): what it changes,
-    /// where to approve it (`<external URL>/dashboard/pending/<id>` when serve knows its URL)
+    /// where to approve it (`<external URL>/ui/pending/<ns>/<id>` when serve knows its URL)
     /// and the `kubectl claude approvals approve` command. Returns the failures, or `None`
     /// when this id was already announced.
     pub async fn send_approval(&self, a: &ApprovalNotice) -> Option<usize> {

@@ -97,6 +97,9 @@ pub struct Controller {
 }
 
 /// Why a poll failed.
+/// The largest GraphQL reply read (state summaries are bounded far below this anyway).
+const MAX_REPLY: usize = 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum PollError {
     Timeout,
@@ -322,6 +325,9 @@ impl Controller {
         let http = reqwest::Client::builder()
             .timeout(cfg.graphql_timeout)
             .pool_max_idle_per_host(4)
+            // A poll answers with state, not a redirect: following one would let a
+            // TargetApp read another internal service through serve.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default();
         Rc::new(Self {
@@ -559,12 +565,35 @@ impl Controller {
                         .map(|s| s.to_string())
                         .unwrap_or_else(|| e.to_string()),
                 )),
-                Ok(resp) => {
+                Ok(mut resp) => {
                     let code = resp.status().as_u16();
-                    match resp.bytes().await {
-                        Ok(b) => parse_reply(code, &b),
-                        Err(e) if e.is_timeout() => Err(PollError::Timeout),
-                        Err(e) => Err(PollError::Malformed(e.to_string())),
+                    // Read at most MAX_REPLY: a misbehaving endpoint must not grow serve.
+                    let mut body = Vec::new();
+                    let mut failed = None;
+                    loop {
+                        match resp.chunk().await {
+                            Ok(Some(c)) if body.len() + c.len() > MAX_REPLY => {
+                                failed = Some(PollError::Malformed(format!(
+                                    "reply larger than {} KiB",
+                                    MAX_REPLY / 1024
+                                )));
+                                break;
+                            }
+                            Ok(Some(c)) => body.extend_from_slice(&c),
+                            Ok(None) => break,
+                            Err(e) if e.is_timeout() => {
+                                failed = Some(PollError::Timeout);
+                                break;
+                            }
+                            Err(e) => {
+                                failed = Some(PollError::Malformed(e.to_string()));
+                                break;
+                            }
+                        }
+                    }
+                    match failed {
+                        Some(e) => Err(e),
+                        None => parse_reply(code, &body),
                     }
                 }
             };
@@ -744,7 +773,7 @@ impl Controller {
             }
             _ => now.clone(),
         };
-        let status = json!({
+        let mut status = json!({
                 "phase": phase,
                 "observedGeneration": generation,
                 "podsMonitored": n_pods,
@@ -755,6 +784,8 @@ impl Controller {
                 "conditions": [{"type": "Ready", "status": ready, "reason": reason,
                     "message": ta::state::clip(&message, 1024), "lastTransitionTime": transition}],
         });
+        // The polled state, endpoints and messages are cluster-readable in the status.
+        crate::redact::redact_json(&mut status);
         let bare = without_times(&status);
         let fresh = st
             .written
@@ -810,6 +841,9 @@ impl Controller {
         reason: &str,
         message: &str,
     ) {
+        // Messages quote polled state, endpoints and webhook URLs: Events are readable by
+        // anyone who may list Events, so they are scrubbed like every other outgoing text.
+        let message = &crate::redact::redact(message);
         let ns = str_at(involved, "/metadata/namespace").to_string();
         let iname = str_at(involved, "/metadata/name");
         let ikind = str_at(involved, "/kind");

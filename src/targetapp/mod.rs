@@ -535,9 +535,14 @@ pub fn plan_action(spec: &ActionSpec, ns: &str, pod: Option<&Value>) -> Result<P
             let name = param_str(p, "name").ok_or("patch_resource needs `name`")?;
             let info = crate::cluster::kinds::lookup(kind)
                 .ok_or_else(|| format!("patch_resource: unknown kind `{kind}`"))?;
-            let target_ns = info
-                .namespaced
-                .then(|| param_str(p, "namespace").unwrap_or(ns));
+            // A TargetApp acts in its own namespace only: its author must not reach other
+            // namespaces through serve's ServiceAccount.
+            if let Some(other) = param_str(p, "namespace").filter(|o| *o != ns) {
+                return Err(format!(
+                    "patch_resource: namespace `{other}` is not the TargetApp's own (`{ns}`); a TargetApp acts in its own namespace only"
+                ));
+            }
+            let target_ns = info.namespaced.then_some(ns);
             let patch_type = match p.get("patchType") {
                 Some(t) => serde_json::from_value(t.clone())
                     .map_err(|_| format!("patchType {t} is not merge, strategic or json"))?,
@@ -972,5 +977,24 @@ mod tests {
         };
         assert_eq!(command, ["mina", "client", "status"]);
         assert_eq!(ActionKind::ALL.len(), 5);
+        // Another namespace is refused (serve's ServiceAccount must not carry a TargetApp's
+        // author outside its own namespace); its own namespace is accepted.
+        let to = |ns: &str| {
+            plan_action(
+                &a(
+                    "patch_resource",
+                    json!({"kind": "ConfigMap", "name": "cfg", "namespace": ns,
+                        "patch": {"data": {"x": "1"}}}),
+                ),
+                "ns",
+                None,
+            )
+        };
+        assert!(
+            to("kube-system")
+                .unwrap_err()
+                .contains("its own namespace only")
+        );
+        assert!(to("ns").is_ok());
     }
 }
