@@ -342,7 +342,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l debounce -d 'Quiet time after a change before diagnosis re-runs' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l notify-slack -d 'Slack incoming-webhook URL to notify (repeatable)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l notify-webhook -d 'Generic JSON webhook URL to notify (repeatable)' -r
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l external-url -d 'The URL users reach this serve at (an Ingress); approval messages link to URL/dashboard/pending/ID' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l external-url -d 'The URL users reach this serve at (an Ingress); approval messages link to URL/ui/pending/NS/ID' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l quiet-period -d 'A root cause is not announced again within this long' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l lease-namespace -d 'Namespace of the leader Lease (default: the context\'s namespace)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand serve" -l lease-name -d 'Name of the leader Lease' -r

@@ -457,7 +457,7 @@ _arguments "${_arguments_options[@]}" : \
 '--debounce=[Quiet time after a change before diagnosis re-runs]:DURATION:_default' \
 '*--notify-slack=[Slack incoming-webhook URL to notify (repeatable)]:URL:_default' \
 '*--notify-webhook=[Generic JSON webhook URL to notify (repeatable)]:URL:_default' \
-'--external-url=[The URL users reach this serve at (an Ingress); approval messages link to URL/dashboard/pending/ID]:URL:_default' \
+'--external-url=[The URL users reach this serve at (an Ingress); approval messages link to URL/ui/pending/NS/ID]:URL:_default' \
 '--quiet-period=[A root cause is not announced again within this long]:DURATION:_default' \
 '--lease-namespace=[Namespace of the leader Lease (default\: the context'\''s namespace)]:NS:_default' \
 '--lease-name=[Name of the leader Lease]:NAME:_default' \

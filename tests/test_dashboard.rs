@@ -452,6 +452,13 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
 
     let before = status_writes(&fake);
     let (alice, csrf) = sign_in(a, ALICE);
+    // Opening the sign-in page again (a GET) keeps the session: it is sent on to Status.
+    let again = http(a, "GET", "/ui/sign-in", &[("Cookie", &alice)], "");
+    assert_eq!(again.code, 303, "{}", again.body);
+    assert_eq!(again.header("location"), Some("/ui/status"));
+    assert!(again.session().is_none(), "no new cookie on a GET");
+    let still = http(a, "GET", "/ui/pending", &[("Cookie", &alice)], "");
+    assert_eq!(still.code, 200, "still signed in: {}", still.body);
     let approve = format!("/ui/pending/default/{id}/approve");
     // No CSRF token, a wrong one, or not a form: 403 and nothing written.
     for (body, ctype) in [

@@ -467,7 +467,7 @@ fn confirm_tier_scale_waits_for_approval_then_patches_once() {
     // One request per fired confirm-tier action (exec is always confirm), not one per poll.
     assert_eq!(verbs, ["exec", "scale"], "{all:#?}");
     let q: Vec<Value> = all.into_iter().filter(|o| verb(o) == "scale").collect();
-    assert_eq!(q[0]["spec"]["origin"], "targetapp:app/mina");
+    assert_eq!(q[0]["spec"]["origin"], "trigger:targetapp/app/mina");
     assert_eq!(scale_patches(), 0, "nothing written before approval");
     let m = s.metrics();
     assert_eq!(
@@ -516,6 +516,18 @@ fn confirm_tier_scale_waits_for_approval_then_patches_once() {
     });
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(scale_patches(), 1, "exactly one PATCH");
+    // The approved execution is audited under the same origin as the proposal.
+    let executed: Vec<Value> = audit_records(&t)
+        .into_iter()
+        .filter(|r| r["action"]["verb"] == "scale" && r["outcome"] == "ok")
+        .collect();
+    assert!(
+        !executed.is_empty()
+            && executed
+                .iter()
+                .all(|r| r["origin"] == "trigger:targetapp/app/mina"),
+        "{executed:#?}"
+    );
     assert_eq!(
         object(&fake, "Deployment", "web").unwrap()["spec"]["replicas"],
         3

@@ -452,7 +452,7 @@ impl ServerHandler for Server {
             return Ok(error_result(&Error::usage_hint(
                 format!("no tool `{name}` on this server"),
                 if self.read_only {
-                    "the server runs read-only (--read-only or --snapshot): only safe tools are served"
+                    "the server runs read-only (--read-only): only safe tools are served"
                 } else {
                     "tools/list names the tools"
                 },

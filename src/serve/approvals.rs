@@ -338,13 +338,16 @@ async fn execute_one(
         gate,
         &exec.view,
         &human,
-        crate::gate::Origin::Workflow(
-            obj.pointer("/spec/origin")
+        // The request's origin as proposed (`workflow:…`, `trigger:targetapp/…`); a bare
+        // name from an older request is a workflow's.
+        {
+            let o = obj
+                .pointer("/spec/origin")
                 .and_then(Value::as_str)
-                .unwrap_or("serve")
-                .trim_start_matches("workflow:")
-                .to_string(),
-        ),
+                .unwrap_or("serve");
+            o.parse()
+                .unwrap_or_else(|_| crate::gate::Origin::Workflow(o.to_string()))
+        },
     ) {
         Ok(s) => s,
         Err(e) => return ("Failed", e.to_string()),

@@ -1064,15 +1064,16 @@ impl Controller {
             audit: &self.actor.audit,
             now: self.now(),
         };
+        // One spelling for the immediate record, the request and the approved execution.
+        let origin = crate::gate::Origin::Trigger(format!("targetapp/{ns}/{name}"));
         let queue = super::approvals::Queue {
             client: self.actor.client.clone(),
             namespace: self.actor.queue_namespace.clone(),
             context: self.actor.context.clone(),
-            origin: format!("targetapp:{ns}/{name}"),
+            origin: origin.to_string(),
             requester: "kubectl-claude-serve (targetapp controller)".into(),
             ttl: self.actor.approval_ttl,
         };
-        let origin = crate::gate::Origin::Trigger(format!("targetapp/{ns}/{name}"));
         let session =
             match crate::session::Session::new(gate, &self.actor.view, &queue, origin.clone()) {
                 Ok(s) => s,

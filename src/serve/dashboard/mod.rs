@@ -408,6 +408,17 @@ fn sign_in_page(
         .headers
         .get(http::header::COOKIE)
         .and_then(|v| v.to_str().ok());
+    // A GET changes nothing: a signed-in session is sent on, not replaced (which would
+    // sign its user out).
+    let signed_in = auth::cookie_session(cookie).is_some_and(|sid| {
+        d.sessions
+            .borrow()
+            .get(sid)
+            .is_some_and(|s| s.user.is_some())
+    });
+    if signed_in {
+        return Out::redirect("/ui/status");
+    }
     let existing = auth::cookie_session(cookie).and_then(|sid| {
         d.sessions
             .borrow()
