@@ -40,40 +40,10 @@ impl Serve {
         t.write("token", &format!("{TOKEN}\n"));
         let bin = crate::support::env::bin();
         let mut c = t.std_cmd_at(exe.unwrap_or(&bin));
-        c.args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--hook-token-file",
-            "token",
-            "--debounce",
-            "100ms",
-            "--renew-every",
-            "200ms",
-            "--lease-duration",
-            "2s",
-        ])
-        .args(extra)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-        let mut child = c.spawn().expect("spawn serve");
-        let stderr = child.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let l2 = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Ok(v) = serde_json::from_str::<Value>(&line)
-                    && v["msg"] == "serving"
-                {
-                    let _ = tx.send(v["listen"].as_str().unwrap_or("").to_string());
-                }
-                l2.lock().unwrap().push_str(&format!("{line}\n"));
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("serve did not start: {}", log.lock().unwrap()));
+        c.args(crate::support::serve_process::FAST)
+            .args(["--hook-token-file", "token"])
+            .args(extra);
+        let (child, addr, log) = crate::support::serve_process::spawn(c);
         Serve { child, addr, log }
     }
 

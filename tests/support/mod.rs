@@ -8,4 +8,5 @@ pub mod env;
 pub mod fake_apiserver;
 pub mod fake_graphql;
 pub mod fake_llm;
+pub mod serve_process;
 pub mod webdriver;
