@@ -352,7 +352,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__act)
-            opts="-p -f -c -y -n -A -o -q -h --replicas --type --patch --filename --to-revision --history-id --with-source --reset --force --container --previous --label --taint --reason --yes --dry-run --read-only --suggest-only --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help get describe logs list top diff patch scale rollout-restart rollout-undo argo-rollback apply delete reconcile suspend resume argo-sync argo-refresh argo-terminate-op remove-finalizers restart-pod exec drain cordon uncordon delete-node label-node taint-node reset"
+            opts="-p -f -c -y -n -A -o -q -h --replicas --type --patch --filename --to-revision --history-id --with-source --reset --force --container --previous --label --taint --grace-period --reason --yes --dry-run --read-only --suggest-only --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help get describe logs list top diff patch scale rollout-restart rollout-undo argo-rollback apply delete reconcile suspend resume argo-sync argo-refresh argo-terminate-op remove-finalizers restart-pod exec drain cordon uncordon delete-node label-node taint-node reset"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -403,6 +403,10 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --taint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace-period)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -181,6 +181,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l hi
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s c -l container -d 'logs: the container' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l label -d 'label-node: KEY=VALUE' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l taint -d 'taint-node: KEY=VALUE:EFFECT' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l grace-period -d 'restart-pod: seconds the pod gets to stop (like `kubectl delete --grace-period`)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l reason -d 'Why (recorded in the audit log and shown in the prompt)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l context -d 'The name of the kubeconfig context to use' -r

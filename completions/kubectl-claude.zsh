@@ -190,6 +190,7 @@ _arguments "${_arguments_options[@]}" : \
 '--container=[logs\: the container]:NAME:_default' \
 '--label=[label-node\: KEY=VALUE]:KEY=VALUE:_default' \
 '--taint=[taint-node\: KEY=VALUE\:EFFECT]:TAINT:_default' \
+'--grace-period=[restart-pod\: seconds the pod gets to stop (like \`kubectl delete --grace-period\`)]:SECONDS:_default' \
 '--reason=[Why (recorded in the audit log and shown in the prompt)]:TEXT:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
@@ -217,6 +218,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help (see more with '\''--help'\'')]' \
 ':verb -- The verb:(get describe logs list top diff patch scale rollout-restart rollout-undo argo-rollback apply delete reconcile suspend resume argo-sync argo-refresh argo-terminate-op remove-finalizers restart-pod exec drain cordon uncordon delete-node label-node taint-node reset)' \
 '::target -- KIND/NAME (kubectl short names work); a kind for `list`; none for `apply -f`:_default' \
+'*::command -- exec\: the command to run in the pod, after `--`:_default' \
 && ret=0
 ;;
 (fix)

@@ -748,3 +748,60 @@ fn shown_confirm_prompt() {
         crate::support::acting::shown(code, &screen, "")
     );
 }
+
+/// `act restart-pod --grace-period N` sends exactly one DELETE of that pod carrying N, and
+/// `act exec … -- COMMAND` parses its command (exec itself needs a websocket this build does
+/// not have: it is refused with the `kubectl exec` line, nothing sent).
+#[test]
+fn restart_pod_takes_a_grace_period_and_exec_takes_its_command() {
+    let mut objs = crate::support::acting::objects();
+    objs.push(json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web-1", "namespace": "app"},
+        "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+        "status": {"phase": "Running"}}));
+    let fake = FakeApiServer::start(objs);
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "restart-pod",
+            "pod/web-1",
+            "-n",
+            "app",
+            "--grace-period",
+            "5",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let w = fake.writes();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(
+        (w[0].method.as_str(), w[0].path.as_str()),
+        ("DELETE", "/api/v1/namespaces/app/pods/web-1")
+    );
+    let body: Value = serde_json::from_str(&w[0].body).unwrap();
+    assert_eq!(body["gracePeriodSeconds"], 5, "{body}");
+
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "exec",
+            "pod/web-1",
+            "-n",
+            "app",
+            "--yes",
+            "--",
+            "echo",
+            "hi",
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(!err.contains("unexpected argument"), "{err}");
+    assert!(err.contains("echo hi"), "{err}");
+    assert_eq!(fake.writes().len(), 1, "exec sent nothing");
+}

@@ -66,6 +66,12 @@ pub struct ActArgs {
     /// taint-node: KEY=VALUE:EFFECT
     #[arg(long, value_name = "TAINT")]
     pub taint: Option<String>,
+    /// restart-pod: seconds the pod gets to stop (like `kubectl delete --grace-period`)
+    #[arg(long, value_name = "SECONDS")]
+    pub grace_period: Option<i64>,
+    /// exec: the command to run in the pod, after `--`
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
     /// Why (recorded in the audit log and shown in the prompt)
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
@@ -119,9 +125,8 @@ fn params(ctx: &Ctx, args: &ActArgs) -> Result<Vec<Params>> {
         previous: args.previous,
         label: args.label.clone(),
         taint: args.taint.clone(),
-        // `act` has no flags for these yet (the TargetApp controller builds them).
-        grace_period_seconds: None,
-        command: None,
+        grace_period_seconds: args.grace_period,
+        command: (!args.command.is_empty()).then(|| args.command.clone()),
     };
     let Some(file) = &args.file else {
         return Ok(vec![base]);
