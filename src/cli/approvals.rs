@@ -35,7 +35,7 @@ pub enum ApprovalsCommand {
 }
 
 async fn get(client: &kube::Client, path: &str) -> Result<Value> {
-    let (code, v) = crate::serve::lease::request(client, http::Method::GET, path, None)
+    let (code, v) = crate::serve::api::request(client, http::Method::GET, path, None)
         .await
         .map_err(|e| Error::usage(format!("approvals: {e}")))?;
     match code {
@@ -54,7 +54,7 @@ async fn get(client: &kube::Client, path: &str) -> Result<Value> {
 /// Who is approving: the API server's view of our credentials, else the kubeconfig context.
 async fn whoami(client: &kube::Client, context: &str) -> String {
     let body = json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"});
-    if let Ok((200 | 201, v)) = crate::serve::lease::request(
+    if let Ok((200 | 201, v)) = crate::serve::api::request(
         client,
         http::Method::POST,
         "/apis/authentication.k8s.io/v1/selfsubjectreviews",

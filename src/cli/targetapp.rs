@@ -58,7 +58,7 @@ fn row(o: &Value) -> Value {
 }
 
 async fn get(client: &kube::Client, path: &str, what: &str) -> Result<Value> {
-    let (code, v) = crate::serve::lease::request(client, http::Method::GET, path, None)
+    let (code, v) = crate::serve::api::request(client, http::Method::GET, path, None)
         .await
         .map_err(|e| Error::usage(format!("targetapp: {e}")))?;
     match code {

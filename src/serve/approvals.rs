@@ -80,17 +80,15 @@ pub async fn set_status(
     status: Value,
 ) -> Result<(), String> {
     let path = format!("{}/{name}/status", collection(ns));
-    let req = http::Request::builder()
-        .method(http::Method::PATCH)
-        .uri(path)
-        .header(http::header::CONTENT_TYPE, "application/merge-patch+json")
-        .body(json!({"status": status}).to_string().into_bytes())
-        .map_err(|e| e.to_string())?;
-    let resp = client
-        .send(req.map(kube::client::Body::from))
-        .await
-        .map_err(|e| e.to_string())?;
-    match resp.status().as_u16() {
+    let (code, _) = super::api::request_as(
+        client,
+        http::Method::PATCH,
+        &path,
+        "application/merge-patch+json",
+        Some(&json!({"status": status})),
+    )
+    .await?;
+    match code {
         200 | 201 => Ok(()),
         403 => Err(format!(
             "approval request {ns}/{name}: forbidden (HTTP 403): RBAC does not allow you to patch approvalrequests/status in namespace {ns}; nothing was changed"
@@ -140,7 +138,7 @@ impl Interaction for Queue {
             &self.requester,
             expires,
         );
-        let (code, body) = super::lease::request(
+        let (code, body) = super::api::request(
             &self.client,
             http::Method::POST,
             &collection(&self.namespace),
@@ -410,7 +408,7 @@ async fn event_on(
         "source": {"component": "kubectl-claude-serve"},
         "firstTimestamp": now.to_string(), "lastTimestamp": now.to_string(), "count": 1,
     });
-    let (code, _) = super::lease::request(
+    let (code, _) = super::api::request(
         client,
         http::Method::POST,
         &format!("/api/v1/namespaces/{ns}/events"),

@@ -24,36 +24,6 @@ fn micro_time(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-pub(crate) async fn request(
-    client: &kube::Client,
-    method: http::Method,
-    path: &str,
-    body: Option<&Value>,
-) -> Result<(u16, Value), String> {
-    let req = http::Request::builder()
-        .method(method)
-        .uri(path)
-        .header(http::header::CONTENT_TYPE, "application/json")
-        .body(body.map(|b| b.to_string().into_bytes()).unwrap_or_default())
-        .map_err(|e| e.to_string())?;
-    let resp = client
-        .send(req.map(kube::client::Body::from))
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = resp.status().as_u16();
-    use http_body_util::BodyExt;
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| e.to_string())?
-        .to_bytes();
-    Ok((
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    ))
-}
-
 /// One round: try to take or renew; returns whether we hold the Lease now.
 pub async fn try_acquire(client: &kube::Client, cfg: &LeaseConfig) -> Result<bool, String> {
     let coll = format!(
@@ -71,12 +41,12 @@ pub async fn try_acquire(client: &kube::Client, cfg: &LeaseConfig) -> Result<boo
             "leaseTransitions": transitions,
         })
     };
-    let (code, cur) = request(client, http::Method::GET, &path, None).await?;
+    let (code, cur) = super::api::request(client, http::Method::GET, &path, None).await?;
     if code == 404 {
         let body = json!({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
             "metadata": {"name": cfg.name, "namespace": cfg.namespace},
             "spec": spec(0, &micro_time(now))});
-        let (code, _) = request(client, http::Method::POST, &coll, Some(&body)).await?;
+        let (code, _) = super::api::request(client, http::Method::POST, &coll, Some(&body)).await?;
         return match code {
             200 | 201 => Ok(true),
             409 => Ok(false),
@@ -123,7 +93,7 @@ pub async fn try_acquire(client: &kube::Client, cfg: &LeaseConfig) -> Result<boo
     body["spec"] = spec(transitions, &acquire);
     // `metadata.resourceVersion` stays as read: the server refuses the replace with 409 when
     // someone else wrote in between.
-    let (code, _) = request(client, http::Method::PUT, &path, Some(&body)).await?;
+    let (code, _) = super::api::request(client, http::Method::PUT, &path, Some(&body)).await?;
     match code {
         200 | 201 => Ok(true),
         409 => Ok(false),

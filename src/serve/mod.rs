@@ -10,6 +10,7 @@
 //! [`metrics::Metrics::describe`] registers series, and [`Shared::is_leader`] gates
 //! leader-only work.
 
+pub mod api;
 pub mod approvals;
 pub mod dashboard;
 pub mod hooks;

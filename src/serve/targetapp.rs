@@ -293,28 +293,7 @@ async fn send(
     content_type: &str,
     body: &Value,
 ) -> Result<(u16, Value), String> {
-    let req = http::Request::builder()
-        .method(method)
-        .uri(path)
-        .header(http::header::CONTENT_TYPE, content_type)
-        .body(body.to_string().into_bytes())
-        .map_err(|e| e.to_string())?;
-    let resp = client
-        .send(req.map(kube::client::Body::from))
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = resp.status().as_u16();
-    use http_body_util::BodyExt;
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| e.to_string())?
-        .to_bytes();
-    Ok((
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    ))
+    super::api::request_as(client, method, path, content_type, Some(body)).await
 }
 
 impl Controller {

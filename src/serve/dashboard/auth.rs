@@ -182,7 +182,7 @@ pub async fn token_review(client: &kube::Client, token: &str) -> Result<Option<U
         "kind": "TokenReview",
         "spec": {"token": token},
     });
-    let (code, v) = crate::serve::lease::request(
+    let (code, v) = crate::serve::api::request(
         client,
         http::Method::POST,
         "/apis/authentication.k8s.io/v1/tokenreviews",
@@ -252,7 +252,7 @@ pub async fn access_review(
         ),
     };
     let body = json!({"apiVersion": "authorization.k8s.io/v1", "kind": kind, "spec": spec});
-    let (code, v) = crate::serve::lease::request(client, http::Method::POST, path, Some(&body))
+    let (code, v) = crate::serve::api::request(client, http::Method::POST, path, Some(&body))
         .await
         .map_err(|e| ReviewError::Failed { kind, message: e })?;
     if !(200..300).contains(&code) {
@@ -266,7 +266,7 @@ pub async fn access_review(
 /// — the same rule as `kubectl claude approvals approve`.
 pub async fn whoami(client: &kube::Client, context: &str) -> String {
     let body = json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"});
-    if let Ok((200 | 201, v)) = crate::serve::lease::request(
+    if let Ok((200 | 201, v)) = crate::serve::api::request(
         client,
         http::Method::POST,
         "/apis/authentication.k8s.io/v1/selfsubjectreviews",

@@ -760,7 +760,7 @@ async fn status_view(d: &Dashboard, shared: &Shared, who: &Who, fragment: bool) 
 // ------------------------------------------------------------------------------ Pending
 
 async fn list_requests(d: &Dashboard) -> Result<Vec<Value>, String> {
-    let (code, v) = crate::serve::lease::request(
+    let (code, v) = crate::serve::api::request(
         &d.client,
         http::Method::GET,
         &approvals::collection(&d.namespace),
@@ -984,7 +984,7 @@ async fn pending_view(d: &Dashboard, who: &Who, q: &BTreeMap<String, String>) ->
 
 async fn get_request(d: &Dashboard, ns: &str, name: &str) -> Result<Option<Value>, String> {
     let path = format!("{}/{}", approvals::collection(ns), url_part(name));
-    let (code, v) = crate::serve::lease::request(&d.client, http::Method::GET, &path, None).await?;
+    let (code, v) = crate::serve::api::request(&d.client, http::Method::GET, &path, None).await?;
     match code {
         200 => Ok(Some(v)),
         404 => Ok(None),
