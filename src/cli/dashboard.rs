@@ -139,11 +139,7 @@ pub async fn run(ctx: &Ctx, args: &DashboardArgs) -> Result<u8> {
         workflows,
         notifier: serve::notify::Notifier::new(vec![], vec![], Duration::from_secs(600)),
         // The same suppression as `diagnose` and `serve`: the Status view hides what they hide.
-        ignore: crate::suppress::load(&[
-            ctx.env.cwd.join(crate::suppress::LOCAL_FILE),
-            ctx.paths.config_dir.join(crate::suppress::CONFIG_FILE),
-        ])
-        .map_err(|e| Error::usage(e.to_string()))?,
+        ignore: super::gather::suppression_rules(ctx).map_err(|e| Error::usage(e.to_string()))?,
         external_url: None,
     });
     // One user, one process: its runs start here.

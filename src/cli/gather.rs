@@ -104,15 +104,22 @@ pub fn suppress(
     findings: Vec<crate::finding::LinkedFinding>,
     inv: &crate::cluster::Inventory,
 ) -> Result<crate::suppress::Outcome> {
-    let rules = crate::suppress::load(&[
-        ctx.env.cwd.join(crate::suppress::LOCAL_FILE),
-        ctx.paths.config_dir.join(crate::suppress::CONFIG_FILE),
-    ])
-    .map_err(|e| {
+    let rules = suppression_rules(ctx).map_err(|e| {
         crate::error::Error::usage_hint(
             e.to_string(),
             "an ignore file is a YAML list of {id, object?, until?, reason?} (README: Suppression)",
         )
     })?;
     Ok(crate::suppress::apply(findings, &rules, inv, ctx.env.now()))
+}
+
+/// The suppression rules of this invocation: `.kubectl-claude-ignore` in the working
+/// directory, then `ignore.yaml` in the config dir (each front-end maps a bad file its way).
+pub fn suppression_rules(
+    ctx: &Ctx,
+) -> std::result::Result<Vec<crate::suppress::Rule>, crate::suppress::Error> {
+    crate::suppress::load(&[
+        ctx.env.cwd.join(crate::suppress::LOCAL_FILE),
+        ctx.paths.config_dir.join(crate::suppress::CONFIG_FILE),
+    ])
 }

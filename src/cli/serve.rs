@@ -201,11 +201,7 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
     let schedules = serve::schedule::parse_all(&workflows).map_err(Error::usage)?;
     // --- end schedules
     // --- suppression (issue 15): the same ignore files as `diagnose`.
-    let ignore = crate::suppress::load(&[
-        ctx.env.cwd.join(crate::suppress::LOCAL_FILE),
-        ctx.paths.config_dir.join(crate::suppress::CONFIG_FILE),
-    ])
-    .map_err(|e| Error::usage(e.to_string()))?;
+    let ignore = super::gather::suppression_rules(ctx).map_err(|e| Error::usage(e.to_string()))?;
     // --- end suppression
     let live = super::cluster_view::live_cluster(ctx).await?;
     let identity = args
