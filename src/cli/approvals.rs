@@ -51,25 +51,6 @@ async fn get(client: &kube::Client, path: &str) -> Result<Value> {
     }
 }
 
-/// Who is approving: the API server's view of our credentials, else the kubeconfig context.
-async fn whoami(client: &kube::Client, context: &str) -> String {
-    let body = json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"});
-    if let Ok((200 | 201, v)) = crate::serve::api::request(
-        client,
-        http::Method::POST,
-        "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-        Some(&body),
-    )
-    .await
-        && let Some(u) = v
-            .pointer("/status/userInfo/username")
-            .and_then(Value::as_str)
-    {
-        return u.to_string();
-    }
-    format!("kubeconfig-context:{context}")
-}
-
 fn targets(obj: &Value) -> Vec<String> {
     approvals::request_of(obj)
         .map(|r| {
@@ -186,7 +167,7 @@ pub async fn run(ctx: &Ctx, args: &ApprovalsArgs) -> Result<u8> {
                         .unwrap_or("?")
                 )));
             }
-            let who = whoami(&client, live.context()).await;
+            let who = crate::serve::api::whoami(&client, live.context()).await;
             let status = json!({
                 "phase": if approve { "Approved" } else { "Rejected" },
                 "approver": who,

@@ -104,7 +104,7 @@ pub async fn run(ctx: &Ctx, args: &DashboardArgs) -> Result<u8> {
         .clone()
         .unwrap_or_else(|| live.default_namespace().to_string());
     let client = live.client().clone();
-    let user = dashboard::auth::whoami(&client, live.context()).await;
+    let user = crate::serve::api::whoami(&client, live.context()).await;
     let listen = format!("127.0.0.1:{}", args.port);
     let listener = tokio::net::TcpListener::bind(&listen)
         .await

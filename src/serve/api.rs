@@ -46,3 +46,24 @@ pub(crate) async fn request_as(
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     ))
 }
+
+/// Who the client's own credentials are (SelfSubjectReview), else `kubeconfig-context:<ctx>`:
+/// the approver `approvals approve` and the local dashboard record.
+pub async fn whoami(client: &kube::Client, context: &str) -> String {
+    let body =
+        serde_json::json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"});
+    if let Ok((200 | 201, v)) = request(
+        client,
+        http::Method::POST,
+        "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        Some(&body),
+    )
+    .await
+        && let Some(u) = v
+            .pointer("/status/userInfo/username")
+            .and_then(Value::as_str)
+    {
+        return u.to_string();
+    }
+    format!("kubeconfig-context:{context}")
+}

@@ -262,26 +262,6 @@ pub async fn access_review(
         && v.pointer("/status/denied") != Some(&Value::Bool(true)))
 }
 
-/// Who the client's own credentials are (SelfSubjectReview), else `kubeconfig-context:<ctx>`
-/// — the same rule as `kubectl claude approvals approve`.
-pub async fn whoami(client: &kube::Client, context: &str) -> String {
-    let body = json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"});
-    if let Ok((200 | 201, v)) = crate::serve::api::request(
-        client,
-        http::Method::POST,
-        "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-        Some(&body),
-    )
-    .await
-        && let Some(u) = v
-            .pointer("/status/userInfo/username")
-            .and_then(Value::as_str)
-    {
-        return u.to_string();
-    }
-    format!("kubeconfig-context:{context}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
