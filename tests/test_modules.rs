@@ -72,6 +72,38 @@ fn crate_paths(text: &str) -> Vec<Vec<String>> {
     out
 }
 
+/// `text` with every `super::` chain written as the `crate::` path it names from module `m`,
+/// so sibling imports (`use super::fetch::Repo;` in `upgrades::discover`) are edges too.
+fn absolute_supers(text: &str, m: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("super::") {
+        let before = rest[..i].chars().next_back();
+        out.push_str(&rest[..i]);
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+            out.push_str("super::");
+            rest = &rest[i + "super::".len()..];
+            continue;
+        }
+        let mut after = &rest[i..];
+        let mut up = 0;
+        while let Some(t) = after.strip_prefix("super::") {
+            up += 1;
+            after = t;
+        }
+        let segs: Vec<&str> = m.split("::").collect();
+        let keep = segs.len().saturating_sub(up);
+        out.push_str("crate::");
+        for s in &segs[..keep] {
+            out.push_str(s);
+            out.push_str("::");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 fn graph() -> (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut all = Vec::new();
@@ -90,7 +122,7 @@ fn graph() -> (BTreeSet<String>, BTreeMap<String, BTreeSet<String>>) {
             .filter(|l| !l.trim_start().starts_with("//"))
             .collect::<Vec<_>>()
             .join("\n");
-        for segs in crate_paths(&code) {
+        for segs in crate_paths(&absolute_supers(&code, &m)) {
             let target = (1..=segs.len())
                 .rev()
                 .map(|i| segs[..i].join("::"))
@@ -192,6 +224,22 @@ fn the_module_graph_has_no_cycle() {
         })
         .collect();
     assert!(found.is_empty(), "import cycles:\n{}", shown.join("\n\n"));
+}
+
+#[test]
+fn super_paths_name_their_sibling_modules() {
+    assert_eq!(
+        absolute_supers("use super::fetch::Repo; my_super::y", "upgrades::discover"),
+        "use crate::upgrades::fetch::Repo; my_super::y"
+    );
+    assert_eq!(
+        absolute_supers("super::super::gate::Ask", "cli::mcp::tools"),
+        "crate::cli::gate::Ask"
+    );
+    assert_eq!(
+        absolute_supers("use super::Error;", "upgrades"),
+        "use crate::Error;"
+    );
 }
 
 #[test]

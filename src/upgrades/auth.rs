@@ -5,7 +5,7 @@
 use base64::Engine;
 use serde_json::Value;
 
-use super::discover::Doc;
+use super::doc::Doc;
 use crate::cluster::Obj;
 
 /// HTTP basic credentials (also what registries exchange for a bearer token).

@@ -6,19 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+pub use super::doc::Doc;
 use super::fetch::Repo;
 use crate::cluster::Obj;
-
-/// One parsed document and where it lives (`file` is `None` for live objects).
-#[derive(Debug, Clone, Default)]
-pub struct Doc {
-    pub value: Value,
-    pub file: Option<PathBuf>,
-    /// 0-based index among the file's non-empty documents.
-    pub doc: usize,
-    /// For a ConfigMap made by a kustomize `configMapGenerator`: data key → the file it holds.
-    pub generated: BTreeMap<String, PathBuf>,
-}
 
 /// A values file a release reads through `valuesFrom` (a generated ConfigMap's file), so a
 /// renamed key can be migrated in it.

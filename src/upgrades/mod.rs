@@ -14,6 +14,7 @@
 pub mod auth;
 pub mod chart;
 pub mod discover;
+pub mod doc;
 pub mod edit;
 pub mod explain;
 pub mod fetch;
