@@ -53,7 +53,9 @@ pub fn after(action: &Action, before: &Value, now: &str) -> Result<Option<Value>
     };
     let writes = match plan::plan(action, Some(before), now) {
         Ok(Plan::Write(writes)) => writes,
-        Ok(Plan::Read(_) | Plan::Unsupported(_) | Plan::Forbidden) => return Ok(None),
+        Ok(Plan::Read(_) | Plan::Exec(_) | Plan::Unsupported(_) | Plan::Forbidden) => {
+            return Ok(None);
+        }
         // The object is given, so no plan lacks it; nothing to preview either way.
         Err(plan::Error::NeedsObject(_)) => return Ok(None),
     };
@@ -98,6 +100,12 @@ pub fn describe(action: &Action) -> String {
                 .map(|g| format!(" with a {g}s grace period"))
                 .unwrap_or_default()
         ),
+        // What runs, from the plan the executor runs: there is no object diff to show.
+        Action::Exec { .. } => match plan::plan(action, None, "") {
+            Ok(Plan::Exec(step)) => step.describe(),
+            Ok(Plan::Unsupported(why)) => format!("cannot exec: {why}"),
+            _ => format!("{} {}", action.verb(), action.target_display()),
+        },
         Action::Reconcile {
             with_source: true, ..
         } => format!(

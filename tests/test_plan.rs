@@ -257,6 +257,18 @@ fn every_verb_sends_exactly_the_previewed_plan() {
                         assert!(sent.is_empty(), "{what} only reads: {sent:#?}");
                         return;
                     }
+                    // An exec: the preview describes the planned step, the fake got exactly
+                    // that argv once, and no object was written.
+                    Plan::Exec(step) => {
+                        assert!(result.is_ok(), "{what}: {result:?}");
+                        assert!(sent.is_empty(), "{what} writes nothing: {sent:#?}");
+                        assert_eq!(preview.note.as_deref(), Some(step.describe().as_str()));
+                        let execs = fake.execs();
+                        assert_eq!(execs.len(), 1, "{what}: {execs:#?}");
+                        assert_eq!(execs[0].command, step.command, "{what}");
+                        assert_eq!(execs[0].pod, step.target.name, "{what}");
+                        return;
+                    }
                     Plan::Unsupported(_) | Plan::Forbidden => {
                         assert!(result.is_err(), "{what}");
                         assert!(sent.is_empty(), "{what} writes nothing: {sent:#?}");

@@ -21,7 +21,9 @@ use super::kubeconfig::{self, Source, error_chain};
 use super::{Error, Inventory, ObjRef, Progress, Scope, SkippedKind};
 use crate::recipes::logs;
 
+mod exec;
 mod execute;
+pub use exec::{EXEC_OUTPUT_LIMIT, ExecOutput};
 
 /// The field manager for every write (defined with the writes, in [`crate::plan`]).
 pub use crate::plan::FIELD_MANAGER;
