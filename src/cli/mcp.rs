@@ -173,6 +173,13 @@ struct ActIn {
     /// reconcile: also reconcile the Flux source first
     #[serde(default)]
     with_source: bool,
+    /// exec: the command to run in the pod, as an argv (`["sh", "-c", "echo hi"]`), never a
+    /// shell string of ours
+    command: Option<Vec<String>>,
+    /// exec (and logs): the container (default: the pod's default container, else its first)
+    container: Option<String>,
+    /// restart-pod: seconds the pod gets to stop (`kubectl delete --grace-period`)
+    grace_period_seconds: Option<i64>,
     /// Why: shown to the human and recorded in the audit log
     reason: Option<String>,
     /// Show the exact change and change nothing
@@ -1056,6 +1063,8 @@ async fn act(server: &Server, a: &ActIn, peer: Peer<RoleServer>) -> Result<CallT
     let params: action::Params = serde_json::from_value(json!({
         "replicas": a.replicas, "patch": a.patch, "type": a.patch_type.as_deref().unwrap_or("strategic"),
         "to_revision": a.to_revision, "history_id": a.history_id, "with_source": a.with_source,
+        "command": a.command, "container": a.container,
+        "grace_period_seconds": a.grace_period_seconds,
     }))
     .map_err(|e| Error::usage(format!("bad act parameters: {e}")))?;
     let policy = super::gate_ui::policy(&ctx)?;
@@ -1157,7 +1166,9 @@ fn attempt_doc(
             doc["note"] = json!(crate::redact::redact(n));
         }
     }
-    if let Some(r) = &a.result {
+    // A failed exec still says what the command printed (masked like every result).
+    let exec_output = a.error.as_ref().and_then(|e| e.exec_output());
+    if let Some(r) = a.result.as_ref().or(exec_output) {
         let mut r = r.clone();
         scrub(&mut r);
         doc["result"] = r;
