@@ -1226,7 +1226,9 @@ fn mcp_act_exec_asks_first_runs_the_argv_once_and_masks_its_output() {
         "namespace": "app", "container": "web", "command": ["sh", "-c", "env; echo ready"],
         "reason": "check the env"}}]);
 
-    let fake = cluster_builder().exec_reply("app", "web-1", reply.clone()).start();
+    let fake = cluster_builder()
+        .exec_reply("app", "web-1", reply.clone())
+        .start();
     let t = env_for(&fake);
     let r = client(&t, "accept", &[], call.clone());
     let c = &r["calls"][0];

@@ -1054,7 +1054,11 @@ fn exec_command_waits_for_approval_then_runs_once_in_the_pod() {
     s.wait(20, "the approval request", || !requests().is_empty());
     std::thread::sleep(Duration::from_millis(1500));
     let all = requests();
-    assert_eq!(all.len(), 1, "one request per firing, not per poll: {all:#?}");
+    assert_eq!(
+        all.len(),
+        1,
+        "one request per firing, not per poll: {all:#?}"
+    );
     let proposed = &all[0]["spec"]["request"]["steps"][0]["proposed"]["action"];
     assert_eq!(proposed["verb"], "exec", "{proposed:#}");
     assert_eq!(proposed["command"], json!(["mina", "client", "status"]));
