@@ -86,6 +86,18 @@ pub fn apply_patch(obj: &mut Value, patch_type: PatchType, patch: &Value) -> Res
     Ok(())
 }
 
+/// [`describe`], with what only the target as read tells: the container an exec without
+/// `-c` runs in (the pod's default, as the executor resolves it).
+pub fn describe_with(action: &Action, before: &Value) -> String {
+    match plan::plan(action, Some(before), "") {
+        Ok(Plan::Exec(mut step)) if step.container.is_none() => {
+            step.container = step.container_in(before);
+            step.describe()
+        }
+        _ => describe(action),
+    }
+}
+
 /// A one-line description of what the action does, for actions without an object diff.
 pub fn describe(action: &Action) -> String {
     match action {

@@ -959,7 +959,7 @@ fn exec_without_yes_is_refused_and_a_dry_run_shows_the_argv_and_sends_nothing() 
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let shown = format!("{}{}", stdout(&o), stderr(&o));
     assert!(
-        shown.contains(r#"runs ["sh" "-c" "echo hi"] in the default container of Pod/app/web-1"#),
+        shown.contains(r#"runs ["sh" "-c" "echo hi"] in container web of Pod/app/web-1"#),
         "{shown}"
     );
     assert!(fake.execs().is_empty(), "{:#?}", fake.execs());

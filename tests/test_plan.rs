@@ -262,11 +262,22 @@ fn every_verb_sends_exactly_the_previewed_plan() {
                     Plan::Exec(step) => {
                         assert!(result.is_ok(), "{what}: {result:?}");
                         assert!(sent.is_empty(), "{what} writes nothing: {sent:#?}");
-                        assert_eq!(preview.note.as_deref(), Some(step.describe().as_str()));
+                        // The preview names the container the executor resolves.
+                        let shown = kubectl_claude::change::describe_with(
+                            &action,
+                            before.as_ref().expect("the pod"),
+                        );
+                        assert_eq!(preview.note.as_deref(), Some(shown.as_str()), "{what}");
+                        assert!(shown.contains(r#"["true"]"#), "{shown}");
                         let execs = fake.execs();
                         assert_eq!(execs.len(), 1, "{what}: {execs:#?}");
                         assert_eq!(execs[0].command, step.command, "{what}");
                         assert_eq!(execs[0].pod, step.target.name, "{what}");
+                        assert_eq!(
+                            execs[0].container,
+                            step.container_in(before.as_ref().unwrap()),
+                            "{what}"
+                        );
                         return;
                     }
                     Plan::Unsupported(_) | Plan::Forbidden => {

@@ -54,7 +54,7 @@ pub struct ActArgs {
     /// reconcile: force a one-off HelmRelease upgrade
     #[arg(long)]
     pub force: bool,
-    /// logs: the container
+    /// logs, exec: the container
     #[arg(short = 'c', long, value_name = "NAME")]
     pub container: Option<String>,
     /// logs: the previous instance
@@ -97,6 +97,7 @@ Examples:
   kubectl claude act patch deployment/web -n shop --type merge -p '{{\"spec\":{{\"replicas\":2}}}}'
   kubectl claude act rollout-restart deploy/web -n shop --dry-run
   kubectl claude act apply -f fix.yaml --suggest-only
+  kubectl claude act exec pod/web-1 -n shop -c web -- sh -c 'nginx -t'
   kubectl claude act drain node/pi5-a        # refused (forbidden), exit 3",
         action::help_text()
     )

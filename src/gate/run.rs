@@ -336,7 +336,7 @@ impl Gate<'_> {
             }
             Ok(None) => Ok(Preview {
                 diff: String::new(),
-                note: Some(crate::change::describe(action)),
+                note: Some(crate::change::describe_with(action, &before)),
             }),
             Err(e) => Ok(Preview {
                 diff: String::new(),
