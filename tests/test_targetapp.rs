@@ -1104,3 +1104,35 @@ fn exec_command_waits_for_approval_then_runs_once_in_the_pod() {
         .collect::<String>();
     assert!(!log.contains(planted), "{log}");
 }
+
+/// The serve base lets the operator run what an approved `exec_command` sends: the websocket
+/// exec is authorized as `create` on `pods/exec` (Kubernetes 1.30+; `get` before), and only
+/// that subresource — no wildcard.
+#[test]
+fn the_serve_base_allows_pods_exec() {
+    let text =
+        std::fs::read_to_string(crate::support::env::repo().join("deploy/base/clusterrole.yaml"))
+            .unwrap();
+    let docs = kubectl_claude::manifest::parse_stream(&text).unwrap();
+    let role = docs
+        .iter()
+        .find(|d| d["kind"] == "ClusterRole" && d["metadata"]["name"] == "kubectl-claude")
+        .expect("the serve ClusterRole");
+    let exec_rules: Vec<&Value> = role["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x == "pods/exec")
+        })
+        .collect();
+    assert_eq!(exec_rules.len(), 1, "{exec_rules:#?}");
+    assert_eq!(exec_rules[0]["apiGroups"], json!([""]));
+    assert_eq!(exec_rules[0]["resources"], json!(["pods/exec"]));
+    let verbs = exec_rules[0]["verbs"].as_array().unwrap();
+    assert!(verbs.iter().any(|v| v == "create") && verbs.iter().any(|v| v == "get"));
+}
