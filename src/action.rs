@@ -421,7 +421,12 @@ impl Action {
                     .as_deref()
                     .map(|c| format!(" -c {c}"))
                     .unwrap_or_default(),
-                command.join(" ")
+                // Quoted for a POSIX shell, so the line a human copies runs the same argv.
+                command
+                    .iter()
+                    .map(|w| shell_word(w))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ),
             Action::Drain { target } => format!(
                 "kubectl drain {} --ignore-daemonsets --delete-emptydir-data",
@@ -441,6 +446,19 @@ impl Action {
                 target.display()
             ),
         }
+    }
+}
+
+/// `w` as one POSIX shell word: unchanged when it is plain, else single-quoted (`'` as
+/// `'\''`).
+fn shell_word(w: &str) -> String {
+    let plain = !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./=:@%+,".contains(c));
+    if plain {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
     }
 }
 
@@ -689,6 +707,24 @@ fn flux_subcommand(kind: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_exec_command_line_quotes_words_for_a_shell() {
+        let a = Action::Exec {
+            target: ObjRef::new("v1", "Pod", Some("app"), "web-1"),
+            container: Some("web".into()),
+            command: vec![
+                "sh".into(),
+                "-c".into(),
+                "echo 'hi' there".into(),
+                "".into(),
+            ],
+        };
+        assert_eq!(
+            a.manual_command(),
+            r#"kubectl exec web-1 -n app -c web -- sh -c 'echo '\''hi'\'' there' ''"#
+        );
+    }
 
     /// The table's names are the serde tags, clap's names and what `from_name` reads back.
     #[test]

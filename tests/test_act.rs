@@ -962,6 +962,10 @@ fn exec_without_yes_is_refused_and_a_dry_run_shows_the_argv_and_sends_nothing() 
         shown.contains(r#"runs ["sh" "-c" "echo hi"] in container web of Pod/app/web-1"#),
         "{shown}"
     );
+    assert!(
+        shown.contains("kubectl exec web-1 -n app -- sh -c 'echo hi'"),
+        "the manual command is quoted for a shell: {shown}"
+    );
     assert!(fake.execs().is_empty(), "{:#?}", fake.execs());
     assert!(
         !fake.requests().iter().any(|r| r.path.ends_with("/exec")),
