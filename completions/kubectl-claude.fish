@@ -178,7 +178,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s p 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s f -l filename -d 'apply: the manifest file (`-` for stdin)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l to-revision -d 'rollout-undo: the revision to go back to' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l history-id -d 'argo-rollback: the history id' -r
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s c -l container -d 'logs: the container' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -s c -l container -d 'logs, exec: the container' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l label -d 'label-node: KEY=VALUE' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l taint -d 'taint-node: KEY=VALUE:EFFECT' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand act" -l grace-period -d 'restart-pod: seconds the pod gets to stop (like `kubectl delete --grace-period`)' -r

@@ -186,8 +186,8 @@ _arguments "${_arguments_options[@]}" : \
 '--filename=[apply\: the manifest file (\`-\` for stdin)]:FILE:_files' \
 '--to-revision=[rollout-undo\: the revision to go back to]:N:_default' \
 '--history-id=[argo-rollback\: the history id]:ID:_default' \
-'-c+[logs\: the container]:NAME:_default' \
-'--container=[logs\: the container]:NAME:_default' \
+'-c+[logs, exec\: the container]:NAME:_default' \
+'--container=[logs, exec\: the container]:NAME:_default' \
 '--label=[label-node\: KEY=VALUE]:KEY=VALUE:_default' \
 '--taint=[taint-node\: KEY=VALUE\:EFFECT]:TAINT:_default' \
 '--grace-period=[restart-pod\: seconds the pod gets to stop (like \`kubectl delete --grace-period\`)]:SECONDS:_default' \

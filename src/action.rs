@@ -421,7 +421,12 @@ impl Action {
                     .as_deref()
                     .map(|c| format!(" -c {c}"))
                     .unwrap_or_default(),
-                command.join(" ")
+                // Quoted for a POSIX shell, so the line a human copies runs the same argv.
+                command
+                    .iter()
+                    .map(|w| shell_word(w))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ),
             Action::Drain { target } => format!(
                 "kubectl drain {} --ignore-daemonsets --delete-emptydir-data",
@@ -441,6 +446,19 @@ impl Action {
                 target.display()
             ),
         }
+    }
+}
+
+/// `w` as one POSIX shell word: unchanged when it is plain, else single-quoted (`'` as
+/// `'\''`).
+fn shell_word(w: &str) -> String {
+    let plain = !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./=:@%+,".contains(c));
+    if plain {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
     }
 }
 

@@ -93,6 +93,62 @@ pub struct Record {
     /// The approval request this attempt was deferred to, or executed from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
+    /// On the outcome record of an `exec` that ran: its exit code and output, masked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<ExecSummary>,
+}
+
+/// Bytes of stdout (and of stderr) an outcome record keeps of an exec.
+pub const EXEC_SUMMARY_LIMIT: usize = 2048;
+
+/// How an exec ended and what it printed, as the outcome record keeps it: every string
+/// through [`crate::redact::redact`], each stream cut at [`EXEC_SUMMARY_LIMIT`] bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecSummary {
+    /// `None` when the server could not run the command (see the record's `error`).
+    pub exit_code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// True when either stream was cut (here, or already when it was read).
+    pub truncated: bool,
+}
+
+impl ExecSummary {
+    /// From an exec's output as the executor returns it (`exitCode`, `stdout`, `stderr`,
+    /// `stdoutTruncated`, `stderrTruncated`); `None` for anything else.
+    pub fn from_output(v: &Value) -> Option<Self> {
+        let o = v.as_object()?;
+        if !o.contains_key("exitCode") || !o.contains_key("command") {
+            return None;
+        }
+        let text = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default();
+        let flag = |k: &str| o.get(k).and_then(Value::as_bool).unwrap_or(false);
+        let (stdout, cut_out) = masked_prefix(text("stdout"));
+        let (stderr, cut_err) = masked_prefix(text("stderr"));
+        Some(Self {
+            exit_code: o
+                .get("exitCode")
+                .and_then(Value::as_i64)
+                .and_then(|c| i32::try_from(c).ok()),
+            stdout,
+            stderr,
+            truncated: cut_out || cut_err || flag("stdoutTruncated") || flag("stderrTruncated"),
+        })
+    }
+}
+
+/// `text` masked, then cut to [`EXEC_SUMMARY_LIMIT`] bytes on a character boundary.
+fn masked_prefix(text: &str) -> (String, bool) {
+    let mut masked = crate::redact::redact(text);
+    if masked.len() <= EXEC_SUMMARY_LIMIT {
+        return (masked, false);
+    }
+    let mut end = EXEC_SUMMARY_LIMIT;
+    while !masked.is_char_boundary(end) {
+        end -= 1;
+    }
+    masked.truncate(end);
+    (masked, true)
 }
 
 /// Which unit a step belongs to: every step of one unit shares `id`; `step` counts from 1.
@@ -199,6 +255,7 @@ impl AuditLog {
             unit: None,
             approver: None,
             request: None,
+            exec: None,
         }
     }
 
@@ -278,6 +335,12 @@ pub fn masked_action(action: &Action) -> Value {
             mask_env(x);
             scrub_strings(x);
         }
+    }
+    // An exec's argv reads as one command line (`--password x`, `TOKEN=…`).
+    if let (Action::Exec { command, .. }, Some(c)) = (action, v.get_mut("command")) {
+        *c = Value::from(crate::redact::redact_seq(
+            command.iter().map(String::as_str),
+        ));
     }
     v
 }
@@ -431,6 +494,30 @@ mod tests {
     use crate::action::PatchType;
     use crate::object::ObjRef;
     use serde_json::json;
+
+    #[test]
+    fn exec_summaries_are_masked_and_bounded_and_exec_argv_is_masked() {
+        let out = json!({"command": ["env"], "exitCode": 3,
+            "stdout": format!("DB_PASSWORD=hunter2\n{}", "x".repeat(3 * EXEC_SUMMARY_LIMIT)),
+            "stderr": "boom", "stdoutTruncated": false, "stderrTruncated": false});
+        let s = ExecSummary::from_output(&out).unwrap();
+        assert_eq!(s.exit_code, Some(3));
+        assert!(!s.stdout.contains("hunter2"), "{}", &s.stdout[..40]);
+        assert!(s.stdout.len() <= EXEC_SUMMARY_LIMIT && s.truncated);
+        assert_eq!(s.stderr, "boom");
+        assert_eq!(ExecSummary::from_output(&json!({"kind": "Pod"})), None);
+        let a = Action::Exec {
+            target: ObjRef::new("v1", "Pod", Some("a"), "p"),
+            container: None,
+            command: vec!["login".into(), "--password".into(), "hunter2".into()],
+        };
+        assert!(!masked_action(&a).to_string().contains("hunter2"));
+        assert!(
+            !mask_command(&a).contains("hunter2"),
+            "{}",
+            mask_command(&a)
+        );
+    }
 
     #[test]
     fn secret_lists_and_secret_patch_annotations_are_masked() {

@@ -53,7 +53,9 @@ pub fn after(action: &Action, before: &Value, now: &str) -> Result<Option<Value>
     };
     let writes = match plan::plan(action, Some(before), now) {
         Ok(Plan::Write(writes)) => writes,
-        Ok(Plan::Read(_) | Plan::Unsupported(_) | Plan::Forbidden) => return Ok(None),
+        Ok(Plan::Read(_) | Plan::Exec(_) | Plan::Unsupported(_) | Plan::Forbidden) => {
+            return Ok(None);
+        }
         // The object is given, so no plan lacks it; nothing to preview either way.
         Err(plan::Error::NeedsObject(_)) => return Ok(None),
     };
@@ -84,6 +86,18 @@ pub fn apply_patch(obj: &mut Value, patch_type: PatchType, patch: &Value) -> Res
     Ok(())
 }
 
+/// [`describe`], with what only the target as read tells: the container an exec without
+/// `-c` runs in (the pod's default, as the executor resolves it).
+pub fn describe_with(action: &Action, before: &Value) -> String {
+    match plan::plan(action, Some(before), "") {
+        Ok(Plan::Exec(mut step)) if step.container.is_none() => {
+            step.container = step.container_in(before);
+            step.describe()
+        }
+        _ => describe(action),
+    }
+}
+
 /// A one-line description of what the action does, for actions without an object diff.
 pub fn describe(action: &Action) -> String {
     match action {
@@ -98,6 +112,12 @@ pub fn describe(action: &Action) -> String {
                 .map(|g| format!(" with a {g}s grace period"))
                 .unwrap_or_default()
         ),
+        // What runs, from the plan the executor runs: there is no object diff to show.
+        Action::Exec { .. } => match plan::plan(action, None, "") {
+            Ok(Plan::Exec(step)) => step.describe(),
+            Ok(Plan::Unsupported(why)) => format!("cannot exec: {why}"),
+            _ => format!("{} {}", action.verb(), action.target_display()),
+        },
         Action::Reconcile {
             with_source: true, ..
         } => format!(

@@ -23,6 +23,9 @@ pub enum Plan {
     Read(Read),
     /// These writes, in this order (a Flux source before the object that reads it).
     Write(Vec<Write>),
+    /// A command run in a pod through the API server's streaming exec. There is no object
+    /// diff: the preview shows this step (pod, container, argv) and the executor runs it.
+    Exec(ExecStep),
     /// No HTTP path here; a human runs `Action::manual_command` (the reason says why).
     Unsupported(&'static str),
     /// Never executed by this product, whatever any policy says.
@@ -42,6 +45,55 @@ pub enum Read {
         kind: String,
         namespace: Option<String>,
     },
+}
+
+/// One exec: the argv is sent as is (repeated `command=` query parameters), never through a
+/// shell of ours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecStep {
+    pub target: ObjRef,
+    /// `None`: the pod's default container (its `kubectl.kubernetes.io/default-container`
+    /// annotation, else its first), resolved against the pod as read, as kubectl does.
+    pub container: Option<String>,
+    pub command: Vec<String>,
+}
+
+/// The annotation naming the container `kubectl exec`/`logs` use when none is given.
+pub const DEFAULT_CONTAINER_ANNOTATION: &str = "kubectl.kubernetes.io/default-container";
+
+impl ExecStep {
+    /// The container this exec runs in, given the pod as read.
+    pub fn container_in(&self, pod: &Value) -> Option<String> {
+        if let Some(c) = &self.container {
+            return Some(c.clone());
+        }
+        let o = Obj(pod);
+        o.at("/metadata/annotations")
+            .and_then(|a| a.get(DEFAULT_CONTAINER_ANNOTATION))
+            .and_then(Value::as_str)
+            .or_else(|| o.str_at("/spec/containers/0/name"))
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+    }
+
+    /// `runs ["sh" "-c" "echo hi"] in container app of Pod/shop/web-1 …`, for previews.
+    /// Each word is quoted as JSON so spaces and quotes inside a word stay visible.
+    pub fn describe(&self) -> String {
+        let argv: Vec<String> = self
+            .command
+            .iter()
+            .map(|w| Value::from(w.as_str()).to_string())
+            .collect();
+        format!(
+            "runs [{}] in {} of {} (no terminal, no stdin); its exit code decides the outcome",
+            argv.join(" "),
+            match &self.container {
+                Some(c) => format!("container {c}"),
+                None => "the default container".to_string(),
+            },
+            self.target.display()
+        )
+    }
 }
 
 /// One write to the API server.
@@ -412,9 +464,21 @@ pub fn plan(action: &Action, object: Option<&Value>, now: &str) -> Result<Plan, 
             },
             guard: None,
         }),
-        Action::Exec { .. } => Ok(Plan::Unsupported(
-            "exec needs the API server's streaming (websocket) exec, which this build does not speak",
-        )),
+        Action::Exec { target, .. } if target.kind != "Pod" => {
+            Ok(Plan::Unsupported("exec runs in a Pod; name pod/NAME"))
+        }
+        Action::Exec { command, .. } if command.is_empty() => {
+            Ok(Plan::Unsupported("exec needs a command (after `--`)"))
+        }
+        Action::Exec {
+            target,
+            container,
+            command,
+        } => Ok(Plan::Exec(ExecStep {
+            target: target.clone(),
+            container: container.clone(),
+            command: command.clone(),
+        })),
         Action::Drain { .. }
         | Action::Cordon { .. }
         | Action::Uncordon { .. }
@@ -551,6 +615,37 @@ mod tests {
         };
         assert_eq!(ws[0].method(), Method::Delete);
         assert_eq!((ws[0].content_type(), ws[0].body()), (None, None));
+    }
+
+    #[test]
+    fn exec_is_one_step_with_the_argv_as_given() {
+        let pod = ObjRef::new("v1", "Pod", Some("shop"), "web-1");
+        let a = Action::Exec {
+            target: pod.clone(),
+            container: None,
+            command: vec!["sh".into(), "-c".into(), "echo hi".into()],
+        };
+        let Plan::Exec(step) = plan(&a, None, "t").unwrap() else {
+            panic!("exec")
+        };
+        assert_eq!(step.command, ["sh", "-c", "echo hi"]);
+        assert!(
+            step.describe().contains(r#"["sh" "-c" "echo hi"]"#),
+            "{}",
+            step.describe()
+        );
+        let p = json!({"metadata": {"annotations": {DEFAULT_CONTAINER_ANNOTATION: "side"}},
+            "spec": {"containers": [{"name": "app"}, {"name": "side"}]}});
+        assert_eq!(step.container_in(&p).as_deref(), Some("side"));
+        let p = json!({"spec": {"containers": [{"name": "app"}]}});
+        assert_eq!(step.container_in(&p).as_deref(), Some("app"));
+        let deploy = ObjRef::new("apps/v1", "Deployment", Some("shop"), "web");
+        let a = Action::Exec {
+            target: deploy,
+            container: None,
+            command: vec!["true".into()],
+        };
+        assert!(matches!(plan(&a, None, "t"), Ok(Plan::Unsupported(_))));
     }
 
     #[test]

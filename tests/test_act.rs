@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::support::env::{TestEnv, stderr, stdout};
-use crate::support::fake_apiserver::FakeApiServer;
+use crate::support::fake_apiserver::{ExecRecorded, ExecReply, FakeApiServer};
 
 // The fixtures and audit helpers every acting test shares live in `tests/support/acting.rs`;
 // re-exported for the test files that name them through here.
@@ -749,17 +749,10 @@ fn shown_confirm_prompt() {
     );
 }
 
-/// `act restart-pod --grace-period N` sends exactly one DELETE of that pod carrying N, and
-/// `act exec … -- COMMAND` parses its command (exec itself needs a websocket this build does
-/// not have: it is refused with the `kubectl exec` line, nothing sent).
+/// `act restart-pod --grace-period N` sends exactly one DELETE of that pod carrying N.
 #[test]
-fn restart_pod_takes_a_grace_period_and_exec_takes_its_command() {
-    let mut objs = crate::support::acting::objects();
-    objs.push(json!({"apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": "web-1", "namespace": "app"},
-        "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
-        "status": {"phase": "Running"}}));
-    let fake = FakeApiServer::start(objs);
+fn restart_pod_takes_a_grace_period() {
+    let fake = FakeApiServer::start(with_pod());
     let t = env_for(&fake);
     let o = t
         .cmd()
@@ -784,7 +777,80 @@ fn restart_pod_takes_a_grace_period_and_exec_takes_its_command() {
     );
     let body: Value = serde_json::from_str(&w[0].body).unwrap();
     assert_eq!(body["gracePeriodSeconds"], 5, "{body}");
+}
 
+/// The acting fixtures plus a two-container pod `app/web-1` (`web` first).
+fn with_pod() -> Vec<Value> {
+    let mut objs = crate::support::acting::objects();
+    objs.push(json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web-1", "namespace": "app"},
+        "spec": {"containers": [{"name": "web", "image": "nginx:1.27"},
+            {"name": "side", "image": "busybox"}]},
+        "status": {"phase": "Running"}}));
+    objs
+}
+
+fn exec_fake(reply: ExecReply) -> FakeApiServer {
+    FakeApiServer::builder()
+        .objects(with_pod())
+        .exec_reply("app", "web-1", reply)
+        .start()
+}
+
+const EXEC_HI: [&str; 10] = [
+    "act",
+    "exec",
+    "pod/web-1",
+    "-n",
+    "app",
+    "--yes",
+    "--",
+    "sh",
+    "-c",
+    "echo hi",
+];
+
+/// `act exec … --yes -- ARGV` runs exactly that argv (no shell of ours) in the pod's first
+/// container over the websocket exec, shows its output, and audits exit code and output.
+#[test]
+fn exec_runs_the_argv_in_the_pod_shows_its_output_and_audits_the_exit_code() {
+    let fake = exec_fake(ExecReply {
+        stdout: "hi\n".into(),
+        stderr: "note: warm cache\n".into(),
+        ..Default::default()
+    });
+    let t = env_for(&fake);
+    let o = t.cmd().args(EXEC_HI).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "hi\n");
+    assert!(stderr(&o).contains("note: warm cache"), "{}", stderr(&o));
+    assert_eq!(
+        fake.execs(),
+        [ExecRecorded {
+            namespace: "app".into(),
+            pod: "web-1".into(),
+            container: Some("web".into()),
+            command: vec!["sh".into(), "-c".into(), "echo hi".into()],
+            stdin: false,
+            stdout: true,
+            stderr: true,
+            tty: false,
+            protocol: "v4.channel.k8s.io".into(),
+        }]
+    );
+    assert!(mutations(&fake).is_empty(), "exec writes no object");
+    assert_audit(&t, &[("exec", "flag-yes", "ok")]);
+    let recs = audit_records(&t);
+    assert_eq!(
+        recs[1]["exec"],
+        json!({"exit_code": 0, "stdout": "hi\n", "stderr": "note: warm cache\n", "truncated": false}),
+        "{:#?}",
+        recs[1]
+    );
+    assert!(recs[0].get("exec").is_none(), "the decision has no outcome");
+    assert_eq!(recs[0]["action"]["command"], json!(["sh", "-c", "echo hi"]));
+
+    // `-c` picks the container.
     let o = t
         .cmd()
         .args([
@@ -793,15 +859,162 @@ fn restart_pod_takes_a_grace_period_and_exec_takes_its_command() {
             "pod/web-1",
             "-n",
             "app",
+            "-c",
+            "side",
             "--yes",
             "--",
-            "echo",
-            "hi",
+            "true",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = fake.execs();
+    assert_eq!(e.len(), 2);
+    assert_eq!(
+        (e[1].container.as_deref(), &e[1].command[..]),
+        (Some("side"), &["true".to_string()][..])
+    );
+}
+
+/// A non-zero exit is a failed action: exit 4 with the code and the last stderr line, the
+/// output still shown, and the audit outcome `error` with the exit code and the output
+/// masked (a credential the command printed never reaches the log).
+#[test]
+fn exec_with_a_non_zero_exit_fails_and_the_audit_keeps_the_masked_output() {
+    let fake = exec_fake(ExecReply {
+        stdout: "DB_PASSWORD=hunter2\nconnecting\n".into(),
+        stderr: "psql: connection refused\n".into(),
+        exit_code: 3,
+        ..Default::default()
+    });
+    let t = env_for(&fake);
+    let o = t.cmd().args(EXEC_HI).output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(err.contains("exited with code 3"), "{err}");
+    assert!(err.contains("psql: connection refused"), "{err}");
+    assert_eq!(fake.execs().len(), 1);
+    assert_audit(&t, &[("exec", "flag-yes", "error")]);
+    let recs = audit_records(&t);
+    assert_eq!(recs[1]["exec"]["exit_code"], 3, "{:#?}", recs[1]);
+    assert!(
+        recs[1]["exec"]["stdout"]
+            .as_str()
+            .unwrap()
+            .contains("connecting"),
+        "{:#?}",
+        recs[1]
+    );
+    assert!(
+        recs[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("exited with code 3")
+    );
+    let log =
+        std::fs::read_to_string(crate::support::acting::audit_dir(&t).join("2026-11-22.jsonl"))
+            .unwrap();
+    assert!(!log.contains("hunter2"), "{log}");
+}
+
+/// Exec stays confirm tier: without a terminal and without `--yes` it is refused, and a
+/// dry run shows what would run (pod, container, argv) — neither sends an exec.
+#[test]
+fn exec_without_yes_is_refused_and_a_dry_run_shows_the_argv_and_sends_nothing() {
+    let fake = exec_fake(ExecReply::default());
+    let t = env_for(&fake);
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "exec",
+            "pod/web-1",
+            "-n",
+            "app",
+            "--",
+            "sh",
+            "-c",
+            "echo hi",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--yes"), "{}", stderr(&o));
+    let o = t
+        .cmd()
+        .args([
+            "act",
+            "exec",
+            "pod/web-1",
+            "-n",
+            "app",
+            "--dry-run",
+            "--",
+            "sh",
+            "-c",
+            "echo hi",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let shown = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        shown.contains(r#"runs ["sh" "-c" "echo hi"] in container web of Pod/app/web-1"#),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("kubectl exec web-1 -n app -- sh -c 'echo hi'"),
+        "the manual command is quoted for a shell: {shown}"
+    );
+    assert!(fake.execs().is_empty(), "{:#?}", fake.execs());
+    assert!(
+        !fake.requests().iter().any(|r| r.path.ends_with("/exec")),
+        "no exec request at all"
+    );
+    assert_audit(
+        &t,
+        &[
+            ("exec", "refused-no-tty", "skipped"),
+            ("exec", "dry-run", "skipped"),
+        ],
+    );
+}
+
+/// A command that outlives `--request-timeout` fails with a clear message; an unknown pod
+/// fails before any exec is sent.
+#[test]
+fn exec_is_bounded_by_the_request_timeout_and_needs_an_existing_pod() {
+    let fake = exec_fake(ExecReply {
+        delay: Duration::from_secs(3),
+        ..Default::default()
+    });
+    let t = env_for(&fake);
+    let started = Instant::now();
+    let o = t
+        .cmd()
+        .args(["--request-timeout", "1s"])
+        .args(EXEC_HI)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(err.contains("did not finish within 1s"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_audit(&t, &[("exec", "flag-yes", "error")]);
+
+    let o = t
+        .cmd()
+        .args([
+            "act", "exec", "pod/nope", "-n", "app", "--yes", "--", "true",
         ])
         .output()
         .unwrap();
     let err = stderr(&o);
-    assert!(!err.contains("unexpected argument"), "{err}");
-    assert!(err.contains("echo hi"), "{err}");
-    assert_eq!(fake.writes().len(), 1, "exec sent nothing");
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(err.contains("not found"), "{err}");
+    assert_eq!(fake.execs().len(), 1, "only the first one reached a pod");
 }

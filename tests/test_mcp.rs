@@ -34,6 +34,11 @@ fn python() -> &'static PathBuf {
 }
 
 fn cluster() -> FakeApiServer {
+    cluster_builder().start()
+}
+
+/// [`cluster`] before it starts, to script more (exec replies).
+fn cluster_builder() -> crate::support::fake_apiserver::Builder {
     let mut objs = vec![
         json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "app"},
             "type": "Opaque", "data": {"password": "aHVudGVyMi1wbGFudGVkLVpxOQ=="},
@@ -45,7 +50,7 @@ fn cluster() -> FakeApiServer {
             "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}}),
     ];
     objs.extend(crate::test_act::objects());
-    FakeApiServer::start(objs)
+    FakeApiServer::builder().objects(objs)
 }
 
 /// Runs the Python client with `scenario` (accept, decline, none) and `calls`; returns the
@@ -1203,5 +1208,89 @@ fn mcp_diagnose_and_status_honour_the_shared_ignore_file() {
     assert!(
         !status_after.contains("flux.git-auth-failed"),
         "{status_after}"
+    );
+}
+
+/// `act` exec over MCP: the argv and container are tool arguments; exec is confirm tier, so
+/// it asks by elicitation (showing what will run) and runs exactly that argv once on accept;
+/// a client that cannot ask is refused and nothing is sent. What the command printed comes
+/// back masked (the planted password never reaches the client), and the audit keeps the
+/// exit code.
+#[test]
+fn mcp_act_exec_asks_first_runs_the_argv_once_and_masks_its_output() {
+    let reply = crate::support::fake_apiserver::ExecReply {
+        stdout: format!("DB_PASSWORD={PLANTED}\nready\n"),
+        ..Default::default()
+    };
+    let call = json!([{"tool": "act", "arguments": {"verb": "exec", "target": "pod/web-1",
+        "namespace": "app", "container": "web", "command": ["sh", "-c", "env; echo ready"],
+        "reason": "check the env"}}]);
+
+    let fake = cluster_builder()
+        .exec_reply("app", "web-1", reply.clone())
+        .start();
+    let t = env_for(&fake);
+    let r = client(&t, "accept", &[], call.clone());
+    let c = &r["calls"][0];
+    assert_eq!(c["isError"], false, "{c:#}");
+    assert_eq!(c["structured"]["approval"], "mcp-elicitation", "{c:#}");
+    assert_eq!(c["structured"]["result"]["exitCode"], 0, "{c:#}");
+    let out = c["structured"]["result"]["stdout"].as_str().unwrap();
+    assert!(out.contains("ready") && out.contains("<redacted>"), "{out}");
+    let el = r["elicitations"].as_array().unwrap();
+    assert_eq!(el.len(), 1);
+    let msg = el[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains(r#"["sh" "-c" "env; echo ready"]"#) && msg.contains("container web"),
+        "the prompt shows what will run: {msg}"
+    );
+    let execs = fake.execs();
+    assert_eq!(execs.len(), 1, "{execs:#?}");
+    assert_eq!(execs[0].command, ["sh", "-c", "env; echo ready"]);
+    assert_eq!(execs[0].container.as_deref(), Some("web"));
+    let recs = audit_records(&t);
+    assert_eq!(recs[0]["approval"], "mcp-elicitation");
+    assert_eq!(recs[1]["outcome"], "ok");
+    assert_eq!(recs[1]["exec"]["exit_code"], 0, "{:#?}", recs[1]);
+    assert!(!recs[1].to_string().contains(PLANTED));
+
+    let fake = cluster_builder().exec_reply("app", "web-1", reply).start();
+    let t = env_for(&fake);
+    let r = client(&t, "none", &[], call);
+    let c = &r["calls"][0];
+    assert_eq!(c["isError"], true, "{c:#}");
+    assert_eq!(c["structured"]["approval"], "refused-no-tty", "{c:#}");
+    assert!(fake.execs().is_empty(), "{:#?}", fake.execs());
+}
+
+/// `restart-pod` with `grace_period_seconds` over MCP sends one DELETE of the pod whose
+/// DeleteOptions carry it.
+#[test]
+fn mcp_act_restart_pod_sends_the_grace_period() {
+    let fake = cluster();
+    let t = env_for(&fake);
+    let r = client(
+        &t,
+        "accept",
+        &[],
+        json!([{"tool": "act", "arguments": {"verb": "restart-pod", "target": "pod/web-1",
+            "namespace": "app", "grace_period_seconds": 7}}]),
+    );
+    let c = &r["calls"][0];
+    assert_eq!(c["isError"], false, "{c:#}");
+    let w = mutations(&fake);
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(
+        (w[0].method.as_str(), w[0].path.as_str()),
+        ("DELETE", "/api/v1/namespaces/app/pods/web-1")
+    );
+    let body: Value = serde_json::from_str(&w[0].body).unwrap();
+    assert_eq!(body["gracePeriodSeconds"], 7, "{body}");
+    assert!(
+        c["structured"]["command"]
+            .as_str()
+            .unwrap()
+            .contains("--grace-period 7"),
+        "{c:#}"
     );
 }

@@ -257,6 +257,29 @@ fn every_verb_sends_exactly_the_previewed_plan() {
                         assert!(sent.is_empty(), "{what} only reads: {sent:#?}");
                         return;
                     }
+                    // An exec: the preview describes the planned step, the fake got exactly
+                    // that argv once, and no object was written.
+                    Plan::Exec(step) => {
+                        assert!(result.is_ok(), "{what}: {result:?}");
+                        assert!(sent.is_empty(), "{what} writes nothing: {sent:#?}");
+                        // The preview names the container the executor resolves.
+                        let shown = kubectl_claude::change::describe_with(
+                            &action,
+                            before.as_ref().expect("the pod"),
+                        );
+                        assert_eq!(preview.note.as_deref(), Some(shown.as_str()), "{what}");
+                        assert!(shown.contains(r#"["true"]"#), "{shown}");
+                        let execs = fake.execs();
+                        assert_eq!(execs.len(), 1, "{what}: {execs:#?}");
+                        assert_eq!(execs[0].command, step.command, "{what}");
+                        assert_eq!(execs[0].pod, step.target.name, "{what}");
+                        assert_eq!(
+                            execs[0].container,
+                            step.container_in(before.as_ref().unwrap()),
+                            "{what}"
+                        );
+                        return;
+                    }
                     Plan::Unsupported(_) | Plan::Forbidden => {
                         assert!(result.is_err(), "{what}");
                         assert!(sent.is_empty(), "{what} writes nothing: {sent:#?}");

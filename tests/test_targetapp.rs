@@ -1010,3 +1010,129 @@ fn only_the_leader_monitors() {
         .count();
     assert_eq!(leaders, 1, "{}\n{}", a.log(), b.log());
 }
+
+/// `exec_command` (seed: "in the pod, via the API's exec"): confirm tier, so the firing
+/// trigger becomes an ApprovalRequest and nothing runs; once approved, exactly one exec on
+/// that pod with the configured argv and container, over the websocket exec. Audited with
+/// its exit code and output, a credential the command printed masked.
+#[test]
+fn exec_command_waits_for_approval_then_runs_once_in_the_pod() {
+    let gql = FakeGraphql::start(mina_state("healthy", "CATCHUP", 5, &[]));
+    let planted = "planted-exec-Zq9";
+    let fake = FakeApiServer::builder()
+        .objects(vec![
+            pod("web-7d4f9-a", "mina", gql.port()),
+            tapp(
+                "mina-exec",
+                json!({"selector": {"matchLabels": {"app": "mina"}}, "pollingInterval": 1,
+                    "stateQuery": "{ daemonStatus { syncStatus blockchainLength peers { peerId } } }",
+                    "actions": [{"trigger": {"field": "daemonStatus.syncStatus", "condition": "equals", "value": "CATCHUP"},
+                        "action": "exec_command", "parameters": {"command": "mina client status", "container": "node"}}]}),
+            ),
+        ])
+        .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+        .served("operator.kco.local/v1alpha1", "TargetApp")
+        .served("v1", "Event")
+        .exec_reply(
+            "app",
+            "web-7d4f9-a",
+            crate::support::fake_apiserver::ExecReply {
+                stdout: format!("Sync status: Catchup\nDB_PASSWORD={planted}\n"),
+                ..Default::default()
+            },
+        )
+        .start();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    let requests = || {
+        fake.objects()
+            .into_iter()
+            .filter(|o| o["kind"] == "ApprovalRequest")
+            .collect::<Vec<_>>()
+    };
+    s.wait(20, "the approval request", || !requests().is_empty());
+    std::thread::sleep(Duration::from_millis(1500));
+    let all = requests();
+    assert_eq!(
+        all.len(),
+        1,
+        "one request per firing, not per poll: {all:#?}"
+    );
+    let proposed = &all[0]["spec"]["request"]["steps"][0]["proposed"]["action"];
+    assert_eq!(proposed["verb"], "exec", "{proposed:#}");
+    assert_eq!(proposed["command"], json!(["mina", "client", "status"]));
+    assert!(fake.execs().is_empty(), "nothing runs before approval");
+    let id = all[0]["metadata"]["name"].as_str().unwrap().to_string();
+    let o = t
+        .cmd()
+        .args(["approvals", "approve", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    s.wait(20, "execution", || {
+        requests()
+            .iter()
+            .any(|o| o["metadata"]["name"] == id.as_str() && o["status"]["phase"] == "Executed")
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    let execs = fake.execs();
+    assert_eq!(execs.len(), 1, "exactly one exec: {execs:#?}");
+    assert_eq!(
+        (
+            execs[0].namespace.as_str(),
+            execs[0].pod.as_str(),
+            execs[0].container.as_deref()
+        ),
+        ("app", "web-7d4f9-a", Some("node"))
+    );
+    assert_eq!(execs[0].command, ["mina", "client", "status"]);
+    assert!(!execs[0].tty && !execs[0].stdin);
+    let ran: Vec<Value> = audit_records(&t)
+        .into_iter()
+        .filter(|r| r["action"]["verb"] == "exec" && r["outcome"] == "ok")
+        .collect();
+    assert_eq!(ran.len(), 1, "{ran:#?}");
+    assert_eq!(ran[0]["origin"], "trigger:targetapp/app/mina-exec");
+    assert_eq!(ran[0]["exec"]["exit_code"], 0, "{:#}", ran[0]);
+    let out = ran[0]["exec"]["stdout"].as_str().unwrap();
+    assert!(out.contains("Sync status: Catchup"), "{out}");
+    let log = std::fs::read_dir(crate::support::acting::audit_dir(&t))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect::<String>();
+    assert!(!log.contains(planted), "{log}");
+}
+
+/// The serve base lets the operator run what an approved `exec_command` sends: the websocket
+/// exec is authorized as `create` on `pods/exec` (Kubernetes 1.30+; `get` before), and only
+/// that subresource — no wildcard.
+#[test]
+fn the_serve_base_allows_pods_exec() {
+    let text =
+        std::fs::read_to_string(crate::support::env::repo().join("deploy/base/clusterrole.yaml"))
+            .unwrap();
+    let docs = kubectl_claude::manifest::parse_stream(&text).unwrap();
+    let role = docs
+        .iter()
+        .find(|d| d["kind"] == "ClusterRole" && d["metadata"]["name"] == "kubectl-claude")
+        .expect("the serve ClusterRole");
+    let exec_rules: Vec<&Value> = role["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x == "pods/exec")
+        })
+        .collect();
+    assert_eq!(exec_rules.len(), 1, "{exec_rules:#?}");
+    assert_eq!(exec_rules[0]["apiGroups"], json!([""]));
+    assert_eq!(exec_rules[0]["resources"], json!(["pods/exec"]));
+    let verbs = exec_rules[0]["verbs"].as_array().unwrap();
+    assert!(verbs.iter().any(|v| v == "create") && verbs.iter().any(|v| v == "get"));
+}

@@ -135,3 +135,21 @@ fn delete_of_a_node_is_delete_node() {
         }
     );
 }
+
+#[test]
+fn the_exec_command_line_quotes_words_for_a_shell() {
+    let a = Action::Exec {
+        target: ObjRef::new("v1", "Pod", Some("app"), "web-1"),
+        container: Some("web".into()),
+        command: vec![
+            "sh".into(),
+            "-c".into(),
+            "echo 'hi' there".into(),
+            "".into(),
+        ],
+    };
+    assert_eq!(
+        a.manual_command(),
+        r#"kubectl exec web-1 -n app -c web -- sh -c 'echo '\''hi'\'' there' ''"#
+    );
+}

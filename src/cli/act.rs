@@ -54,7 +54,7 @@ pub struct ActArgs {
     /// reconcile: force a one-off HelmRelease upgrade
     #[arg(long)]
     pub force: bool,
-    /// logs: the container
+    /// logs, exec: the container
     #[arg(short = 'c', long, value_name = "NAME")]
     pub container: Option<String>,
     /// logs: the previous instance
@@ -97,6 +97,7 @@ Examples:
   kubectl claude act patch deployment/web -n shop --type merge -p '{{\"spec\":{{\"replicas\":2}}}}'
   kubectl claude act rollout-restart deploy/web -n shop --dry-run
   kubectl claude act apply -f fix.yaml --suggest-only
+  kubectl claude act exec pod/web-1 -n shop -c web -- sh -c 'nginx -t'
   kubectl claude act drain node/pi5-a        # refused (forbidden), exit 3",
         action::help_text()
     )
@@ -278,6 +279,38 @@ pub async fn run(ctx: &Ctx, args: &ActArgs) -> Result<u8> {
     finish(ctx, &proposals, attempts)
 }
 
+/// What an exec printed, as `kubectl exec` shows it: its stdout on stdout, its stderr on
+/// stderr — also when it failed, since that output is usually why.
+fn show_exec_output(ctx: &Ctx, attempt: &Attempt) -> std::io::Result<()> {
+    let Some(out) = (attempt.result.as_ref())
+        .or(attempt.error.as_ref().and_then(|e| e.exec_output()))
+        .and_then(|v| serde_json::from_value::<ExecShown>(v.clone()).ok())
+    else {
+        return Ok(());
+    };
+    ctx.ui.out(&out.stdout)?;
+    if !out.stderr.is_empty() {
+        ctx.ui.status(out.stderr.trim_end_matches('\n'));
+    }
+    if out.stdout_truncated || out.stderr_truncated {
+        ctx.ui.warn(&format!(
+            "output cut at {} KiB per stream",
+            crate::cluster::live::EXEC_OUTPUT_LIMIT / 1024
+        ));
+    }
+    Ok(())
+}
+
+/// The part of an exec's output `act` shows.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExecShown {
+    stdout: String,
+    stderr: String,
+    stdout_truncated: bool,
+    stderr_truncated: bool,
+}
+
 /// Reports the attempts of one `act` and turns them into the exit status.
 fn finish(ctx: &Ctx, proposals: &[Proposed], attempts: Vec<Attempt>) -> Result<u8> {
     let mut refused = None;
@@ -288,6 +321,9 @@ fn finish(ctx: &Ctx, proposals: &[Proposed], attempts: Vec<Attempt>) -> Result<u
             gate_ui::report(ctx, p, &attempt)?;
             not_run += 1;
             continue;
+        }
+        if matches!(p.action, action::Action::Exec { .. }) {
+            show_exec_output(ctx, &attempt)?;
         }
         match attempt.outcome {
             Outcome::Error => {

@@ -18,7 +18,9 @@ use super::kinds;
 pub use super::kubeconfig::ConnectOptions;
 use super::kubeconfig::{self, Source, error_chain};
 
+mod exec;
 mod execute;
+pub use exec::{EXEC_OUTPUT_LIMIT, ExecOutput};
 
 /// The field manager for every write (defined with the writes, in [`crate::plan`]).
 pub use crate::plan::FIELD_MANAGER;

@@ -77,6 +77,14 @@ pub enum Error {
     /// An API call failed.
     #[error("failed to {what}: {message}")]
     Api { what: String, message: String },
+    /// A command run through exec ended non-zero (or the server could not run it); the
+    /// output (`live::ExecOutput` as JSON) is kept for the audit log.
+    #[error("failed to {what}: {message}")]
+    ExecFailed {
+        what: String,
+        message: String,
+        output: Box<serde_json::Value>,
+    },
     /// A snapshot directory could not be read.
     #[error("cannot read snapshot {}: {message}", path.display())]
     Snapshot { path: PathBuf, message: String },
@@ -95,6 +103,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// The output of a failed exec, when this is one.
+    pub fn exec_output(&self) -> Option<&serde_json::Value> {
+        match self {
+            Error::ExecFailed { output, .. } => Some(output),
+            _ => None,
+        }
+    }
+
     pub fn hints(&self) -> Vec<String> {
         match self {
             Error::NoKubeconfig { .. } => vec![

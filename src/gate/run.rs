@@ -192,7 +192,13 @@ impl Gate<'_> {
                 _ => None,
             };
             let (rec, decision_path) = &records[i];
-            let out = rec.outcome_of(self.outcome_time(started), attempt.outcome, error);
+            let mut out = rec.outcome_of(self.outcome_time(started), attempt.outcome, error);
+            // An exec's exit code and (masked, bounded) output, whether it succeeded or not.
+            if matches!(parts[i].action, Action::Exec { .. }) {
+                out.exec = (attempt.result.as_ref())
+                    .or(attempt.error.as_ref().and_then(cluster::Error::exec_output))
+                    .and_then(crate::audit::ExecSummary::from_output);
+            }
             if let Err(crate::audit::Error::Write { path, source }) =
                 self.audit.write(&out, self.now)
             {
@@ -330,7 +336,7 @@ impl Gate<'_> {
             }
             Ok(None) => Ok(Preview {
                 diff: String::new(),
-                note: Some(crate::change::describe(action)),
+                note: Some(crate::change::describe_with(action, &before)),
             }),
             Err(e) => Ok(Preview {
                 diff: String::new(),

@@ -59,6 +59,37 @@ struct State {
     identities: Identities,
     /// The authenticated user a SelfSubjectReview returns (none: the API is not served).
     user: Option<String>,
+    /// (namespace, pod) → what an exec there answers (default: exit 0, no output).
+    exec_replies: BTreeMap<(String, String), ExecReply>,
+    /// Every exec that reached a pod, in order.
+    execs: Vec<ExecRecorded>,
+}
+
+/// What an exec in one pod answers, scripted by a test.
+#[derive(Debug, Clone, Default)]
+pub struct ExecReply {
+    pub stdout: String,
+    pub stderr: String,
+    /// 0: `{"status":"Success"}`; otherwise `NonZeroExitCode` with this `ExitCode` cause.
+    pub exit_code: i32,
+    /// Waited after the upgrade, before any frame (a slow command).
+    pub delay: std::time::Duration,
+}
+
+/// One exec request as the fake saw it (after the websocket upgrade was asked for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecRecorded {
+    pub namespace: String,
+    pub pod: String,
+    pub container: Option<String>,
+    /// The repeated `command=` parameters, in order.
+    pub command: Vec<String>,
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+    pub tty: bool,
+    /// The subprotocol the fake chose from the client's offer.
+    pub protocol: String,
 }
 
 /// Configures a fake before it starts.
@@ -125,6 +156,13 @@ impl Builder {
     pub fn hanging_group(mut self, group: &str, version: &str, d: std::time::Duration) -> Self {
         self.state.hanging.insert(group.to_string(), d);
         self.served(&format!("{group}/{version}"), "Hanging")
+    }
+    /// What an exec in pod `ns/pod` answers.
+    pub fn exec_reply(mut self, ns: &str, pod: &str, reply: ExecReply) -> Self {
+        self.state
+            .exec_replies
+            .insert((ns.to_string(), pod.to_string()), reply);
+        self
     }
     /// Answers SelfSubjectReviews (`authentication.k8s.io/v1`) as this user.
     pub fn user(mut self, name: &str) -> Self {
@@ -222,6 +260,11 @@ impl FakeApiServer {
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.lock().unwrap().requests.clone()
+    }
+
+    /// The execs that reached a pod (a 404 for an unknown pod is not one).
+    pub fn execs(&self) -> Vec<ExecRecorded> {
+        self.state.lock().unwrap().execs.clone()
     }
 
     /// Requests other than GET (the autonomy tests assert there are none).
@@ -338,6 +381,9 @@ fn serve(stream: TcpStream, st: &Mutex<State>) -> std::io::Result<()> {
         content_type: req.headers.get("content-type").cloned(),
         body: String::from_utf8_lossy(&req.body).into_owned(),
     };
+    if let Some((ns, pod)) = exec_target(&req.path) {
+        return serve_exec(stream, st, &req, rec, &ns, &pod);
+    }
     let is_change = req.method != "GET" && !req.raw_query.contains("dryRun=All");
     let hook = st.lock().unwrap().on_write.clone();
     let hang = st
@@ -435,6 +481,158 @@ fn serve_watch(mut out: TcpStream, st: &Mutex<State>, spec: &str) -> std::io::Re
     }
     write!(out, "0\r\n\r\n")?;
     out.flush()
+}
+
+// ---------------------------------------------------------------------------- exec
+
+/// `(namespace, pod)` of `/api/v1/namespaces/{ns}/pods/{pod}/exec`.
+fn exec_target(path: &str) -> Option<(String, String)> {
+    let rest = path.strip_prefix("/api/v1/namespaces/")?;
+    let (ns, rest) = rest.split_once("/pods/")?;
+    let pod = rest.strip_suffix("/exec")?;
+    (!ns.contains('/') && !pod.contains('/')).then(|| (ns.to_string(), pod.to_string()))
+}
+
+/// The API server's exec: 404 before any upgrade for an unknown pod; else a websocket
+/// upgrade (RFC 6455 accept key, the channel subprotocol echoed) and the scripted reply as
+/// channel frames — 1 stdout, 2 stderr, 3 the final `Status` — then a close.
+fn serve_exec(
+    stream: TcpStream,
+    st: &Mutex<State>,
+    req: &Req,
+    rec: Recorded,
+    ns: &str,
+    pod: &str,
+) -> std::io::Result<()> {
+    let mut out = stream;
+    let flag = |k: &str| {
+        req.raw_query
+            .split('&')
+            .any(|p| p == format!("{k}=true") || p == format!("{k}=1"))
+    };
+    let params: Vec<(String, String)> = req
+        .raw_query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect();
+    let offered = req
+        .headers
+        .get("sec-websocket-protocol")
+        .cloned()
+        .unwrap_or_default();
+    let protocol = ["v4.channel.k8s.io"]
+        .into_iter()
+        .find(|p| offered.split(',').any(|o| o.trim() == *p));
+    let reply = {
+        let mut s = st.lock().unwrap();
+        s.requests.push(rec);
+        let known = s.objects.iter().any(|o| {
+            o["kind"] == "Pod"
+                && o.pointer("/metadata/namespace").and_then(Value::as_str) == Some(ns)
+                && o.pointer("/metadata/name").and_then(Value::as_str) == Some(pod)
+        });
+        let key = req.headers.get("sec-websocket-key");
+        let answer = match (known, key, protocol) {
+            (false, _, _) => Err(status(
+                404,
+                "NotFound",
+                &format!("pods \"{pod}\" not found"),
+            )),
+            (true, None, _) => Err(status(400, "BadRequest", "exec needs a websocket upgrade")),
+            (true, Some(_), None) => Err(status(
+                400,
+                "BadRequest",
+                &format!("no supported subprotocol in {offered:?}"),
+            )),
+            (true, Some(_), Some(_)) => Ok(s
+                .exec_replies
+                .get(&(ns.to_string(), pod.to_string()))
+                .cloned()
+                .unwrap_or_default()),
+        };
+        if answer.is_ok() {
+            s.execs.push(ExecRecorded {
+                namespace: ns.to_string(),
+                pod: pod.to_string(),
+                container: params
+                    .iter()
+                    .find(|(k, _)| k == "container")
+                    .map(|(_, v)| v.clone()),
+                command: params
+                    .iter()
+                    .filter(|(k, _)| k == "command")
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+                stdin: flag("stdin"),
+                stdout: flag("stdout"),
+                stderr: flag("stderr"),
+                tty: flag("tty"),
+                protocol: protocol.unwrap_or_default().to_string(),
+            });
+        }
+        answer
+    };
+    let reply = match reply {
+        Ok(r) => r,
+        Err((code, ctype, body)) => {
+            write!(
+                out,
+                "HTTP/1.1 {code} Error\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )?;
+            out.write_all(body.as_bytes())?;
+            return out.flush();
+        }
+    };
+    let key = req
+        .headers
+        .get("sec-websocket-key")
+        .cloned()
+        .unwrap_or_default();
+    let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
+    write!(
+        out,
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\nSec-WebSocket-Protocol: {}\r\n\r\n",
+        protocol.unwrap_or_default()
+    )?;
+    out.flush()?;
+    std::thread::sleep(reply.delay);
+    let mut ws =
+        tungstenite::WebSocket::from_raw_socket(out, tungstenite::protocol::Role::Server, None);
+    let frame = |channel: u8, data: &[u8]| {
+        let mut f = vec![channel];
+        f.extend_from_slice(data);
+        tungstenite::Message::Binary(f.into())
+    };
+    let status = if reply.exit_code == 0 {
+        json!({"metadata": {}, "status": "Success"})
+    } else {
+        json!({"metadata": {}, "status": "Failure",
+            "message": format!("command terminated with non-zero exit code: error executing command [{}], exit code {}",
+                params.iter().filter(|(k, _)| k == "command").map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(" "), reply.exit_code),
+            "reason": "NonZeroExitCode",
+            "details": {"causes": [{"reason": "ExitCode", "message": reply.exit_code.to_string()}]}})
+    };
+    let send =
+        |ws: &mut tungstenite::WebSocket<TcpStream>, m| ws.send(m).map_err(std::io::Error::other);
+    if !reply.stdout.is_empty() {
+        send(&mut ws, frame(1, reply.stdout.as_bytes()))?;
+    }
+    if !reply.stderr.is_empty() {
+        send(&mut ws, frame(2, reply.stderr.as_bytes()))?;
+    }
+    send(&mut ws, frame(3, status.to_string().as_bytes()))?;
+    let _ = ws.close(None);
+    // Wait (briefly) for the client's close so the socket ends cleanly, not with a reset.
+    let _ = ws
+        .get_ref()
+        .set_read_timeout(Some(std::time::Duration::from_secs(2)));
+    while ws.read().is_ok() {}
+    Ok(())
 }
 
 fn decode(s: &str) -> String {

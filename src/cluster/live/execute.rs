@@ -117,6 +117,7 @@ impl LiveCluster {
                     .map_err(|e| self.classify(&format!("list {}", res.plural), e))?;
                 Ok(json!({"apiVersion": "v1", "kind": "List", "items": items}))
             }
+            Plan::Exec(step) => self.run_exec(&step).await,
             Plan::Unsupported(why) => Err(unsupported(why)),
             Plan::Forbidden => Err(forbidden(action)),
             Plan::Write(writes) => {
@@ -133,6 +134,44 @@ impl LiveCluster {
                 Ok(last)
             }
         }
+    }
+}
+
+impl LiveCluster {
+    /// Runs a planned exec: the container resolved against the pod as read (as kubectl
+    /// does), the argv sent as planned. A non-zero exit or a server-side failure is an
+    /// error that still carries the output, so the audit log records what happened.
+    async fn run_exec(&self, step: &plan::ExecStep) -> Result<Value, Error> {
+        let pod = self.require(&step.target).await?;
+        let what = format!("exec in {}", step.target.display());
+        let container = step.container_in(&pod).ok_or_else(|| Error::Api {
+            what: what.clone(),
+            message: "the pod has no containers".into(),
+        })?;
+        let ns = step.target.namespace.as_deref().unwrap_or(&self.namespace);
+        // Bounded by the client's --request-timeout; a front-end with its own budget (a
+        // TargetApp's ACTION_EXECUTION_TIMEOUT) bounds the whole action around this call.
+        let out = self
+            .exec_in_pod(ns, &step.target.name, &container, &step.command, None)
+            .await?;
+        // An ExecOutput is plain strings and numbers: it always encodes.
+        let value = serde_json::to_value(&out).unwrap_or(Value::Null);
+        if out.succeeded() {
+            return Ok(value);
+        }
+        let mut message = match (out.exit_code, &out.failure) {
+            (Some(c), _) => format!("the command exited with code {c}"),
+            (None, Some(f)) => f.clone(),
+            (None, None) => "the command failed".into(),
+        };
+        if let Some(line) = out.stderr.lines().rev().find(|l| !l.trim().is_empty()) {
+            message.push_str(&format!("; stderr: {}", super::first_line(line)));
+        }
+        Err(Error::ExecFailed {
+            what: format!("{what} (container {container})"),
+            message,
+            output: Box::new(value),
+        })
     }
 }
 
