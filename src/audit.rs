@@ -488,6 +488,18 @@ fn mask_value(v: &Value) -> Value {
     }
 }
 
+/// One attempt as `audit -o json` and the MCP `audit` tool show it (a README contract): the
+/// decision record's fields, with the outcome's `outcome`, `error` and `exec`.
+pub fn attempt_json(d: &Record, o: Option<&Record>) -> Value {
+    serde_json::json!({"id": d.id, "at": d.at, "context": d.context, "origin": d.origin,
+        "verb": d.verb, "target": d.target, "tier": d.tier, "approval": d.approval,
+        "command": d.command, "rationale": d.rationale, "action": d.action,
+        "unit": d.unit, "approver": d.approver, "request": d.request,
+        "outcome": o.and_then(|o| o.outcome),
+        "error": o.and_then(|o| o.error.clone()),
+        "exec": o.and_then(|o| o.exec.clone())})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

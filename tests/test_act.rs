@@ -849,6 +849,12 @@ fn exec_runs_the_argv_in_the_pod_shows_its_output_and_audits_the_exit_code() {
     );
     assert!(recs[0].get("exec").is_none(), "the decision has no outcome");
     assert_eq!(recs[0]["action"]["command"], json!(["sh", "-c", "echo hi"]));
+    // `audit -o json` shows the same summary on the attempt.
+    let o = t.cmd().args(["audit", "-o", "json"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["attempts"][0]["exec"], recs[1]["exec"], "{doc:#}");
+    assert_eq!(doc["attempts"][0]["outcome"], "ok");
 
     // `-c` picks the container.
     let o = t

@@ -92,15 +92,7 @@ pub async fn run(ctx: &Ctx, args: &AuditArgs) -> Result<u8> {
     if format == OutputFormat::Json {
         let attempts: Vec<serde_json::Value> = rows
             .iter()
-            .map(|r| {
-                let d = r.decision;
-                json!({"id": d.id, "at": d.at, "context": d.context, "origin": d.origin,
-                    "verb": d.verb, "target": d.target, "tier": d.tier, "approval": d.approval,
-                    "command": d.command, "rationale": d.rationale, "action": d.action,
-                    "unit": d.unit, "approver": d.approver, "request": d.request,
-                    "outcome": r.outcome.and_then(|o| o.outcome),
-                    "error": r.outcome.and_then(|o| o.error.clone())})
-            })
+            .map(|r| crate::audit::attempt_json(r.decision, r.outcome))
             .collect();
         ctx.ui.out(&format!(
             "{:#}\n",

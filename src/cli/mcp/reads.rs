@@ -294,15 +294,7 @@ pub(super) fn audit(ctx: &Ctx, a: &AuditIn) -> Result<Value> {
     let attempts: Vec<Value> = decisions
         .iter()
         .skip(skip)
-        .map(|d| {
-            let o = outcomes.get(d.id.as_str());
-            json!({"id": d.id, "at": d.at, "context": d.context, "origin": d.origin,
-                "verb": d.verb, "target": d.target, "tier": d.tier, "approval": d.approval,
-                "command": d.command, "rationale": d.rationale, "action": d.action,
-                "unit": d.unit, "approver": d.approver, "request": d.request,
-                "outcome": o.and_then(|o| o.outcome),
-                "error": o.and_then(|o| o.error.clone())})
-        })
+        .map(|d| crate::audit::attempt_json(d, outcomes.get(d.id.as_str()).copied()))
         .collect();
     Ok(
         json!({"v": 1, "total": decisions.len(), "attempts": attempts, "unreadable": unreadable.len()}),
