@@ -10,13 +10,14 @@ use comfy_table::{ContentArrangement, Table, presets::NOTHING};
 use serde_json::json;
 
 use super::Ctx;
-use super::flags::OutputFormat;
+use super::flags::{ModelFlags, OutputFormat};
 use super::gather::{FailOn, RecipeSelection};
 use super::gather::{gather_for, select_recipes};
 use crate::autonomy::Policy;
 use crate::cluster::SkippedKind;
-use crate::error::{EXIT_OK, EXIT_REPORT, Result};
+use crate::error::{EXIT_OK, EXIT_REPORT, Error, Result};
 use crate::finding::{LinkedFinding, Severity, link};
+use crate::llm::ProviderKind;
 use crate::recipes::{self, Recipe};
 use crate::ui::Style;
 
@@ -51,23 +52,21 @@ pub struct DiagnoseArgs {
     /// List the recipes and exit
     #[arg(long)]
     pub list: bool,
-    /// Ask the configured model to explain the findings (a compact, redacted summary is sent;
-    /// never Secret data or secret-looking env values)
+    /// Ask a model to explain the findings (--provider anthropic|openai and --model choose it;
+    /// a compact, redacted summary is sent, never Secret data or secret-looking env values)
     #[arg(long)]
     pub explain: bool,
     /// With --explain: replace object names by reversible tokens in what is sent
     #[arg(long, requires = "explain")]
     pub mask_names: bool,
-    /// With --explain: the provider (anthropic or openai; default from config/env)
-    #[arg(long, requires = "explain", value_parser = ["anthropic", "openai"])]
-    pub provider: Option<String>,
-    /// With --explain: the model
-    #[arg(long, requires = "explain")]
-    pub model: Option<String>,
     /// Also list the findings silenced by an ignore file or a kubectl-claude.io/ignore
     /// annotation, with the reason (table output; -o json always has them under `suppressed`)
     #[arg(long)]
     pub show_suppressed: bool,
+    // The model --explain asks (`check_model_flags`: only with --explain, never offline).
+    // Last: a flattened group's heading carries on to the arguments after it.
+    #[command(flatten)]
+    pub model: ModelFlags,
 }
 
 /// The recipes to run: `--recipe` in registry order, else all; `flux-claude` runs Flux first
@@ -76,7 +75,26 @@ fn selected(ctx: &Ctx, args: &DiagnoseArgs) -> Vec<&'static dyn Recipe> {
     select_recipes(ctx, &args.selection.recipes)
 }
 
+/// The model flags choose what `--explain` asks, and the offline generator cannot explain: a
+/// flag that would do nothing is refused, as a parse error would be.
+fn check_model_flags(args: &DiagnoseArgs) -> Result<()> {
+    if args.model.any() && !args.explain {
+        return Err(Error::usage_hint(
+            "--provider and --model choose the model --explain asks; without --explain they do nothing",
+            "add --explain, or drop them",
+        ));
+    }
+    if args.model.provider == Some(ProviderKind::Offline) {
+        return Err(Error::usage_hint(
+            "--explain needs a model; the offline provider has none",
+            "use --provider anthropic or --provider openai",
+        ));
+    }
+    Ok(())
+}
+
 pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
+    check_model_flags(args)?;
     let format = ctx.format(
         &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml],
         OutputFormat::Table,
@@ -407,8 +425,8 @@ struct Explanation {
 }
 
 fn explain_backend(ctx: &Ctx, args: &DiagnoseArgs) -> Result<crate::llm::Provider> {
-    let name = super::model::resolve_provider_name(ctx, args.provider.as_deref(), None)?;
-    match super::model::backend(ctx, &name, args.model.as_deref(), None)? {
+    let name = super::model::resolve_provider_name(ctx, args.model.provider, None)?;
+    match super::model::backend(ctx, &name, args.model.model.as_deref(), None)? {
         crate::generate::Backend::Model(p) => Ok(p),
         crate::generate::Backend::Offline => Err(crate::error::Error::usage_hint(
             "--explain needs a model provider; none is configured",
