@@ -340,8 +340,7 @@ fn explain_sends_a_redacted_summary_and_types_suggested_actions() {
     let reply = "The HelmRelease fails because its pods are OOMKilled.\n\n```json\n[{\"verb\": \"drain\", \"target\": {\"apiVersion\": \"v1\", \"kind\": \"Node\", \"name\": \"k8s-1\"}}]\n```\n";
     let llm = FakeLlm::start(vec![Reply::anthropic(reply)]);
     let mut t = TestEnv::new();
-    t.set("ANTHROPIC_API_KEY", "k");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     let snap = secretive_snapshot(&t);
     assert!(
         std::fs::read_to_string(t.path().join("snap/pods.yaml"))
@@ -540,7 +539,7 @@ fn live_and_snapshot_give_the_same_result() {
         let t = TestEnv::new();
         let (snap_code, snap) = json(&t, scenario, &[]);
         let fake = FakeApiServer::from_dir(&repo().join("examples/snapshots").join(scenario));
-        fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+        t.use_cluster(&fake);
         let o = t
             .cmd()
             .args(["diagnose", "-A", "-o", "json"])
@@ -602,8 +601,7 @@ fn workflow_task_steps_ask_the_model_with_a_redacted_summary() {
         "1. Raise the checkout memory limit.",
     )]);
     let mut t = TestEnv::new();
-    t.set("ANTHROPIC_API_KEY", "k");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     let snap = secretive_snapshot(&t);
     let o = t
         .cmd()
@@ -661,7 +659,7 @@ fn a_live_snapshot_read_back_diagnoses_like_live() {
     ] {
         let t = TestEnv::new();
         let fake = FakeApiServer::from_dir(&repo().join("examples/snapshots").join(scenario));
-        fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+        t.use_cluster(&fake);
         let live = t
             .cmd()
             .args(["diagnose", "-A", "-o", "json"])
