@@ -2638,7 +2638,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__upgrades)
-            opts="-f -n -A -o -q -h --filename --app --to --pre --write --live --credentials --explain --timeout --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-f -n -A -o -q -h --filename --app --to --pre --write --live --credentials --explain --timeout --provider --model --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2665,6 +2665,14 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "offline anthropic openai" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -323,6 +323,10 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l to -d 'Target: the newest patch (default), minor or major, or an exact version' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l credentials -d 'Secret manifests (plain, e.g. `sops -d` output) with credentials for sources whose spec.secretRef names them; read only when given, never shown' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l timeout -d 'Network timeout per request, in seconds (0: no limit)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l provider -d 'The model provider (default: $KCLAUDE_PROVIDER, the config, then anthropic when an API key is set, else offline; instructions may name one with `provider:`)' -r -f -a "offline\t'The offline generator (no model, no network)'
+anthropic\t'Claude, through Anthropic\'s API'
+openai\t'Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …)'"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l model -d 'Model id (default: the instructions\' `model:`, the config, else the provider\'s own)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -333,7 +337,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l pre -d 'Consider pre-release versions'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l write -d 'Apply the edits to the files in place (never for breaking upgrades)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l live -d 'Read HelmReleases and their sources from the cluster (or --snapshot) instead of files'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l explain -d 'Ask the configured model for a short review of the upgrades (versions, changelogs, key paths and impact are sent; never the release\'s values)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l explain -d 'Ask a model for a short review of the upgrades (--provider anthropic|openai and --model choose it; versions, changelogs, key paths and impact are sent, never the release\'s values)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s h -l help -d 'Print help (see more with \'--help\')'

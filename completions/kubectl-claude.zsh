@@ -435,6 +435,10 @@ _arguments "${_arguments_options[@]}" : \
 '--to=[Target\: the newest patch (default), minor or major, or an exact version]:patch|minor|major|X.Y.Z:_default' \
 '--credentials=[Secret manifests (plain, e.g. \`sops -d\` output) with credentials for sources whose spec.secretRef names them; read only when given, never shown]:FILE|DIR:_files' \
 '--timeout=[Network timeout per request, in seconds (0\: no limit)]:SECONDS:_default' \
+'--provider=[The model provider (default\: \$KCLAUDE_PROVIDER, the config, then anthropic when an API key is set, else offline; instructions may name one with \`provider\:\`)]:PROVIDER:((offline\:"The offline generator (no model, no network)"
+anthropic\:"Claude, through Anthropic'\''s API"
+openai\:"Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …)"))' \
+'--model=[Model id (default\: the instructions'\'' \`model\:\`, the config, else the provider'\''s own)]:MODEL:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -447,7 +451,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pre[Consider pre-release versions]' \
 '(--live)--write[Apply the edits to the files in place (never for breaking upgrades)]' \
 '--live[Read HelmReleases and their sources from the cluster (or --snapshot) instead of files]' \
-'--explain[Ask the configured model for a short review of the upgrades (versions, changelogs, key paths and impact are sent; never the release'\''s values)]' \
+'--explain[Ask a model for a short review of the upgrades (--provider anthropic|openai and --model choose it; versions, changelogs, key paths and impact are sent, never the release'\''s values)]' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \

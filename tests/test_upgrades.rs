@@ -1041,14 +1041,35 @@ fn upgrades_explain_sends_versions_and_key_paths_never_values() {
         .args(["upgrades", "-f"])
         .arg(&root)
         .args(["--to", "major", "--explain", "-o", "json"])
+        .args(["--provider", "anthropic", "--model", "claude-review"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc = json(&o);
     assert_eq!(
-        json(&o)["explanation"]["text"],
+        doc["explanation"]["text"],
         "Take web now; migrate grafana; hold db."
     );
+    assert_eq!(
+        doc["explanation"]["model"], "claude-review",
+        "--model is asked"
+    );
     assert_eq!(llm.count(), 1);
+    assert_eq!(llm.requests()[0].json()["model"], "claude-review");
+    // The model flags belong to --explain; offline has no model to ask.
+    for extra in [
+        &["--model", "m"][..],
+        &["--explain", "--provider", "offline"][..],
+    ] {
+        let o = t.run(
+            ["upgrades", "-f", &root.display().to_string()]
+                .iter()
+                .chain(extra),
+        );
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("hint: "), "{}", stderr(&o));
+    }
+    assert_eq!(llm.count(), 1, "refused before any model call");
     let body = &llm.requests()[0].body;
     assert!(
         body.contains("auth.mode") && body.contains("8.5.1") && body.contains("storageClassName"),

@@ -15,9 +15,8 @@ use super::gather::{FailOn, RecipeSelection};
 use super::gather::{gather_for, select_recipes};
 use crate::autonomy::Policy;
 use crate::cluster::SkippedKind;
-use crate::error::{EXIT_OK, EXIT_REPORT, Error, Result};
+use crate::error::{EXIT_OK, EXIT_REPORT, Result};
 use crate::finding::{LinkedFinding, Severity, link};
-use crate::llm::ProviderKind;
 use crate::recipes::{self, Recipe};
 use crate::ui::Style;
 
@@ -63,7 +62,7 @@ pub struct DiagnoseArgs {
     /// annotation, with the reason (table output; -o json always has them under `suppressed`)
     #[arg(long)]
     pub show_suppressed: bool,
-    // The model --explain asks (`check_model_flags`: only with --explain, never offline).
+    // The model --explain asks (only with --explain, never offline: `check_for_explain`).
     // Last: a flattened group's heading carries on to the arguments after it.
     #[command(flatten)]
     pub model: ModelFlags,
@@ -75,26 +74,8 @@ fn selected(ctx: &Ctx, args: &DiagnoseArgs) -> Vec<&'static dyn Recipe> {
     select_recipes(ctx, &args.selection.recipes)
 }
 
-/// The model flags choose what `--explain` asks, and the offline generator cannot explain: a
-/// flag that would do nothing is refused, as a parse error would be.
-fn check_model_flags(args: &DiagnoseArgs) -> Result<()> {
-    if args.model.any() && !args.explain {
-        return Err(Error::usage_hint(
-            "--provider and --model choose the model --explain asks; without --explain they do nothing",
-            "add --explain, or drop them",
-        ));
-    }
-    if args.model.provider == Some(ProviderKind::Offline) {
-        return Err(Error::usage_hint(
-            "--explain needs a model; the offline provider has none",
-            "use --provider anthropic or --provider openai",
-        ));
-    }
-    Ok(())
-}
-
 pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
-    check_model_flags(args)?;
+    args.model.check_for_explain(args.explain)?;
     let format = ctx.format(
         &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml],
         OutputFormat::Table,
@@ -104,7 +85,10 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     }
     // Resolved before gathering; when --explain has no model to ask, the diagnosis is still
     // printed and the error follows it.
-    let (explainer, mut explain_error) = match args.explain.then(|| explain_backend(ctx, args)) {
+    let (explainer, mut explain_error) = match args
+        .explain
+        .then(|| super::model::explain_model(ctx, &args.model))
+    {
         Some(Ok(p)) => (Some(p), None),
         Some(Err(e)) => (None, Some(e)),
         None => (None, None),
@@ -422,17 +406,6 @@ struct Explanation {
     model: String,
     text: String,
     actions: Vec<crate::finding::ActionView>,
-}
-
-fn explain_backend(ctx: &Ctx, args: &DiagnoseArgs) -> Result<crate::llm::Provider> {
-    let name = super::model::resolve_provider_name(ctx, args.model.provider, None)?;
-    match super::model::backend(ctx, &name, args.model.model.as_deref(), None)? {
-        crate::generate::Backend::Model(p) => Ok(p),
-        crate::generate::Backend::Offline => Err(crate::error::Error::usage_hint(
-            "--explain needs a model provider; none is configured",
-            "set ANTHROPIC_API_KEY, or pass --provider openai with OPENAI_BASE_URL (e.g. Ollama)",
-        )),
-    }
 }
 
 /// Sends the redacted summary, unmasks the reply, and types any suggested actions (which are

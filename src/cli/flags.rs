@@ -23,6 +23,26 @@ impl ModelFlags {
     pub fn any(&self) -> bool {
         self.provider.is_some() || self.model.is_some()
     }
+
+    /// For a command whose only model call is `--explain` (`diagnose`, `upgrades`): the flags
+    /// choose what it asks, and the offline generator cannot explain, so a flag that would do
+    /// nothing is refused, as a parse error would be.
+    pub fn check_for_explain(&self, explain: bool) -> crate::error::Result<()> {
+        use crate::error::Error;
+        if self.any() && !explain {
+            return Err(Error::usage_hint(
+                "--provider and --model choose the model --explain asks; without --explain they do nothing",
+                "add --explain, or drop them",
+            ));
+        }
+        if self.provider == Some(ProviderKind::Offline) {
+            return Err(Error::usage_hint(
+                "--explain needs a model; the offline provider has none",
+                "use --provider anthropic or --provider openai",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// How instructions become manifests: the model, `--set` and `--no-cache` (`generate`, and

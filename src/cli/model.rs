@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::Ctx;
+use super::flags::ModelFlags;
 use crate::error::{Error, Result};
 use crate::generate::Backend;
 use crate::llm::{self, HttpSettings, Provider, ProviderKind, anthropic, openai};
@@ -189,6 +190,19 @@ pub fn backend(
                     .or_else(|| looks_like_ollama(&base_url).then_some(16384)),
             })))
         }
+    }
+}
+
+/// The model `--explain` asks (`diagnose`, `upgrades`): the flags, else as configured; the
+/// offline generator cannot explain, so no model is a usage error saying how to get one.
+pub fn explain_model(ctx: &Ctx, flags: &ModelFlags) -> Result<Provider> {
+    let name = resolve_provider_name(ctx, flags.provider, None)?;
+    match backend(ctx, &name, flags.model.as_deref(), None)? {
+        Backend::Model(p) => Ok(p),
+        Backend::Offline => Err(Error::usage_hint(
+            "--explain needs a model provider; none is configured",
+            "set ANTHROPIC_API_KEY, or pass --provider openai with OPENAI_BASE_URL (e.g. Ollama)",
+        )),
     }
 }
 
