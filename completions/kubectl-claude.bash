@@ -1156,7 +1156,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__diagnose)
-            opts="-n -A -o -q -h --recipe --fail-on --show-symptoms --list --explain --mask-names --provider --model --show-suppressed --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-n -A -o -q -h --recipe --fail-on --show-symptoms --list --explain --mask-names --show-suppressed --provider --model --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1171,7 +1171,7 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "anthropic openai" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "offline anthropic openai" -- "${cur}"))
                     return 0
                     ;;
                 --model)
@@ -1222,7 +1222,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__diff)
-            opts="-f -n -A -o -q -h --filename --server-side --prune-preview --provider --model --set --no-cache --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-f -n -A -o -q -h --filename --server-side --prune-preview --set --no-cache --provider --model --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1236,15 +1236,15 @@ _kubectl__claude() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --provider)
                     COMPREPLY=($(compgen -W "offline anthropic openai" -- "${cur}"))
                     return 0
                     ;;
                 --model)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --set)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1350,7 +1350,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__generate)
-            opts="-f -n -A -o -q -h --filename --provider --model --set --write --layout --repo-url --strict --no-cache --lock --allow-secrets --allowed-kinds --max-tokens --timeout --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-f -n -A -o -q -h --filename --write --layout --repo-url --strict --lock --allow-secrets --allowed-kinds --max-tokens --timeout --set --no-cache --provider --model --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1361,18 +1361,6 @@ _kubectl__claude() {
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --provider)
-                    COMPREPLY=($(compgen -W "offline anthropic openai" -- "${cur}"))
-                    return 0
-                    ;;
-                --model)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --set)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1397,6 +1385,18 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "offline anthropic openai" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2638,7 +2638,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__upgrades)
-            opts="-f -n -A -o -q -h --filename --app --to --pre --write --live --credentials --explain --timeout --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-f -n -A -o -q -h --filename --app --to --pre --write --live --credentials --explain --timeout --provider --model --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2665,6 +2665,14 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "offline anthropic openai" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

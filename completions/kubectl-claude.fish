@@ -58,11 +58,6 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "insta
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "mcp" -d 'Serve the cluster tools to an MCP client (Claude Code, Claude Desktop, Cursor…) over stdio'
 complete -c kubectl-claude -n "__fish_kubectl_claude_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s f -l filename -d 'Instructions file or directory, or - for stdin' -r -F
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l provider -d 'Provider: offline, anthropic or openai (default: anthropic when a key is set, else offline)' -r -f -a "offline\t''
-anthropic\t''
-openai\t''"
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l model -d 'Model id (default: config, else claude-sonnet-4-6 / the OpenAI-compatible default)' -r
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l set -d 'Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l write -d 'Write one file per object into DIR (atomically) instead of stdout' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l layout -d 'File layout for --write' -r -f -a "plain\t'One file per object: `<kind>-<name>.yaml`'
 flux\t'`<ns>/<app>/ks.yaml` (Flux Kustomization) + `<ns>/<app>/app/` (kustomization.yaml + objects)'
@@ -71,6 +66,11 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l allowed-kinds -d 'Only allow these kinds in the output (comma-separated; default from config)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l max-tokens -d 'Maximum output tokens for model providers' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l timeout -d 'Total deadline for a model call in seconds, retries included (default 60; 0: no limit)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l set -d 'Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l provider -d 'The model provider (default: $KCLAUDE_PROVIDER, the config, then anthropic when an API key is set, else offline; instructions may name one with `provider:`)' -r -f -a "offline\t'The offline generator (no model, no network)'
+anthropic\t'Claude, through Anthropic\'s API'
+openai\t'Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …)'"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l model -d 'Model id (default: the instructions\' `model:`, the config, else the provider\'s own)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -79,9 +79,9 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l config -d 'Config file (default: ~/.config/kubectl-claude/config.yaml)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l strict -d 'Fail (exit 5) when the offline generator did not understand a requirement'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l no-cache -d 'Bypass the cache and any lock; always generate'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l lock -d 'Write claudernetes.lock.yaml next to the instructions (commit it for reproducible renders)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l allow-secrets -d '(dangerous) Send instructions that look like they contain credentials'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -l no-cache -d 'Bypass the cache and any lock; always generate'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -99,11 +99,11 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s A
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s f -l filename -d 'Manifests: a file, a directory (recursive) or `-` for stdin (repeatable; default: stdin when it is not a terminal)' -r -F
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l provider -d 'For instructions: the provider (offline, anthropic or openai)' -r -f -a "offline\t''
-anthropic\t''
-openai\t''"
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l model -d 'For instructions: the model' -r
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l set -d 'For instructions: a parameter (repeatable)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l set -d 'Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l provider -d 'The model provider (default: $KCLAUDE_PROVIDER, the config, then anthropic when an API key is set, else offline; instructions may name one with `provider:`)' -r -f -a "offline\t'The offline generator (no model, no network)'
+anthropic\t'Claude, through Anthropic\'s API'
+openai\t'Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …)'"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l model -d 'Model id (default: the instructions\' `model:`, the config, else the provider\'s own)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -113,7 +113,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l c
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l server-side -d 'Diff against the server-side apply dry run, as `kubectl diff` does'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l prune-preview -d 'Also list live objects with the same app.kubernetes.io/instance (or name) label that the manifests no longer contain'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l no-cache -d 'For instructions: bypass the cache and any lock'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -l no-cache -d 'Bypass the cache and any lock; always generate'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -141,9 +141,10 @@ error\t''
 warning\t''
 info\t''
 never\t''"
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l provider -d 'With --explain: the provider (anthropic or openai; default from config/env)' -r -f -a "anthropic\t''
-openai\t''"
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l model -d 'With --explain: the model' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l provider -d 'The model provider (default: $KCLAUDE_PROVIDER, the config, then anthropic when an API key is set, else offline; instructions may name one with `provider:`)' -r -f -a "offline\t'The offline generator (no model, no network)'
+anthropic\t'Claude, through Anthropic\'s API'
+openai\t'Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …)'"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l model -d 'Model id (default: the instructions\' `model:`, the config, else the provider\'s own)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -153,7 +154,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l request-timeout -d 'The longest one API request may take, retries included (0: no limit; default 30s)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l show-symptoms -d 'List the symptoms under each root cause (table output)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l list -d 'List the recipes and exit'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l explain -d 'Ask the configured model to explain the findings (a compact, redacted summary is sent; never Secret data or secret-looking env values)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l explain -d 'Ask a model to explain the findings (--provider anthropic|openai and --model choose it; a compact, redacted summary is sent, never Secret data or secret-looking env values)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l mask-names -d 'With --explain: replace object names by reversible tokens in what is sent'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -l show-suppressed -d 'Also list the findings silenced by an ignore file or a kubectl-claude.io/ignore annotation, with the reason (table output; -o json always has them under `suppressed`)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand diagnose" -s A -l all-namespaces -d 'Work across all namespaces'
@@ -322,6 +323,10 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l to -d 'Target: the newest patch (default), minor or major, or an exact version' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l credentials -d 'Secret manifests (plain, e.g. `sops -d` output) with credentials for sources whose spec.secretRef names them; read only when given, never shown' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l timeout -d 'Network timeout per request, in seconds (0: no limit)' -r
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l provider -d 'The model provider (default: $KCLAUDE_PROVIDER, the config, then anthropic when an API key is set, else offline; instructions may name one with `provider:`)' -r -f -a "offline\t'The offline generator (no model, no network)'
+anthropic\t'Claude, through Anthropic\'s API'
+openai\t'Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …)'"
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l model -d 'Model id (default: the instructions\' `model:`, the config, else the provider\'s own)' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s n -l namespace -d 'The namespace scope for this request' -r
@@ -332,7 +337,7 @@ complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" 
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l pre -d 'Consider pre-release versions'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l write -d 'Apply the edits to the files in place (never for breaking upgrades)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l live -d 'Read HelmReleases and their sources from the cluster (or --snapshot) instead of files'
-complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l explain -d 'Ask the configured model for a short review of the upgrades (versions, changelogs, key paths and impact are sent; never the release\'s values)'
+complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -l explain -d 'Ask a model for a short review of the upgrades (--provider anthropic|openai and --model choose it; versions, changelogs, key paths and impact are sent, never the release\'s values)'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s A -l all-namespaces -d 'Work across all namespaces'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s q -l quiet -d 'Print only data and errors'
 complete -c kubectl-claude -n "__fish_kubectl_claude_using_subcommand upgrades" -s h -l help -d 'Print help (see more with \'--help\')'

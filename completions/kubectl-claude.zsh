@@ -45,9 +45,6 @@ _kubectl-claude() {
 _arguments "${_arguments_options[@]}" : \
 '-f+[Instructions file or directory, or - for stdin]:FILE|DIR|-:_files' \
 '--filename=[Instructions file or directory, or - for stdin]:FILE|DIR|-:_files' \
-'--provider=[Provider\: offline, anthropic or openai (default\: anthropic when a key is set, else offline)]:PROVIDER:(offline anthropic openai)' \
-'--model=[Model id (default\: config, else claude-sonnet-4-6 / the OpenAI-compatible default)]:MODEL:_default' \
-'*--set=[Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)]:KEY=VALUE:_default' \
 '--write=[Write one file per object into DIR (atomically) instead of stdout]:DIR:_files' \
 '--layout=[File layout for --write]:LAYOUT:((plain\:"One file per object\: \`<kind>-<name>.yaml\`"
 flux\:"\`<ns>/<app>/ks.yaml\` (Flux Kustomization) + \`<ns>/<app>/app/\` (kustomization.yaml + objects)"
@@ -56,6 +53,11 @@ argocd\:"\`apps/<app>.yaml\` (ArgoCD Application) + \`manifests/<app>/\` (object
 '*--allowed-kinds=[Only allow these kinds in the output (comma-separated; default from config)]:KINDS:_default' \
 '--max-tokens=[Maximum output tokens for model providers]:N:_default' \
 '--timeout=[Total deadline for a model call in seconds, retries included (default 60; 0\: no limit)]:SECONDS:_default' \
+'*--set=[Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)]:KEY=VALUE:_default' \
+'--provider=[The model provider (default\: \$KCLAUDE_PROVIDER, the config, then anthropic when an API key is set, else offline; instructions may name one with \`provider\:\`)]:PROVIDER:((offline\:"The offline generator (no model, no network)"
+anthropic\:"Claude, through Anthropic'\''s API"
+openai\:"Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …)"))' \
+'--model=[Model id (default\: the instructions'\'' \`model\:\`, the config, else the provider'\''s own)]:MODEL:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -66,9 +68,9 @@ argocd\:"\`apps/<app>.yaml\` (ArgoCD Application) + \`manifests/<app>/\` (object
 '--config=[Config file (default\: ~/.config/kubectl-claude/config.yaml)]:FILE:_files' \
 '--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '--strict[Fail (exit 5) when the offline generator did not understand a requirement]' \
-'--no-cache[Bypass the cache and any lock; always generate]' \
 '--lock[Write claudernetes.lock.yaml next to the instructions (commit it for reproducible renders)]' \
 '--allow-secrets[(dangerous) Send instructions that look like they contain credentials]' \
+'--no-cache[Bypass the cache and any lock; always generate]' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -105,9 +107,11 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '*-f+[Manifests\: a file, a directory (recursive) or \`-\` for stdin (repeatable; default\: stdin when it is not a terminal)]:FILE|DIR|-:_files' \
 '*--filename=[Manifests\: a file, a directory (recursive) or \`-\` for stdin (repeatable; default\: stdin when it is not a terminal)]:FILE|DIR|-:_files' \
-'--provider=[For instructions\: the provider (offline, anthropic or openai)]:PROVIDER:(offline anthropic openai)' \
-'--model=[For instructions\: the model]:MODEL:_default' \
-'*--set=[For instructions\: a parameter (repeatable)]:KEY=VALUE:_default' \
+'*--set=[Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)]:KEY=VALUE:_default' \
+'--provider=[The model provider (default\: \$KCLAUDE_PROVIDER, the config, then anthropic when an API key is set, else offline; instructions may name one with \`provider\:\`)]:PROVIDER:((offline\:"The offline generator (no model, no network)"
+anthropic\:"Claude, through Anthropic'\''s API"
+openai\:"Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …)"))' \
+'--model=[Model id (default\: the instructions'\'' \`model\:\`, the config, else the provider'\''s own)]:MODEL:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -119,7 +123,7 @@ _arguments "${_arguments_options[@]}" : \
 '--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '--server-side[Diff against the server-side apply dry run, as \`kubectl diff\` does]' \
 '--prune-preview[Also list live objects with the same app.kubernetes.io/instance (or name) label that the manifests no longer contain]' \
-'--no-cache[For instructions\: bypass the cache and any lock]' \
+'--no-cache[Bypass the cache and any lock; always generate]' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \
@@ -132,8 +136,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '*--recipe=[Run only these recipes (repeatable or comma-separated; default\: all that apply)]:ID:(flux argocd arc cert-manager external-secrets onepassword custom-resources webhooks workloads volumes jobs storage rbac hpa network netpol ingress nodes targetapp)' \
 '--fail-on=[Exit 1 when a finding reaches this severity]:SEVERITY:(critical error warning info never)' \
-'--provider=[With --explain\: the provider (anthropic or openai; default from config/env)]:PROVIDER:(anthropic openai)' \
-'--model=[With --explain\: the model]:MODEL:_default' \
+'--provider=[The model provider (default\: \$KCLAUDE_PROVIDER, the config, then anthropic when an API key is set, else offline; instructions may name one with \`provider\:\`)]:PROVIDER:((offline\:"The offline generator (no model, no network)"
+anthropic\:"Claude, through Anthropic'\''s API"
+openai\:"Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …)"))' \
+'--model=[Model id (default\: the instructions'\'' \`model\:\`, the config, else the provider'\''s own)]:MODEL:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -145,7 +151,7 @@ _arguments "${_arguments_options[@]}" : \
 '--request-timeout=[The longest one API request may take, retries included (0\: no limit; default 30s)]:DURATION:_default' \
 '--show-symptoms[List the symptoms under each root cause (table output)]' \
 '--list[List the recipes and exit]' \
-'--explain[Ask the configured model to explain the findings (a compact, redacted summary is sent; never Secret data or secret-looking env values)]' \
+'--explain[Ask a model to explain the findings (--provider anthropic|openai and --model choose it; a compact, redacted summary is sent, never Secret data or secret-looking env values)]' \
 '--mask-names[With --explain\: replace object names by reversible tokens in what is sent]' \
 '--show-suppressed[Also list the findings silenced by an ignore file or a kubectl-claude.io/ignore annotation, with the reason (table output; -o json always has them under \`suppressed\`)]' \
 '-A[Work across all namespaces]' \
@@ -429,6 +435,10 @@ _arguments "${_arguments_options[@]}" : \
 '--to=[Target\: the newest patch (default), minor or major, or an exact version]:patch|minor|major|X.Y.Z:_default' \
 '--credentials=[Secret manifests (plain, e.g. \`sops -d\` output) with credentials for sources whose spec.secretRef names them; read only when given, never shown]:FILE|DIR:_files' \
 '--timeout=[Network timeout per request, in seconds (0\: no limit)]:SECONDS:_default' \
+'--provider=[The model provider (default\: \$KCLAUDE_PROVIDER, the config, then anthropic when an API key is set, else offline; instructions may name one with \`provider\:\`)]:PROVIDER:((offline\:"The offline generator (no model, no network)"
+anthropic\:"Claude, through Anthropic'\''s API"
+openai\:"Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …)"))' \
+'--model=[Model id (default\: the instructions'\'' \`model\:\`, the config, else the provider'\''s own)]:MODEL:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \
@@ -441,7 +451,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pre[Consider pre-release versions]' \
 '(--live)--write[Apply the edits to the files in place (never for breaking upgrades)]' \
 '--live[Read HelmReleases and their sources from the cluster (or --snapshot) instead of files]' \
-'--explain[Ask the configured model for a short review of the upgrades (versions, changelogs, key paths and impact are sent; never the release'\''s values)]' \
+'--explain[Ask a model for a short review of the upgrades (--provider anthropic|openai and --model choose it; versions, changelogs, key paths and impact are sent, never the release'\''s values)]' \
 '-A[Work across all namespaces]' \
 '--all-namespaces[Work across all namespaces]' \
 '-q[Print only data and errors]' \

@@ -12,8 +12,9 @@ use serde_json::{Value, json};
 use crate::support::env::{TestEnv, stderr, stdout};
 use crate::support::fake_apiserver::{ExecRecorded, ExecReply, FakeApiServer};
 
-// The fixtures and audit helpers every acting test shares live in `tests/support/acting.rs`;
-// re-exported for the test files that name them through here.
+// The fixtures and audit helpers every acting test shares live in `tests/support/acting.rs`.
+// Re-exported only for test_mcp, test_serve, test_dashboard and test_targetapp, which still
+// name them through here; this goes once their imports move to `crate::support::acting`.
 pub use crate::support::acting::{
     assert_audit, audit_records, deployment, env_for, fake, mutations, objects,
 };

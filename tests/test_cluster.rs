@@ -8,7 +8,7 @@ use kubectl_claude::cluster::snapshot::{self, SnapshotCluster};
 use kubectl_claude::cluster::{Inventory, NoProgress, ObjRef, Scope};
 use serde_json::{Value, json};
 
-use crate::support::env::{TestEnv, stderr, stdout};
+use crate::support::env::{TestEnv, env_for, stderr, stdout};
 use crate::support::fake_apiserver::{FakeApiServer, kubeconfig_yaml};
 
 fn deployment(replicas: i64) -> Value {
@@ -54,13 +54,6 @@ fn fake() -> FakeApiServer {
         .served("helm.toolkit.fluxcd.io/v2", "HelmRelease")
         .log("app", "web-1", "web", "panic: database unreachable\n")
         .start()
-}
-
-/// A TestEnv whose KUBECONFIG points at `fake` (context `kind-fake`).
-fn env_for(fake: &FakeApiServer) -> TestEnv {
-    let t = TestEnv::new();
-    fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
-    t
 }
 
 const DESIRED: &str = "\

@@ -142,8 +142,7 @@ fn deny_rule_fails_the_render() {
     let llm = FakeLlm::start(vec![Reply::anthropic(privileged)]);
     let mut t = TestEnv::new();
     let dir = app(&mut t, "instructions: a privileged debug pod\n");
-    t.set("ANTHROPIC_API_KEY", "k");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     let o = cmp(&t, &dir, &["generate"]);
     assert_eq!(o.status.code(), Some(5));
     assert!(stderr(&o).contains("deny-privileged"), "{}", stderr(&o));
@@ -178,8 +177,7 @@ fn timeout_is_honoured() {
     ]);
     let mut t = TestEnv::new();
     let dir = app(&mut t, "instructions: a configmap\n");
-    t.set("ANTHROPIC_API_KEY", "k");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     t.set("ARGOCD_EXEC_TIMEOUT", "4s");
     let start = std::time::Instant::now();
     let o = cmp(&t, &dir, &["generate"]);
@@ -198,8 +196,7 @@ fn sigterm_stops_without_output() {
     ]);
     let mut t = TestEnv::new();
     let dir = app(&mut t, "instructions: a configmap\n");
-    t.set("ANTHROPIC_API_KEY", "k");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     let mut c = t.std_persona("argocd-cmp-claude");
     c.current_dir(&dir)
         .arg("generate")

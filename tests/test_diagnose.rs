@@ -340,8 +340,7 @@ fn explain_sends_a_redacted_summary_and_types_suggested_actions() {
     let reply = "The HelmRelease fails because its pods are OOMKilled.\n\n```json\n[{\"verb\": \"drain\", \"target\": {\"apiVersion\": \"v1\", \"kind\": \"Node\", \"name\": \"k8s-1\"}}]\n```\n";
     let llm = FakeLlm::start(vec![Reply::anthropic(reply)]);
     let mut t = TestEnv::new();
-    t.set("ANTHROPIC_API_KEY", "k");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     let snap = secretive_snapshot(&t);
     assert!(
         std::fs::read_to_string(t.path().join("snap/pods.yaml"))
@@ -420,6 +419,63 @@ fn explain_without_a_model_is_a_usage_error() {
     assert!(stderr(&o).contains("ANTHROPIC_API_KEY"), "{}", stderr(&o));
 }
 
+/// The shared model flags choose what `--explain` asks: without `--explain`, or naming the
+/// offline provider (which has no model), they are refused before anything is read, with the
+/// way out; with `--explain` they reach the model (`--model` is what the call log records).
+#[test]
+fn model_flags_only_go_with_explain_and_never_offline() {
+    let t = TestEnv::new();
+    let snap = snapshot("homelab-mixed");
+    for (args, want, hint) in [
+        (
+            &["--provider", "anthropic"][..],
+            "without --explain they do nothing",
+            "add --explain",
+        ),
+        (
+            &["--model", "m"][..],
+            "without --explain they do nothing",
+            "add --explain",
+        ),
+        (
+            &["--explain", "--provider", "offline"][..],
+            "the offline provider has none",
+            "--provider anthropic or --provider openai",
+        ),
+    ] {
+        let o = t
+            .cmd()
+            .args(["diagnose", "--snapshot", &snap])
+            .args(args)
+            .output()
+            .unwrap();
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(e.contains(want) && e.contains(hint), "{args:?}: {e}");
+        assert!(
+            stdout(&o).is_empty(),
+            "refused before diagnosing: {}",
+            stdout(&o)
+        );
+    }
+    use crate::support::fake_llm::{FakeLlm, Reply};
+    let llm = FakeLlm::start(vec![Reply::openai("The node is down.")]);
+    let mut t = TestEnv::new();
+    t.set("OPENAI_BASE_URL", llm.openai_url());
+    let o = t
+        .cmd()
+        .args(["diagnose", "--snapshot", &snap, "--explain", "-o", "json"])
+        .args(["--provider", "openai", "--model", "qwen-test"])
+        .output()
+        .unwrap();
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["explanation"]["provider"], "openai", "{doc:#}");
+    assert_eq!(doc["explanation"]["model"], "qwen-test");
+    assert_eq!(llm.requests().len(), 1);
+    assert_eq!(llm.requests()[0].json()["model"], "qwen-test");
+}
+
 #[test]
 fn status_overview_on_snapshots() {
     let t = TestEnv::new();
@@ -483,7 +539,7 @@ fn live_and_snapshot_give_the_same_result() {
         let t = TestEnv::new();
         let (snap_code, snap) = json(&t, scenario, &[]);
         let fake = FakeApiServer::from_dir(&repo().join("examples/snapshots").join(scenario));
-        fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+        t.use_cluster(&fake);
         let o = t
             .cmd()
             .args(["diagnose", "-A", "-o", "json"])
@@ -545,8 +601,7 @@ fn workflow_task_steps_ask_the_model_with_a_redacted_summary() {
         "1. Raise the checkout memory limit.",
     )]);
     let mut t = TestEnv::new();
-    t.set("ANTHROPIC_API_KEY", "k");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     let snap = secretive_snapshot(&t);
     let o = t
         .cmd()
@@ -604,7 +659,7 @@ fn a_live_snapshot_read_back_diagnoses_like_live() {
     ] {
         let t = TestEnv::new();
         let fake = FakeApiServer::from_dir(&repo().join("examples/snapshots").join(scenario));
-        fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+        t.use_cluster(&fake);
         let live = t
             .cmd()
             .args(["diagnose", "-A", "-o", "json"])

@@ -486,7 +486,7 @@ fn eval_no_harm_on_the_demo_snapshots() {
 /// writes: the exact Role rule for an RBAC refusal, the CPU request an HPA needs.
 #[test]
 fn eval_fixes_reach_the_api_server_through_the_gate() {
-    use crate::test_act::{env_for, mutations};
+    use crate::support::acting::{env_for, mutations};
     let fake =
         FakeApiServer::from_dir(&repo().join("tests/eval/rbac-forbidden-list-pods/snapshot"));
     let t = env_for(&fake);
@@ -537,7 +537,7 @@ fn eval_fixes_reach_the_api_server_through_the_gate() {
 fn eval_secrets_are_listed_without_helm_release_secrets() {
     let fake =
         FakeApiServer::from_dir(&repo().join("tests/eval/ingress-tls-secret-missing/snapshot"));
-    let t = crate::test_act::env_for(&fake);
+    let t = crate::support::env::env_for(&fake);
     let o = t
         .cmd()
         .args(["diagnose", "-A", "-o", "json"])

@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
+use crate::support::acting::{assert_audit, audit_records, env_for};
 use crate::support::env::{TestEnv, repo, stderr, stdout};
 use crate::support::fake_apiserver::FakeApiServer;
-use crate::test_act::{assert_audit, audit_records, env_for};
 
 fn oom_fake() -> FakeApiServer {
     FakeApiServer::from_dir(&repo().join("examples/snapshots/helmrelease-oomkilled"))

@@ -379,3 +379,36 @@ fn krew_manifest_is_a_valid_plugin() {
     dedup.dedup();
     assert_eq!(dedup.len(), seen.len(), "selectors must not overlap");
 }
+
+/// `-o` is parsed into one typed format: each command names the formats it takes when given
+/// another, printing nothing else, and `snapshot -o DIR` still takes a directory.
+#[test]
+fn each_command_names_the_output_formats_it_takes() {
+    let fake = crate::support::fake_apiserver::FakeApiServer::start(vec![]);
+    let t = crate::support::env::env_for(&fake);
+    for (args, expected) in [
+        (&["approvals", "list", "-o", "yaml"][..], "table, json"),
+        (
+            &["targetapp", "list", "-o", "text"][..],
+            "table, json, yaml",
+        ),
+        (&["generate", "a web app", "-o", "table"][..], "yaml, json"),
+        (&["diagnose", "-o", "text"][..], "table, json, yaml"),
+    ] {
+        let o = t.run(args);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        let format = args[args.len() - 1];
+        assert!(
+            e.contains(&format!(
+                "unsupported output format `{format}` (expected one of: {expected})"
+            )),
+            "{args:?}: {e}"
+        );
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+    }
+    let snap = t.path().join("snap");
+    let o = t.run(["snapshot", "-o", &snap.display().to_string()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(snap.is_dir(), "snapshot -o names the directory it writes");
+}

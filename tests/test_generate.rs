@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::env::{TestEnv, repo, stderr, stdout};
+use crate::support::env::{TEST_API_KEY, TestEnv, repo, stderr, stdout};
 use crate::support::fake_llm::{FakeLlm, Reply};
 
 const DEPLOY: &str = "apiVersion: apps/v1
@@ -44,11 +44,6 @@ fn find<'a>(objs: &'a [Value], kind: &str) -> &'a Value {
     objs.iter()
         .find(|o| o["kind"] == kind)
         .unwrap_or_else(|| panic!("no {kind} in {objs:#?}"))
-}
-
-fn with_anthropic(t: &mut TestEnv, llm: &FakeLlm) {
-    t.set("ANTHROPIC_API_KEY", "test-key-not-real");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
 }
 
 #[test]
@@ -205,7 +200,7 @@ fn anthropic_fenced_reply_is_extracted_validated_and_cached() {
         "Here is your deployment:\n\n```yaml\n{DEPLOY}```\n\nLet me know!"
     ))]);
     let mut t = TestEnv::new();
-    with_anthropic(&mut t, &llm);
+    t.use_anthropic(&llm);
     let o = t
         .cmd()
         .args(["generate", "a web deployment", "-n", "shop"])
@@ -223,7 +218,7 @@ fn anthropic_fenced_reply_is_extracted_validated_and_cached() {
     );
     let req = &llm.requests()[0];
     assert_eq!(req.path, "/v1/messages");
-    assert_eq!(req.header("x-api-key"), Some("test-key-not-real"));
+    assert_eq!(req.header("x-api-key"), Some(TEST_API_KEY));
     assert_eq!(req.header("anthropic-version"), Some("2023-06-01"));
     let body = req.json();
     assert!(body.get("temperature").is_none());
@@ -257,7 +252,7 @@ fn anthropic_fenced_reply_is_extracted_validated_and_cached() {
     assert_eq!(row["input_tokens"], 240);
     let log_dir = t.home().join(".local/state/kubectl-claude/llm-calls");
     let log = std::fs::read_to_string(log_dir.join("2026-11-22.jsonl")).unwrap();
-    assert!(!log.contains("a web deployment") && !log.contains("test-key-not-real"));
+    assert!(!log.contains("a web deployment") && !log.contains(TEST_API_KEY));
 }
 
 #[test]
@@ -266,7 +261,7 @@ fn prose_reply_with_unfenced_yaml_is_extracted() {
         "Sure! Below is the manifest.\n{DEPLOY}\nThis follows best practices."
     ))]);
     let mut t = TestEnv::new();
-    with_anthropic(&mut t, &llm);
+    t.use_anthropic(&llm);
     let o = t.cmd().args(["generate", "web"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(docs(&o).len(), 1);
@@ -275,7 +270,7 @@ fn prose_reply_with_unfenced_yaml_is_extracted() {
 fn assert_llm_failure(replies: Vec<Reply>, want_in_stderr: &str) -> FakeLlm {
     let llm = FakeLlm::start(replies);
     let mut t = TestEnv::new();
-    with_anthropic(&mut t, &llm);
+    t.use_anthropic(&llm);
     t.set(
         "XDG_CONFIG_HOME",
         t.path().join("cfg").display().to_string(),
@@ -289,7 +284,7 @@ fn assert_llm_failure(replies: Vec<Reply>, want_in_stderr: &str) -> FakeLlm {
     assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
     assert!(o.stdout.is_empty(), "nothing on stdout on failure");
     assert!(stderr(&o).contains(want_in_stderr), "{}", stderr(&o));
-    assert!(!stderr(&o).contains("test-key-not-real"));
+    assert!(!stderr(&o).contains(TEST_API_KEY));
     llm
 }
 
@@ -344,7 +339,7 @@ fn overloaded_twice_then_success_retries() {
         Reply::anthropic(DEPLOY),
     ]);
     let mut t = TestEnv::new();
-    with_anthropic(&mut t, &llm);
+    t.use_anthropic(&llm);
     let o = t.cmd().args(["generate", "web"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(llm.count(), 3);
@@ -357,7 +352,7 @@ fn rate_limit_honours_retry_after() {
         Reply::anthropic(DEPLOY),
     ]);
     let mut t = TestEnv::new();
-    with_anthropic(&mut t, &llm);
+    t.use_anthropic(&llm);
     let start = std::time::Instant::now();
     let o = t.cmd().args(["generate", "web"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -388,7 +383,7 @@ fn unknown_fields_in_model_output_are_rejected() {
 fn secrets_in_instructions_are_refused_and_never_sent() {
     let llm = FakeLlm::start(vec![Reply::anthropic(DEPLOY)]);
     let mut t = TestEnv::new();
-    with_anthropic(&mut t, &llm);
+    t.use_anthropic(&llm);
     let text =
         "Deploy web with env DB_PASSWORD: hunter2hunter2 and key sk-ant-api03-AAAAAAAAAAAAAAAA";
     let o = t.cmd().args(["generate", text]).output().unwrap();
@@ -451,7 +446,7 @@ fn openai_compatible_provider() {
 fn lock_round_trip_calls_no_model() {
     let llm = FakeLlm::start(vec![Reply::anthropic(DEPLOY)]);
     let mut t = TestEnv::new();
-    with_anthropic(&mut t, &llm);
+    t.use_anthropic(&llm);
     let f = t.write(
         "app/claudernetes.yaml",
         "instructions: |\n  a web deployment\nnamespace: web\n",
@@ -563,7 +558,7 @@ fn lint_malformed_yaml_names_the_file_and_line() {
 fn rejected_answers_are_call_logged_with_their_tokens() {
     let llm = FakeLlm::start(vec![Reply::anthropic("I'm sorry, I can't help with that.")]);
     let mut t = TestEnv::new();
-    with_anthropic(&mut t, &llm);
+    t.use_anthropic(&llm);
     let o = t
         .cmd()
         .args(["generate", "a web deployment"])

@@ -27,7 +27,7 @@ fn an_outcome_lost_after_a_scale_says_it_ran_not_that_it_did_not() {
             let _ = std::fs::create_dir(&hooked);
         })
         .start();
-    fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+    t.use_cluster(&fake);
     let o = t
         .cmd()
         .args([
@@ -265,8 +265,7 @@ fn explain_prompts_carry_no_planted_credential() {
     use crate::support::fake_llm::{FakeLlm, Reply};
     let llm = FakeLlm::start(vec![Reply::anthropic("It is OOMKilled.")]);
     let mut t = TestEnv::new();
-    t.set("ANTHROPIC_API_KEY", "k");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     let snap = planted_snapshot(&t);
     let o = t
         .cmd()
@@ -525,8 +524,7 @@ fn concurrent_cold_renders_of_one_key_make_one_model_call() {
             .delayed(std::time::Duration::from_millis(1500)),
     ]);
     let mut t = TestEnv::new();
-    t.set("ANTHROPIC_API_KEY", "test-key-not-real");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     let children: Vec<_> = (0..6)
         .map(|_| {
             let mut c = t.std_cmd_at(&crate::support::env::bin());

@@ -145,7 +145,7 @@ fn diagnose_honours_the_ignore_annotation_on_a_live_object() {
     let fake =
         FakeApiServer::builder_from_dir(&repo().join("examples/snapshots/helmrelease-oomkilled"))
             .start();
-    let t = crate::test_act::env_for(&fake);
+    let t = crate::support::env::env_for(&fake);
     annotated_checkout(
         &fake,
         json!({"kubectl-claude.io/ignore": "k8s.crashloopbackoff, k8s.oomkilled",

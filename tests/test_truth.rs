@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::env::{TestEnv, repo, stderr, stdout};
+use crate::support::env::{TestEnv, env_for, repo, stderr, stdout};
 use crate::support::fake_apiserver::FakeApiServer;
 
 /// The health-reporting commands, each as a user would run it on a snapshot.
@@ -76,11 +76,7 @@ fn a_snapshot_with_nothing_readable_is_never_healthy() {
         "one.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n",
     );
-    let o = t
-        .cmd()
-        .args(["diagnose", "--snapshot", &file.display().to_string()])
-        .output()
-        .unwrap();
+    let o = t.run(["diagnose", "--snapshot", &file.display().to_string()]);
     assert_not_healthy(&o, "a file", 2, "is a file, not a directory");
 }
 
@@ -95,11 +91,7 @@ fn unreadable_files_reach_the_report() {
     );
     t.write("snap/pods.yaml", "items: [unclosed\n");
     let snap = t.path().join("snap").display().to_string();
-    let o = t
-        .cmd()
-        .args(["diagnose", "--snapshot", &snap, "-o", "json"])
-        .output()
-        .unwrap();
+    let o = t.run(["diagnose", "--snapshot", &snap, "-o", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let unreadable = v["unreadable"].as_array().unwrap();
@@ -111,11 +103,7 @@ fn unreadable_files_reach_the_report() {
             .ends_with("pods.yaml"),
         "{v:#}"
     );
-    let o = t
-        .cmd()
-        .args(["diagnose", "--snapshot", &snap])
-        .output()
-        .unwrap();
+    let o = t.run(["diagnose", "--snapshot", &snap]);
     let out = stdout(&o);
     assert!(
         out.contains("in what could be read")
@@ -123,36 +111,24 @@ fn unreadable_files_reach_the_report() {
             && out.contains("pods.yaml"),
         "{out}"
     );
-    let o = t
-        .cmd()
-        .args(["status", "--snapshot", &snap])
-        .output()
-        .unwrap();
+    let o = t.run(["status", "--snapshot", &snap]);
     let out = stdout(&o);
     assert!(
         !out.contains("  none found\n") && out.contains("not everything was checked"),
         "{out}"
     );
-    let o = t
-        .cmd()
-        .args([
-            "workflow",
-            "run",
-            "cluster-health-check",
-            "--snapshot",
-            &snap,
-        ])
-        .output()
-        .unwrap();
+    let o = t.run([
+        "workflow",
+        "run",
+        "cluster-health-check",
+        "--snapshot",
+        &snap,
+    ]);
     let out = stdout(&o);
     assert!(
         out.contains("not checked:") && out.contains("pods.yaml"),
         "{out}"
     );
-}
-
-fn live(t: &TestEnv, fake: &FakeApiServer) {
-    fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
 }
 
 /// Defect 1, live: every kind Forbidden, a server lost after discovery (every LIST fails),
@@ -174,15 +150,14 @@ fn a_live_cluster_that_yields_nothing_is_never_healthy() {
         (FakeApiServer::builder().start(), 2, "not served"),
     ];
     for (fake, code, want) in cases {
-        let t = TestEnv::new();
-        live(&t, &fake);
+        let t = env_for(&fake);
         for cmd in HEALTH_COMMANDS {
             let mut args: Vec<&str> = cmd.to_vec();
             if cmd[0] == "fix" {
                 // A live fix never gets far enough to propose anything.
                 args = vec!["fix", "--dry-run", "-A"];
             }
-            let o = t.cmd().args(&args).output().unwrap();
+            let o = t.run(&args);
             assert_not_healthy(&o, &format!("{cmd:?} ({want})"), code, want);
             assert!(stderr(&o).contains("nothing could be read from context \"kind-fake\""));
         }
@@ -199,9 +174,8 @@ fn a_partly_forbidden_cluster_is_reported_as_partly_checked() {
         ])
         .forbid("v1", "Pod")
         .start();
-    let t = TestEnv::new();
-    live(&t, &fake);
-    let o = t.cmd().args(["diagnose"]).output().unwrap();
+    let t = env_for(&fake);
+    let o = t.run(["diagnose"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
@@ -210,10 +184,10 @@ fn a_partly_forbidden_cluster_is_reported_as_partly_checked() {
             && out.contains("Pod (forbidden"),
         "{out}"
     );
-    let o = t.cmd().args(["status"]).output().unwrap();
+    let o = t.run(["status"]);
     let out = stdout(&o);
     assert!(out.contains("not everything was checked"), "{out}");
-    let o = t.cmd().args(["fix", "--dry-run", "-A"]).output().unwrap();
+    let o = t.run(["fix", "--dry-run", "-A"]);
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{e}");
     assert!(
@@ -233,11 +207,7 @@ fn status_and_workflows_link_like_diagnose() {
         .join("examples/snapshots/homelab-mixed")
         .display()
         .to_string();
-    let o = t
-        .cmd()
-        .args(["status", "--snapshot", &snap, "-o", "json"])
-        .output()
-        .unwrap();
+    let o = t.run(["status", "--snapshot", &snap, "-o", "json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let recs = v["recommendations"].as_array().unwrap();
     assert!(!recs.is_empty());
@@ -252,11 +222,7 @@ fn status_and_workflows_link_like_diagnose() {
         "{recs:?}"
     );
     // diagnose's root causes, per recipe.
-    let o = t
-        .cmd()
-        .args(["diagnose", "--snapshot", &snap, "-o", "json"])
-        .output()
-        .unwrap();
+    let o = t.run(["diagnose", "--snapshot", &snap, "-o", "json"]);
     let d: Value = serde_json::from_slice(&o.stdout).unwrap();
     let diagnose_roots = d["findings"]
         .as_array()
@@ -264,17 +230,13 @@ fn status_and_workflows_link_like_diagnose() {
         .iter()
         .filter(|f| f["root_cause"] == true)
         .count();
-    let o = t
-        .cmd()
-        .args([
-            "workflow",
-            "run",
-            "cluster-health-check",
-            "--snapshot",
-            &snap,
-        ])
-        .output()
-        .unwrap();
+    let o = t.run([
+        "workflow",
+        "run",
+        "cluster-health-check",
+        "--snapshot",
+        &snap,
+    ]);
     let out = stdout(&o);
     let step_roots: usize = out
         .lines()
@@ -303,7 +265,7 @@ fn status_and_workflows_link_like_diagnose() {
 fn configured_but_broken_provider_settings_fail_loudly() {
     let mut t = TestEnv::new();
     let missing = t.path().join("no-such-key").display().to_string();
-    let run = |t: &TestEnv, args: &[&str]| t.cmd().args(args).output().unwrap();
+    let run = |t: &TestEnv, args: &[&str]| t.run(args);
     let check = |o: &std::process::Output, want: &str| {
         let e = stderr(o);
         assert_eq!(o.status.code(), Some(2), "{e}");
@@ -368,21 +330,13 @@ fn configured_but_broken_provider_settings_fail_loudly() {
 #[test]
 fn config_view_says_when_there_is_no_config_file() {
     let t = TestEnv::new();
-    let o = t
-        .cmd()
-        .args(["config", "view", "-o", "json"])
-        .output()
-        .unwrap();
+    let o = t.run(["config", "view", "-o", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["fileRead"], false, "{v:#}");
     assert!(stderr(&o).contains("no config file at"), "{}", stderr(&o));
     t.write("home/.config/kubectl-claude/config.yaml", "model: m\n");
-    let o = t
-        .cmd()
-        .args(["config", "view", "-o", "json"])
-        .output()
-        .unwrap();
+    let o = t.run(["config", "view", "-o", "json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["fileRead"], true, "{v:#}");
     assert!(!stderr(&o).contains("no config file"));
@@ -562,8 +516,7 @@ fn the_cmp_fails_with_its_own_error_inside_argo_cds_deadline() {
     ]);
     let mut t = TestEnv::new();
     let dir = cmp_app(&mut t, "instructions: a configmap\n");
-    t.set("ANTHROPIC_API_KEY", "k");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     t.set("KCLAUDE_CMP_TIMEOUT", "2s");
     let start = std::time::Instant::now();
     let o = cmp_generate(&t, &dir);
@@ -629,56 +582,36 @@ fn hints_without_a_cluster_name_what_works_for_each_command() {
         .display()
         .to_string();
     // Each hint that names --snapshot works as it says.
-    let o = t
-        .cmd()
-        .args(["act", "get", "node/k8s-3", "--snapshot", &snap])
-        .output()
-        .unwrap();
+    let o = t.run(["act", "get", "node/k8s-3", "--snapshot", &snap]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("name: k8s-3"), "{}", stdout(&o));
-    let o = t
-        .cmd()
-        .args([
-            "act",
-            "list",
-            "pods",
-            "-n",
-            "media",
-            "--snapshot",
-            &snap,
-            "-o",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let o = t.run([
+        "act",
+        "list",
+        "pods",
+        "-n",
+        "media",
+        "--snapshot",
+        &snap,
+        "-o",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = t
-        .cmd()
-        .args(["fix", "--dry-run", "--snapshot", &snap])
-        .output()
-        .unwrap();
+    let o = t.run(["fix", "--dry-run", "--snapshot", &snap]);
     assert!(matches!(o.status.code(), Some(0 | 1 | 3)), "{}", stderr(&o));
     // A change on a snapshot is still refused, with what does work.
-    let o = t
-        .cmd()
-        .args([
-            "act",
-            "scale",
-            "deployment/x",
-            "--replicas",
-            "2",
-            "--snapshot",
-            &snap,
-        ])
-        .output()
-        .unwrap();
+    let o = t.run([
+        "act",
+        "scale",
+        "deployment/x",
+        "--replicas",
+        "2",
+        "--snapshot",
+        &snap,
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("act runs reads"), "{}", stderr(&o));
-    let o = t
-        .cmd()
-        .args(["diff", "-f", &manifest, "--snapshot", &snap])
-        .output()
-        .unwrap();
+    let o = t.run(["diff", "-f", &manifest, "--snapshot", &snap]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("does not read --snapshot"),
@@ -714,17 +647,13 @@ fn krew_manifest_says_what_its_checksums_are() {
 #[test]
 fn lint_skips_instruction_files_and_numbers_documents_per_file() {
     let t = TestEnv::new();
-    let o = t
-        .cmd()
-        .args([
-            "lint",
-            "-f",
-            &repo().join("examples").display().to_string(),
-            "-o",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let o = t.run([
+        "lint",
+        "-f",
+        &repo().join("examples").display().to_string(),
+        "-o",
+        "json",
+    ]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     for i in v["issues"].as_array().unwrap() {
         let origin = i["origin"].as_str().unwrap_or("");
@@ -741,11 +670,7 @@ fn lint_skips_instruction_files_and_numbers_documents_per_file() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
     );
     t.write("m/b.yaml", "foo: bar\n");
-    let o = t
-        .cmd()
-        .args(["lint", "-f", "m", "-o", "json"])
-        .output()
-        .unwrap();
+    let o = t.run(["lint", "-f", "m", "-o", "json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let missing: Vec<&Value> = v["issues"]
         .as_array()
@@ -760,7 +685,7 @@ fn lint_skips_instruction_files_and_numbers_documents_per_file() {
         .join("examples/redis/claudernetes.yaml")
         .display()
         .to_string();
-    let o = t.cmd().args(["lint", "-f", &f]).output().unwrap();
+    let o = t.run(["lint", "-f", &f]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("holds generate instructions"),
@@ -817,7 +742,7 @@ fn a_refused_connection_fails_at_once_and_says_so() {
     t.set("ANTHROPIC_API_KEY", "k");
     t.set("ANTHROPIC_BASE_URL", format!("http://127.0.0.1:{port}"));
     let start = std::time::Instant::now();
-    let o = t.cmd().args(["generate", "Deploy nginx"]).output().unwrap();
+    let o = t.run(["generate", "Deploy nginx"]);
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(5), "{e}");
     assert!(
@@ -953,11 +878,7 @@ fn explain_failures_hint_at_what_explain_takes() {
         .join("examples/snapshots/homelab-mixed")
         .display()
         .to_string();
-    let o = t
-        .cmd()
-        .args(["diagnose", "--snapshot", &snap, "--explain"])
-        .output()
-        .unwrap();
+    let o = t.run(["diagnose", "--snapshot", &snap, "--explain"]);
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(5), "{e}");
     assert!(
@@ -1005,13 +926,8 @@ fn tables_do_not_collapse_on_a_zero_column_terminal() {
 #[test]
 fn workflow_recipe_steps_share_one_gather_until_an_action_runs() {
     let fake = FakeApiServer::from_dir(&repo().join("examples/snapshots/homelab-mixed"));
-    let t = TestEnv::new();
-    live(&t, &fake);
-    let o = t
-        .cmd()
-        .args(["workflow", "run", "cluster-health-check", "-A"])
-        .output()
-        .unwrap();
+    let t = env_for(&fake);
+    let o = t.run(["workflow", "run", "cluster-health-check", "-A"]);
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
     let pod_lists = fake
         .requests()
@@ -1027,11 +943,7 @@ fn workflow_recipe_steps_share_one_gather_until_an_action_runs() {
 fn a_bad_base_url_hint_gives_an_example_for_its_provider() {
     let mut t = TestEnv::new();
     t.set("OPENAI_BASE_URL", "localhost:11434");
-    let o = t
-        .cmd()
-        .args(["generate", "--provider", "openai", "Deploy nginx"])
-        .output()
-        .unwrap();
+    let o = t.run(["generate", "--provider", "openai", "Deploy nginx"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(
@@ -1042,11 +954,7 @@ fn a_bad_base_url_hint_gives_an_example_for_its_provider() {
     t.unset("OPENAI_BASE_URL");
     t.set("ANTHROPIC_API_KEY", "test-key-not-real");
     t.set("ANTHROPIC_BASE_URL", "api.anthropic.com");
-    let o = t
-        .cmd()
-        .args(["generate", "--provider", "anthropic", "Deploy nginx"])
-        .output()
-        .unwrap();
+    let o = t.run(["generate", "--provider", "anthropic", "Deploy nginx"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains("https://api.anthropic.com"), "{e}");
@@ -1058,7 +966,7 @@ fn a_bad_base_url_hint_gives_an_example_for_its_provider() {
 #[test]
 fn no_kubeconfig_at_all_says_how_to_get_one() {
     let t = TestEnv::new(); // KUBECONFIG names a file that does not exist
-    let o = t.cmd().args(["diagnose"]).output().unwrap();
+    let o = t.run(["diagnose"]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     let e = stderr(&o);
     let first = e
@@ -1073,7 +981,7 @@ fn no_kubeconfig_at_all_says_how_to_get_one() {
         "kubeconfig",
         "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
     );
-    let o = t.cmd().args(["diagnose"]).output().unwrap();
+    let o = t.run(["diagnose"]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     assert!(stderr(&o).contains("--context"), "{}", stderr(&o));
 }
@@ -1090,32 +998,23 @@ fn generate_timeout_zero_means_no_limit() {
     };
     let llm = FakeLlm::start(vec![slow(), slow(), slow(), slow(), slow(), slow()]);
     let mut t = TestEnv::new();
-    t.set("ANTHROPIC_API_KEY", "test-key-not-real");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
-    let o = t
-        .cmd()
-        .args([
-            "generate",
-            "a web deployment",
-            "--timeout",
-            "0",
-            "--no-cache",
-        ])
-        .output()
-        .unwrap();
+    t.use_anthropic(&llm);
+    let o = t.run([
+        "generate",
+        "a web deployment",
+        "--timeout",
+        "0",
+        "--no-cache",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("kind: Deployment"), "{}", stdout(&o));
     // A limit still limits.
-    let o = t
-        .cmd()
-        .args([
-            "generate",
-            "a web deployment",
-            "--timeout",
-            "1",
-            "--no-cache",
-        ])
-        .output()
-        .unwrap();
+    let o = t.run([
+        "generate",
+        "a web deployment",
+        "--timeout",
+        "1",
+        "--no-cache",
+    ]);
     assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
 }

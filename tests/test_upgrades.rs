@@ -961,11 +961,7 @@ fn upgrades_errors_name_the_source_and_the_next_step() {
         "{}",
         stderr(&o)
     );
-    let o = t
-        .cmd()
-        .args(["upgrades", "-f", "does-not-exist"])
-        .output()
-        .unwrap();
+    let o = t.run(["upgrades", "-f", "does-not-exist"]);
     assert_eq!(o.status.code(), Some(2));
     let o = run(&["--to", "sideways"]);
     assert_eq!(o.status.code(), Some(2));
@@ -995,13 +991,8 @@ fn upgrades_live_reads_releases_and_sources_from_the_cluster() {
         "metadata": {"name": "charts", "namespace": "flux-system"},
         "spec": {"url": format!("{}/charts", web.url())}});
     let fake = FakeApiServer::start(vec![hr, repo]);
-    let t = TestEnv::new();
-    fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
-    let o = t
-        .cmd()
-        .args(["upgrades", "--live", "-A", "-o", "json"])
-        .output()
-        .unwrap();
+    let t = crate::support::env::env_for(&fake);
+    let o = t.run(["upgrades", "--live", "-A", "-o", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let doc = json(&o);
     let w = release(&doc, "web");
@@ -1016,11 +1007,7 @@ fn upgrades_live_reads_releases_and_sources_from_the_cluster() {
         serde_json::json!([]),
         "nothing to edit without files"
     );
-    let o = t
-        .cmd()
-        .args(["upgrades", "--live", "--write"])
-        .output()
-        .unwrap();
+    let o = t.run(["upgrades", "--live", "--write"]);
     assert_eq!(
         o.status.code(),
         Some(2),
@@ -1048,21 +1035,41 @@ fn upgrades_explain_sends_versions_and_key_paths_never_values() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stdout(&o).is_empty());
-    t.set("ANTHROPIC_API_KEY", "k");
-    t.set("ANTHROPIC_BASE_URL", llm.url());
+    t.use_anthropic(&llm);
     let o = t
         .cmd()
         .args(["upgrades", "-f"])
         .arg(&root)
         .args(["--to", "major", "--explain", "-o", "json"])
+        .args(["--provider", "anthropic", "--model", "claude-review"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc = json(&o);
     assert_eq!(
-        json(&o)["explanation"]["text"],
+        doc["explanation"]["text"],
         "Take web now; migrate grafana; hold db."
     );
+    assert_eq!(
+        doc["explanation"]["model"], "claude-review",
+        "--model is asked"
+    );
     assert_eq!(llm.count(), 1);
+    assert_eq!(llm.requests()[0].json()["model"], "claude-review");
+    // The model flags belong to --explain; offline has no model to ask.
+    for extra in [
+        &["--model", "m"][..],
+        &["--explain", "--provider", "offline"][..],
+    ] {
+        let o = t.run(
+            ["upgrades", "-f", &root.display().to_string()]
+                .iter()
+                .chain(extra),
+        );
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("hint: "), "{}", stderr(&o));
+    }
+    assert_eq!(llm.count(), 1, "refused before any model call");
     let body = &llm.requests()[0].body;
     assert!(
         body.contains("auth.mode") && body.contains("8.5.1") && body.contains("storageClassName"),
@@ -1098,24 +1105,20 @@ fn upgrades_credentials_come_only_from_secrets_passed_explicitly() {
         "secrets/charts-auth.yaml",
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: charts-auth\n  namespace: flux-system\nstringData:\n  username: user\n  password: s3cret-pass\n",
     );
-    let o = t.cmd().args(["upgrades", "-f", "r"]).output().unwrap();
+    let o = t.run(["upgrades", "-f", "r"]);
     assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
     assert!(stderr(&o).contains("answered HTTP 401"), "{}", stderr(&o));
     assert!(stderr(&o).contains("pass --credentials"), "{}", stderr(&o));
 
-    let o = t
-        .cmd()
-        .args([
-            "upgrades",
-            "-f",
-            "r",
-            "--credentials",
-            "secrets",
-            "-o",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let o = t.run([
+        "upgrades",
+        "-f",
+        "r",
+        "--credentials",
+        "secrets",
+        "-o",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(release(&json(&o), "web")["target"], "1.0.1");
     for out in [stdout(&o), stderr(&o)] {
@@ -1124,17 +1127,13 @@ fn upgrades_credentials_come_only_from_secrets_passed_explicitly() {
             "{out}"
         );
     }
-    let o = t
-        .cmd()
-        .args([
-            "upgrades",
-            "-f",
-            "r",
-            "--credentials",
-            "r/kubernetes/flux/meta/repos/charts.yaml",
-        ])
-        .output()
-        .unwrap();
+    let o = t.run([
+        "upgrades",
+        "-f",
+        "r",
+        "--credentials",
+        "r/kubernetes/flux/meta/repos/charts.yaml",
+    ]);
     assert_eq!(o.status.code(), Some(2), "not a Secret: {}", stderr(&o));
 }
 
@@ -1172,13 +1171,9 @@ fn upgrades_migrates_renamed_keys_in_kustomize_generated_values_files() {
         "r/kubernetes/flux/meta/repos/charts.yaml",
         &format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  url: {}/charts\n", web.url()),
     );
-    let o = t
-        .cmd()
-        .args([
-            "upgrades", "-f", "r", "--to", "minor", "--write", "-o", "json",
-        ])
-        .output()
-        .unwrap();
+    let o = t.run([
+        "upgrades", "-f", "r", "--to", "minor", "--write", "-o", "json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let doc = json(&o);
     let g = release(&doc, "grafana");
@@ -1241,11 +1236,7 @@ fn upgrades_follows_the_registry_bearer_token_challenge() {
         "r/kubernetes/flux/meta/repos/charts.yaml",
         &format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  type: oci\n  insecure: true\n  url: oci://{host}/charts\n"),
     );
-    let o = t
-        .cmd()
-        .args(["upgrades", "-f", "r", "-o", "json"])
-        .output()
-        .unwrap();
+    let o = t.run(["upgrades", "-f", "r", "-o", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let doc = json(&o);
     let w = release(&doc, "web");

@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
+use crate::support::acting::{assert_audit, audit_records, deployment, env_for};
 use crate::support::env::{TestEnv, repo, stderr, stdout};
 use crate::support::fake_apiserver::FakeApiServer;
-use crate::test_act::{assert_audit, audit_records, env_for};
 
 #[test]
 fn crashloop_workflow_takes_the_oom_branch_and_patches_the_memory_limit() {
@@ -53,7 +53,7 @@ fn crashloop_workflow_takes_the_oom_branch_and_patches_the_memory_limit() {
 fn crashloop_workflow_without_oom_restarts_auto_approved_by_the_workflow() {
     let objects = vec![
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}),
-        crate::test_act::deployment(),
+        deployment(),
         json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
             "metadata": {"name": "web-abc", "namespace": "app",
                 "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u1"}]},
@@ -178,7 +178,7 @@ fn validate_names_the_file_and_the_step() {
     assert!(stdout(&o).contains("drainer"), "{}", stdout(&o));
     let fake = FakeApiServer::start(vec![json!({"apiVersion": "v1", "kind": "Node",
         "metadata": {"name": "pi5-a"}})]);
-    fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
+    t.use_cluster(&fake);
     let o = t
         .cmd()
         .args(["workflow", "run", "drainer", "--yes"])

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use crate::error::{EXIT_OK, Error, Result};
 use crate::serve::approvals;
 
@@ -79,10 +80,13 @@ pub async fn run(ctx: &Ctx, args: &ApprovalsArgs) -> Result<u8> {
     let coll = approvals::collection(&ns);
     match &args.command {
         ApprovalsCommand::List => {
-            let format = ctx.output(&["table", "json"], "table")?;
+            let format = ctx.format(
+                &[OutputFormat::Table, OutputFormat::Json],
+                OutputFormat::Table,
+            )?;
             let list = get(&client, &coll).await?;
             let items = list["items"].as_array().cloned().unwrap_or_default();
-            if format == "json" {
+            if format == OutputFormat::Json {
                 let v: Vec<Value> = items
                     .iter()
                     .map(|o| json!({"id": approvals::name_of(o), "phase": approvals::phase_of(o),

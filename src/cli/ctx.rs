@@ -178,24 +178,6 @@ impl Ctx {
             })
     }
 
-    /// The output format flag as text, validated against what the command supports (for
-    /// callers not yet on [`Ctx::format`]).
-    pub fn output(&self, allowed: &[&str], default: &'static str) -> Result<String> {
-        let o = self
-            .global
-            .output
-            .clone()
-            .unwrap_or_else(|| default.to_string());
-        if allowed.contains(&o.as_str()) {
-            Ok(o)
-        } else {
-            Err(Error::usage(format!(
-                "unsupported output format `{o}` (expected one of: {})",
-                allowed.join(", ")
-            )))
-        }
-    }
-
     /// Reads all of stdin (for `-f -`).
     pub fn read_stdin(&self) -> std::io::Result<String> {
         let mut s = String::new();

@@ -10,7 +10,7 @@ use comfy_table::{ContentArrangement, Table, presets::NOTHING};
 use serde_json::json;
 
 use super::Ctx;
-use super::flags::OutputFormat;
+use super::flags::{ModelFlags, OutputFormat};
 use super::gather::{FailOn, RecipeSelection};
 use super::gather::{gather_for, select_recipes};
 use crate::autonomy::Policy;
@@ -51,23 +51,21 @@ pub struct DiagnoseArgs {
     /// List the recipes and exit
     #[arg(long)]
     pub list: bool,
-    /// Ask the configured model to explain the findings (a compact, redacted summary is sent;
-    /// never Secret data or secret-looking env values)
+    /// Ask a model to explain the findings (--provider anthropic|openai and --model choose it;
+    /// a compact, redacted summary is sent, never Secret data or secret-looking env values)
     #[arg(long)]
     pub explain: bool,
     /// With --explain: replace object names by reversible tokens in what is sent
     #[arg(long, requires = "explain")]
     pub mask_names: bool,
-    /// With --explain: the provider (anthropic or openai; default from config/env)
-    #[arg(long, requires = "explain", value_parser = ["anthropic", "openai"])]
-    pub provider: Option<String>,
-    /// With --explain: the model
-    #[arg(long, requires = "explain")]
-    pub model: Option<String>,
     /// Also list the findings silenced by an ignore file or a kubectl-claude.io/ignore
     /// annotation, with the reason (table output; -o json always has them under `suppressed`)
     #[arg(long)]
     pub show_suppressed: bool,
+    // The model --explain asks (only with --explain, never offline: `check_for_explain`).
+    // Last: a flattened group's heading carries on to the arguments after it.
+    #[command(flatten)]
+    pub model: ModelFlags,
 }
 
 /// The recipes to run: `--recipe` in registry order, else all; `flux-claude` runs Flux first
@@ -77,6 +75,7 @@ fn selected(ctx: &Ctx, args: &DiagnoseArgs) -> Vec<&'static dyn Recipe> {
 }
 
 pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
+    args.model.check_for_explain(args.explain)?;
     let format = ctx.format(
         &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml],
         OutputFormat::Table,
@@ -86,7 +85,10 @@ pub async fn run(ctx: &Ctx, args: &DiagnoseArgs) -> Result<u8> {
     }
     // Resolved before gathering; when --explain has no model to ask, the diagnosis is still
     // printed and the error follows it.
-    let (explainer, mut explain_error) = match args.explain.then(|| explain_backend(ctx, args)) {
+    let (explainer, mut explain_error) = match args
+        .explain
+        .then(|| super::model::explain_model(ctx, &args.model))
+    {
         Some(Ok(p)) => (Some(p), None),
         Some(Err(e)) => (None, Some(e)),
         None => (None, None),
@@ -404,17 +406,6 @@ struct Explanation {
     model: String,
     text: String,
     actions: Vec<crate::finding::ActionView>,
-}
-
-fn explain_backend(ctx: &Ctx, args: &DiagnoseArgs) -> Result<crate::llm::Provider> {
-    let name = super::model::resolve_provider_name(ctx, args.provider.as_deref(), None)?;
-    match super::model::backend(ctx, &name, args.model.as_deref(), None)? {
-        crate::generate::Backend::Model(p) => Ok(p),
-        crate::generate::Backend::Offline => Err(crate::error::Error::usage_hint(
-            "--explain needs a model provider; none is configured",
-            "set ANTHROPIC_API_KEY, or pass --provider openai with OPENAI_BASE_URL (e.g. Ollama)",
-        )),
-    }
 }
 
 /// Sends the redacted summary, unmasks the reply, and types any suggested actions (which are

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::Ctx;
 use super::cluster_view::live_cluster;
-use super::flags::OutputFormat;
+use super::flags::{InstructionFlags, OutputFormat};
 use crate::diff::{DiffOptions, DiffReport, Status, diff_objects};
 use crate::error::{EXIT_OK, EXIT_REPORT, Error, Result};
 use crate::manifest::{self, Manifest};
@@ -44,18 +44,9 @@ pub struct DiffArgs {
     /// the manifests no longer contain
     #[arg(long)]
     pub prune_preview: bool,
-    /// For instructions: the provider (offline, anthropic or openai)
-    #[arg(long, value_parser = ["offline", "anthropic", "openai"])]
-    pub provider: Option<String>,
-    /// For instructions: the model
-    #[arg(long)]
-    pub model: Option<String>,
-    /// For instructions: a parameter (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
-    /// For instructions: bypass the cache and any lock
-    #[arg(long)]
-    pub no_cache: bool,
+    // Read only when a -f names instructions.
+    #[command(flatten)]
+    pub generation: InstructionFlags,
 }
 
 pub async fn run(ctx: &Ctx, args: &DiffArgs) -> Result<u8> {
@@ -104,26 +95,21 @@ fn is_instructions(p: &std::path::Path) -> bool {
 
 /// Renders instructions through the generate pipeline (lock, cache, provider as configured).
 async fn generated(ctx: &Ctx, args: &DiffArgs, path: &std::path::Path) -> Result<Vec<Manifest>> {
-    let gen_args = super::instructions::PrepareArgs {
-        provider: args.provider.clone(),
-        model: args.model.clone(),
-        set: args.set.clone(),
-        ..Default::default()
-    };
+    let gen_args = super::instructions::PrepareArgs::from_flags(&args.generation);
     let instructions = super::instructions::load_instructions(ctx, None, Some(path))?;
     let prepared = super::instructions::prepare(ctx, instructions, &gen_args)?;
     let app = prepared.instructions.app_name();
     let cache = crate::generate::cache::Cache::new(&ctx.paths.cache_dir);
     let now = ctx.env.now().to_string();
     let mut req = prepared.request(
-        (!args.no_cache).then_some(&cache),
+        (!args.generation.no_cache).then_some(&cache),
         false,
         false,
         8192,
         &now,
         &app,
     );
-    if args.no_cache {
+    if args.generation.no_cache {
         req.lock = None;
     }
     let outcome = crate::generate::run(&req).await?;

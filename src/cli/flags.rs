@@ -1,4 +1,65 @@
-//! Flag values several commands share, and how they are parsed.
+//! Flag values several commands share, and how they are parsed: the flag groups flattened
+//! into each command that takes them (one spelling, one help text), and `-o`.
+
+use clap::Args;
+
+use crate::llm::ProviderKind;
+
+/// Which model a command asks: `generate`, `diff` (for instructions) and `diagnose --explain`.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Model")]
+pub struct ModelFlags {
+    /// The model provider (default: $KCLAUDE_PROVIDER, the config, then anthropic when an API
+    /// key is set, else offline; instructions may name one with `provider:`)
+    #[arg(long, value_enum)]
+    pub provider: Option<ProviderKind>,
+    /// Model id (default: the instructions' `model:`, the config, else the provider's own)
+    #[arg(long)]
+    pub model: Option<String>,
+}
+
+impl ModelFlags {
+    /// True when either flag was given.
+    pub fn any(&self) -> bool {
+        self.provider.is_some() || self.model.is_some()
+    }
+
+    /// For a command whose only model call is `--explain` (`diagnose`, `upgrades`): the flags
+    /// choose what it asks, and the offline generator cannot explain, so a flag that would do
+    /// nothing is refused, as a parse error would be.
+    pub fn check_for_explain(&self, explain: bool) -> crate::error::Result<()> {
+        use crate::error::Error;
+        if self.any() && !explain {
+            return Err(Error::usage_hint(
+                "--provider and --model choose the model --explain asks; without --explain they do nothing",
+                "add --explain, or drop them",
+            ));
+        }
+        if self.provider == Some(ProviderKind::Offline) {
+            return Err(Error::usage_hint(
+                "--explain needs a model; the offline provider has none",
+                "use --provider anthropic or --provider openai",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How instructions become manifests: the model, `--set` and `--no-cache` (`generate`, and
+/// `diff` when a -f names instructions).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Generation")]
+pub struct InstructionFlags {
+    /// Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Bypass the cache and any lock; always generate
+    #[arg(long)]
+    pub no_cache: bool,
+    // Last: a flattened group's heading carries on to the arguments after it.
+    #[command(flatten)]
+    pub model: ModelFlags,
+}
 
 /// An `-o` output format. The flag itself stays a string (`snapshot -o DIR` names a
 /// directory); each command accepts its own subset through [`super::Ctx::format`].
@@ -64,6 +125,16 @@ mod tests {
             assert_eq!(f.to_possible_value().unwrap().get_name(), f.as_str());
         }
         assert!(OutputFormat::Yaml.is_data() && !OutputFormat::Table.is_data());
+    }
+
+    #[test]
+    fn provider_kinds_are_named_as_clap_names_them() {
+        use clap::ValueEnum;
+        for k in ProviderKind::value_variants() {
+            let name = k.to_possible_value().unwrap().get_name().to_string();
+            assert_eq!(name, k.as_str());
+            assert_eq!(ProviderKind::parse(&name), Some(*k));
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::flags::OutputFormat;
+use super::flags::{InstructionFlags, OutputFormat};
 use super::instructions::{PrepareArgs, Prepared, load_instructions, prepare, report_notes};
 use super::model::{CallMeta, log_call};
 use crate::error::{Error, Result};
@@ -37,15 +37,6 @@ pub struct GenerateArgs {
     /// Instructions file or directory, or - for stdin
     #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
     pub file: Option<PathBuf>,
-    /// Provider: offline, anthropic or openai (default: anthropic when a key is set, else offline)
-    #[arg(long, value_parser = ["offline", "anthropic", "openai"])]
-    pub provider: Option<String>,
-    /// Model id (default: config, else claude-sonnet-4-6 / the OpenAI-compatible default)
-    #[arg(long)]
-    pub model: Option<String>,
-    /// Set a parameter substituted into {{ name }} / {{ .Values.name }} (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
     /// Write one file per object into DIR (atomically) instead of stdout
     #[arg(long, value_name = "DIR")]
     pub write: Option<PathBuf>,
@@ -58,9 +49,6 @@ pub struct GenerateArgs {
     /// Fail (exit 5) when the offline generator did not understand a requirement
     #[arg(long)]
     pub strict: bool,
-    /// Bypass the cache and any lock; always generate
-    #[arg(long)]
-    pub no_cache: bool,
     /// Write claudernetes.lock.yaml next to the instructions (commit it for reproducible renders)
     #[arg(long)]
     pub lock: bool,
@@ -76,17 +64,17 @@ pub struct GenerateArgs {
     /// Total deadline for a model call in seconds, retries included (default 60; 0: no limit)
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
+    #[command(flatten)]
+    pub generation: InstructionFlags,
 }
 
 impl GenerateArgs {
     /// The flags [`prepare`] reads.
     fn prepare_args(&self) -> PrepareArgs {
         PrepareArgs {
-            provider: self.provider.clone(),
-            model: self.model.clone(),
-            set: self.set.clone(),
             timeout: self.timeout,
             allowed_kinds: self.allowed_kinds.clone(),
+            ..PrepareArgs::from_flags(&self.generation)
         }
     }
 }
@@ -125,7 +113,7 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
     let prepared = prepare(ctx, instructions, &args.prepare_args())?;
     let app = prepared.instructions.app_name();
     let cache_dir = cache::Cache::new(&ctx.paths.cache_dir);
-    let cache = (!args.no_cache).then_some(&cache_dir);
+    let cache = (!args.generation.no_cache).then_some(&cache_dir);
     let now = ctx.env.now().to_string();
     let max_tokens = args
         .max_tokens
@@ -139,7 +127,7 @@ pub async fn run(ctx: &Ctx, args: &GenerateArgs) -> Result<u8> {
         &now,
         &app,
     );
-    if args.no_cache {
+    if args.generation.no_cache {
         req.lock = None;
     }
     // A committed lock that no longer matches is not silently bypassed.

@@ -6,15 +6,17 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::Ctx;
-use super::model::{backend, resolve_provider_name};
+use super::flags::InstructionFlags;
+use super::model::{backend, parse_provider, resolve_provider_name};
 use crate::error::{Error, Result};
 use crate::generate::{self, Backend, Instructions, Outcome, cache, input, lock};
 use crate::manifest::lint::{Level, LintOptions};
 
-/// What [`prepare`] reads from a command's flags.
+/// What [`prepare`] reads: a command's [`InstructionFlags`], or the same settings from a
+/// front-end that receives them as text (an MCP tool call, an Application's parameters).
 #[derive(Debug, Clone, Default)]
 pub struct PrepareArgs {
-    /// `--provider`
+    /// The provider's name, validated by [`prepare`] (`--provider`, a tool argument).
     pub provider: Option<String>,
     /// `--model`
     pub model: Option<String>,
@@ -24,6 +26,18 @@ pub struct PrepareArgs {
     pub timeout: Option<u64>,
     /// `--allowed-kinds` (empty: from the config).
     pub allowed_kinds: Vec<String>,
+}
+
+impl PrepareArgs {
+    /// The settings a command's flags give; the rest (deadline, allowed kinds) is the caller's.
+    pub fn from_flags(flags: &InstructionFlags) -> Self {
+        Self {
+            provider: flags.model.provider.map(|p| p.as_str().to_string()),
+            model: flags.model.model.clone(),
+            set: flags.set.clone(),
+            ..Default::default()
+        }
+    }
 }
 
 /// Loads the instructions from the arguments.
@@ -198,11 +212,8 @@ pub fn prepare(ctx: &Ctx, instructions: Instructions, args: &PrepareArgs) -> Res
         .namespace
         .clone()
         .or_else(|| instructions.namespace.clone());
-    let provider = resolve_provider_name(
-        ctx,
-        args.provider.as_deref(),
-        instructions.provider.as_deref(),
-    )?;
+    let flag = args.provider.as_deref().map(parse_provider).transpose()?;
+    let provider = resolve_provider_name(ctx, flag, instructions.provider.as_deref())?;
     let provider_defaulted = args.provider.is_none()
         && instructions.provider.is_none()
         && ctx.env.get("KCLAUDE_PROVIDER").is_none()

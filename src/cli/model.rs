@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::Ctx;
+use super::flags::ModelFlags;
 use crate::error::{Error, Result};
 use crate::generate::Backend;
 use crate::llm::{self, HttpSettings, Provider, ProviderKind, anthropic, openai};
@@ -87,28 +88,36 @@ fn base_url(value: String, named_by: &str) -> Result<String> {
 /// The deadline `--timeout 0` (or `timeout_seconds: 0`) stands for: no limit.
 pub const NO_DEADLINE: Duration = Duration::from_secs(100 * 365 * 86_400);
 
-/// Picks the provider name: flag, then the instructions file, then the environment
-/// (`KCLAUDE_PROVIDER`), then the config, then anthropic when a key exists, else offline.
-/// A name no provider has is a usage error naming the choices.
+/// Picks the provider: flag (already typed by clap), then the instructions file, then the
+/// environment (`KCLAUDE_PROVIDER`), then the config, then anthropic when a key exists, else
+/// offline. A name no provider has is a usage error naming the choices.
 pub fn resolve_provider_name(
     ctx: &Ctx,
-    flag: Option<&str>,
+    flag: Option<ProviderKind>,
     file: Option<&str>,
 ) -> Result<ProviderKind> {
+    if let Some(kind) = flag {
+        return Ok(kind);
+    }
     let cfg = ctx.config()?;
-    let chosen = flag
-        .or(file)
+    match file
         .or(ctx.env.get("KCLAUDE_PROVIDER"))
-        .or(cfg.provider.as_deref());
-    match chosen {
-        Some(p) => ProviderKind::parse(p).ok_or_else(|| {
-            Error::usage(format!(
-                "unknown provider `{p}` (expected offline, anthropic or openai)"
-            ))
-        }),
+        .or(cfg.provider.as_deref())
+    {
+        Some(p) => parse_provider(p),
         None if anthropic_key_configured(ctx)? => Ok(ProviderKind::Anthropic),
         None => Ok(ProviderKind::Offline),
     }
+}
+
+/// A provider named as text (an instructions file, the environment, the config, an MCP
+/// argument, an Application parameter).
+pub fn parse_provider(name: &str) -> Result<ProviderKind> {
+    ProviderKind::parse(name).ok_or_else(|| {
+        Error::usage(format!(
+            "unknown provider `{name}` (expected offline, anthropic or openai)"
+        ))
+    })
 }
 
 /// Builds the backend for a provider name and model.
@@ -181,6 +190,19 @@ pub fn backend(
                     .or_else(|| looks_like_ollama(&base_url).then_some(16384)),
             })))
         }
+    }
+}
+
+/// The model `--explain` asks (`diagnose`, `upgrades`): the flags, else as configured; the
+/// offline generator cannot explain, so no model is a usage error saying how to get one.
+pub fn explain_model(ctx: &Ctx, flags: &ModelFlags) -> Result<Provider> {
+    let name = resolve_provider_name(ctx, flags.provider, None)?;
+    match backend(ctx, &name, flags.model.as_deref(), None)? {
+        Backend::Model(p) => Ok(p),
+        Backend::Offline => Err(Error::usage_hint(
+            "--explain needs a model provider; none is configured",
+            "set ANTHROPIC_API_KEY, or pass --provider openai with OPENAI_BASE_URL (e.g. Ollama)",
+        )),
     }
 }
 

@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::Ctx;
+use super::flags::OutputFormat;
 use crate::error::{EXIT_OK, Error, Result};
 use crate::targetapp as ta;
 
@@ -75,7 +76,10 @@ async fn get(client: &kube::Client, path: &str, what: &str) -> Result<Value> {
 }
 
 pub async fn run(ctx: &Ctx, args: &TargetAppArgs) -> Result<u8> {
-    let format = ctx.output(&["table", "json", "yaml"], "table")?;
+    let format = ctx.format(
+        &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml],
+        OutputFormat::Table,
+    )?;
     let live = super::cluster_view::live_cluster(ctx).await?;
     let ns = ctx
         .global
@@ -103,9 +107,9 @@ pub async fn run(ctx: &Ctx, args: &TargetAppArgs) -> Result<u8> {
                 .map(row)
                 .collect();
             let doc = json!({"v": 1, "targetApps": rows});
-            match format.as_str() {
-                "json" => ctx.ui.out(&format!("{doc:#}\n"))?,
-                "yaml" => ctx.ui.out(&crate::manifest::to_yaml(&doc))?,
+            match format {
+                OutputFormat::Json => ctx.ui.out(&format!("{doc:#}\n"))?,
+                OutputFormat::Yaml => ctx.ui.out(&crate::manifest::to_yaml(&doc))?,
                 _ => {
                     let mut t = crate::ui::table([
                         "NAMESPACE",
@@ -150,9 +154,9 @@ pub async fn run(ctx: &Ctx, args: &TargetAppArgs) -> Result<u8> {
                 .unwrap_or(json!([]));
             doc["pods"] = o.pointer("/status/pods").cloned().unwrap_or(json!([]));
             doc["lastState"] = o.pointer("/status/lastState").cloned().unwrap_or(json!([]));
-            match format.as_str() {
-                "json" => ctx.ui.out(&format!("{doc:#}\n"))?,
-                "yaml" => ctx.ui.out(&crate::manifest::to_yaml(&doc))?,
+            match format {
+                OutputFormat::Json => ctx.ui.out(&format!("{doc:#}\n"))?,
+                OutputFormat::Yaml => ctx.ui.out(&crate::manifest::to_yaml(&doc))?,
                 _ => {
                     let mut out = format!(
                         "TargetApp {ns}/{name}: {}\n  endpoint:   {}\n  pods:       {}\n  last poll:  {}\n  ready:      {} {}: {}\n",

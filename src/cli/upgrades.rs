@@ -10,7 +10,7 @@ use futures::StreamExt;
 use serde_json::json;
 
 use super::Ctx;
-use super::flags::OutputFormat;
+use super::flags::{ModelFlags, OutputFormat};
 use crate::error::{EXIT_OK, EXIT_REPORT, Error, ExitCode, Result};
 use crate::manifest::{self, lint::Level};
 use crate::upgrades::{self, Options, Report, To, discover};
@@ -65,13 +65,17 @@ pub struct UpgradesArgs {
     /// spec.secretRef names them; read only when given, never shown
     #[arg(long, value_name = "FILE|DIR")]
     pub credentials: Option<PathBuf>,
-    /// Ask the configured model for a short review of the upgrades (versions, changelogs, key
-    /// paths and impact are sent; never the release's values)
+    /// Ask a model for a short review of the upgrades (--provider anthropic|openai and --model
+    /// choose it; versions, changelogs, key paths and impact are sent, never the release's values)
     #[arg(long)]
     pub explain: bool,
     /// Network timeout per request, in seconds (0: no limit)
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,
+    // The model --explain asks (only with --explain, never offline: `check_for_explain`).
+    // Last: a flattened group's heading carries on to the arguments after it.
+    #[command(flatten)]
+    pub model: ModelFlags,
 }
 
 /// Releases analysed at once.
@@ -82,13 +86,14 @@ fn parse_to(s: &str) -> std::result::Result<To, String> {
 }
 
 pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
+    args.model.check_for_explain(args.explain)?;
     let format = ctx.format(
         &[OutputFormat::Table, OutputFormat::Json, OutputFormat::Yaml],
         OutputFormat::Table,
     )?;
     // Fail before any network work when --explain has no model to ask.
     let explainer = if args.explain {
-        Some(explain_backend(ctx)?)
+        Some(super::model::explain_model(ctx, &args.model)?)
     } else {
         None
     };
@@ -273,17 +278,6 @@ pub async fn run(ctx: &Ctx, args: &UpgradesArgs) -> Result<u8> {
         code = EXIT_REPORT;
     }
     Ok(code)
-}
-
-fn explain_backend(ctx: &Ctx) -> Result<crate::llm::Provider> {
-    let name = super::model::resolve_provider_name(ctx, None, None)?;
-    match super::model::backend(ctx, &name, None, None)? {
-        crate::generate::Backend::Model(p) => Ok(p),
-        crate::generate::Backend::Offline => Err(Error::usage_hint(
-            "--explain needs a model provider; none is configured",
-            "set ANTHROPIC_API_KEY, or KCLAUDE_PROVIDER=openai with OPENAI_BASE_URL (e.g. Ollama)",
-        )),
-    }
 }
 
 /// Secrets from a file or a directory of manifests.

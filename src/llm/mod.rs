@@ -129,12 +129,14 @@ pub struct HttpSettings {
 
 /// Which provider a name (`--provider`, `KCLAUDE_PROVIDER`, `provider:` in the config or the
 /// instructions) selects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ProviderKind {
     /// The offline generator (no model, no network).
     Offline,
+    /// Claude, through Anthropic's API.
     Anthropic,
     /// Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, …).
+    #[value(name = "openai")]
     OpenAi,
 }
 

@@ -39,12 +39,8 @@ pub fn fake() -> FakeApiServer {
     FakeApiServer::start(objects())
 }
 
-/// A TestEnv whose KUBECONFIG points at `fake` (context `kind-fake`).
-pub fn env_for(fake: &FakeApiServer) -> TestEnv {
-    let t = TestEnv::new();
-    fake.write_kubeconfig(&t.path().join("kubeconfig"), "kind-fake");
-    t
-}
+// One `env_for` for every test; named here too, as acting tests always start with it.
+pub use super::env::env_for;
 
 /// Requests that change something: non-GETs that are not server-side dry runs.
 pub fn mutations(fake: &FakeApiServer) -> Vec<Recorded> {

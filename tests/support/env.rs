@@ -5,8 +5,15 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+use super::fake_apiserver::FakeApiServer;
+use super::fake_llm::FakeLlm;
+
 /// The fixed clock every test runs at.
 pub const NOW: &str = "2026-11-22T10:00:00Z";
+
+/// The Anthropic key model tests send: never a real one, and looked for in what must not
+/// show it (logs, stderr, MCP replies).
+pub const TEST_API_KEY: &str = "test-key-not-real";
 
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
@@ -58,6 +65,28 @@ impl TestEnv {
         self
     }
 
+    /// Points KUBECONFIG at `fake` (context `kind-fake`), for a test that set up its
+    /// environment first; [`env_for`] is the usual start.
+    pub fn use_cluster(&self, fake: &FakeApiServer) -> &Self {
+        fake.write_kubeconfig(&self.path().join("kubeconfig"), "kind-fake");
+        self
+    }
+
+    /// Sends Anthropic calls to `llm`, with [`TEST_API_KEY`].
+    pub fn use_anthropic(&mut self, llm: &FakeLlm) -> &mut Self {
+        self.set("ANTHROPIC_API_KEY", TEST_API_KEY);
+        self.set("ANTHROPIC_BASE_URL", llm.url())
+    }
+
+    /// Runs the binary with `args` to completion (stdout, stderr and exit code in the result).
+    pub fn run<I, S>(&self, args: I) -> std::process::Output
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd().args(args).output().expect("run kubectl-claude")
+    }
+
     /// The binary as `kubectl-claude`.
     pub fn cmd(&self) -> Command {
         self.cmd_at(&bin())
@@ -99,6 +128,13 @@ impl TestEnv {
         std::fs::write(&p, content).unwrap();
         p
     }
+}
+
+/// A fresh TestEnv whose KUBECONFIG points at `fake` (context `kind-fake`).
+pub fn env_for(fake: &FakeApiServer) -> TestEnv {
+    let t = TestEnv::new();
+    t.use_cluster(fake);
+    t
 }
 
 /// The built binary.
