@@ -209,15 +209,67 @@ impl Bucket {
 struct Source {
     /// The pod's name, or the URL when one URL serves several pods.
     key: String,
-    pod: Option<Value>,
+    pod: Option<std::sync::Arc<Value>>,
     url: Option<String>,
+}
+
+/// The Events this controller recorded, by name, with their count: a repeat is a PATCH of
+/// the count, not a second Event. Bounded: entries of pods that are gone are dropped after
+/// each poll round, and past [`MAX_EVENTS_REMEMBERED`] the least recently recorded go (a
+/// changing value makes a new message, hence a new Event, every poll). Forgetting is safe:
+/// the next record of a forgotten name gets 409 from the API, reads the count and bumps it.
+#[derive(Default)]
+struct EventMemory {
+    /// Event name → (involved object `kind/name`, count, tick last recorded).
+    known: BTreeMap<String, (String, u64, u64)>,
+    tick: u64,
+}
+
+/// How many Event names one TargetApp remembers.
+const MAX_EVENTS_REMEMBERED: usize = 256;
+
+impl EventMemory {
+    fn count(&self, name: &str) -> Option<u64> {
+        self.known.get(name).map(|e| e.1)
+    }
+
+    fn record(&mut self, name: String, involved: String, count: u64) {
+        self.tick += 1;
+        self.known.insert(name, (involved, count, self.tick));
+        if self.known.len() > MAX_EVENTS_REMEMBERED
+            && let Some(oldest) = self
+                .known
+                .iter()
+                .min_by_key(|(_, e)| e.2)
+                .map(|(k, _)| k.clone())
+        {
+            self.known.remove(&oldest);
+        }
+    }
+
+    fn forget(&mut self, name: &str) {
+        self.known.remove(name);
+    }
+
+    /// Drops the entries of Pods not in `pods` (other kinds — the TargetApp — are kept).
+    fn keep_pods(&mut self, pods: &[&str]) {
+        self.known.retain(|_, (involved, _, _)| {
+            involved
+                .strip_prefix("Pod/")
+                .is_none_or(|p| pods.contains(&p))
+        });
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.known.len()
+    }
 }
 
 #[derive(Default)]
 struct TargetState {
     prev: BTreeMap<String, Value>,
-    /// Event name → count recorded.
-    events: BTreeMap<String, u64>,
+    events: EventMemory,
     bucket: Option<Bucket>,
     /// Per source: (last poll time, outcome, message, endpoint).
     polled: BTreeMap<String, (String, &'static str, String, String)>,
@@ -368,11 +420,8 @@ impl Controller {
             if !self.shared.is_leader() {
                 continue;
             }
-            for t in self.shared.objects_of(ta::KIND) {
-                let key = (
-                    str_at(&t, "/metadata/namespace").to_string(),
-                    str_at(&t, "/metadata/name").to_string(),
-                );
+            for (ns, name) in self.shared.keys_of(ta::KIND) {
+                let key = (ns.unwrap_or_default(), name);
                 if self.running.borrow().contains_key(&key) {
                     continue;
                 }
@@ -405,10 +454,8 @@ impl Controller {
         }
     }
 
-    fn find(&self, key: &(String, String)) -> Option<Value> {
-        self.shared.objects_of(ta::KIND).into_iter().find(|t| {
-            str_at(t, "/metadata/namespace") == key.0 && str_at(t, "/metadata/name") == key.1
-        })
+    fn find(&self, key: &(String, String)) -> Option<std::sync::Arc<Value>> {
+        self.shared.object(ta::KIND, Some(&key.0), &key.1)
     }
 
     /// Sleeps `d`, waking early on shutdown; false when stopping.
@@ -474,6 +521,29 @@ impl Controller {
                 st.spec = spec_now;
             }
             let interval = spec.interval(self.cfg.default_polling_interval);
+            // Until the Pod list has arrived (a fresh start, a watch re-listing), "no pods"
+            // means "not known yet": polling then would report NoPodsMatched and forget
+            // every pod's previous state.
+            if !self.shared.is_synced("Pod") {
+                let wait = match self.shared.not_read("Pod") {
+                    Some(why) => {
+                        let msg = format!("serve cannot read Pods: {why}");
+                        self.error("pods_unreadable");
+                        let now = self.now().to_string();
+                        self.set_status(
+                            &key,
+                            ta::failed_status("PodsUnreadable", &msg, &now, generation),
+                        )
+                        .await;
+                        interval
+                    }
+                    None => Duration::from_millis(200),
+                };
+                if !self.pause(wait).await {
+                    return;
+                }
+                continue;
+            }
             self.poll_round(&key, &obj, &spec, generation, &mut st)
                 .await;
             if !self.pause(interval).await {
@@ -483,14 +553,11 @@ impl Controller {
     }
 
     fn sources(&self, ns: &str, spec: &TargetAppSpec) -> (Vec<Source>, usize) {
-        let mut pods: Vec<Value> = self
-            .shared
-            .objects_of("Pod")
-            .into_iter()
-            .filter(|p| str_at(p, "/metadata/namespace") == ns)
-            .filter(|p| p.pointer("/metadata/deletionTimestamp").is_none())
-            .filter(|p| spec.selector.matches(&labels_of(p)))
-            .collect();
+        // Filtered in the inventory: only the matching pods' pointers are taken.
+        let mut pods = self.shared.select("Pod", Some(ns), |p| {
+            p.pointer("/metadata/deletionTimestamp").is_none()
+                && spec.selector.matches(&labels_of(p))
+        });
         pods.sort_by(|a, b| str_at(a, "/metadata/name").cmp(str_at(b, "/metadata/name")));
         let n = pods.len();
         let sources = match spec.endpoint() {
@@ -692,6 +759,12 @@ impl Controller {
         let keys: Vec<&str> = sources.iter().map(|s| s.key.as_str()).collect();
         st.prev.retain(|k, _| keys.contains(&k.as_str()));
         st.polled.retain(|k, _| keys.contains(&k.as_str()));
+        let pods: Vec<&str> = sources
+            .iter()
+            .filter_map(|s| s.pod.as_deref())
+            .map(|p| str_at(p, "/metadata/name"))
+            .collect();
+        st.events.keep_pods(&pods);
         let (phase, ready, reason, message) = if failed > 0 && ok == 0 {
             (
                 "Failed",
@@ -836,7 +909,8 @@ impl Controller {
         let now = self.now().to_string();
         let coll = format!("/api/v1/namespaces/{ns}/events");
         let bump = |count: u64| json!({"count": count, "lastTimestamp": now, "message": message});
-        let mut count = st.events.get(&name).copied();
+        let involved_key = format!("{ikind}/{iname}");
+        let mut count = st.events.count(&name);
         if count.is_none() {
             let body = json!({
                 "apiVersion": "v1", "kind": "Event",
@@ -886,12 +960,12 @@ impl Controller {
                 Some(c + 1)
             } else {
                 self.error("event_write");
-                st.events.remove(&name);
+                st.events.forget(&name);
                 return;
             };
         }
         if let Some(c) = count {
-            st.events.insert(name, c);
+            st.events.record(name, involved_key, c);
             self.shared.metrics.add(
                 "operator_kco_events_generated_total",
                 &[("type", type_), ("reason", reason)],
@@ -945,7 +1019,7 @@ impl Controller {
         self.event(st, obj, "Warning", "TriggerFired", &why).await;
         let action = a.action.as_str();
         let started = Instant::now();
-        let planned = ta::plan_action(a, ns, s.pod.as_ref());
+        let planned = ta::plan_action(a, ns, s.pod.as_deref());
         let run = async {
             match planned {
                 Err(e) => ("error", e),
@@ -1110,6 +1184,32 @@ mod tests {
         assert_eq!(parse_reply(500, b""), Err(PollError::Http(500)));
         assert!(PollError::Http(503).retryable());
         assert!(!PollError::GraphQl("x".into()).retryable());
+    }
+
+    #[test]
+    fn the_event_memory_is_bounded_and_forgets_gone_pods() {
+        let mut m = EventMemory::default();
+        m.record("ta-a".into(), "TargetApp/mina".into(), 1);
+        m.record("pod-0-a".into(), "Pod/mina-0".into(), 2);
+        m.record("pod-1-a".into(), "Pod/mina-1".into(), 1);
+        m.keep_pods(&["mina-1"]);
+        assert_eq!(m.count("pod-0-a"), None, "mina-0 is gone");
+        assert_eq!(m.count("pod-1-a"), Some(1));
+        assert_eq!(m.count("ta-a"), Some(1), "the TargetApp's own Events stay");
+        // A value that changes every poll: a new Event name each time, never more than the
+        // bound remembered; the most recent stay, the oldest go first.
+        for i in 0..1000 {
+            m.record(format!("ta-change-{i}"), "TargetApp/mina".into(), 1);
+            if i % 10 == 0 {
+                m.record("ta-a".into(), "TargetApp/mina".into(), 2 + i);
+            }
+        }
+        assert_eq!(m.len(), MAX_EVENTS_REMEMBERED);
+        assert_eq!(m.count("ta-change-999"), Some(1));
+        assert_eq!(m.count("ta-change-0"), None);
+        assert_eq!(m.count("ta-a"), Some(992), "recently recorded: kept");
+        m.forget("ta-a");
+        assert_eq!(m.count("ta-a"), None);
     }
 
     #[test]
