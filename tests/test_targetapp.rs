@@ -873,36 +873,42 @@ fn the_crd_schema_rejects_bad_specs() {
     }
 }
 
-/// `METRICS_PORT` moves serve's default listener; `/metrics` there carries the seed's series.
-#[test]
-fn metrics_port_moves_the_default_listener() {
-    let fake = fake_with(vec![]);
+/// One GET on `addr`: (status code, body); `None` when nothing listens there.
+fn get(addr: &str, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(addr).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let code = out.split_whitespace().nth(1)?.parse().ok()?;
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
+    Some((code, body))
+}
+
+fn free_port() -> u16 {
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = free.local_addr().unwrap().port();
-    drop(free);
+    free.local_addr().unwrap().port()
+}
+
+/// `METRICS_PORT` opens a second listener serving only `/metrics` (the seed's series); the
+/// main listener keeps everything (probes, hooks, /metrics), so the kustomize base's probes
+/// and Service on 8080 still work. The same port as `--listen` is one listener, not a clash.
+#[test]
+fn metrics_port_adds_a_metrics_only_listener() {
+    let fake = fake_with(vec![]);
+    let port = free_port();
     let mut t = env_for(&fake);
     t.set("METRICS_PORT", port.to_string());
-    let mut c = t.std_cmd_at(&crate::support::env::bin());
-    c.args(["serve"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-    let child = c.spawn().unwrap();
-    let mut s = Serve {
-        child,
-        addr: format!("127.0.0.1:{port}"),
-        log: Arc::new(Mutex::new(String::new())),
-    };
-    let err = s.child.stderr.take().unwrap();
-    let l2 = s.log.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            l2.lock().unwrap().push_str(&format!("{line}\n"));
-        }
+    let s = Serve::start(&t, &[]);
+    let metrics_addr = format!("127.0.0.1:{port}");
+    s.wait(30, "the metrics listener", || {
+        get(&metrics_addr, "/metrics").is_some()
     });
-    s.wait(30, "serving on METRICS_PORT", || {
-        s.log().contains(&format!(":{port}\""))
-    });
-    let m = s.metrics();
+    let (code, m) = get(&metrics_addr, "/metrics").unwrap();
+    assert_eq!(code, 200, "{m}");
     for name in [
         "operator_kco_tapp_polls_total",
         "operator_kco_tapp_poll_duration_seconds",
@@ -916,6 +922,103 @@ fn metrics_port_moves_the_default_listener() {
     assert!(
         m.contains("# TYPE operator_kco_tapp_poll_duration_seconds histogram"),
         "{m}"
+    );
+    // Only /metrics there; the rest stays on the main listener.
+    for path in ["/healthz", "/api/findings", "/ui"] {
+        assert_eq!(
+            get(&metrics_addr, path).map(|r| r.0),
+            Some(404),
+            "{path} on the metrics port"
+        );
+    }
+    assert_ne!(s.addr, metrics_addr);
+    assert_eq!(
+        get(&s.addr, "/healthz").map(|r| r.0),
+        Some(200),
+        "{}",
+        s.log()
+    );
+    let (code, main) = get(&s.addr, "/metrics").unwrap();
+    assert_eq!(code, 200);
+    assert!(
+        main.contains("# HELP operator_kco_tapp_polls_total "),
+        "{main}"
+    );
+    let serving = s
+        .log()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v["msg"] == "serving")
+        .unwrap();
+    assert_eq!(serving["metricsListen"], json!(format!("0.0.0.0:{port}")));
+    drop(s);
+
+    // METRICS_PORT naming --listen's own port: one listener, serving everything.
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    t.set("METRICS_PORT", port.to_string());
+    let mut c = t.std_cmd_at(&crate::support::env::bin());
+    c.args(["serve", "--listen", &listen]);
+    let (child, addr, log) = crate::support::serve_process::spawn(c);
+    let s = Serve { child, addr, log };
+    assert_eq!(
+        get(&s.addr, "/healthz").map(|r| r.0),
+        Some(200),
+        "{}",
+        s.log()
+    );
+    assert_eq!(
+        get(&s.addr, "/metrics").map(|r| r.0),
+        Some(200),
+        "{}",
+        s.log()
+    );
+}
+
+/// A fresh leader whose Pod LIST is slow does not poll an empty inventory: it waits for the
+/// Pod kind to sync, so no status says "no pods" (or Failed) and no pod is dropped meanwhile.
+#[test]
+fn the_controller_waits_for_the_pod_inventory_to_sync() {
+    let gql = FakeGraphql::start(mina_state("healthy", "SYNCED", 100, &["p1"]));
+    let fake = FakeApiServer::builder()
+        .objects(vec![
+            pod("mina-0", "mina", gql.port()),
+            tapp(
+                "mina",
+                json!({"selector": {"matchLabels": {"app": "mina"}}, "pollingInterval": 1,
+                    "stateQuery": "{ daemonStatus { syncStatus } }"}),
+            ),
+        ])
+        .served("coordination.k8s.io/v1", "Lease")
+        .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+        .served("operator.kco.local/v1alpha1", "TargetApp")
+        .served("v1", "Event")
+        .hanging_path("/api/v1/pods", Duration::from_secs(4))
+        .start();
+    let t = env_for(&fake);
+    let s = Serve::start(&t, &[]);
+    s.wait(30, "a Monitoring status with the pod", || {
+        status(&fake, "mina")["podsMonitored"] == 1
+    });
+    let writes: Vec<Value> = fake
+        .writes()
+        .into_iter()
+        .filter(|w| w.path.ends_with("/targetapps/mina/status"))
+        .filter_map(|w| serde_json::from_str::<Value>(&w.body).ok())
+        .map(|b| b["status"].clone())
+        .collect();
+    assert!(!writes.is_empty());
+    for w in &writes {
+        assert!(
+            w["phase"] == "Initializing" || w["podsMonitored"] == 1,
+            "a status written before the Pod list arrived: {w}\nall: {writes:#?}\n{}",
+            s.log()
+        );
+    }
+    assert!(
+        event_with(&fake, "mina", "failed").is_empty(),
+        "{:#?}",
+        events(&fake)
     );
 }
 

@@ -169,11 +169,7 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
         ));
     }
     ta_cfg.poll_rate = args.targetapp_poll_rate;
-    // METRICS_PORT moves the default listener (everything, /metrics included, is served there).
-    let listen = match ta_cfg.metrics_port {
-        Some(p) if args.listen == "0.0.0.0:8080" => format!("0.0.0.0:{p}"),
-        _ => args.listen.clone(),
-    };
+    let listen = args.listen.clone();
     let hook_token = match &args.hook_token_file {
         Some(p) => {
             let t = std::fs::read_to_string(p)
@@ -227,6 +223,20 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
+    // METRICS_PORT (seed 004) is a second listener serving only /metrics; the main one keeps
+    // everything, /metrics included, so probes and the Service on --listen still work. The
+    // main listener's own port needs no second one (and binding it again would fail).
+    let main_port = listener.local_addr().ok().map(|a| a.port());
+    let metrics_listener = match ta_cfg.metrics_port {
+        Some(p) if Some(p) != main_port => {
+            let at = format!("0.0.0.0:{p}");
+            let l = tokio::net::TcpListener::bind(&at)
+                .await
+                .map_err(|e| Error::io("listen (METRICS_PORT)", &at, e))?;
+            Some((at, l))
+        }
+        _ => None,
+    };
     let mut global = Vec::new();
     if let Some(k) = &ctx.global.kubeconfig {
         global.extend(["--kubeconfig".to_string(), k.display().to_string()]);
@@ -296,6 +306,7 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
     log(
         "serving",
         serde_json::json!({"listen": addr, "identity": identity,
+            "metricsListen": metrics_listener.as_ref().map(|(at, _)| at.clone()),
             "watching": kinds.iter().map(|k| k.kind.clone()).collect::<Vec<_>>()}),
     );
     kinds.push(crate::cluster::live::ApiRes {
@@ -361,6 +372,9 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
                 Duration::from_secs(30),
             ));
             // --- end schedules
+            if let Some((_, l)) = metrics_listener {
+                tokio::task::spawn_local(serve::metrics_http(shared.clone(), l));
+            }
             let http = serve::http(shared.clone(), launcher, listener);
             let term = async {
                 match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

@@ -187,7 +187,12 @@ pub async fn execute_loop(
             continue;
         }
         let now = exec.now();
+        // Only pending requests can be announced: the notifier forgets the others.
+        let mut pending = std::collections::BTreeSet::new();
         for obj in shared.objects_of(KIND) {
+            if phase_of(&obj) == "Pending" {
+                pending.insert(name_of(&obj).to_string());
+            }
             let ns = obj
                 .pointer("/metadata/namespace")
                 .and_then(Value::as_str)
@@ -269,6 +274,7 @@ pub async fn execute_loop(
                 _ => {}
             }
         }
+        shared.settings.notifier.keep_approvals(&pending);
     }
 }
 

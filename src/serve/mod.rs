@@ -21,7 +21,7 @@ pub mod schedule;
 pub mod targetapp;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -69,6 +69,9 @@ pub struct Run {
     pub outcome: String,
 }
 
+/// How many runs `/api/runs` and the dashboard remember.
+pub const MAX_RUNS: usize = 200;
+
 /// (namespace, name) → object, for one kind.
 /// Shared (`Arc`): each diagnosis pass builds its inventory from pointers, not a second copy
 /// of every object (that copy doubled the peak memory of a pass).
@@ -89,7 +92,11 @@ pub struct Shared {
     leader: std::cell::Cell<bool>,
     /// Alert group keys with a run in flight (a replay does not start a second run).
     in_flight: RefCell<BTreeSet<String>>,
-    pub runs: RefCell<Vec<Run>>,
+    /// The most recent [`MAX_RUNS`] runs, oldest first (a long-running serve starts runs
+    /// forever; older ones are in the audit log).
+    pub runs: RefCell<VecDeque<Run>>,
+    /// Runs dropped from the front of `runs` so far: run number `n` sits at `n - dropped`.
+    runs_dropped: std::cell::Cell<u64>,
     bucket: RefCell<(f64, Instant)>,
     /// Path prefix → handler ([`Shared::add_routes`]).
     extra_routes: RefCell<Vec<(String, Rc<dyn Handler>)>>,
@@ -114,6 +121,7 @@ impl Shared {
             leader: std::cell::Cell::new(false),
             in_flight: RefCell::default(),
             runs: RefCell::default(),
+            runs_dropped: std::cell::Cell::new(0),
             bucket: RefCell::new((rate * 2.0, Instant::now())),
             extra_routes: RefCell::default(),
             overview: RefCell::default(),
@@ -184,6 +192,86 @@ impl Shared {
             }
         }
         inv
+    }
+
+    /// True once `kind`'s initial list has arrived (before it, "no objects" means "not known
+    /// yet", not "none").
+    pub fn is_synced(&self, kind: &str) -> bool {
+        self.synced.borrow().contains(kind)
+    }
+
+    /// Why `kind` is not read (RBAC denies it, or Secrets in-cluster), if it is not.
+    pub fn not_read(&self, kind: &str) -> Option<String> {
+        self.not_checked.borrow().get(kind).cloned()
+    }
+
+    /// The objects of `kind` in `namespace` (every namespace when `None`) that `keep`
+    /// accepts, as shared pointers: the filter runs on the stored objects, so a poll over a
+    /// few pods of a 4,000-pod cluster copies nothing but the pointers it returns.
+    pub fn select(
+        &self,
+        kind: &str,
+        namespace: Option<&str>,
+        keep: impl Fn(&Value) -> bool,
+    ) -> Vec<std::sync::Arc<Value>> {
+        let objects = self.objects.borrow();
+        let Some(m) = objects.get(kind) else {
+            return Vec::new();
+        };
+        let pick = |(_, o): (_, &std::sync::Arc<Value>)| keep(o).then(|| o.clone());
+        match namespace {
+            // Keys sort by namespace first: one range covers the namespace.
+            Some(ns) => m
+                .range((Some(ns.to_string()), String::new())..)
+                .take_while(|((n, _), _)| n.as_deref() == Some(ns))
+                .filter_map(pick)
+                .collect(),
+            None => m.iter().filter_map(pick).collect(),
+        }
+    }
+
+    /// One watched object by namespace and name.
+    pub fn object(
+        &self,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<std::sync::Arc<Value>> {
+        self.objects
+            .borrow()
+            .get(kind)?
+            .get(&(namespace.map(str::to_string), name.to_string()))
+            .cloned()
+    }
+
+    /// The (namespace, name) of every watched object of `kind`.
+    pub fn keys_of(&self, kind: &str) -> Vec<(Option<String>, String)> {
+        self.objects
+            .borrow()
+            .get(kind)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Records a new run (dropping the oldest past [`MAX_RUNS`]); returns its number for
+    /// [`Shared::finish_run`].
+    fn record_run(&self, run: Run) -> u64 {
+        let mut runs = self.runs.borrow_mut();
+        runs.push_back(run);
+        while runs.len() > MAX_RUNS {
+            runs.pop_front();
+            self.runs_dropped.set(self.runs_dropped.get() + 1);
+        }
+        self.runs_dropped.get() + runs.len() as u64 - 1
+    }
+
+    /// Sets run `n`'s outcome (nothing when it was already dropped).
+    fn finish_run(&self, n: u64, outcome: String) {
+        if let Some(i) = n.checked_sub(self.runs_dropped.get())
+            && let Some(r) = self.runs.borrow_mut().get_mut(i as usize)
+        {
+            r.outcome = outcome;
+        }
     }
 
     /// The watched objects of one kind.
@@ -614,16 +702,12 @@ pub fn start(
     if !shared.in_flight.borrow_mut().insert(key.clone()) {
         return false;
     }
-    let idx = {
-        let mut runs = shared.runs.borrow_mut();
-        runs.push(Run {
-            workflow: workflow.to_string(),
-            trigger: trigger.to_string(),
-            params: params.clone(),
-            outcome: "running".into(),
-        });
-        runs.len() - 1
-    };
+    let idx = shared.record_run(Run {
+        workflow: workflow.to_string(),
+        trigger: trigger.to_string(),
+        params: params.clone(),
+        outcome: "running".into(),
+    });
     let fut = launcher.launch(workflow, &params);
     let sh = shared.clone();
     let (wf, tr) = (workflow.to_string(), trigger.to_string());
@@ -641,7 +725,7 @@ pub fn start(
                 1.0,
             );
         }
-        sh.runs.borrow_mut()[idx].outcome = outcome;
+        sh.finish_run(idx, outcome);
         sh.in_flight.borrow_mut().remove(&key);
     });
     true
@@ -681,6 +765,40 @@ fn to_hyper(r: HttpResponse) -> hyper::Response<http_body_util::Full<hyper::body
     }
     b.body(http_body_util::Full::new(hyper::body::Bytes::from(r.body)))
         .unwrap_or_default()
+}
+
+/// Serves only `GET /metrics` on `listener` (the `METRICS_PORT` listener: scrapers reach the
+/// metrics there without reaching the hooks or the dashboard); everything else is 404.
+pub async fn metrics_http(shared: Rc<Shared>, listener: tokio::net::TcpListener) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let io = hyper_util::rt::TokioIo::new(stream);
+        let sh = shared.clone();
+        tokio::task::spawn_local(async move {
+            let svc =
+                hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    let a = match (req.method().as_str(), req.uri().path()) {
+                        ("GET", "/metrics") => Answer {
+                            status: 200,
+                            content_type: "text/plain; version=0.0.4",
+                            body: sh.metrics.render(),
+                        },
+                        _ => error(404, "not found: this port serves only /metrics"),
+                    };
+                    let resp = hyper::Response::builder()
+                        .status(a.status)
+                        .header(http::header::CONTENT_TYPE, a.content_type)
+                        .body(http_body_util::Full::new(hyper::body::Bytes::from(a.body)))
+                        .unwrap_or_default();
+                    async move { Ok::<_, std::convert::Infallible>(resp) }
+                });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(io, svc)
+                .await;
+        });
+    }
 }
 
 /// Serves HTTP on `listener` until the process ends.
@@ -742,5 +860,88 @@ pub async fn http(
                 .serve_connection(io, svc)
                 .await;
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared() -> Rc<Shared> {
+        Shared::new(Settings {
+            hook_token: None,
+            max_body: 1024,
+            hook_rate: 1.0,
+            debounce: Duration::from_millis(1),
+            workflows: Vec::new(),
+            notifier: notify::Notifier::new(Vec::new(), Vec::new(), Duration::from_secs(1)),
+            ignore: Vec::new(),
+            external_url: None,
+        })
+    }
+
+    fn pod(ns: &str, name: &str, app: &str) -> ((Option<String>, String), std::sync::Arc<Value>) {
+        (
+            (Some(ns.to_string()), name.to_string()),
+            std::sync::Arc::new(json!({"metadata": {"namespace": ns, "name": name,
+                "labels": {"app": app}}})),
+        )
+    }
+
+    #[test]
+    fn select_filters_by_namespace_and_predicate_and_shares_the_objects() {
+        let sh = shared();
+        let pods: ByName = [
+            pod("a", "x-1", "web"),
+            pod("a", "x-2", "db"),
+            pod("ab", "y-1", "web"),
+            pod("b", "z-1", "web"),
+        ]
+        .into_iter()
+        .collect();
+        sh.objects.borrow_mut().insert("Pod".into(), pods);
+        let web = |o: &Value| o.pointer("/metadata/labels/app") == Some(&json!("web"));
+        let names = |v: Vec<std::sync::Arc<Value>>| -> Vec<String> {
+            v.iter()
+                .map(|o| o["metadata"]["name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        // "ab" sorts right after "a": the namespace range must stop before it.
+        assert_eq!(names(sh.select("Pod", Some("a"), web)), ["x-1"]);
+        assert_eq!(names(sh.select("Pod", Some("a"), |_| true)), ["x-1", "x-2"]);
+        assert_eq!(names(sh.select("Pod", None, web)), ["x-1", "y-1", "z-1"]);
+        assert!(sh.select("Pod", Some("c"), |_| true).is_empty());
+        assert!(sh.select("Service", None, |_| true).is_empty());
+        // Pointers to the stored objects, not copies.
+        let got = sh.select("Pod", Some("b"), web);
+        let stored = sh.object("Pod", Some("b"), "z-1").unwrap();
+        assert!(std::sync::Arc::ptr_eq(&got[0], &stored));
+        assert_eq!(sh.keys_of("Pod").len(), 4);
+        assert!(!sh.is_synced("Pod"));
+    }
+
+    #[test]
+    fn runs_keep_the_most_recent_and_finish_the_right_one() {
+        let sh = shared();
+        let run = |i: usize| Run {
+            workflow: format!("wf-{i}"),
+            trigger: "alert".into(),
+            params: BTreeMap::new(),
+            outcome: "running".into(),
+        };
+        let first = sh.record_run(run(0));
+        let mut ids = vec![first];
+        for i in 1..MAX_RUNS + 50 {
+            ids.push(sh.record_run(run(i)));
+        }
+        assert_eq!(sh.runs.borrow().len(), MAX_RUNS);
+        assert_eq!(sh.runs.borrow()[0].workflow, "wf-50");
+        // A run that finishes after it was dropped changes nothing; a kept one is found.
+        sh.finish_run(first, "ok".into());
+        sh.finish_run(ids[120], "refused".into());
+        let runs = sh.runs.borrow();
+        assert!(runs.iter().filter(|r| r.outcome != "running").count() == 1);
+        assert_eq!(runs[120 - 50].workflow, "wf-120");
+        assert_eq!(runs[120 - 50].outcome, "refused");
     }
 }

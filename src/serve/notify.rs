@@ -18,7 +18,8 @@ pub struct Notifier {
     /// fingerprint → (finding, when it was last announced).
     active: RefCell<BTreeMap<String, (Value, Instant)>>,
     announced: RefCell<BTreeMap<String, Instant>>,
-    /// Approval requests already announced.
+    /// Approval requests already announced; only the ones still pending are remembered
+    /// ([`Notifier::keep_approvals`]), so this does not grow with every request ever made.
     approvals_sent: RefCell<std::collections::BTreeSet<String>>,
 }
 
@@ -155,6 +156,19 @@ impl Notifier {
         Some(failed)
     }
 
+    /// Forgets the announced approval requests that are no longer pending (decided, expired
+    /// or deleted: none of them is announced again).
+    pub fn keep_approvals(&self, pending: &std::collections::BTreeSet<String>) {
+        self.approvals_sent
+            .borrow_mut()
+            .retain(|id| pending.contains(id));
+    }
+
+    /// How many approval requests are remembered as announced.
+    pub fn approvals_remembered(&self) -> usize {
+        self.approvals_sent.borrow().len()
+    }
+
     /// Sends one message to every target (best effort; failures are counted by the caller).
     pub async fn send(&self, event: &str, f: &Value) -> usize {
         let text = match event {
@@ -187,6 +201,36 @@ impl Notifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn announced_approvals_are_remembered_only_while_pending() {
+        let n = Notifier::new(Vec::new(), Vec::new(), Duration::from_secs(1));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let notice = |id: &str| ApprovalNotice {
+            id: id.into(),
+            namespace: "q".into(),
+            origin: "trigger".into(),
+            changes: vec!["restart pod/x".into()],
+            expires_at: String::new(),
+            url: None,
+            command: String::new(),
+        };
+        for i in 0..100 {
+            assert_eq!(
+                rt.block_on(n.send_approval(&notice(&format!("r{i}")))),
+                Some(0)
+            );
+        }
+        assert_eq!(rt.block_on(n.send_approval(&notice("r7"))), None, "once");
+        n.keep_approvals(&["r7".to_string()].into());
+        assert_eq!(n.approvals_remembered(), 1);
+        assert_eq!(rt.block_on(n.send_approval(&notice("r7"))), None);
+        n.keep_approvals(&Default::default());
+        assert_eq!(n.approvals_remembered(), 0);
+    }
 
     #[test]
     fn one_message_per_root_cause_and_a_resolved_one() {

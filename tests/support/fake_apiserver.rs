@@ -53,6 +53,9 @@ struct State {
     unavailable: BTreeSet<String>,
     /// API groups that answer only after this long (a hung aggregated API).
     hanging: BTreeMap<String, std::time::Duration>,
+    /// Exact request paths (no query) that answer only after this long: a slow LIST of one
+    /// kind (a big cluster's pods) while the rest of the API answers at once.
+    hanging_paths: BTreeMap<String, std::time::Duration>,
     /// Every change as a watch event: (resourceVersion, type, object).
     events: Vec<(u64, &'static str, Value)>,
     /// TokenReview / SubjectAccessReview answers (see "authn/authz" below).
@@ -162,6 +165,11 @@ impl Builder {
         self.state
             .exec_replies
             .insert((ns.to_string(), pod.to_string()), reply);
+        self
+    }
+    /// Requests on exactly `path` (e.g. `/api/v1/pods`, list and watch) wait `d` first.
+    pub fn hanging_path(mut self, path: &str, d: std::time::Duration) -> Self {
+        self.state.hanging_paths.insert(path.to_string(), d);
         self
     }
     /// Answers SelfSubjectReviews (`authentication.k8s.io/v1`) as this user.
@@ -386,13 +394,14 @@ fn serve(stream: TcpStream, st: &Mutex<State>) -> std::io::Result<()> {
     }
     let is_change = req.method != "GET" && !req.raw_query.contains("dryRun=All");
     let hook = st.lock().unwrap().on_write.clone();
-    let hang = st
-        .lock()
-        .unwrap()
-        .hanging
-        .iter()
-        .find(|(g, _)| req.path.starts_with(&format!("/apis/{g}/")))
-        .map(|(_, d)| *d);
+    let hang = {
+        let s = st.lock().unwrap();
+        s.hanging
+            .iter()
+            .find(|(g, _)| req.path.starts_with(&format!("/apis/{g}/")))
+            .map(|(_, d)| *d)
+            .or_else(|| s.hanging_paths.get(&req.path).copied())
+    };
     if let Some(d) = hang {
         std::thread::sleep(d);
     }
