@@ -187,6 +187,11 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         container: Option<String>,
         command: Vec<String>,
+        /// How long the command may run (`None`: the client's `--request-timeout`). An exec
+        /// queued for approval carries its front-end's budget (a TargetApp's
+        /// `ACTION_EXECUTION_TIMEOUT`) to whoever runs it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout_seconds: Option<u64>,
     },
     // --- forbidden: node mutations and resets ---
     Drain {
@@ -413,6 +418,7 @@ impl Action {
                 target,
                 container,
                 command,
+                ..
             } => format!(
                 "kubectl exec {}{}{} -- {}",
                 target.name,
@@ -590,6 +596,7 @@ pub fn build(verb: Verb, target: ObjRef, p: &Params) -> Result<Action, String> {
             target,
             container: p.container.clone(),
             command: p.command.clone().ok_or_else(|| need(Param::Command))?,
+            timeout_seconds: None,
         },
         Verb::Drain => Action::Drain { target },
         Verb::Cordon => Action::Cordon { target },
@@ -672,6 +679,7 @@ pub fn sample(verb: Verb) -> Action {
             target: ObjRef::new("v1", "Pod", Some("default"), "x"),
             container: None,
             command: vec!["true".into()],
+            timeout_seconds: None,
         },
         Verb::Drain => Action::Drain { target },
         Verb::Cordon => Action::Cordon { target },

@@ -522,6 +522,7 @@ mod tests {
             target: ObjRef::new("v1", "Pod", Some("a"), "p"),
             container: None,
             command: vec!["login".into(), "--password".into(), "hunter2".into()],
+            timeout_seconds: None,
         };
         assert!(!masked_action(&a).to_string().contains("hunter2"));
         assert!(

@@ -56,6 +56,8 @@ pub struct ExecStep {
     /// annotation, else its first), resolved against the pod as read, as kubectl does.
     pub container: Option<String>,
     pub command: Vec<String>,
+    /// The bound on the whole exec; `None`: the client's `--request-timeout`.
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// The annotation naming the container `kubectl exec`/`logs` use when none is given.
@@ -85,13 +87,16 @@ impl ExecStep {
             .map(|w| Value::from(w.as_str()).to_string())
             .collect();
         format!(
-            "runs [{}] in {} of {} (no terminal, no stdin); its exit code decides the outcome",
+            "runs [{}] in {} of {} (no terminal, no stdin{}); its exit code decides the outcome",
             argv.join(" "),
             match &self.container {
                 Some(c) => format!("container {c}"),
                 None => "the default container".to_string(),
             },
-            self.target.display()
+            self.target.display(),
+            self.timeout
+                .map(|t| format!(", at most {}s", t.as_secs()))
+                .unwrap_or_default()
         )
     }
 }
@@ -474,10 +479,12 @@ pub fn plan(action: &Action, object: Option<&Value>, now: &str) -> Result<Plan, 
             target,
             container,
             command,
+            timeout_seconds,
         } => Ok(Plan::Exec(ExecStep {
             target: target.clone(),
             container: container.clone(),
             command: command.clone(),
+            timeout: timeout_seconds.map(std::time::Duration::from_secs),
         })),
         Action::Drain { .. }
         | Action::Cordon { .. }
@@ -624,6 +631,7 @@ mod tests {
             target: pod.clone(),
             container: None,
             command: vec!["sh".into(), "-c".into(), "echo hi".into()],
+            timeout_seconds: None,
         };
         let Plan::Exec(step) = plan(&a, None, "t").unwrap() else {
             panic!("exec")
@@ -639,11 +647,28 @@ mod tests {
         assert_eq!(step.container_in(&p).as_deref(), Some("side"));
         let p = json!({"spec": {"containers": [{"name": "app"}]}});
         assert_eq!(step.container_in(&p).as_deref(), Some("app"));
+        assert_eq!(step.timeout, None);
+        let bounded = Action::Exec {
+            target: pod.clone(),
+            container: None,
+            command: vec!["true".into()],
+            timeout_seconds: Some(300),
+        };
+        let Plan::Exec(step) = plan(&bounded, None, "t").unwrap() else {
+            panic!("exec")
+        };
+        assert_eq!(step.timeout, Some(std::time::Duration::from_secs(300)));
+        assert!(
+            step.describe().contains("at most 300s"),
+            "{}",
+            step.describe()
+        );
         let deploy = ObjRef::new("apps/v1", "Deployment", Some("shop"), "web");
         let a = Action::Exec {
             target: deploy,
             container: None,
             command: vec!["true".into()],
+            timeout_seconds: None,
         };
         assert!(matches!(plan(&a, None, "t"), Ok(Plan::Unsupported(_))));
     }

@@ -148,6 +148,7 @@ fn cases(verb: Verb) -> Vec<Action> {
             target: pod(),
             container: None,
             command: vec!["true".into()],
+            timeout_seconds: None,
         }],
         Verb::Drain => vec![Action::Drain { target: node() }],
         Verb::Cordon => vec![Action::Cordon { target: node() }],

@@ -1165,6 +1165,9 @@ fn exec_command_waits_for_approval_then_runs_once_in_the_pod() {
     let proposed = &all[0]["spec"]["request"]["steps"][0]["proposed"]["action"];
     assert_eq!(proposed["verb"], "exec", "{proposed:#}");
     assert_eq!(proposed["command"], json!(["mina", "client", "status"]));
+    // The controller's ACTION_EXECUTION_TIMEOUT (default 300 s) travels with the request,
+    // so the approved exec is bounded by it, not by serve's shorter --request-timeout.
+    assert_eq!(proposed["timeout_seconds"], 300, "{proposed:#}");
     assert!(fake.execs().is_empty(), "nothing runs before approval");
     let id = all[0]["metadata"]["name"].as_str().unwrap().to_string();
     let o = t

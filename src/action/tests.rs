@@ -147,6 +147,7 @@ fn the_exec_command_line_quotes_words_for_a_shell() {
             "echo 'hi' there".into(),
             "".into(),
         ],
+        timeout_seconds: None,
     };
     assert_eq!(
         a.manual_command(),

@@ -85,6 +85,9 @@ pub fn plan_action(spec: &ActionSpec, ns: &str, pod: Option<&Value>) -> Result<P
             target: ObjRef::new("v1", "Pod", Some(ns), &need_pod()?),
             container: param_str(p, "container").map(str::to_string),
             command: command_of(p).ok_or("exec_command needs `command`")?,
+            // The controller sets ACTION_EXECUTION_TIMEOUT here (configuration is not the
+            // engine's to read).
+            timeout_seconds: None,
         }),
     })
 }

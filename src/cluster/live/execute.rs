@@ -149,10 +149,17 @@ impl LiveCluster {
             message: "the pod has no containers".into(),
         })?;
         let ns = step.target.namespace.as_deref().unwrap_or(&self.namespace);
-        // Bounded by the client's --request-timeout; a front-end with its own budget (a
-        // TargetApp's ACTION_EXECUTION_TIMEOUT) bounds the whole action around this call.
+        // Bounded by the action's own budget when it carries one (a TargetApp's
+        // ACTION_EXECUTION_TIMEOUT, also after a wait in the approval queue), else by the
+        // client's --request-timeout.
         let out = self
-            .exec_in_pod(ns, &step.target.name, &container, &step.command, None)
+            .exec_in_pod(
+                ns,
+                &step.target.name,
+                &container,
+                &step.command,
+                step.timeout,
+            )
             .await?;
         // An ExecOutput is plain strings and numbers: it always encodes.
         let value = serde_json::to_value(&out).unwrap_or(Value::Null);

@@ -43,7 +43,14 @@ impl Controller {
         self.event(st, obj, "Warning", "TriggerFired", &why).await;
         let action = a.action.as_str();
         let started = Instant::now();
-        let planned = ta::plan_action(a, ns, s.pod.as_deref());
+        let mut planned = ta::plan_action(a, ns, s.pod.as_deref());
+        // An exec keeps its budget when it waits in the approval queue and runs later.
+        if let Ok(Planned::Cluster(crate::action::Action::Exec {
+            timeout_seconds, ..
+        })) = &mut planned
+        {
+            *timeout_seconds = Some(self.cfg.action_execution_timeout.as_secs().max(1));
+        }
         let run = async {
             match planned {
                 Err(e) => ("error", e),
