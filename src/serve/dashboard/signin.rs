@@ -1,0 +1,134 @@
+//! Signing in: the sign-in page (cluster mode: a bearer token form with the anonymous
+//! session's CSRF token), the TokenReview of a pasted token, and the local mode's launch link.
+
+use super::*;
+
+pub(super) fn sign_in_page(
+    d: &Dashboard,
+    req: &HttpRequest,
+    secure: bool,
+    error: Option<&str>,
+    status: u16,
+) -> Out {
+    if d.local() {
+        return Out::html(status, views::sign_in_local());
+    }
+    // The anonymous session carries the form's CSRF token (no login CSRF).
+    let cookie = req
+        .headers
+        .get(http::header::COOKIE)
+        .and_then(|v| v.to_str().ok());
+    // A GET changes nothing: a signed-in session is sent on, not replaced (which would
+    // sign its user out).
+    let signed_in = auth::cookie_session(cookie).is_some_and(|sid| {
+        d.sessions
+            .borrow()
+            .get(sid)
+            .is_some_and(|s| s.user.is_some())
+    });
+    if signed_in {
+        return Out::redirect("/ui/status");
+    }
+    let existing = auth::cookie_session(cookie).and_then(|sid| {
+        d.sessions
+            .borrow()
+            .get(sid)
+            .filter(|s| s.user.is_none())
+            .map(|s| s.csrf.clone())
+    });
+    if let Some(csrf) = existing {
+        return Out::html(status, views::sign_in(&csrf, error));
+    }
+    let sid = d.sessions.borrow_mut().create(None);
+    let csrf = d
+        .sessions
+        .borrow()
+        .get(&sid)
+        .map(|s| s.csrf.clone())
+        .unwrap_or_default();
+    Out::html(status, views::sign_in(&csrf, error)).cookie(auth::set_cookie(&sid, secure))
+}
+
+pub(super) async fn sign_in(d: &Dashboard, req: &HttpRequest, secure: bool) -> Out {
+    let f = form(&req.body);
+    let cookie = req
+        .headers
+        .get(http::header::COOKIE)
+        .and_then(|v| v.to_str().ok());
+    let anon = auth::cookie_session(cookie).and_then(|sid| {
+        d.sessions
+            .borrow()
+            .get(sid)
+            .map(|s| (sid.to_string(), s.csrf.clone()))
+    });
+    let Some((old, csrf)) = anon else {
+        return sign_in_page(
+            d,
+            req,
+            secure,
+            Some("your sign-in form expired; try again"),
+            403,
+        );
+    };
+    if d.local() || !f.get("csrf").is_some_and(|t| auth::same(t, &csrf)) {
+        return sign_in_page(
+            d,
+            req,
+            secure,
+            Some("the form's CSRF token is missing or wrong; try again"),
+            403,
+        );
+    }
+    if !d.take_sign_in() {
+        return sign_in_page(
+            d,
+            req,
+            secure,
+            Some("too many sign-in attempts; wait a few seconds and try again"),
+            429,
+        );
+    }
+    let token = f.get("token").map(|t| t.trim()).unwrap_or("");
+    if token.is_empty() {
+        return sign_in_page(d, req, secure, Some("paste a bearer token"), 400);
+    }
+    match auth::token_review(&d.client, token).await {
+        Ok(Some(user)) => {
+            let mut sessions = d.sessions.borrow_mut();
+            sessions.remove(&old);
+            // A new id on sign-in (no session fixation).
+            let sid = sessions.create(Some(user));
+            Out::redirect("/ui/status").cookie(auth::set_cookie(&sid, secure))
+        }
+        Ok(None) => sign_in_page(
+            d,
+            req,
+            secure,
+            Some("the API server did not accept this token (TokenReview: not authenticated)"),
+            401,
+        ),
+        Err(e) => sign_in_page(
+            d,
+            req,
+            secure,
+            Some(&format!("could not check the token: {e}")),
+            503,
+        ),
+    }
+}
+
+pub(super) fn local_sign_in(d: &Dashboard, req: &HttpRequest, secure: bool) -> Out {
+    let Identity::Local { user, key } = &d.identity else {
+        return Out::redirect("/ui/sign-in");
+    };
+    let q = form(req.query.as_bytes());
+    if !q.get("key").is_some_and(|k| auth::same(k, key)) {
+        return Out::html(403, views::sign_in_local());
+    }
+    let sid = d.sessions.borrow_mut().create(Some(User {
+        name: user.clone(),
+        groups: vec![],
+        uid: None,
+    }));
+    Out::redirect("/ui/status").cookie(auth::set_cookie(&sid, secure))
+}
