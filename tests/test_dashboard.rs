@@ -22,6 +22,7 @@ const HOOK_TOKEN: &str = "s3cret-hook-token";
 const ALICE: &str = "alice-token-0123";
 const BOB: &str = "bob-token-4567";
 const CAROL: &str = "carol-token-89ab";
+const DAVE: &str = "dave-token-cdef";
 
 /// A running `serve`; killed on drop.
 struct Serve {
@@ -152,6 +153,9 @@ fn sign_in(addr: &str, token: &str) -> (String, String) {
 
 /// The OOM-killed checkout Deployment (namespace shop), the queue's kinds, and three users:
 /// alice may view, decide and run; bob may only view; carol may do nothing.
+/// dave is a second approver. A decision's status write is held for 700 ms before the fake
+/// applies it, so two approvers clicking at nearly the same time both read the request as
+/// Pending: only the version check can stop the second.
 fn fake() -> FakeApiServer {
     FakeApiServer::builder_from_dir(
         &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
@@ -167,6 +171,15 @@ fn fake() -> FakeApiServer {
     .allow("alice@example.com", "patch", "approvalrequests/status")
     .allow("bob@example.com", "list", "approvalrequests")
     .allow("bob@example.com", "get", "approvalrequests")
+    .user_token(DAVE, "dave@example.com", &["approvers"])
+    .allow("dave@example.com", "list", "approvalrequests")
+    .allow("dave@example.com", "get", "approvalrequests")
+    .allow("dave@example.com", "patch", "approvalrequests/status")
+    .on_write(|w| {
+        if w.path.ends_with("/status") && w.body.contains("\"approver\"") {
+            std::thread::sleep(Duration::from_millis(700));
+        }
+    })
     .start()
 }
 
@@ -488,6 +501,70 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
         && v["spec"]["resourceAttributes"]["verb"] == "patch"
         && v["spec"]["resourceAttributes"]["subresource"] == "status"
         && v["spec"]["resourceAttributes"]["group"] == "kubectl-claude.io"));
+
+    // alice and dave approve the real request at nearly the same time: both read it as
+    // Pending, but the decision is conditioned on the version read, so the API server
+    // refuses the second (409) and the loser is told who decided; it runs once.
+    let (dave, dave_csrf) = sign_in(a, DAVE);
+    let racers: Vec<_> = [(alice.clone(), csrf.clone()), (dave, dave_csrf)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (cookie, token))| {
+            let (addr, path) = (a.to_string(), approve.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(200 * i as u64));
+                http(
+                    &addr,
+                    "POST",
+                    &path,
+                    &[FORM, ("Cookie", &cookie)],
+                    &format!("csrf={token}"),
+                )
+            })
+        })
+        .collect();
+    let replies: Vec<Reply> = racers.into_iter().map(|h| h.join().unwrap()).collect();
+    let codes: Vec<u16> = replies.iter().map(|r| r.code).collect();
+    assert_eq!(codes, vec![303, 409], "alice first, dave second: {codes:?}");
+    assert!(
+        replies[1]
+            .body
+            .contains("already decided by alice@example.com"),
+        "{}",
+        replies[1].body
+    );
+    let approved_writes = fake
+        .writes()
+        .iter()
+        .filter(|w| w.path.ends_with(&format!("/{id}/status")) && w.body.contains("Approved"))
+        .count();
+    assert_eq!(approved_writes, 2, "both tried");
+    s.wait(30, "the one execution", || {
+        approval_objects(&fake)
+            .iter()
+            .any(|o| o["metadata"]["name"] == id.as_str() && o["status"]["phase"] == "Executed")
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(patches_to_checkout(&fake), 1, "exactly one executor write");
+    let o = approval_objects(&fake)
+        .into_iter()
+        .find(|o| o["metadata"]["name"] == id.as_str())
+        .unwrap();
+    assert_eq!(o["status"]["approver"], "alice@example.com");
+    // The CLI takes the same path: told who decided, nothing written.
+    let n = status_writes(&fake);
+    let out = t
+        .cmd()
+        .args(["approvals", "approve", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = crate::support::env::stderr(&out);
+    assert!(
+        err.contains("already decided by alice@example.com"),
+        "{err}"
+    );
+    assert_eq!(status_writes(&fake), n);
 
     // carol is authenticated but may not even view.
     let page = http(a, "GET", "/ui/sign-in", &[], "");

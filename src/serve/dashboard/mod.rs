@@ -29,7 +29,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use self::auth::{Access, Sessions, User};
 use self::history::history_view;

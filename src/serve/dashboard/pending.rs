@@ -310,58 +310,35 @@ pub(super) async fn decide(d: &Dashboard, who: &Who, ns: &str, name: &str, appro
         }
         Err(e) => return review_failed(who, &e),
     }
-    let o = match get_request(d, ns, name).await {
-        Ok(Some(o)) => o,
-        Ok(None) => {
-            return Out::html(
-                404,
-                page_of(
-                    who,
-                    "Not found",
-                    "pending",
-                    &views::problem(
-                        "Not found",
-                        &format!("approval request {ns}/{name} does not exist"),
-                    ),
-                ),
-            );
-        }
-        Err(e) => return review_failed(who, &e),
-    };
-    let phase = approvals::phase_of(&o);
-    let refuse = |msg: String| {
-        Out::html(
-            409,
-            page_of(
-                who,
-                "Not decided",
-                "pending",
-                &views::problem("Not decided", &msg),
-            ),
-        )
-    };
-    if phase != "Pending" {
-        return refuse(format!(
-            "approval request {name} is {phase}, not Pending: only a pending request can be {word}d"
-        ));
-    }
-    if approvals::expired(&o, d.now()) {
-        return refuse(format!(
-            "approval request {name} expired at {}; it will not run",
-            s(&o, "/spec/expiresAt")
-        ));
-    }
-    let status = json!({
-        "phase": if approve { "Approved" } else { "Rejected" },
-        "approver": who.user.name,
-        "decidedAt": d.now().to_string(),
-    });
-    match approvals::set_status(&d.client, ns, name, status).await {
+    use crate::serve::approvals::DecideError;
+    match approvals::decide(&d.client, ns, name, approve, &who.user.name, d.now()).await {
         Ok(()) => Out::redirect(&format!(
             "/ui/pending?done={}&id={}",
             if approve { "approved" } else { "rejected" },
             url_part(name)
         )),
-        Err(e) => review_failed(who, &e),
+        Err(e @ DecideError::NotFound { .. }) => Out::html(
+            404,
+            page_of(
+                who,
+                "Not found",
+                "pending",
+                &views::problem("Not found", &e.to_string()),
+            ),
+        ),
+        Err(
+            e @ (DecideError::AlreadyDecided { .. }
+            | DecideError::Expired { .. }
+            | DecideError::Status(approvals::StatusError::Conflict { .. })),
+        ) => Out::html(
+            409,
+            page_of(
+                who,
+                "Not decided",
+                "pending",
+                &views::problem("Not decided", &e.to_string()),
+            ),
+        ),
+        Err(e) => review_failed(who, &e.to_string()),
     }
 }
