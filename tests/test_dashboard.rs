@@ -634,14 +634,51 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
             serde_json::from_str(&http(a, "GET", "/api/runs", &[], "").body).unwrap_or_default();
         runs.as_array().is_some_and(|rs| {
             rs.iter().any(|r| {
-                r["trigger"] == "dashboard:alice@example.com"
+                r["trigger"] == "dashboard"
+                    && r["started_by"] == "alice@example.com"
                     && r["params"]["namespace"] == "shop"
                     && r["outcome"] != "running"
             })
         })
     });
     let w = http(a, "GET", "/ui/workflows", &[("Cookie", &alice)], "");
-    assert!(w.body.contains("dashboard:alice@example.com"), "{}", w.body);
+    assert!(
+        w.body.contains("dashboard (alice@example.com)"),
+        "{}",
+        w.body
+    );
+    // The run's start is in the audit log with alice as who started it, and History shows it.
+    let h = http(
+        a,
+        "GET",
+        "/ui/history?workflow=pod-crashloop-remediation&outcome=started",
+        &[("Cookie", &alice)],
+        "",
+    );
+    assert!(
+        h.body
+            .contains("workflow-run workflow/pod-crashloop-remediation"),
+        "{}",
+        h.body
+    );
+    assert!(h.body.contains("<td>alice@example.com</td>"), "{}", h.body);
+    let audit = std::fs::read_dir(t.home().join(".local/state/kubectl-claude/actions"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    assert!(
+        audit.contains("\"started_by\":\"alice@example.com\""),
+        "{audit}"
+    );
+    // The metric label stays bounded: the trigger, never the user.
+    let m = http(a, "GET", "/metrics", &[], "").body;
+    assert!(
+        m.contains("trigger=\"dashboard\"") && !m.contains("alice@example.com"),
+        "{m}"
+    );
 
     // A flood of sign-in guesses is throttled before it reaches the API server.
     let reviews = |f: &FakeApiServer| {
@@ -696,6 +733,7 @@ fn local_dashboard_signs_in_by_link_and_acts_as_the_kubeconfig_user() {
     .allow(dev, "list", "approvalrequests")
     .allow(dev, "get", "approvalrequests")
     .allow(dev, "patch", "approvalrequests/status")
+    .allow(dev, "create", "approvalrequests")
     .start();
     let mut t = env_for(&fake);
     let o = t
@@ -826,6 +864,38 @@ fn local_dashboard_signs_in_by_link_and_acts_as_the_kubeconfig_user() {
         patches_to_checkout(&fake),
         0,
         "serve executes, not the dashboard"
+    );
+
+    // A run started here records dev as who started it (the local launcher passes it on).
+    let r = http(
+        addr,
+        "POST",
+        "/ui/workflows/pod-crashloop-remediation/run",
+        &[FORM, ("Cookie", &cookie)],
+        &format!("csrf={}&param.namespace=shop", p.csrf()),
+    );
+    assert_eq!(r.code, 303, "{}", r.body);
+    let end = Instant::now() + Duration::from_secs(60);
+    let history = loop {
+        let h = http(
+            addr,
+            "GET",
+            "/ui/history?outcome=started",
+            &[("Cookie", &cookie)],
+            "",
+        );
+        if h.body
+            .contains("workflow-run workflow/pod-crashloop-remediation")
+            || Instant::now() > end
+        {
+            break h.body;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        history.contains("workflow-run workflow/pod-crashloop-remediation")
+            && history.contains(&format!("<td>{dev}</td>")),
+        "{history}"
     );
 }
 

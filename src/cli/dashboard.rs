@@ -45,12 +45,22 @@ impl Launcher for LocalLauncher {
         workflow: &str,
         params: &BTreeMap<String, String>,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
-        let mut args = self.global.clone();
-        args.extend(["workflow".into(), "run".into(), workflow.to_string()]);
-        for (k, v) in params {
-            args.extend(["--param".into(), format!("{k}={v}")]);
-        }
-        args.extend(["--queue-approvals".into(), self.queue_ns.clone()]);
+        self.launch_started_by(workflow, params, None)
+    }
+
+    fn launch_started_by(
+        &self,
+        workflow: &str,
+        params: &BTreeMap<String, String>,
+        started_by: Option<&str>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
+        let args = super::launch::workflow_run_args(
+            &self.global,
+            workflow,
+            params,
+            &self.queue_ns,
+            started_by,
+        );
         let exe = self.exe.clone();
         Box::pin(async move {
             let out = tokio::task::spawn_blocking(move || {
@@ -115,16 +125,7 @@ pub async fn run(ctx: &Ctx, args: &DashboardArgs) -> Result<u8> {
     let key = dashboard::auth::random_token();
     let url = format!("http://{addr}/ui/local?key={key}");
 
-    let mut global = Vec::new();
-    if let Some(k) = &ctx.global.kubeconfig {
-        global.extend(["--kubeconfig".to_string(), k.display().to_string()]);
-    }
-    if let Some(c) = &ctx.global.context {
-        global.extend(["--context".to_string(), c.clone()]);
-    }
-    if let Some(c) = &ctx.global.config_file {
-        global.extend(["--config".to_string(), c.display().to_string()]);
-    }
+    let global = super::launch::global_args(ctx);
     let exe = std::env::current_exe().map_err(|e| Error::io("find this binary", "<exe>", e))?;
     let launcher: Rc<dyn Launcher> = Rc::new(LocalLauncher {
         exe,

@@ -39,6 +39,18 @@ pub trait Launcher {
         workflow: &str,
         params: &BTreeMap<String, String>,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>>;
+
+    /// [`Launcher::launch`] for a run a person started (the dashboard's signed-in user): a
+    /// launcher that can record who in the run's audit log overrides this.
+    fn launch_started_by(
+        &self,
+        workflow: &str,
+        params: &BTreeMap<String, String>,
+        started_by: Option<&str>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
+        let _ = started_by;
+        self.launch(workflow, params)
+    }
 }
 
 /// Settings of one `serve` process.
@@ -67,6 +79,9 @@ pub struct Run {
     pub params: BTreeMap<String, String>,
     /// `running`, then the launcher's outcome.
     pub outcome: String,
+    /// Who started it (the dashboard's signed-in user); absent for alerts, Flux, schedules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
 }
 
 /// (namespace, name) → object, for one kind.
@@ -611,6 +626,21 @@ pub fn start(
     key: String,
     params: BTreeMap<String, String>,
 ) -> bool {
+    start_by(shared, launcher, workflow, trigger, key, params, None)
+}
+
+/// [`start`] for a run a person started: `started_by` is kept on the run and passed to the
+/// launcher (the run records it in the audit log); `trigger` stays a bounded word for the
+/// metric label.
+pub fn start_by(
+    shared: &Rc<Shared>,
+    launcher: &Rc<dyn Launcher>,
+    workflow: &str,
+    trigger: &str,
+    key: String,
+    params: BTreeMap<String, String>,
+    started_by: Option<&str>,
+) -> bool {
     if !shared.in_flight.borrow_mut().insert(key.clone()) {
         return false;
     }
@@ -621,10 +651,11 @@ pub fn start(
             trigger: trigger.to_string(),
             params: params.clone(),
             outcome: "running".into(),
+            started_by: started_by.map(str::to_string),
         });
         runs.len() - 1
     };
-    let fut = launcher.launch(workflow, &params);
+    let fut = launcher.launch_started_by(workflow, &params, started_by);
     let sh = shared.clone();
     let (wf, tr) = (workflow.to_string(), trigger.to_string());
     tokio::task::spawn_local(async move {

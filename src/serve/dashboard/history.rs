@@ -2,59 +2,45 @@
 
 use super::*;
 
+/// Attempts per page.
+const PAGE: usize = 100;
+
+/// The approval as the audit log spells it (`deferred`, `refused-stale`…).
+fn approval_word(a: crate::autonomy::Approval) -> String {
+    serde_json::to_value(a)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 pub(super) async fn history_view(d: &Dashboard, who: &Who, q: &BTreeMap<String, String>) -> Out {
     if let Some(o) = check_view(d, who, "list").await {
         return o;
     }
-    let (records, unreadable) = match crate::audit::read_report(&d.audit_dir) {
-        Ok(r) => r,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (vec![], vec![]),
-        Err(e) => {
-            return review_failed(
-                who,
-                &format!("reading the audit log {}: {e}", d.audit_dir.display()),
-            );
-        }
-    };
-    // One row per attempt: the outcome record when there is one, else the decision.
-    let mut by_id: BTreeMap<String, crate::audit::Record> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for r in records {
-        if !by_id.contains_key(&r.id) {
-            order.push(r.id.clone());
-        }
-        let keep = by_id
-            .get(&r.id)
-            .is_none_or(|prev| prev.outcome.is_none() || r.outcome.is_some());
-        if keep {
-            let approver = by_id.get(&r.id).and_then(|p| p.approver.clone());
-            let mut r = r;
-            if r.approver.is_none() {
-                r.approver = approver;
-            }
-            by_id.insert(r.id.clone(), r);
-        }
-    }
     let want = |k: &str| q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
     let (f_origin, f_workflow, f_outcome) = (want("origin"), want("workflow"), want("outcome"));
-    let mut rows = Vec::new();
-    let mut rs: Vec<&crate::audit::Record> = order.iter().filter_map(|id| by_id.get(id)).collect();
-    rs.sort_by(|a, b| b.at.cmp(&a.at));
-    for r in rs {
+    let page_no: usize = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+    let keep = |r: &crate::audit::Record| {
         let outcome = r.outcome.map(|o| o.as_str()).unwrap_or("pending");
-        let approval = serde_json::to_value(r.approval)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        if f_origin.is_some_and(|o| !r.origin.starts_with(o)) {
-            continue;
-        }
-        if f_workflow.is_some_and(|w| r.origin != format!("workflow:{w}")) {
-            continue;
-        }
-        if f_outcome.is_some_and(|o| o != outcome && o != approval) {
-            continue;
-        }
+        f_origin.is_none_or(|o| r.origin.starts_with(o))
+            && f_workflow.is_none_or(|w| r.origin == format!("workflow:{w}"))
+            && f_outcome.is_none_or(|o| o == outcome || o == approval_word(r.approval))
+    };
+    // Only what this page needs, read from the end of the log, filters applied while reading.
+    let page =
+        match crate::audit::read_newest(&d.audit_dir, page_no.saturating_mul(PAGE), PAGE, &keep) {
+            Ok(p) => p,
+            Err(e) => {
+                return review_failed(
+                    who,
+                    &format!("reading the audit log {}: {e}", d.audit_dir.display()),
+                );
+            }
+        };
+    let mut rows = Vec::new();
+    for r in &page.attempts {
+        let outcome = r.outcome.map(|o| o.as_str()).unwrap_or("pending");
+        let approval = approval_word(r.approval);
         let request = r
             .request
             .as_deref()
@@ -74,13 +60,14 @@ pub(super) async fn history_view(d: &Dashboard, who: &Who, q: &BTreeMap<String, 
             esc(r.tier.as_str()),
             esc(&approval),
             format!("<span class=\"tag {0}\">{0}</span>", esc(outcome)),
-            esc(r.approver.as_deref().unwrap_or("")),
+            esc(r
+                .approver
+                .as_deref()
+                .or(r.started_by.as_deref())
+                .unwrap_or("")),
             request,
             text(r.error.as_deref().unwrap_or("")),
         ]);
-        if rows.len() >= 200 {
-            break;
-        }
     }
     let mut b = String::from("<h1>History</h1>");
     let opt = |k: &str| esc(q.get(k).map(String::as_str).unwrap_or(""));
@@ -101,6 +88,7 @@ pub(super) async fn history_view(d: &Dashboard, who: &Who, q: &BTreeMap<String, 
         "deferred",
         "refused-stale",
         "refused-forbidden",
+        "started",
     ] {
         let sel = if q.get("outcome").map(String::as_str).unwrap_or("") == o {
             " selected"
@@ -111,22 +99,47 @@ pub(super) async fn history_view(d: &Dashboard, who: &Who, q: &BTreeMap<String, 
         let _ = write!(b, "<option value=\"{o}\"{sel}>{label}</option>");
     }
     b.push_str("</select></label><button type=\"submit\">Filter</button></form>");
-    if !unreadable.is_empty() {
+    if page.unreadable > 0 {
         b.push_str(&views::notice(
             "error",
             &format!(
                 "{} audit line(s) could not be read and are not shown",
-                unreadable.len()
+                page.unreadable
             ),
         ));
     }
     b.push_str(&views::table(
         "Actions, newest first",
         &[
-            "Time", "Origin", "Action", "Tier", "Approval", "Outcome", "Approver", "Request",
-            "Error",
+            "Time", "Origin", "Action", "Tier", "Approval", "Outcome", "By", "Request", "Error",
         ],
         &rows,
     ));
+    // Older / newer pages keep the filters.
+    let link = |n: usize| {
+        let mut l = format!("/ui/history?page={n}");
+        for k in ["origin", "workflow", "outcome"] {
+            if let Some(v) = want(k) {
+                let _ = write!(l, "&{k}={}", url_part(v));
+            }
+        }
+        esc(&l)
+    };
+    b.push_str("<nav class=\"pages\" aria-label=\"Pages\">");
+    if page_no > 0 {
+        let _ = write!(
+            b,
+            "<a href=\"{}\" rel=\"prev\">Newer</a> ",
+            link(page_no - 1)
+        );
+    }
+    if page.more {
+        let _ = write!(
+            b,
+            "<a href=\"{}\" rel=\"next\" id=\"older\">Older</a>",
+            link(page_no + 1)
+        );
+    }
+    b.push_str("</nav>");
     Out::html(200, page_of(who, "History", "history", &b))
 }

@@ -12,7 +12,10 @@ pub(super) fn runs_table(shared: &Shared, caption: &str) -> String {
         .map(|r| {
             vec![
                 esc(&r.workflow),
-                esc(&r.trigger),
+                match &r.started_by {
+                    Some(who) => format!("{} ({})", esc(&r.trigger), esc(who)),
+                    None => esc(&r.trigger),
+                },
                 text(
                     &r.params
                         .iter()

@@ -172,7 +172,16 @@ pub(super) async fn run_workflow(
             .collect::<Vec<_>>()
             .join("&")
     );
-    let trigger = format!("dashboard:{}", who.user.name);
-    crate::serve::start(shared, launcher, name, &trigger, key, params);
+    // The trigger is a bounded metric label; who started the run is kept on the run and
+    // recorded by the run in the audit log.
+    crate::serve::start_by(
+        shared,
+        launcher,
+        name,
+        "dashboard",
+        key,
+        params,
+        Some(&who.user.name),
+    );
     Out::redirect(&format!("/ui/workflows?started={}", url_part(name)))
 }
