@@ -101,7 +101,41 @@ impl Reply {
 }
 
 fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-    let mut s = TcpStream::connect(addr).expect("connect serve");
+    let s = TcpStream::connect(addr).expect("connect serve");
+    exchange(s, addr, method, path, headers, body)
+}
+
+/// [`http`] from another loopback address (`127.0.0.2`): another client, as serve sees it.
+fn http_from(
+    source: &str,
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    let s = rt.block_on(async {
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.bind(format!("{source}:0").parse().unwrap()).unwrap();
+        sock.connect(addr.parse().unwrap()).await.unwrap()
+    });
+    let s = s.into_std().unwrap();
+    s.set_nonblocking(false).unwrap();
+    exchange(s, addr, method, path, headers, body)
+}
+
+fn exchange(
+    mut s: TcpStream,
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
@@ -703,6 +737,31 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
         .collect();
     assert!(codes.contains(&429), "{codes:?}");
     assert!(reviews(&fake) - n0 < 12, "{codes:?}");
+    // The flood came from 127.0.0.1: someone else (127.0.0.2) still signs in at once.
+    let other = "127.0.0.2";
+    let other_page = http_from(other, a, "GET", "/ui/sign-in", &[], "");
+    let r = http_from(
+        other,
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &other_page.session().unwrap())],
+        &format!("csrf={}&token={DAVE}", other_page.csrf()),
+    );
+    assert_eq!(
+        r.code, 303,
+        "not throttled by another address's flood: {}",
+        r.body
+    );
+    // While 127.0.0.1 itself is still throttled.
+    let r = http(
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &anon)],
+        &format!("csrf={}&token=guess-again", page.csrf()),
+    );
+    assert_eq!(r.code, 429, "{}", r.body);
 
     // Signing out ends the session.
     let r = http(

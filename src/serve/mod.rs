@@ -686,6 +686,8 @@ pub struct HttpRequest {
     pub query: String,
     pub headers: http::HeaderMap,
     pub body: hyper::body::Bytes,
+    /// The connection's remote address (the proxy's, behind an Ingress).
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 /// An extension route's answer: any status, its own headers (Set-Cookie, Location, CSP…).
@@ -722,7 +724,7 @@ pub async fn http(
 ) {
     use http_body_util::BodyExt;
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
+        let Ok((stream, peer)) = listener.accept().await else {
             continue;
         };
         let io = hyper_util::rt::TokioIo::new(stream);
@@ -744,6 +746,7 @@ pub async fn http(
                                         query: parts.uri.query().unwrap_or("").to_string(),
                                         headers: parts.headers.clone(),
                                         body: bytes,
+                                        peer: Some(peer),
                                     };
                                     let resp = h.handle(sh.clone(), la.clone(), r).await;
                                     return Ok(to_hyper(resp));

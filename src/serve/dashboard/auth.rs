@@ -19,6 +19,56 @@ pub const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
 /// Sessions kept at most (a flood of anonymous sign-in pages cannot grow memory without bound).
 const MAX_SESSIONS: usize = 512;
 
+/// Sign-in attempts per second per client address (burst of twice that).
+pub const SIGN_IN_RATE: f64 = 2.0;
+/// Client addresses whose buckets are kept (the least recently seen is dropped first).
+pub const SIGN_IN_CLIENTS: usize = 1024;
+
+/// Token buckets per client address, at most `max` of them: one address's flood of guesses
+/// is throttled without locking anyone else out, and memory stays bounded.
+pub struct Throttle {
+    rate: f64,
+    max: usize,
+    buckets: HashMap<std::net::IpAddr, (f64, Instant)>,
+}
+
+impl Throttle {
+    pub fn new(rate: f64, max: usize) -> Self {
+        Self {
+            rate,
+            max: max.max(1),
+            buckets: HashMap::new(),
+        }
+    }
+
+    /// True when `client` may try now (no address: one shared bucket).
+    pub fn take(&mut self, client: Option<std::net::IpAddr>, now: Instant) -> bool {
+        let client = client.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        if !self.buckets.contains_key(&client) && self.buckets.len() >= self.max {
+            // A full table forgets the least recently seen address (its bucket starts full
+            // again if it returns), never refuses a new one.
+            if let Some(oldest) = self
+                .buckets
+                .iter()
+                .min_by_key(|(_, b)| b.1)
+                .map(|(k, _)| *k)
+            {
+                self.buckets.remove(&oldest);
+            }
+        }
+        let burst = self.rate * 2.0;
+        let b = self.buckets.entry(client).or_insert((burst, now));
+        b.0 = (b.0 + now.saturating_duration_since(b.1).as_secs_f64() * self.rate).min(burst);
+        b.1 = now;
+        if b.0 >= 1.0 {
+            b.0 -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// A user the API server vouched for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -284,6 +334,25 @@ mod tests {
         assert!(same(&a, &a.clone()));
         assert!(!same(&a, &b));
         assert!(!same(&a, &a[..10]));
+    }
+
+    #[test]
+    fn the_sign_in_throttle_is_per_address_and_bounded() {
+        let ip = |n: u8| Some(std::net::IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, n)));
+        let t0 = Instant::now();
+        let mut t = Throttle::new(2.0, 3);
+        // One address: a burst of 4, then refused until time refills it.
+        let a: Vec<bool> = (0..6).map(|_| t.take(ip(1), t0)).collect();
+        assert_eq!(a, [true, true, true, true, false, false]);
+        // Another address is not locked out by the first's flood.
+        assert!(t.take(ip(2), t0));
+        assert!(t.take(ip(1), t0 + Duration::from_millis(600)), "refilled");
+        // At most 3 addresses are kept: a 4th drops the least recently seen (2).
+        t.take(ip(3), t0 + Duration::from_millis(700));
+        t.take(ip(4), t0 + Duration::from_millis(800));
+        assert_eq!(t.buckets.len(), 3);
+        assert!(!t.buckets.contains_key(&ip(2).unwrap()));
+        assert!(t.buckets.contains_key(&ip(1).unwrap()));
     }
 
     #[test]

@@ -72,13 +72,10 @@ pub struct Dashboard {
     /// The front-end's clock at start; now = this + time elapsed (a test clock in tests).
     pub clock: (jiff::Timestamp, std::time::Instant),
     sessions: RefCell<Sessions>,
-    /// Sign-in attempts: a token bucket, so a flood of guesses cannot turn into a flood of
-    /// TokenReviews against the API server.
-    sign_ins: RefCell<(f64, std::time::Instant)>,
+    /// Sign-in attempts: a token bucket per client address, so a flood of guesses cannot
+    /// turn into a flood of TokenReviews, nor lock everyone else out.
+    sign_ins: RefCell<auth::Throttle>,
 }
-
-/// Sign-in attempts per second (burst of twice that).
-const SIGN_IN_RATE: f64 = 2.0;
 
 impl Dashboard {
     pub fn new(
@@ -97,21 +94,18 @@ impl Dashboard {
             tls,
             clock,
             sessions: RefCell::default(),
-            sign_ins: RefCell::new((SIGN_IN_RATE * 2.0, std::time::Instant::now())),
+            sign_ins: RefCell::new(auth::Throttle::new(
+                auth::SIGN_IN_RATE,
+                auth::SIGN_IN_CLIENTS,
+            )),
         })
     }
 
-    fn take_sign_in(&self) -> bool {
-        let mut b = self.sign_ins.borrow_mut();
-        let now = std::time::Instant::now();
-        b.0 = (b.0 + now.duration_since(b.1).as_secs_f64() * SIGN_IN_RATE).min(SIGN_IN_RATE * 2.0);
-        b.1 = now;
-        if b.0 >= 1.0 {
-            b.0 -= 1.0;
-            true
-        } else {
-            false
-        }
+    /// One sign-in attempt from `client` (no address: one shared bucket).
+    fn take_sign_in(&self, client: Option<std::net::IpAddr>) -> bool {
+        self.sign_ins
+            .borrow_mut()
+            .take(client, std::time::Instant::now())
     }
 
     fn now(&self) -> jiff::Timestamp {

@@ -79,7 +79,7 @@ pub(super) async fn sign_in(d: &Dashboard, req: &HttpRequest, secure: bool) -> O
             403,
         );
     }
-    if !d.take_sign_in() {
+    if !d.take_sign_in(req.peer.map(|p| p.ip())) {
         return sign_in_page(
             d,
             req,
