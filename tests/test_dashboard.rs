@@ -881,7 +881,17 @@ fn local_dashboard_signs_in_by_link_and_acts_as_the_kubeconfig_user() {
     );
     let r = http(addr, "GET", &path, &[], "");
     assert_eq!(r.code, 303);
+    assert_eq!(
+        r.header("location"),
+        Some("/ui/status"),
+        "on to a URL without the key"
+    );
     let cookie = r.session().expect("a session");
+    // The key is spent: the same link (as anyone who read it in `ps` would use it) is refused.
+    let again = http(addr, "GET", &path, &[], "");
+    assert_eq!(again.code, 403);
+    assert!(again.session().is_none(), "no second session");
+    assert!(again.body.contains("already used"), "{}", again.body);
     let p = http(addr, "GET", "/ui/pending", &[("Cookie", &cookie)], "");
     assert_eq!(p.code, 200, "{}", p.body);
     assert!(p.body.contains(dev), "{}", p.body);

@@ -2,8 +2,9 @@
 //! on 127.0.0.1 with the kubeconfig's own credentials — no token to paste: the user is the
 //! kubeconfig user (SelfSubjectReview), every view and decision is a SelfSubjectAccessReview
 //! of those credentials, and the API server's RBAC applies to every write as usual. The
-//! sign-in link carries a key that lives as long as the process (printed on stderr and
-//! handed to the browser); sessions, CSRF tokens and the CSP are the same as in the cluster.
+//! sign-in link carries a key that signs in once, within 10 minutes (it is printed on stderr
+//! and handed to the browser opener, whose argv `ps` shows: spent, it is worth nothing);
+//! sessions, CSRF tokens and the CSP are the same as in the cluster.
 //! Only `/ui` is served (serve's reads and hooks are not).
 
 use std::collections::BTreeMap;
@@ -168,7 +169,7 @@ pub async fn run(ctx: &Ctx, args: &DashboardArgs) -> Result<u8> {
         }
     }
     ctx.ui.status(&format!(
-        "dashboard for {user} on context {} (approval requests in {ns}); open:\n  {url}\n(the link signs you in; Ctrl-C stops the dashboard)",
+        "dashboard for {user} on context {} (approval requests in {ns}); open:\n  {url}\n(the link signs you in once, within 10 minutes; Ctrl-C stops the dashboard)",
         live.context()
     ));
     if !args.no_browser

@@ -69,6 +69,51 @@ impl Throttle {
     }
 }
 
+/// How long the local mode's sign-in link may be used.
+pub const LAUNCH_KEY_TTL: Duration = Duration::from_secs(10 * 60);
+
+/// The local mode's sign-in key: good once, within [`LAUNCH_KEY_TTL`] of being issued (the
+/// link is printed and handed to the browser opener, whose argv anyone on the machine can
+/// read in `ps`: a spent or stale key is worth nothing).
+pub struct LaunchKey {
+    key: String,
+    issued: Instant,
+    spent: bool,
+}
+
+/// Why a launch key did not sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRefused {
+    Wrong,
+    Spent,
+    Expired,
+}
+
+impl LaunchKey {
+    pub fn new(key: String, issued: Instant) -> Self {
+        Self {
+            key,
+            issued,
+            spent: false,
+        }
+    }
+
+    /// Spends the key when `given` is it, unused and fresh.
+    pub fn redeem(&mut self, given: &str, now: Instant) -> Result<(), KeyRefused> {
+        if !same(given, &self.key) {
+            return Err(KeyRefused::Wrong);
+        }
+        if self.spent {
+            return Err(KeyRefused::Spent);
+        }
+        if now.saturating_duration_since(self.issued) > LAUNCH_KEY_TTL {
+            return Err(KeyRefused::Expired);
+        }
+        self.spent = true;
+        Ok(())
+    }
+}
+
 /// A user the API server vouched for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -353,6 +398,28 @@ mod tests {
         assert_eq!(t.buckets.len(), 3);
         assert!(!t.buckets.contains_key(&ip(2).unwrap()));
         assert!(t.buckets.contains_key(&ip(1).unwrap()));
+    }
+
+    #[test]
+    fn the_launch_key_signs_in_once_and_only_while_fresh() {
+        let t0 = Instant::now();
+        let mut k = LaunchKey::new("k3y".into(), t0);
+        assert_eq!(k.redeem("nope", t0), Err(KeyRefused::Wrong));
+        assert_eq!(k.redeem("k3y", t0 + Duration::from_secs(5)), Ok(()));
+        assert_eq!(
+            k.redeem("k3y", t0 + Duration::from_secs(6)),
+            Err(KeyRefused::Spent)
+        );
+        let mut stale = LaunchKey::new("k3y".into(), t0);
+        assert_eq!(
+            stale.redeem("k3y", t0 + LAUNCH_KEY_TTL + Duration::from_secs(1)),
+            Err(KeyRefused::Expired)
+        );
+        assert_eq!(
+            stale.redeem("k3y", t0),
+            Ok(()),
+            "a refused stale try did not spend it"
+        );
     }
 
     #[test]

@@ -54,7 +54,8 @@ pub enum Identity {
     /// SubjectAccessReview for that user, sent with serve's credentials.
     TokenReview,
     /// `kubectl claude dashboard`: the kubeconfig's user (`user`, from SelfSubjectReview);
-    /// the link with `key` signs in; checks are SelfSubjectAccessReviews of those credentials.
+    /// the link with `key` signs in once, within 10 minutes; checks are
+    /// SelfSubjectAccessReviews of those credentials.
     Local { user: String, key: String },
 }
 
@@ -75,6 +76,8 @@ pub struct Dashboard {
     /// Sign-in attempts: a token bucket per client address, so a flood of guesses cannot
     /// turn into a flood of TokenReviews, nor lock everyone else out.
     sign_ins: RefCell<auth::Throttle>,
+    /// Local mode: the sign-in link's key (one use, 10 minutes).
+    launch_key: RefCell<Option<auth::LaunchKey>>,
 }
 
 impl Dashboard {
@@ -86,7 +89,14 @@ impl Dashboard {
         tls: bool,
         clock: (jiff::Timestamp, std::time::Instant),
     ) -> Rc<Self> {
+        let launch_key = match &identity {
+            Identity::Local { key, .. } => {
+                Some(auth::LaunchKey::new(key.clone(), std::time::Instant::now()))
+            }
+            Identity::TokenReview => None,
+        };
         Rc::new(Self {
+            launch_key: RefCell::new(launch_key),
             client,
             namespace,
             identity,

@@ -11,7 +11,7 @@ pub(super) fn sign_in_page(
     status: u16,
 ) -> Out {
     if d.local() {
-        return Out::html(status, views::sign_in_local());
+        return Out::html(status, views::sign_in_local(None));
     }
     // The anonymous session carries the form's CSRF token (no login CSRF).
     let cookie = req
@@ -118,17 +118,32 @@ pub(super) async fn sign_in(d: &Dashboard, req: &HttpRequest, secure: bool) -> O
 }
 
 pub(super) fn local_sign_in(d: &Dashboard, req: &HttpRequest, secure: bool) -> Out {
-    let Identity::Local { user, key } = &d.identity else {
+    let Identity::Local { user, .. } = &d.identity else {
         return Out::redirect("/ui/sign-in");
     };
     let q = form(req.query.as_bytes());
-    if !q.get("key").is_some_and(|k| auth::same(k, key)) {
-        return Out::html(403, views::sign_in_local());
+    let given = q.get("key").map(String::as_str).unwrap_or("");
+    let redeemed = match d.launch_key.borrow_mut().as_mut() {
+        Some(k) => k.redeem(given, std::time::Instant::now()),
+        None => Err(auth::KeyRefused::Wrong),
+    };
+    if let Err(why) = redeemed {
+        let msg = match why {
+            auth::KeyRefused::Wrong => "this link's key is not this dashboard's",
+            auth::KeyRefused::Spent => {
+                "this sign-in link was already used (it works once); restart kubectl claude dashboard for a new one"
+            }
+            auth::KeyRefused::Expired => {
+                "this sign-in link expired (it works for 10 minutes); restart kubectl claude dashboard for a new one"
+            }
+        };
+        return Out::html(403, views::sign_in_local(Some(msg)));
     }
     let sid = d.sessions.borrow_mut().create(Some(User {
         name: user.clone(),
         groups: vec![],
         uid: None,
     }));
+    // Sent on to a URL without the key.
     Out::redirect("/ui/status").cookie(auth::set_cookie(&sid, secure))
 }
