@@ -777,6 +777,73 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
     drop(s);
 }
 
+/// A JWT-shaped token (as `kubectl create token` prints) that expires in a few seconds: the
+/// session ends with it (the cookie's Max-Age too), though the TokenReview accepted it; one
+/// already expired does not sign in.
+#[test]
+fn a_session_ends_when_its_jwt_token_expires() {
+    use base64::Engine as _;
+    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let now: jiff::Timestamp = crate::support::env::NOW.parse().unwrap();
+    let jwt = |exp: i64| {
+        format!(
+            "{}.{}.c2lnbmF0dXJl",
+            b64(&json!({"alg": "RS256", "kid": "k"})),
+            b64(&json!({"sub": "system:serviceaccount:ops:erin", "exp": now.as_second() + exp}))
+        )
+    };
+    let (short, old) = (jwt(6), jwt(-60));
+    let fake = FakeApiServer::builder_from_dir(
+        &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
+    )
+    .served("coordination.k8s.io/v1", "Lease")
+    .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+    .user_token(&short, "erin@example.com", &[])
+    .user_token(&old, "erin@example.com", &[])
+    .allow("erin@example.com", "list", "approvalrequests")
+    .start();
+    let t = env_for(&fake);
+    let s = Serve::start(&t);
+    let a = s.addr.as_str();
+    let page = http(a, "GET", "/ui/sign-in", &[], "");
+    let r = http(
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &page.session().unwrap())],
+        &format!("csrf={}&token={old}", page.csrf()),
+    );
+    assert_eq!(r.code, 401, "{}", r.body);
+    assert!(r.body.contains("expired"), "{}", r.body);
+    let r = http(
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &page.session().unwrap())],
+        &format!("csrf={}&token={short}", page.csrf()),
+    );
+    assert_eq!(r.code, 303, "{}", r.body);
+    let max_age: u64 = r
+        .header("set-cookie")
+        .and_then(|c| c.split("Max-Age=").nth(1))
+        .and_then(|v| v.split(';').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(
+        max_age <= 6,
+        "the cookie lasts as long as the token: {max_age}"
+    );
+    let cookie = r.session().unwrap();
+    assert_eq!(
+        http(a, "GET", "/ui/pending", &[("Cookie", &cookie)], "").code,
+        200
+    );
+    std::thread::sleep(Duration::from_secs(7));
+    let r = http(a, "GET", "/ui/pending", &[("Cookie", &cookie)], "");
+    assert_eq!(r.code, 303, "signed out with the token: {}", r.body);
+    assert_eq!(r.header("location"), Some("/ui/sign-in"));
+}
+
 /// `kubectl claude dashboard`: 127.0.0.1, the kubeconfig's user (no token pasting), the link
 /// signs in and is handed to `$BROWSER`; decisions still need CSRF and are recorded as that
 /// user; serve's reads and hooks are not served.

@@ -4,6 +4,11 @@
 //! every view and every decision. In local mode (`kubectl claude dashboard`) the user is the
 //! kubeconfig's own, and the API server answers a **SelfSubjectAccessReview** for those
 //! credentials. Tokens are never stored, logged or shown: only the reviewed user is kept.
+//!
+//! A session lasts 8 h, or less: when the token is a JWT (ServiceAccount tokens, OIDC ID
+//! tokens) it ends at the token's `exp`. The TokenReview is not repeated during a session —
+//! that would mean keeping the token in memory — but authorization is: every view and every
+//! decision is its own SubjectAccessReview, so removing a user's binding takes effect at once.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -128,6 +133,33 @@ pub struct Session {
     pub user: Option<User>,
     pub csrf: String,
     created: Instant,
+    /// When it ends: [`SESSION_TTL`] after creation, or sooner when the token it was signed
+    /// in with expires sooner.
+    expires: Instant,
+}
+
+impl Session {
+    fn live(&self, now: Instant) -> bool {
+        now < self.expires
+    }
+}
+
+/// The `exp` claim of a JWT-shaped bearer token (ServiceAccount tokens from `kubectl create
+/// token`, OIDC ID tokens), read without checking the signature — the TokenReview already
+/// vouched for the token; this only shortens the session to the token's own life.
+pub fn token_expiry(token: &str) -> Option<jiff::Timestamp> {
+    use base64::Engine as _;
+    let mut parts = token.split('.');
+    let (_, payload, _) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    let exp = claims.get("exp")?.as_f64()?;
+    jiff::Timestamp::from_second(exp as i64).ok()
 }
 
 /// The session table (in memory: a restart signs everyone out).
@@ -139,9 +171,13 @@ pub struct Sessions {
 impl Sessions {
     /// A new session; returns its id.
     pub fn create(&mut self, user: Option<User>) -> String {
+        self.create_for(user, SESSION_TTL)
+    }
+
+    /// A new session that lasts `ttl` (at most [`SESSION_TTL`]); returns its id.
+    pub fn create_for(&mut self, user: Option<User>, ttl: Duration) -> String {
         let now = Instant::now();
-        self.map
-            .retain(|_, s| now.duration_since(s.created) < SESSION_TTL);
+        self.map.retain(|_, s| s.live(now));
         while self.map.len() >= MAX_SESSIONS {
             // Evict the oldest (anonymous ones first).
             let victim = self
@@ -161,15 +197,14 @@ impl Sessions {
                 user,
                 csrf: random_token(),
                 created: now,
+                expires: now + ttl.min(SESSION_TTL),
             },
         );
         id
     }
 
     pub fn get(&self, id: &str) -> Option<&Session> {
-        self.map
-            .get(id)
-            .filter(|s| s.created.elapsed() < SESSION_TTL)
+        self.map.get(id).filter(|s| s.live(Instant::now()))
     }
 
     pub fn remove(&mut self, id: &str) {
@@ -206,9 +241,14 @@ pub fn cookie_session(cookie_header: Option<&str>) -> Option<&str> {
 
 /// The `Set-Cookie` value for a session (`secure` when the page is served over TLS).
 pub fn set_cookie(id: &str, secure: bool) -> String {
+    set_cookie_for(id, secure, SESSION_TTL)
+}
+
+/// [`set_cookie`] for a session that lasts `ttl`.
+pub fn set_cookie_for(id: &str, secure: bool, ttl: Duration) -> String {
     format!(
         "{COOKIE}={id}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        SESSION_TTL.as_secs(),
+        ttl.min(SESSION_TTL).as_secs().max(1),
         if secure { "; Secure" } else { "" }
     )
 }
@@ -420,6 +460,40 @@ mod tests {
             Ok(()),
             "a refused stale try did not spend it"
         );
+    }
+
+    #[test]
+    fn a_jwt_expiry_is_read_and_other_tokens_have_none() {
+        use base64::Engine as _;
+        let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        let jwt = format!(
+            "{}.{}.sig",
+            b64(r#"{"alg":"RS256"}"#),
+            b64(r#"{"sub":"system:serviceaccount:a:b","exp":1795000000}"#)
+        );
+        assert_eq!(
+            token_expiry(&jwt),
+            Some(jiff::Timestamp::from_second(1795000000).unwrap())
+        );
+        assert_eq!(token_expiry("alice-token-0123"), None);
+        assert_eq!(
+            token_expiry(&format!("a.{}.c", b64(r#"{"sub":"x"}"#))),
+            None
+        );
+        assert_eq!(token_expiry("a.!!!.c"), None);
+        assert_eq!(token_expiry(&format!("{jwt}.extra")), None);
+    }
+
+    #[test]
+    fn a_session_ends_at_its_own_ttl() {
+        let mut s = Sessions::default();
+        let short = s.create_for(None, Duration::from_millis(50));
+        let long = s.create(None);
+        assert!(s.get(&short).is_some());
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(s.get(&short).is_none(), "ended with its token");
+        assert!(s.get(&long).is_some());
+        assert!(set_cookie_for("x", false, Duration::from_secs(42)).contains("Max-Age=42"));
     }
 
     #[test]

@@ -94,11 +94,30 @@ pub(super) async fn sign_in(d: &Dashboard, req: &HttpRequest, secure: bool) -> O
     }
     match auth::token_review(&d.client, token).await {
         Ok(Some(user)) => {
+            // The session never outlives the token (a JWT's `exp`).
+            let ttl = match auth::token_expiry(token) {
+                Some(exp) => {
+                    let left = exp.as_second() - d.now().as_second();
+                    if left <= 0 {
+                        return sign_in_page(
+                            d,
+                            req,
+                            secure,
+                            Some(
+                                "this token has expired (its exp claim is in the past); create a new one",
+                            ),
+                            401,
+                        );
+                    }
+                    std::time::Duration::from_secs(left as u64).min(auth::SESSION_TTL)
+                }
+                None => auth::SESSION_TTL,
+            };
             let mut sessions = d.sessions.borrow_mut();
             sessions.remove(&old);
             // A new id on sign-in (no session fixation).
-            let sid = sessions.create(Some(user));
-            Out::redirect("/ui/status").cookie(auth::set_cookie(&sid, secure))
+            let sid = sessions.create_for(Some(user), ttl);
+            Out::redirect("/ui/status").cookie(auth::set_cookie_for(&sid, secure, ttl))
         }
         Ok(None) => sign_in_page(
             d,
