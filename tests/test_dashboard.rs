@@ -469,6 +469,71 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
 
     let before = status_writes(&fake);
     let (alice, csrf) = sign_in(a, ALICE);
+    // Status lists the alerts received: the one that started the remediation, and one that
+    // matched no workflow (its credential-named label masked).
+    let stray = json!({
+        "version": "4", "groupKey": "{}:{alertname=\"DiskAlmostFull\"}", "truncatedAlerts": 0,
+        "status": "firing", "receiver": "kubectl-claude", "groupLabels": {}, "commonLabels": {},
+        "commonAnnotations": {}, "externalURL": "http://alertmanager",
+        "alerts": [{"status": "firing",
+            "labels": {"alertname": "DiskAlmostFull", "severity": "critical", "node": "pi5-a",
+                "api_token": "hunter2hunter2hunter2"},
+            "annotations": {}, "startsAt": "2026-12-01T10:00:00.000Z",
+            "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "", "fingerprint": "aa11"}]
+    });
+    let r = http(
+        a,
+        "POST",
+        "/hooks/alertmanager",
+        &[
+            ("Authorization", &format!("Bearer {HOOK_TOKEN}")),
+            ("Content-Type", "application/json"),
+        ],
+        &stray.to_string(),
+    );
+    assert_eq!(r.code, 202, "{}", r.body);
+    let st = http(a, "GET", "/ui/status?fragment=1", &[("Cookie", &alice)], "");
+    assert!(st.body.contains("Recent alerts"), "{}", st.body);
+    assert!(
+        st.body.contains("DiskAlmostFull") && st.body.contains("no workflow matched"),
+        "{}",
+        st.body
+    );
+    assert!(
+        st.body.contains("started pod-crashloop-remediation"),
+        "{}",
+        st.body
+    );
+    assert!(!st.body.contains("hunter2hunter2"), "{}", st.body);
+    let j = http(
+        a,
+        "GET",
+        "/ui/status?format=json",
+        &[("Cookie", &alice)],
+        "",
+    );
+    assert_eq!(j.header("content-type"), Some("application/json"));
+    let v: Value = serde_json::from_str(&j.body).unwrap();
+    assert_eq!(
+        v["alerts"][0]["name"], "DiskAlmostFull",
+        "newest first: {v}"
+    );
+    assert_eq!(v["alerts"][0]["note"], "no workflow matched");
+    assert_eq!(v["alerts"][0]["labels"]["node"], "pi5-a");
+    assert_ne!(
+        v["alerts"][0]["labels"]["api_token"],
+        "hunter2hunter2hunter2"
+    );
+    assert_eq!(v["alerts"][1]["name"], "KubePodCrashLooping");
+    assert_eq!(
+        v["alerts"][1]["started"],
+        json!(["pod-crashloop-remediation"])
+    );
+    assert_eq!(
+        http(a, "GET", "/ui/status?format=json", &[], "").code,
+        303,
+        "signed in only"
+    );
     // Opening the sign-in page again (a GET) keeps the session: it is sent on to Status.
     let again = http(a, "GET", "/ui/sign-in", &[("Cookie", &alice)], "");
     assert_eq!(again.code, 303, "{}", again.body);

@@ -84,6 +84,30 @@ pub struct Run {
     pub started_by: Option<String>,
 }
 
+/// An alert serve received, kept for the dashboard's Status view (the newest
+/// [`RECENT_ALERTS`]): what it was and what serve did with it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReceivedAlert {
+    /// The `alertname` label.
+    pub name: String,
+    /// The `severity` label ("" when absent).
+    pub severity: String,
+    /// `firing` or `resolved`.
+    pub status: String,
+    /// Its labels, values through the redactor (a label named like a credential is masked).
+    pub labels: BTreeMap<String, String>,
+    /// RFC 3339, when serve received it.
+    pub received_at: String,
+    /// The workflows it started.
+    pub started: Vec<String>,
+    /// What became of it when it started nothing: `no workflow matched`, `already running`,
+    /// `not firing`, or the parameter problem.
+    pub note: String,
+}
+
+/// Received alerts kept (oldest dropped first).
+pub const RECENT_ALERTS: usize = 50;
+
 /// (namespace, name) → object, for one kind.
 /// Shared (`Arc`): each diagnosis pass builds its inventory from pointers, not a second copy
 /// of every object (that copy doubled the peak memory of a pass).
@@ -105,6 +129,8 @@ pub struct Shared {
     /// Alert group keys with a run in flight (a replay does not start a second run).
     in_flight: RefCell<BTreeSet<String>>,
     pub runs: RefCell<Vec<Run>>,
+    /// The newest [`RECENT_ALERTS`] alerts received, oldest first.
+    pub alerts: RefCell<std::collections::VecDeque<ReceivedAlert>>,
     bucket: RefCell<(f64, Instant)>,
     /// Path prefix → handler ([`Shared::add_routes`]).
     extra_routes: RefCell<Vec<(String, Rc<dyn Handler>)>>,
@@ -129,6 +155,7 @@ impl Shared {
             leader: std::cell::Cell::new(false),
             in_flight: RefCell::default(),
             runs: RefCell::default(),
+            alerts: RefCell::default(),
             bucket: RefCell::new((rate * 2.0, Instant::now())),
             extra_routes: RefCell::default(),
             overview: RefCell::default(),
@@ -593,10 +620,12 @@ fn alert_runs(
 ) -> Answer {
     let mut started = Vec::new();
     let mut problems = Vec::new();
+    // Per alert (by position): the workflows it started, and why others did not.
+    let mut seen: Vec<(Vec<String>, Vec<String>)> = vec![(vec![], vec![]); p.alerts.len()];
     for wf in &shared.settings.workflows {
         for t in hooks::alert_triggers(wf) {
-            for alert in p.alerts.iter().filter(|a| a.status == "firing") {
-                if !hooks::matches(t, alert) {
+            for (i, alert) in p.alerts.iter().enumerate() {
+                if alert.status != "firing" || !hooks::matches(t, alert) {
                     continue;
                 }
                 match hooks::bind_params(t, alert) {
@@ -604,13 +633,59 @@ fn alert_runs(
                         let key = format!("{}|{}|{}", p.group_key, wf.name, alert.fingerprint);
                         if start(shared, launcher, &wf.name, "alert", key, params.clone()) {
                             started.push(json!({"workflow": wf.name, "params": params}));
+                            seen[i].0.push(wf.name.clone());
+                        } else {
+                            seen[i].1.push(format!("{}: already running", wf.name));
                         }
                     }
-                    Err(e) => problems.push(format!("workflow {}: {e}", wf.name)),
+                    Err(e) => {
+                        problems.push(format!("workflow {}: {e}", wf.name));
+                        seen[i].1.push(format!("{}: {e}", wf.name));
+                    }
                 }
             }
         }
     }
+    let received_at = jiff::Timestamp::now().to_string();
+    let mut recent = shared.alerts.borrow_mut();
+    for (alert, (started, why)) in p.alerts.iter().zip(seen) {
+        let note = if !started.is_empty() {
+            String::new()
+        } else if alert.status != "firing" {
+            "not firing".into()
+        } else if why.is_empty() {
+            "no workflow matched".into()
+        } else {
+            crate::redact::redact(&why.join("; "))
+        };
+        let labels = alert
+            .labels
+            .iter()
+            .map(|(k, v)| {
+                let v = if crate::redact::looks_secret(k) {
+                    crate::redact::REDACTED.to_string()
+                } else {
+                    crate::redact::redact(v)
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        let labels: BTreeMap<String, String> = labels;
+        let label = |k: &str| labels.get(k).cloned().unwrap_or_default();
+        recent.push_back(ReceivedAlert {
+            name: label("alertname"),
+            severity: label("severity"),
+            status: alert.status.clone(),
+            labels: labels.clone(),
+            received_at: received_at.clone(),
+            started,
+            note,
+        });
+        while recent.len() > RECENT_ALERTS {
+            recent.pop_front();
+        }
+    }
+    drop(recent);
     answer(
         202,
         &json!({"status": p.status, "started": started, "problems": problems}),

@@ -35,7 +35,7 @@ use self::auth::{Access, Sessions, User};
 use self::history::history_view;
 use self::pending::{decide, pending_view, request_view};
 use self::signin::{local_sign_in, sign_in, sign_in_page};
-use self::status::status_view;
+use self::status::{alerts_json, status_view};
 use self::views::{esc, s, text, url_part};
 use self::workflows::{run_workflow, workflows_view};
 use crate::serve::approvals;
@@ -378,6 +378,9 @@ async fn handle(
     let q = form(req.query.as_bytes());
     let out = match segs.as_slice() {
         [] => Out::redirect("/ui/status"),
+        ["status"] if q.get("format").is_some_and(|f| f == "json") => {
+            alerts_json(d, shared, &who).await
+        }
         ["status"] => status_view(d, shared, &who, q.contains_key("fragment")).await,
         ["pending"] => pending_view(d, &who, &q).await,
         ["pending", ns, name] => request_view(d, &who, ns, name).await,

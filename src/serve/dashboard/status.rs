@@ -34,6 +34,60 @@ pub(super) fn runs_table(shared: &Shared, caption: &str) -> String {
     )
 }
 
+/// The alerts serve received lately, newest first, and what became of each.
+fn alerts_table(shared: &Shared) -> String {
+    let rows: Vec<Vec<String>> = shared
+        .alerts
+        .borrow()
+        .iter()
+        .rev()
+        .map(|a| {
+            let labels = a
+                .labels
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "alertname" | "severity"))
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let result = if a.started.is_empty() {
+                format!("<span class=\"muted\">{}</span>", esc(&a.note))
+            } else {
+                format!("started {}", esc(&a.started.join(", ")))
+            };
+            vec![
+                format!("<time datetime=\"{0}\">{0}</time>", esc(&a.received_at)),
+                esc(&a.name),
+                format!("<span class=\"tag {0}\">{0}</span>", esc(&a.severity)),
+                esc(&a.status),
+                format!("<code>{}</code>", text(&labels)),
+                result,
+            ]
+        })
+        .collect();
+    views::table(
+        "Recent alerts",
+        &[
+            "Received", "Alert", "Severity", "Status", "Labels", "Result",
+        ],
+        &rows,
+    )
+}
+
+/// `/ui/status?format=json`: the recent alerts as JSON (`{"v":1,"alerts":[…]}`).
+pub(super) async fn alerts_json(d: &Dashboard, shared: &Shared, who: &Who) -> Out {
+    if let Some(o) = check_view(d, who, "list").await {
+        return o;
+    }
+    let alerts: Vec<crate::serve::ReceivedAlert> =
+        shared.alerts.borrow().iter().rev().cloned().collect();
+    Out {
+        status: 200,
+        content_type: "application/json",
+        body: serde_json::json!({"v": 1, "alerts": alerts}).to_string(),
+        headers: vec![],
+    }
+}
+
 pub(super) async fn status_view(d: &Dashboard, shared: &Shared, who: &Who, fragment: bool) -> Out {
     if let Some(o) = check_view(d, who, "list").await {
         return o;
@@ -43,7 +97,7 @@ pub(super) async fn status_view(d: &Dashboard, shared: &Shared, who: &Who, fragm
         let body = views::notice(
             "info",
             "the inventory is still being listed (or a kind cannot be read yet); reload in a moment",
-        );
+        ) + &alerts_table(shared);
         return Out::html(
             200,
             if fragment {
@@ -153,7 +207,8 @@ pub(super) async fn status_view(d: &Dashboard, shared: &Shared, who: &Who, fragm
     ));
     let recs: Vec<Vec<String>> = st.recommendations.iter().map(|r| vec![text(r)]).collect();
     b.push_str(&views::table("Recommendations", &["Recommendation"], &recs));
-    b.push_str(&runs_table(shared, "Recent alerts and runs"));
+    b.push_str(&alerts_table(shared));
+    b.push_str(&runs_table(shared, "Recent runs"));
     if !st.not_checked.is_empty() {
         b.push_str(&views::notice(
             "info",
