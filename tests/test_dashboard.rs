@@ -4,7 +4,7 @@
 //! it → serve executes it: exactly one PATCH, the approver is the signed-in user in History; a
 //! user RBAC does not let approve sees no button; markup from the cluster renders as text —
 //! and over plain HTTP for what a browser hides: CSRF, cookie flags, the CSP, 403s with no
-//! write, no state-changing GET. Screenshots of the four views go to /tmp/dashboard-*.png.
+//! write, no state-changing GET. Screenshots of the four views go to /tmp/shots/dashboard-*.png.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -293,6 +293,7 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
     let fake = fake();
     let t = env_for(&fake);
     let (s, id) = pending_setup(&fake, &t);
+    let _ = std::fs::create_dir_all("/tmp/shots");
     let b = Browser::start();
 
     // No session: every view redirects to sign-in.
@@ -308,7 +309,7 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
     b.wait_url("/ui/status");
     assert!(b.text().contains("alice@example.com"), "{}", b.text());
     assert!(b.text().contains("Nodes"), "{}", b.text());
-    b.screenshot("/tmp/dashboard-status.png");
+    b.screenshot("/tmp/shots/dashboard-status.png");
 
     // Pending: the request, its rationale, origin and the exact diff.
     b.goto(&s.url("/ui/pending"));
@@ -326,9 +327,9 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
     assert!(page.contains("<script>window.pwned=1</script>"), "{page}");
     assert_eq!(b.eval("return typeof window.pwned"), json!("undefined"));
     assert_eq!(b.count("#injected"), 0);
-    b.screenshot("/tmp/dashboard-pending.png");
+    b.screenshot("/tmp/shots/dashboard-pending.png");
     b.resize(412, 915);
-    b.screenshot("/tmp/dashboard-pending-phone.png");
+    b.screenshot("/tmp/shots/dashboard-pending-phone.png");
     b.resize(1280, 1000);
 
     // Approve → serve executes it once.
@@ -360,11 +361,11 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
     assert!(b.count(&format!("a[href='/ui/pending/default/{id}']")) >= 1);
     b.goto(&s.url("/ui/history?outcome=ok"));
     assert!(b.text().contains("alice@example.com"));
-    b.screenshot("/tmp/dashboard-history.png");
+    b.screenshot("/tmp/shots/dashboard-history.png");
     b.goto(&s.url("/ui/workflows"));
     assert!(b.text().contains("pod-crashloop-remediation"));
     assert!(b.count("#run-pod-crashloop-remediation") == 1);
-    b.screenshot("/tmp/dashboard-workflows.png");
+    b.screenshot("/tmp/shots/dashboard-workflows.png");
 
     // bob may view but not approve: no buttons.
     b.click("form.who button");
@@ -395,7 +396,7 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
         json!("rgb(20, 22, 26)")
     );
     dark.goto(&s.url("/ui/pending"));
-    dark.screenshot("/tmp/dashboard-pending-phone-dark.png");
+    dark.screenshot("/tmp/shots/dashboard-pending-phone-dark.png");
     let rss = std::fs::read_to_string(format!("/proc/{}/status", s.child.id()))
         .unwrap_or_default()
         .lines()
