@@ -3008,7 +3008,7 @@ _kubectl__claude() {
             return 0
             ;;
         kubectl__subcmd__claude__subcmd__workflow__subcmd__run)
-            opts="-y -n -A -o -q -h --param --queue-approvals --observe --yes --dry-run --read-only --suggest-only --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
+            opts="-y -n -A -o -q -h --param --queue-approvals --observe --started-by --yes --dry-run --read-only --suggest-only --kubeconfig --context --namespace --all-namespaces --output --snapshot --config --quiet --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3023,6 +3023,10 @@ _kubectl__claude() {
                     return 0
                     ;;
                 --observe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --started-by)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

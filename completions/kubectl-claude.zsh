@@ -344,6 +344,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--param=[A parameter (repeatable)]:KEY=VALUE:_default' \
 '--queue-approvals=[Queue confirm-tier changes as ApprovalRequest objects in NAMESPACE instead of asking (what \`serve\` runs); approve them with \`kubectl claude approvals approve ID\`]:NAMESPACE:_default' \
 '--observe=[Append what the run did (actions by tier and outcome, model calls and tokens) as JSON lines to FILE; \`serve\` reads it back for its metrics]:FILE:_files' \
+'--started-by=[Record in the audit log that USER started this run (serve and the dashboard pass the signed-in user)]:USER:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, else ~/.kube/config)]:FILE:_files' \
 '--context=[The name of the kubeconfig context to use]:NAME:_default' \
 '-n+[The namespace scope for this request]:NS:_default' \

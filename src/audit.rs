@@ -23,6 +23,9 @@ use crate::autonomy::{Approval, Tier};
 /// The record format version.
 pub const VERSION: u32 = 1;
 
+/// The verb of a run-start record ([`AuditLog::run_record`]).
+pub const RUN_VERB: &str = "workflow-run";
+
 /// Which half of an attempt a record describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -96,6 +99,10 @@ pub struct Record {
     /// On the outcome record of an `exec` that ran: its exit code and output, masked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exec: Option<ExecSummary>,
+    /// Who started a workflow run (a [`AuditLog::run_record`]): the dashboard's signed-in
+    /// user, as the API server reviewed them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
 }
 
 /// Bytes of stdout (and of stderr) an outcome record keeps of an exec.
@@ -256,7 +263,63 @@ impl AuditLog {
             approver: None,
             request: None,
             exec: None,
+            started_by: None,
         }
+    }
+
+    /// The decision record of a workflow run a person started (verb `workflow-run`, target
+    /// `workflow/<name>`, approval `started`, `started_by` = who): not a cluster action —
+    /// each of the run's actions has its own records — but the answer to "who started it".
+    /// Parameter values go through the scrubber.
+    pub fn run_record(
+        &self,
+        id: &str,
+        at: jiff::Timestamp,
+        workflow: &str,
+        params: &std::collections::BTreeMap<String, String>,
+        started_by: &str,
+    ) -> Record {
+        let params: std::collections::BTreeMap<&str, String> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), crate::redact::redact(v)))
+            .collect();
+        let mut command = format!("kubectl claude workflow run {workflow}");
+        for (k, v) in &params {
+            command.push_str(&format!(" --param {k}={v}"));
+        }
+        Record {
+            v: VERSION,
+            id: id.to_string(),
+            phase: Phase::Decision,
+            at: at.to_string(),
+            context: self.context.clone(),
+            origin: format!("workflow:{workflow}"),
+            action: serde_json::json!({"verb": RUN_VERB, "workflow": workflow, "params": params}),
+            verb: RUN_VERB.to_string(),
+            target: format!("workflow/{workflow}"),
+            tier: Tier::Safe,
+            approval: Approval::Started,
+            command,
+            rationale: None,
+            outcome: None,
+            error: None,
+            unit: None,
+            approver: None,
+            request: None,
+            exec: None,
+            started_by: Some(started_by.to_string()),
+        }
+    }
+
+    /// A fresh id for a record that is not an action (a run start).
+    pub fn new_run_id(&self, workflow: &str) -> String {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let real = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        crate::hash::sha256_hex(&format!("{real}:{}:{n}:run:{workflow}", std::process::id()))[..16]
+            .to_string()
     }
 
     /// Appends a record to the day's file, flushed to disk before returning.
@@ -279,6 +342,149 @@ pub fn read(dir: &Path) -> std::io::Result<Vec<Record>> {
 /// so `audit` can say so instead of hiding them.
 pub fn read_report(dir: &Path) -> std::io::Result<(Vec<Record>, Vec<crate::jsonl::Unreadable>)> {
     crate::jsonl::read_dir_report(dir)
+}
+
+/// Lines of one file, last first, read backwards a chunk at a time: memory is one chunk plus
+/// the longest line, however long the file. Empty lines are skipped; a torn last line (no
+/// newline) is yielded like any other and fails to parse where it is read.
+pub struct RevLines {
+    file: std::fs::File,
+    /// File offset of `buf`'s first byte.
+    pos: u64,
+    /// Bytes read but not yet yielded (they end at the last yielded line's start).
+    buf: Vec<u8>,
+    chunk: usize,
+}
+
+impl RevLines {
+    pub fn open(path: &Path, chunk: usize) -> std::io::Result<Self> {
+        let file = std::fs::File::open(path)?;
+        let pos = file.metadata()?.len();
+        Ok(Self {
+            file,
+            pos,
+            buf: Vec::new(),
+            chunk: chunk.max(1),
+        })
+    }
+}
+
+impl Iterator for RevLines {
+    type Item = std::io::Result<Vec<u8>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::{Read, Seek, SeekFrom};
+        loop {
+            if let Some(i) = self.buf.iter().rposition(|b| *b == b'\n') {
+                let line = self.buf.split_off(i + 1);
+                self.buf.truncate(i);
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                return Some(Ok(line));
+            }
+            if self.pos == 0 {
+                if self.buf.iter().all(u8::is_ascii_whitespace) {
+                    return None;
+                }
+                return Some(Ok(std::mem::take(&mut self.buf)));
+            }
+            let n = self.chunk.min(self.pos as usize);
+            self.pos -= n as u64;
+            let mut chunk = vec![0u8; n];
+            if let Err(e) = self
+                .file
+                .seek(SeekFrom::Start(self.pos))
+                .and_then(|_| self.file.read_exact(&mut chunk))
+            {
+                self.pos = 0;
+                self.buf.clear();
+                return Some(Err(e));
+            }
+            chunk.extend_from_slice(&self.buf);
+            self.buf = chunk;
+        }
+    }
+}
+
+/// One page of attempts, newest first ([`read_newest`]).
+#[derive(Debug, Default)]
+pub struct Page {
+    /// One record per attempt: its newest (the outcome when there is one, else the decision).
+    pub attempts: Vec<Record>,
+    /// True when older matching attempts exist past this page.
+    pub more: bool,
+    /// Lines read for this page that are not records (torn writes, edits).
+    pub unreadable: usize,
+}
+
+/// The attempts `skip .. skip + limit` (newest first) for which `keep` is true, reading the
+/// log from its end (newest file first, each file backwards) and stopping once the page is
+/// full — not the whole log. An attempt's newest record is seen first (its outcome is written
+/// after its decision), so `keep` judges the attempt as it stands.
+pub fn read_newest(
+    dir: &Path,
+    skip: usize,
+    limit: usize,
+    keep: &dyn Fn(&Record) -> bool,
+) -> std::io::Result<Page> {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl") && p.is_file())
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Page::default()),
+        Err(e) => return Err(e),
+    };
+    files.sort();
+    let mut page = Page::default();
+    let mut matched = 0usize;
+    // Ids whose newer record was seen and whose decision (their oldest record) was not yet:
+    // only attempts in flight across the window, so this stays small.
+    let mut open: std::collections::HashMap<String, Option<usize>> =
+        std::collections::HashMap::new();
+    for f in files.iter().rev() {
+        for line in RevLines::open(f, 64 * 1024)? {
+            let Ok(r) = serde_json::from_slice::<Record>(&line?) else {
+                page.unreadable += 1;
+                continue;
+            };
+            if let Some(at) = open.get(&r.id).copied() {
+                if let Some(i) = at {
+                    let row = &mut page.attempts[i];
+                    if row.approver.is_none() {
+                        row.approver = r.approver.clone();
+                    }
+                    if row.started_by.is_none() {
+                        row.started_by = r.started_by.clone();
+                    }
+                }
+                if r.phase == Phase::Decision {
+                    open.remove(&r.id);
+                }
+                continue;
+            }
+            let id = r.id.clone();
+            let is_decision = r.phase == Phase::Decision;
+            let mut slot = None;
+            if keep(&r) {
+                if matched >= skip + limit {
+                    page.more = true;
+                    return Ok(page);
+                }
+                if matched >= skip {
+                    slot = Some(page.attempts.len());
+                    page.attempts.push(r);
+                }
+                matched += 1;
+            }
+            if !is_decision {
+                open.insert(id, slot);
+            }
+        }
+    }
+    Ok(page)
 }
 
 use crate::redact::is_secret_kind;
@@ -497,7 +703,8 @@ pub fn attempt_json(d: &Record, o: Option<&Record>) -> Value {
         "unit": d.unit, "approver": d.approver, "request": d.request,
         "outcome": o.and_then(|o| o.outcome),
         "error": o.and_then(|o| o.error.clone()),
-        "exec": o.and_then(|o| o.exec.clone())})
+        "exec": o.and_then(|o| o.exec.clone()),
+        "started_by": d.started_by})
 }
 
 #[cfg(test)]
@@ -602,6 +809,100 @@ mod tests {
             patch: json!([{"op": "replace", "path": "/data/token", "value": "aHVudGVyMg=="}]),
         };
         assert!(!masked_action(&j).to_string().contains("aHVudGVyMg=="));
+    }
+
+    #[test]
+    fn lines_are_read_backwards_across_chunk_boundaries() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("x.jsonl");
+        // A record longer than the chunk, blank lines, and a torn last line.
+        let long = format!("{{\"a\":\"{}\"}}", "x".repeat(50));
+        std::fs::write(&p, format!("one\n\n{long}\ntwo\n\n{{torn")).unwrap();
+        for chunk in [1, 3, 7, 16, 1024] {
+            let got: Vec<String> = RevLines::open(&p, chunk)
+                .unwrap()
+                .map(|l| String::from_utf8(l.unwrap()).unwrap())
+                .collect();
+            assert_eq!(
+                got,
+                vec!["{torn", "two", long.as_str(), "one"],
+                "chunk {chunk}"
+            );
+        }
+        std::fs::write(&p, "").unwrap();
+        assert_eq!(RevLines::open(&p, 4).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn the_newest_page_is_read_from_the_end_with_filters_and_bad_lines_counted() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("actions");
+        let log = AuditLog::new(&dir, "kind-x");
+        let a = Action::Scale {
+            target: ObjRef::new("apps/v1", "Deployment", Some("a"), "web"),
+            replicas: 3,
+        };
+        let day1: jiff::Timestamp = "2026-11-21T10:00:00Z".parse().unwrap();
+        let day2: jiff::Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+        let mut ids = Vec::new();
+        for i in 0..10 {
+            let at = if i < 5 { day1 } else { day2 };
+            let id = format!("id{i}");
+            let origin = if i % 2 == 0 { "user" } else { "workflow:w" };
+            let mut r = log.record(&id, at, origin, &a, Tier::Confirm, Approval::FlagYes);
+            r.approver = Some(format!("who{i}"));
+            log.write(&r, at).unwrap();
+            // The last attempt has no outcome yet; the others do (without the approver,
+            // which the page takes from the decision).
+            if i < 9 {
+                let mut o = r.outcome_of(at, Outcome::Ok, None);
+                o.approver = None;
+                log.write(&o, at).unwrap();
+            }
+            ids.push(id);
+        }
+        // A torn line in the newest file, mid-way.
+        let f2 = crate::jsonl::daily_file(&dir, day2);
+        let mut text = std::fs::read_to_string(&f2).unwrap();
+        text.push_str("{\"v\":1,\"id\":\"torn\n");
+        std::fs::write(&f2, text).unwrap();
+        log.write(
+            &log.record("id10", day2, "user", &a, Tier::Safe, Approval::Auto),
+            day2,
+        )
+        .unwrap();
+
+        let all = read_newest(&dir, 0, 100, &|_| true).unwrap();
+        let got: Vec<&str> = all.attempts.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            got,
+            vec![
+                "id10", "id9", "id8", "id7", "id6", "id5", "id4", "id3", "id2", "id1", "id0"
+            ]
+        );
+        assert_eq!(all.unreadable, 1);
+        assert!(!all.more);
+        assert_eq!(all.attempts[1].outcome, None, "id9 is still a decision");
+        assert_eq!(all.attempts[2].outcome, Some(Outcome::Ok));
+        assert_eq!(all.attempts[2].approver.as_deref(), Some("who8"));
+
+        // A page of 3 after skipping 2, only the workflow's attempts.
+        let wf = read_newest(&dir, 1, 3, &|r| r.origin == "workflow:w").unwrap();
+        let got: Vec<&str> = wf.attempts.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(got, vec!["id7", "id5", "id3"]);
+        assert!(wf.more, "id1 is older still");
+        assert_eq!(wf.attempts[0].approver.as_deref(), Some("who7"));
+        // One attempt: it stops at the next one (the torn line between them is counted).
+        let first = read_newest(&dir, 0, 1, &|_| true).unwrap();
+        assert_eq!(first.attempts.len(), 1);
+        assert!(first.more);
+        assert_eq!(first.unreadable, 1);
+        assert!(
+            read_newest(&d.path().join("none"), 0, 5, &|_| true)
+                .unwrap()
+                .attempts
+                .is_empty()
+        );
     }
 
     #[test]

@@ -267,6 +267,8 @@ pub enum Approval {
     RefusedStale,
     DryRun,
     SuggestOnly,
+    /// Not an action: a person started a workflow run (the record's `started_by`).
+    Started,
 }
 
 /// Decides what happens to an action of a given tier. Forbidden is checked first and nothing

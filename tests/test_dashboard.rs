@@ -4,7 +4,7 @@
 //! it → serve executes it: exactly one PATCH, the approver is the signed-in user in History; a
 //! user RBAC does not let approve sees no button; markup from the cluster renders as text —
 //! and over plain HTTP for what a browser hides: CSRF, cookie flags, the CSP, 403s with no
-//! write, no state-changing GET. Screenshots of the four views go to /tmp/dashboard-*.png.
+//! write, no state-changing GET. Screenshots of the four views go to /tmp/shots/dashboard-*.png.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -22,6 +22,7 @@ const HOOK_TOKEN: &str = "s3cret-hook-token";
 const ALICE: &str = "alice-token-0123";
 const BOB: &str = "bob-token-4567";
 const CAROL: &str = "carol-token-89ab";
+const DAVE: &str = "dave-token-cdef";
 
 /// A running `serve`; killed on drop.
 struct Serve {
@@ -100,7 +101,41 @@ impl Reply {
 }
 
 fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-    let mut s = TcpStream::connect(addr).expect("connect serve");
+    let s = TcpStream::connect(addr).expect("connect serve");
+    exchange(s, addr, method, path, headers, body)
+}
+
+/// [`http`] from another loopback address (`127.0.0.2`): another client, as serve sees it.
+fn http_from(
+    source: &str,
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    let s = rt.block_on(async {
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.bind(format!("{source}:0").parse().unwrap()).unwrap();
+        sock.connect(addr.parse().unwrap()).await.unwrap()
+    });
+    let s = s.into_std().unwrap();
+    s.set_nonblocking(false).unwrap();
+    exchange(s, addr, method, path, headers, body)
+}
+
+fn exchange(
+    mut s: TcpStream,
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
@@ -152,6 +187,9 @@ fn sign_in(addr: &str, token: &str) -> (String, String) {
 
 /// The OOM-killed checkout Deployment (namespace shop), the queue's kinds, and three users:
 /// alice may view, decide and run; bob may only view; carol may do nothing.
+/// dave is a second approver. A decision's status write is held for 700 ms before the fake
+/// applies it, so two approvers clicking at nearly the same time both read the request as
+/// Pending: only the version check can stop the second.
 fn fake() -> FakeApiServer {
     FakeApiServer::builder_from_dir(
         &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
@@ -167,6 +205,15 @@ fn fake() -> FakeApiServer {
     .allow("alice@example.com", "patch", "approvalrequests/status")
     .allow("bob@example.com", "list", "approvalrequests")
     .allow("bob@example.com", "get", "approvalrequests")
+    .user_token(DAVE, "dave@example.com", &["approvers"])
+    .allow("dave@example.com", "list", "approvalrequests")
+    .allow("dave@example.com", "get", "approvalrequests")
+    .allow("dave@example.com", "patch", "approvalrequests/status")
+    .on_write(|w| {
+        if w.path.ends_with("/status") && w.body.contains("\"approver\"") {
+            std::thread::sleep(Duration::from_millis(700));
+        }
+    })
     .start()
 }
 
@@ -246,6 +293,7 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
     let fake = fake();
     let t = env_for(&fake);
     let (s, id) = pending_setup(&fake, &t);
+    let _ = std::fs::create_dir_all("/tmp/shots");
     let b = Browser::start();
 
     // No session: every view redirects to sign-in.
@@ -261,7 +309,7 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
     b.wait_url("/ui/status");
     assert!(b.text().contains("alice@example.com"), "{}", b.text());
     assert!(b.text().contains("Nodes"), "{}", b.text());
-    b.screenshot("/tmp/dashboard-status.png");
+    b.screenshot("/tmp/shots/dashboard-status.png");
 
     // Pending: the request, its rationale, origin and the exact diff.
     b.goto(&s.url("/ui/pending"));
@@ -279,9 +327,9 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
     assert!(page.contains("<script>window.pwned=1</script>"), "{page}");
     assert_eq!(b.eval("return typeof window.pwned"), json!("undefined"));
     assert_eq!(b.count("#injected"), 0);
-    b.screenshot("/tmp/dashboard-pending.png");
+    b.screenshot("/tmp/shots/dashboard-pending.png");
     b.resize(412, 915);
-    b.screenshot("/tmp/dashboard-pending-phone.png");
+    b.screenshot("/tmp/shots/dashboard-pending-phone.png");
     b.resize(1280, 1000);
 
     // Approve → serve executes it once.
@@ -313,11 +361,11 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
     assert!(b.count(&format!("a[href='/ui/pending/default/{id}']")) >= 1);
     b.goto(&s.url("/ui/history?outcome=ok"));
     assert!(b.text().contains("alice@example.com"));
-    b.screenshot("/tmp/dashboard-history.png");
+    b.screenshot("/tmp/shots/dashboard-history.png");
     b.goto(&s.url("/ui/workflows"));
     assert!(b.text().contains("pod-crashloop-remediation"));
     assert!(b.count("#run-pod-crashloop-remediation") == 1);
-    b.screenshot("/tmp/dashboard-workflows.png");
+    b.screenshot("/tmp/shots/dashboard-workflows.png");
 
     // bob may view but not approve: no buttons.
     b.click("form.who button");
@@ -348,7 +396,7 @@ fn browser_sign_in_see_the_diff_approve_once_and_find_it_in_history() {
         json!("rgb(20, 22, 26)")
     );
     dark.goto(&s.url("/ui/pending"));
-    dark.screenshot("/tmp/dashboard-pending-phone-dark.png");
+    dark.screenshot("/tmp/shots/dashboard-pending-phone-dark.png");
     let rss = std::fs::read_to_string(format!("/proc/{}/status", s.child.id()))
         .unwrap_or_default()
         .lines()
@@ -422,6 +470,71 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
 
     let before = status_writes(&fake);
     let (alice, csrf) = sign_in(a, ALICE);
+    // Status lists the alerts received: the one that started the remediation, and one that
+    // matched no workflow (its credential-named label masked).
+    let stray = json!({
+        "version": "4", "groupKey": "{}:{alertname=\"DiskAlmostFull\"}", "truncatedAlerts": 0,
+        "status": "firing", "receiver": "kubectl-claude", "groupLabels": {}, "commonLabels": {},
+        "commonAnnotations": {}, "externalURL": "http://alertmanager",
+        "alerts": [{"status": "firing",
+            "labels": {"alertname": "DiskAlmostFull", "severity": "critical", "node": "pi5-a",
+                "api_token": "hunter2hunter2hunter2"},
+            "annotations": {}, "startsAt": "2026-12-01T10:00:00.000Z",
+            "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "", "fingerprint": "aa11"}]
+    });
+    let r = http(
+        a,
+        "POST",
+        "/hooks/alertmanager",
+        &[
+            ("Authorization", &format!("Bearer {HOOK_TOKEN}")),
+            ("Content-Type", "application/json"),
+        ],
+        &stray.to_string(),
+    );
+    assert_eq!(r.code, 202, "{}", r.body);
+    let st = http(a, "GET", "/ui/status?fragment=1", &[("Cookie", &alice)], "");
+    assert!(st.body.contains("Recent alerts"), "{}", st.body);
+    assert!(
+        st.body.contains("DiskAlmostFull") && st.body.contains("no workflow matched"),
+        "{}",
+        st.body
+    );
+    assert!(
+        st.body.contains("started pod-crashloop-remediation"),
+        "{}",
+        st.body
+    );
+    assert!(!st.body.contains("hunter2hunter2"), "{}", st.body);
+    let j = http(
+        a,
+        "GET",
+        "/ui/status?format=json",
+        &[("Cookie", &alice)],
+        "",
+    );
+    assert_eq!(j.header("content-type"), Some("application/json"));
+    let v: Value = serde_json::from_str(&j.body).unwrap();
+    assert_eq!(
+        v["alerts"][0]["name"], "DiskAlmostFull",
+        "newest first: {v}"
+    );
+    assert_eq!(v["alerts"][0]["note"], "no workflow matched");
+    assert_eq!(v["alerts"][0]["labels"]["node"], "pi5-a");
+    assert_ne!(
+        v["alerts"][0]["labels"]["api_token"],
+        "hunter2hunter2hunter2"
+    );
+    assert_eq!(v["alerts"][1]["name"], "KubePodCrashLooping");
+    assert_eq!(
+        v["alerts"][1]["started"],
+        json!(["pod-crashloop-remediation"])
+    );
+    assert_eq!(
+        http(a, "GET", "/ui/status?format=json", &[], "").code,
+        303,
+        "signed in only"
+    );
     // Opening the sign-in page again (a GET) keeps the session: it is sent on to Status.
     let again = http(a, "GET", "/ui/sign-in", &[("Cookie", &alice)], "");
     assert_eq!(again.code, 303, "{}", again.body);
@@ -488,6 +601,70 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
         && v["spec"]["resourceAttributes"]["verb"] == "patch"
         && v["spec"]["resourceAttributes"]["subresource"] == "status"
         && v["spec"]["resourceAttributes"]["group"] == "kubectl-claude.io"));
+
+    // alice and dave approve the real request at nearly the same time: both read it as
+    // Pending, but the decision is conditioned on the version read, so the API server
+    // refuses the second (409) and the loser is told who decided; it runs once.
+    let (dave, dave_csrf) = sign_in(a, DAVE);
+    let racers: Vec<_> = [(alice.clone(), csrf.clone()), (dave, dave_csrf)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (cookie, token))| {
+            let (addr, path) = (a.to_string(), approve.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(200 * i as u64));
+                http(
+                    &addr,
+                    "POST",
+                    &path,
+                    &[FORM, ("Cookie", &cookie)],
+                    &format!("csrf={token}"),
+                )
+            })
+        })
+        .collect();
+    let replies: Vec<Reply> = racers.into_iter().map(|h| h.join().unwrap()).collect();
+    let codes: Vec<u16> = replies.iter().map(|r| r.code).collect();
+    assert_eq!(codes, vec![303, 409], "alice first, dave second: {codes:?}");
+    assert!(
+        replies[1]
+            .body
+            .contains("already decided by alice@example.com"),
+        "{}",
+        replies[1].body
+    );
+    let approved_writes = fake
+        .writes()
+        .iter()
+        .filter(|w| w.path.ends_with(&format!("/{id}/status")) && w.body.contains("Approved"))
+        .count();
+    assert_eq!(approved_writes, 2, "both tried");
+    s.wait(30, "the one execution", || {
+        approval_objects(&fake)
+            .iter()
+            .any(|o| o["metadata"]["name"] == id.as_str() && o["status"]["phase"] == "Executed")
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(patches_to_checkout(&fake), 1, "exactly one executor write");
+    let o = approval_objects(&fake)
+        .into_iter()
+        .find(|o| o["metadata"]["name"] == id.as_str())
+        .unwrap();
+    assert_eq!(o["status"]["approver"], "alice@example.com");
+    // The CLI takes the same path: told who decided, nothing written.
+    let n = status_writes(&fake);
+    let out = t
+        .cmd()
+        .args(["approvals", "approve", &id, "-n", "default"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = crate::support::env::stderr(&out);
+    assert!(
+        err.contains("already decided by alice@example.com"),
+        "{err}"
+    );
+    assert_eq!(status_writes(&fake), n);
 
     // carol is authenticated but may not even view.
     let page = http(a, "GET", "/ui/sign-in", &[], "");
@@ -557,14 +734,51 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
             serde_json::from_str(&http(a, "GET", "/api/runs", &[], "").body).unwrap_or_default();
         runs.as_array().is_some_and(|rs| {
             rs.iter().any(|r| {
-                r["trigger"] == "dashboard:alice@example.com"
+                r["trigger"] == "dashboard"
+                    && r["started_by"] == "alice@example.com"
                     && r["params"]["namespace"] == "shop"
                     && r["outcome"] != "running"
             })
         })
     });
     let w = http(a, "GET", "/ui/workflows", &[("Cookie", &alice)], "");
-    assert!(w.body.contains("dashboard:alice@example.com"), "{}", w.body);
+    assert!(
+        w.body.contains("dashboard (alice@example.com)"),
+        "{}",
+        w.body
+    );
+    // The run's start is in the audit log with alice as who started it, and History shows it.
+    let h = http(
+        a,
+        "GET",
+        "/ui/history?workflow=pod-crashloop-remediation&outcome=started",
+        &[("Cookie", &alice)],
+        "",
+    );
+    assert!(
+        h.body
+            .contains("workflow-run workflow/pod-crashloop-remediation"),
+        "{}",
+        h.body
+    );
+    assert!(h.body.contains("<td>alice@example.com</td>"), "{}", h.body);
+    let audit = std::fs::read_dir(t.home().join(".local/state/kubectl-claude/actions"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    assert!(
+        audit.contains("\"started_by\":\"alice@example.com\""),
+        "{audit}"
+    );
+    // The metric label stays bounded: the trigger, never the user.
+    let m = http(a, "GET", "/metrics", &[], "").body;
+    assert!(
+        m.contains("trigger=\"dashboard\"") && !m.contains("alice@example.com"),
+        "{m}"
+    );
 
     // A flood of sign-in guesses is throttled before it reaches the API server.
     let reviews = |f: &FakeApiServer| {
@@ -589,6 +803,31 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
         .collect();
     assert!(codes.contains(&429), "{codes:?}");
     assert!(reviews(&fake) - n0 < 12, "{codes:?}");
+    // The flood came from 127.0.0.1: someone else (127.0.0.2) still signs in at once.
+    let other = "127.0.0.2";
+    let other_page = http_from(other, a, "GET", "/ui/sign-in", &[], "");
+    let r = http_from(
+        other,
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &other_page.session().unwrap())],
+        &format!("csrf={}&token={DAVE}", other_page.csrf()),
+    );
+    assert_eq!(
+        r.code, 303,
+        "not throttled by another address's flood: {}",
+        r.body
+    );
+    // While 127.0.0.1 itself is still throttled.
+    let r = http(
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &anon)],
+        &format!("csrf={}&token=guess-again", page.csrf()),
+    );
+    assert_eq!(r.code, 429, "{}", r.body);
 
     // Signing out ends the session.
     let r = http(
@@ -602,6 +841,73 @@ fn dashboard_http_csrf_cookie_flags_csp_and_forged_posts() {
     let r = http(a, "GET", "/ui/status", &[("Cookie", &alice)], "");
     assert_eq!(r.code, 303);
     drop(s);
+}
+
+/// A JWT-shaped token (as `kubectl create token` prints) that expires in a few seconds: the
+/// session ends with it (the cookie's Max-Age too), though the TokenReview accepted it; one
+/// already expired does not sign in.
+#[test]
+fn a_session_ends_when_its_jwt_token_expires() {
+    use base64::Engine as _;
+    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let now: jiff::Timestamp = crate::support::env::NOW.parse().unwrap();
+    let jwt = |exp: i64| {
+        format!(
+            "{}.{}.c2lnbmF0dXJl",
+            b64(&json!({"alg": "RS256", "kid": "k"})),
+            b64(&json!({"sub": "system:serviceaccount:ops:erin", "exp": now.as_second() + exp}))
+        )
+    };
+    let (short, old) = (jwt(6), jwt(-60));
+    let fake = FakeApiServer::builder_from_dir(
+        &crate::support::env::repo().join("examples/snapshots/helmrelease-oomkilled"),
+    )
+    .served("coordination.k8s.io/v1", "Lease")
+    .served("kubectl-claude.io/v1alpha1", "ApprovalRequest")
+    .user_token(&short, "erin@example.com", &[])
+    .user_token(&old, "erin@example.com", &[])
+    .allow("erin@example.com", "list", "approvalrequests")
+    .start();
+    let t = env_for(&fake);
+    let s = Serve::start(&t);
+    let a = s.addr.as_str();
+    let page = http(a, "GET", "/ui/sign-in", &[], "");
+    let r = http(
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &page.session().unwrap())],
+        &format!("csrf={}&token={old}", page.csrf()),
+    );
+    assert_eq!(r.code, 401, "{}", r.body);
+    assert!(r.body.contains("expired"), "{}", r.body);
+    let r = http(
+        a,
+        "POST",
+        "/ui/sign-in",
+        &[FORM, ("Cookie", &page.session().unwrap())],
+        &format!("csrf={}&token={short}", page.csrf()),
+    );
+    assert_eq!(r.code, 303, "{}", r.body);
+    let max_age: u64 = r
+        .header("set-cookie")
+        .and_then(|c| c.split("Max-Age=").nth(1))
+        .and_then(|v| v.split(';').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(
+        max_age <= 6,
+        "the cookie lasts as long as the token: {max_age}"
+    );
+    let cookie = r.session().unwrap();
+    assert_eq!(
+        http(a, "GET", "/ui/pending", &[("Cookie", &cookie)], "").code,
+        200
+    );
+    std::thread::sleep(Duration::from_secs(7));
+    let r = http(a, "GET", "/ui/pending", &[("Cookie", &cookie)], "");
+    assert_eq!(r.code, 303, "signed out with the token: {}", r.body);
+    assert_eq!(r.header("location"), Some("/ui/sign-in"));
 }
 
 /// `kubectl claude dashboard`: 127.0.0.1, the kubeconfig's user (no token pasting), the link
@@ -619,6 +925,7 @@ fn local_dashboard_signs_in_by_link_and_acts_as_the_kubeconfig_user() {
     .allow(dev, "list", "approvalrequests")
     .allow(dev, "get", "approvalrequests")
     .allow(dev, "patch", "approvalrequests/status")
+    .allow(dev, "create", "approvalrequests")
     .start();
     let mut t = env_for(&fake);
     let o = t
@@ -707,7 +1014,17 @@ fn local_dashboard_signs_in_by_link_and_acts_as_the_kubeconfig_user() {
     );
     let r = http(addr, "GET", &path, &[], "");
     assert_eq!(r.code, 303);
+    assert_eq!(
+        r.header("location"),
+        Some("/ui/status"),
+        "on to a URL without the key"
+    );
     let cookie = r.session().expect("a session");
+    // The key is spent: the same link (as anyone who read it in `ps` would use it) is refused.
+    let again = http(addr, "GET", &path, &[], "");
+    assert_eq!(again.code, 403);
+    assert!(again.session().is_none(), "no second session");
+    assert!(again.body.contains("already used"), "{}", again.body);
     let p = http(addr, "GET", "/ui/pending", &[("Cookie", &cookie)], "");
     assert_eq!(p.code, 200, "{}", p.body);
     assert!(p.body.contains(dev), "{}", p.body);
@@ -749,6 +1066,38 @@ fn local_dashboard_signs_in_by_link_and_acts_as_the_kubeconfig_user() {
         patches_to_checkout(&fake),
         0,
         "serve executes, not the dashboard"
+    );
+
+    // A run started here records dev as who started it (the local launcher passes it on).
+    let r = http(
+        addr,
+        "POST",
+        "/ui/workflows/pod-crashloop-remediation/run",
+        &[FORM, ("Cookie", &cookie)],
+        &format!("csrf={}&param.namespace=shop", p.csrf()),
+    );
+    assert_eq!(r.code, 303, "{}", r.body);
+    let end = Instant::now() + Duration::from_secs(60);
+    let history = loop {
+        let h = http(
+            addr,
+            "GET",
+            "/ui/history?outcome=started",
+            &[("Cookie", &cookie)],
+            "",
+        );
+        if h.body
+            .contains("workflow-run workflow/pod-crashloop-remediation")
+            || Instant::now() > end
+        {
+            break h.body;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        history.contains("workflow-run workflow/pod-crashloop-remediation")
+            && history.contains(&format!("<td>{dev}</td>")),
+        "{history}"
     );
 }
 

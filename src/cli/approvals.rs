@@ -155,32 +155,21 @@ pub async fn run(ctx: &Ctx, args: &ApprovalsArgs) -> Result<u8> {
         }
         ApprovalsCommand::Approve { id } | ApprovalsCommand::Reject { id } => {
             let approve = matches!(args.command, ApprovalsCommand::Approve { .. });
-            let o = get(&client, &format!("{coll}/{id}")).await?;
-            let phase = approvals::phase_of(&o);
-            if phase != "Pending" {
-                return Err(Error::usage(format!(
-                    "approval request {id} is {phase}, not Pending: only a pending request can be {}",
-                    if approve { "approved" } else { "rejected" }
-                )));
-            }
-            if approvals::expired(&o, ctx.env.now()) {
-                return Err(Error::usage(format!(
-                    "approval request {id} expired at {}; it will not run",
-                    o.pointer("/spec/expiresAt")
-                        .and_then(Value::as_str)
-                        .unwrap_or("?")
-                )));
-            }
             let who = crate::serve::api::whoami(&client, live.context()).await;
-            let status = json!({
-                "phase": if approve { "Approved" } else { "Rejected" },
-                "approver": who,
-                "decidedAt": ctx.env.now().to_string(),
-            });
-            approvals::set_status(&client, &ns, id, status)
+            approvals::decide(&client, &ns, id, approve, &who, ctx.env.now())
                 .await
-                .map_err(|e| {
-                    Error::usage_hint(e, "RBAC decides who may approve: you need patch on approvalrequests/status (ClusterRole kubectl-claude-approver)")
+                .map_err(|e| match e {
+                    approvals::DecideError::NotFound { .. } => Error::usage_hint(
+                        e.to_string(),
+                        "check the id and -n (the namespace serve runs in); is the ApprovalRequest CRD installed (deploy/base)?",
+                    ),
+                    approvals::DecideError::Status(approvals::StatusError::Forbidden { .. }) => {
+                        Error::usage_hint(
+                            e.to_string(),
+                            "RBAC decides who may approve: you need patch on approvalrequests/status (ClusterRole kubectl-claude-approver)",
+                        )
+                    }
+                    e => Error::usage(e.to_string()),
                 })?;
             ctx.ui.status(&format!(
                 "{id} {} by {who}{}",

@@ -2,8 +2,9 @@
 //! on 127.0.0.1 with the kubeconfig's own credentials — no token to paste: the user is the
 //! kubeconfig user (SelfSubjectReview), every view and decision is a SelfSubjectAccessReview
 //! of those credentials, and the API server's RBAC applies to every write as usual. The
-//! sign-in link carries a key that lives as long as the process (printed on stderr and
-//! handed to the browser); sessions, CSRF tokens and the CSP are the same as in the cluster.
+//! sign-in link carries a key that signs in once, within 10 minutes (it is printed on stderr
+//! and handed to the browser opener, whose argv `ps` shows: spent, it is worth nothing);
+//! sessions, CSRF tokens and the CSP are the same as in the cluster.
 //! Only `/ui` is served (serve's reads and hooks are not).
 
 use std::collections::BTreeMap;
@@ -45,12 +46,22 @@ impl Launcher for LocalLauncher {
         workflow: &str,
         params: &BTreeMap<String, String>,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
-        let mut args = self.global.clone();
-        args.extend(["workflow".into(), "run".into(), workflow.to_string()]);
-        for (k, v) in params {
-            args.extend(["--param".into(), format!("{k}={v}")]);
-        }
-        args.extend(["--queue-approvals".into(), self.queue_ns.clone()]);
+        self.launch_started_by(workflow, params, None)
+    }
+
+    fn launch_started_by(
+        &self,
+        workflow: &str,
+        params: &BTreeMap<String, String>,
+        started_by: Option<&str>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
+        let args = super::launch::workflow_run_args(
+            &self.global,
+            workflow,
+            params,
+            &self.queue_ns,
+            started_by,
+        );
         let exe = self.exe.clone();
         Box::pin(async move {
             let out = tokio::task::spawn_blocking(move || {
@@ -115,16 +126,7 @@ pub async fn run(ctx: &Ctx, args: &DashboardArgs) -> Result<u8> {
     let key = dashboard::auth::random_token();
     let url = format!("http://{addr}/ui/local?key={key}");
 
-    let mut global = Vec::new();
-    if let Some(k) = &ctx.global.kubeconfig {
-        global.extend(["--kubeconfig".to_string(), k.display().to_string()]);
-    }
-    if let Some(c) = &ctx.global.context {
-        global.extend(["--context".to_string(), c.clone()]);
-    }
-    if let Some(c) = &ctx.global.config_file {
-        global.extend(["--config".to_string(), c.display().to_string()]);
-    }
+    let global = super::launch::global_args(ctx);
     let exe = std::env::current_exe().map_err(|e| Error::io("find this binary", "<exe>", e))?;
     let launcher: Rc<dyn Launcher> = Rc::new(LocalLauncher {
         exe,
@@ -167,7 +169,7 @@ pub async fn run(ctx: &Ctx, args: &DashboardArgs) -> Result<u8> {
         }
     }
     ctx.ui.status(&format!(
-        "dashboard for {user} on context {} (approval requests in {ns}); open:\n  {url}\n(the link signs you in; Ctrl-C stops the dashboard)",
+        "dashboard for {user} on context {} (approval requests in {ns}); open:\n  {url}\n(the link signs you in once, within 10 minutes; Ctrl-C stops the dashboard)",
         live.context()
     ));
     if !args.no_browser

@@ -22,6 +22,7 @@ pub mod gather;
 pub mod generate;
 pub mod install;
 pub mod instructions;
+pub mod launch;
 pub mod lint;
 pub mod mcp;
 pub mod model;

@@ -109,12 +109,22 @@ impl Launcher for ChildLauncher {
         workflow: &str,
         params: &BTreeMap<String, String>,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
-        let mut args: Vec<String> = self.global.clone();
-        args.extend(["workflow".into(), "run".into(), workflow.to_string()]);
-        for (k, v) in params {
-            args.extend(["--param".into(), format!("{k}={v}")]);
-        }
-        args.extend(["--queue-approvals".into(), self.queue_ns.clone()]);
+        self.launch_started_by(workflow, params, None)
+    }
+
+    fn launch_started_by(
+        &self,
+        workflow: &str,
+        params: &BTreeMap<String, String>,
+        started_by: Option<&str>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
+        let mut args = super::launch::workflow_run_args(
+            &self.global,
+            workflow,
+            params,
+            &self.queue_ns,
+            started_by,
+        );
         self.runs.set(self.runs.get() + 1);
         let observe = self.observe_dir.join(format!(
             "run-{}-{}.jsonl",
@@ -237,16 +247,7 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
         }
         _ => None,
     };
-    let mut global = Vec::new();
-    if let Some(k) = &ctx.global.kubeconfig {
-        global.extend(["--kubeconfig".to_string(), k.display().to_string()]);
-    }
-    if let Some(c) = &ctx.global.context {
-        global.extend(["--context".to_string(), c.clone()]);
-    }
-    if let Some(c) = &ctx.global.config_file {
-        global.extend(["--config".to_string(), c.display().to_string()]);
-    }
+    let global = super::launch::global_args(ctx);
     let exe = std::env::current_exe().map_err(|e| Error::io("find this binary", "<exe>", e))?;
     let shared = Shared::new(Settings {
         hook_token,

@@ -81,6 +81,10 @@ pub struct RunArgs {
     /// lines to FILE; `serve` reads it back for its metrics
     #[arg(long, value_name = "FILE", hide = true)]
     pub observe: Option<std::path::PathBuf>,
+    /// Record in the audit log that USER started this run (serve and the dashboard pass the
+    /// signed-in user)
+    #[arg(long, value_name = "USER", hide = true)]
+    pub started_by: Option<String>,
     #[command(flatten)]
     pub safety: SafetyFlags,
 }
@@ -342,7 +346,31 @@ async fn run_workflow(ctx: &Ctx, args: &RunArgs) -> Result<u8> {
         ctx,
         observer: args.observe.clone().map(crate::observe::FileObserver),
     };
-    let tally = workflow::run::run(&wf, params, &session, &host, &opts).await?;
+    // Who started the run: a decision record before the first step, its outcome after.
+    let started = match &args.started_by {
+        Some(who) => {
+            let id = audit.new_run_id(&wf.name);
+            let rec = audit.run_record(&id, ctx.env.now(), &wf.name, &params, who);
+            audit.write(&rec, ctx.env.now())?;
+            Some(rec)
+        }
+        None => None,
+    };
+    let result = workflow::run::run(&wf, params, &session, &host, &opts).await;
+    if let Some(rec) = &started {
+        let (outcome, error) = match &result {
+            Ok(t) if matches!(gate_ui::exit_code(t), EXIT_OK | EXIT_REPORT) => {
+                (crate::audit::Outcome::Ok, None)
+            }
+            Ok(t) => (crate::audit::Outcome::Error, Some(t.summary())),
+            Err(e) => (crate::audit::Outcome::Error, Some(e.to_string())),
+        };
+        let _ = audit.write(
+            &rec.outcome_of(ctx.env.now(), outcome, error),
+            ctx.env.now(),
+        );
+    }
+    let tally = result?;
     ctx.ui
         .status(&format!("\nworkflow {}: {}", wf.name, tally.summary()));
     Ok(gate_ui::exit_code(&tally))

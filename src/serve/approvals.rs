@@ -72,30 +72,181 @@ pub fn expired(obj: &Value, now: jiff::Timestamp) -> bool {
         .is_some_and(|t| t <= now)
 }
 
-/// Sets the status (merge patch of the status subresource).
+/// Why a status write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    /// The object's `resourceVersion` is not the one the write was based on: someone else
+    /// (another approver, the expiry sweep, another replica) wrote first.
+    #[error(
+        "approval request {ns}/{name} changed since it was read (HTTP 409 Conflict); nothing was changed"
+    )]
+    Conflict { ns: String, name: String },
+    #[error(
+        "approval request {ns}/{name}: forbidden (HTTP 403): RBAC does not allow you to patch approvalrequests/status in namespace {ns}; nothing was changed"
+    )]
+    Forbidden { ns: String, name: String },
+    #[error("approval request {ns}/{name}: setting its status: {message}")]
+    Failed {
+        ns: String,
+        name: String,
+        message: String,
+    },
+}
+
+/// Sets the status (merge patch of the status subresource). With `resource_version` the
+/// patch carries it as a precondition, so the API server refuses (409) a write based on a
+/// version someone else already replaced: a decision is made once.
 pub async fn set_status(
     client: &kube::Client,
     ns: &str,
     name: &str,
+    resource_version: Option<&str>,
     status: Value,
-) -> Result<(), String> {
+) -> Result<(), StatusError> {
     let path = format!("{}/{name}/status", collection(ns));
+    let mut body = json!({"status": status});
+    if let Some(rv) = resource_version {
+        body["metadata"] = json!({"resourceVersion": rv});
+    }
+    let failed = |message: String| StatusError::Failed {
+        ns: ns.to_string(),
+        name: name.to_string(),
+        message,
+    };
     let (code, _) = super::api::request_as(
         client,
         http::Method::PATCH,
         &path,
         "application/merge-patch+json",
-        Some(&json!({"status": status})),
+        Some(&body),
     )
-    .await?;
+    .await
+    .map_err(failed)?;
     match code {
         200 | 201 => Ok(()),
-        403 => Err(format!(
-            "approval request {ns}/{name}: forbidden (HTTP 403): RBAC does not allow you to patch approvalrequests/status in namespace {ns}; nothing was changed"
-        )),
-        c => Err(format!(
-            "approval request {ns}/{name}: setting its status: HTTP {c}"
-        )),
+        409 => Err(StatusError::Conflict {
+            ns: ns.to_string(),
+            name: name.to_string(),
+        }),
+        403 => Err(StatusError::Forbidden {
+            ns: ns.to_string(),
+            name: name.to_string(),
+        }),
+        c => Err(failed(format!("HTTP {c}"))),
+    }
+}
+
+/// The object's `metadata.resourceVersion`, when it has one.
+pub fn resource_version_of(obj: &Value) -> Option<&str> {
+    obj.pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+}
+
+/// Who closed a request that is no longer pending: its approver, else the expiry sweep.
+fn decided_by(obj: &Value) -> String {
+    match obj.pointer("/status/approver").and_then(Value::as_str) {
+        Some(a) => a.to_string(),
+        None if phase_of(obj) == "Expired" => "the expiry sweep".into(),
+        None => "serve".into(),
+    }
+}
+
+/// Why a decision was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error("approval request {ns}/{name} does not exist")]
+    NotFound { ns: String, name: String },
+    #[error(
+        "approval request {name} was already decided by {by} (now {phase}): only a pending request can be {word}; nothing was changed"
+    )]
+    AlreadyDecided {
+        name: String,
+        by: String,
+        phase: String,
+        word: &'static str,
+    },
+    #[error("approval request {name} expired at {at}; it will not run")]
+    Expired { name: String, at: String },
+    #[error("approval request {ns}/{name}: {message}")]
+    Read {
+        ns: String,
+        name: String,
+        message: String,
+    },
+    #[error(transparent)]
+    Status(#[from] StatusError),
+}
+
+async fn get(client: &kube::Client, ns: &str, name: &str) -> Result<Option<Value>, DecideError> {
+    let path = format!("{}/{name}", collection(ns));
+    let read = |message: String| DecideError::Read {
+        ns: ns.to_string(),
+        name: name.to_string(),
+        message,
+    };
+    let (code, v) = super::api::request(client, http::Method::GET, &path, None)
+        .await
+        .map_err(read)?;
+    match code {
+        200 => Ok(Some(v)),
+        404 => Ok(None),
+        c => Err(read(format!(
+            "HTTP {c}: {}",
+            v["message"].as_str().unwrap_or("")
+        ))),
+    }
+}
+
+/// Approves or rejects a pending request as `approver` — the one path of `kubectl claude
+/// approvals approve|reject` and the dashboard: read it, refuse unless it is pending and not
+/// expired, then write the decision conditioned on the version read. When someone decided
+/// first (409), the answer names them.
+pub async fn decide(
+    client: &kube::Client,
+    ns: &str,
+    name: &str,
+    approve: bool,
+    approver: &str,
+    now: jiff::Timestamp,
+) -> Result<(), DecideError> {
+    let word = if approve { "approved" } else { "rejected" };
+    let not_found = || DecideError::NotFound {
+        ns: ns.to_string(),
+        name: name.to_string(),
+    };
+    let o = get(client, ns, name).await?.ok_or_else(not_found)?;
+    let already = |o: &Value| DecideError::AlreadyDecided {
+        name: name.to_string(),
+        by: decided_by(o),
+        phase: phase_of(o).to_string(),
+        word,
+    };
+    if phase_of(&o) != "Pending" {
+        return Err(already(&o));
+    }
+    if expired(&o, now) {
+        return Err(DecideError::Expired {
+            name: name.to_string(),
+            at: o
+                .pointer("/spec/expiresAt")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string(),
+        });
+    }
+    let status = json!({
+        "phase": if approve { "Approved" } else { "Rejected" },
+        "approver": approver,
+        "decidedAt": now.to_string(),
+    });
+    match set_status(client, ns, name, resource_version_of(&o), status).await {
+        Ok(()) => Ok(()),
+        Err(e @ StatusError::Conflict { .. }) => match get(client, ns, name).await? {
+            Some(now_o) if phase_of(&now_o) != "Pending" => Err(already(&now_o)),
+            Some(_) => Err(e.into()),
+            None => Err(not_found()),
+        },
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -216,11 +367,14 @@ pub async fn execute_loop(
                         }
                     });
                 }
+                // Conditioned on the version seen: an approver who decided just before the
+                // sweep wins (the sweep's write is refused), and vice versa.
                 "Pending" if expired(&obj, now) => {
                     let _ = set_status(
                         &exec.client,
                         &ns,
                         &name,
+                        resource_version_of(&obj),
                         json!({"phase": "Expired", "decidedAt": now.to_string(),
                             "message": "expired before anyone approved it; not run"}),
                     )
@@ -236,6 +390,7 @@ pub async fn execute_loop(
                         &exec.client,
                         &ns,
                         &name,
+                        resource_version_of(&obj),
                         json!({"phase": "Expired", "message": "approved after it expired; not run"}),
                     )
                     .await;
@@ -245,9 +400,17 @@ pub async fn execute_loop(
                         .pointer("/status/approver")
                         .and_then(Value::as_str)
                         .map(str::to_string);
-                    if set_status(&exec.client, &ns, &name, json!({"phase": "Executing"}))
-                        .await
-                        .is_err()
+                    // Claimed once: a second pass (or replica) holding the same version gets
+                    // 409 and runs nothing.
+                    if set_status(
+                        &exec.client,
+                        &ns,
+                        &name,
+                        resource_version_of(&obj),
+                        json!({"phase": "Executing"}),
+                    )
+                    .await
+                    .is_err()
                     {
                         continue;
                     }
@@ -267,6 +430,7 @@ pub async fn execute_loop(
                         &exec.client,
                         &ns,
                         &name,
+                        None,
                         json!({"phase": phase, "message": message, "executedAt": exec.now().to_string()}),
                     )
                     .await;

@@ -39,6 +39,18 @@ pub trait Launcher {
         workflow: &str,
         params: &BTreeMap<String, String>,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>>;
+
+    /// [`Launcher::launch`] for a run a person started (the dashboard's signed-in user): a
+    /// launcher that can record who in the run's audit log overrides this.
+    fn launch_started_by(
+        &self,
+        workflow: &str,
+        params: &BTreeMap<String, String>,
+        started_by: Option<&str>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
+        let _ = started_by;
+        self.launch(workflow, params)
+    }
 }
 
 /// Settings of one `serve` process.
@@ -67,10 +79,37 @@ pub struct Run {
     pub params: BTreeMap<String, String>,
     /// `running`, then the launcher's outcome.
     pub outcome: String,
+    /// Who started it (the dashboard's signed-in user); absent for alerts, Flux, schedules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
 }
 
 /// How many runs `/api/runs` and the dashboard remember.
 pub const MAX_RUNS: usize = 200;
+
+/// An alert serve received, kept for the dashboard's Status view (the newest
+/// [`RECENT_ALERTS`]): what it was and what serve did with it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReceivedAlert {
+    /// The `alertname` label.
+    pub name: String,
+    /// The `severity` label ("" when absent).
+    pub severity: String,
+    /// `firing` or `resolved`.
+    pub status: String,
+    /// Its labels, values through the redactor (a label named like a credential is masked).
+    pub labels: BTreeMap<String, String>,
+    /// RFC 3339, when serve received it.
+    pub received_at: String,
+    /// The workflows it started.
+    pub started: Vec<String>,
+    /// What became of it when it started nothing: `no workflow matched`, `already running`,
+    /// `not firing`, or the parameter problem.
+    pub note: String,
+}
+
+/// Received alerts kept (oldest dropped first).
+pub const RECENT_ALERTS: usize = 50;
 
 /// (namespace, name) → object, for one kind.
 /// Shared (`Arc`): each diagnosis pass builds its inventory from pointers, not a second copy
@@ -97,6 +136,8 @@ pub struct Shared {
     pub runs: RefCell<VecDeque<Run>>,
     /// Runs dropped from the front of `runs` so far: run number `n` sits at `n - dropped`.
     runs_dropped: std::cell::Cell<u64>,
+    /// The newest [`RECENT_ALERTS`] alerts received, oldest first.
+    pub alerts: RefCell<std::collections::VecDeque<ReceivedAlert>>,
     bucket: RefCell<(f64, Instant)>,
     /// Path prefix → handler ([`Shared::add_routes`]).
     extra_routes: RefCell<Vec<(String, Rc<dyn Handler>)>>,
@@ -122,6 +163,7 @@ impl Shared {
             in_flight: RefCell::default(),
             runs: RefCell::default(),
             runs_dropped: std::cell::Cell::new(0),
+            alerts: RefCell::default(),
             bucket: RefCell::new((rate * 2.0, Instant::now())),
             extra_routes: RefCell::default(),
             overview: RefCell::default(),
@@ -666,10 +708,12 @@ fn alert_runs(
 ) -> Answer {
     let mut started = Vec::new();
     let mut problems = Vec::new();
+    // Per alert (by position): the workflows it started, and why others did not.
+    let mut seen: Vec<(Vec<String>, Vec<String>)> = vec![(vec![], vec![]); p.alerts.len()];
     for wf in &shared.settings.workflows {
         for t in hooks::alert_triggers(wf) {
-            for alert in p.alerts.iter().filter(|a| a.status == "firing") {
-                if !hooks::matches(t, alert) {
+            for (i, alert) in p.alerts.iter().enumerate() {
+                if alert.status != "firing" || !hooks::matches(t, alert) {
                     continue;
                 }
                 match hooks::bind_params(t, alert) {
@@ -677,13 +721,59 @@ fn alert_runs(
                         let key = format!("{}|{}|{}", p.group_key, wf.name, alert.fingerprint);
                         if start(shared, launcher, &wf.name, "alert", key, params.clone()) {
                             started.push(json!({"workflow": wf.name, "params": params}));
+                            seen[i].0.push(wf.name.clone());
+                        } else {
+                            seen[i].1.push(format!("{}: already running", wf.name));
                         }
                     }
-                    Err(e) => problems.push(format!("workflow {}: {e}", wf.name)),
+                    Err(e) => {
+                        problems.push(format!("workflow {}: {e}", wf.name));
+                        seen[i].1.push(format!("{}: {e}", wf.name));
+                    }
                 }
             }
         }
     }
+    let received_at = jiff::Timestamp::now().to_string();
+    let mut recent = shared.alerts.borrow_mut();
+    for (alert, (started, why)) in p.alerts.iter().zip(seen) {
+        let note = if !started.is_empty() {
+            String::new()
+        } else if alert.status != "firing" {
+            "not firing".into()
+        } else if why.is_empty() {
+            "no workflow matched".into()
+        } else {
+            crate::redact::redact(&why.join("; "))
+        };
+        let labels = alert
+            .labels
+            .iter()
+            .map(|(k, v)| {
+                let v = if crate::redact::looks_secret(k) {
+                    crate::redact::REDACTED.to_string()
+                } else {
+                    crate::redact::redact(v)
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        let labels: BTreeMap<String, String> = labels;
+        let label = |k: &str| labels.get(k).cloned().unwrap_or_default();
+        recent.push_back(ReceivedAlert {
+            name: label("alertname"),
+            severity: label("severity"),
+            status: alert.status.clone(),
+            labels: labels.clone(),
+            received_at: received_at.clone(),
+            started,
+            note,
+        });
+        while recent.len() > RECENT_ALERTS {
+            recent.pop_front();
+        }
+    }
+    drop(recent);
     answer(
         202,
         &json!({"status": p.status, "started": started, "problems": problems}),
@@ -699,6 +789,21 @@ pub fn start(
     key: String,
     params: BTreeMap<String, String>,
 ) -> bool {
+    start_by(shared, launcher, workflow, trigger, key, params, None)
+}
+
+/// [`start`] for a run a person started: `started_by` is kept on the run and passed to the
+/// launcher (the run records it in the audit log); `trigger` stays a bounded word for the
+/// metric label.
+pub fn start_by(
+    shared: &Rc<Shared>,
+    launcher: &Rc<dyn Launcher>,
+    workflow: &str,
+    trigger: &str,
+    key: String,
+    params: BTreeMap<String, String>,
+    started_by: Option<&str>,
+) -> bool {
     if !shared.in_flight.borrow_mut().insert(key.clone()) {
         return false;
     }
@@ -707,8 +812,9 @@ pub fn start(
         trigger: trigger.to_string(),
         params: params.clone(),
         outcome: "running".into(),
+        started_by: started_by.map(str::to_string),
     });
-    let fut = launcher.launch(workflow, &params);
+    let fut = launcher.launch_started_by(workflow, &params, started_by);
     let sh = shared.clone();
     let (wf, tr) = (workflow.to_string(), trigger.to_string());
     tokio::task::spawn_local(async move {
@@ -739,6 +845,8 @@ pub struct HttpRequest {
     pub query: String,
     pub headers: http::HeaderMap,
     pub body: hyper::body::Bytes,
+    /// The connection's remote address (the proxy's, behind an Ingress).
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 /// An extension route's answer: any status, its own headers (Set-Cookie, Location, CSP…).
@@ -809,7 +917,7 @@ pub async fn http(
 ) {
     use http_body_util::BodyExt;
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
+        let Ok((stream, peer)) = listener.accept().await else {
             continue;
         };
         let io = hyper_util::rt::TokioIo::new(stream);
@@ -831,6 +939,7 @@ pub async fn http(
                                         query: parts.uri.query().unwrap_or("").to_string(),
                                         headers: parts.headers.clone(),
                                         body: bytes,
+                                        peer: Some(peer),
                                     };
                                     let resp = h.handle(sh.clone(), la.clone(), r).await;
                                     return Ok(to_hyper(resp));
@@ -928,6 +1037,7 @@ mod tests {
             trigger: "alert".into(),
             params: BTreeMap::new(),
             outcome: "running".into(),
+            started_by: None,
         };
         let first = sh.record_run(run(0));
         let mut ids = vec![first];

@@ -1068,6 +1068,21 @@ fn patch(
         }
         (None, _) => return not_found(r, name),
     };
+    // A patch naming a resourceVersion is conditioned on it, as the API server does:
+    // 409 when the object has moved on (optimistic locking).
+    if let Some(given) = body.pointer("/metadata/resourceVersion")
+        && existing.is_some()
+        && Some(given) != obj.pointer("/metadata/resourceVersion")
+    {
+        return status(
+            409,
+            "Conflict",
+            &format!(
+                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                r.plural
+            ),
+        );
+    }
     if sub == Some("scale") {
         let replicas = body.pointer("/spec/replicas").cloned().unwrap_or(json!(1));
         obj["spec"]["replicas"] = replicas;

@@ -4,6 +4,11 @@
 //! every view and every decision. In local mode (`kubectl claude dashboard`) the user is the
 //! kubeconfig's own, and the API server answers a **SelfSubjectAccessReview** for those
 //! credentials. Tokens are never stored, logged or shown: only the reviewed user is kept.
+//!
+//! A session lasts 8 h, or less: when the token is a JWT (ServiceAccount tokens, OIDC ID
+//! tokens) it ends at the token's `exp`. The TokenReview is not repeated during a session —
+//! that would mean keeping the token in memory — but authorization is: every view and every
+//! decision is its own SubjectAccessReview, so removing a user's binding takes effect at once.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -19,6 +24,101 @@ pub const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
 /// Sessions kept at most (a flood of anonymous sign-in pages cannot grow memory without bound).
 const MAX_SESSIONS: usize = 512;
 
+/// Sign-in attempts per second per client address (burst of twice that).
+pub const SIGN_IN_RATE: f64 = 2.0;
+/// Client addresses whose buckets are kept (the least recently seen is dropped first).
+pub const SIGN_IN_CLIENTS: usize = 1024;
+
+/// Token buckets per client address, at most `max` of them: one address's flood of guesses
+/// is throttled without locking anyone else out, and memory stays bounded.
+pub struct Throttle {
+    rate: f64,
+    max: usize,
+    buckets: HashMap<std::net::IpAddr, (f64, Instant)>,
+}
+
+impl Throttle {
+    pub fn new(rate: f64, max: usize) -> Self {
+        Self {
+            rate,
+            max: max.max(1),
+            buckets: HashMap::new(),
+        }
+    }
+
+    /// True when `client` may try now (no address: one shared bucket).
+    pub fn take(&mut self, client: Option<std::net::IpAddr>, now: Instant) -> bool {
+        let client = client.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        if !self.buckets.contains_key(&client) && self.buckets.len() >= self.max {
+            // A full table forgets the least recently seen address (its bucket starts full
+            // again if it returns), never refuses a new one.
+            if let Some(oldest) = self
+                .buckets
+                .iter()
+                .min_by_key(|(_, b)| b.1)
+                .map(|(k, _)| *k)
+            {
+                self.buckets.remove(&oldest);
+            }
+        }
+        let burst = self.rate * 2.0;
+        let b = self.buckets.entry(client).or_insert((burst, now));
+        b.0 = (b.0 + now.saturating_duration_since(b.1).as_secs_f64() * self.rate).min(burst);
+        b.1 = now;
+        if b.0 >= 1.0 {
+            b.0 -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// How long the local mode's sign-in link may be used.
+pub const LAUNCH_KEY_TTL: Duration = Duration::from_secs(10 * 60);
+
+/// The local mode's sign-in key: good once, within [`LAUNCH_KEY_TTL`] of being issued (the
+/// link is printed and handed to the browser opener, whose argv anyone on the machine can
+/// read in `ps`: a spent or stale key is worth nothing).
+pub struct LaunchKey {
+    key: String,
+    issued: Instant,
+    spent: bool,
+}
+
+/// Why a launch key did not sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRefused {
+    Wrong,
+    Spent,
+    Expired,
+}
+
+impl LaunchKey {
+    pub fn new(key: String, issued: Instant) -> Self {
+        Self {
+            key,
+            issued,
+            spent: false,
+        }
+    }
+
+    /// Spends the key when `given` is it, unused and fresh.
+    pub fn redeem(&mut self, given: &str, now: Instant) -> Result<(), KeyRefused> {
+        if !same(given, &self.key) {
+            return Err(KeyRefused::Wrong);
+        }
+        if self.spent {
+            return Err(KeyRefused::Spent);
+        }
+        if now.saturating_duration_since(self.issued) > LAUNCH_KEY_TTL {
+            return Err(KeyRefused::Expired);
+        }
+        self.spent = true;
+        Ok(())
+    }
+}
+
 /// A user the API server vouched for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -33,6 +133,33 @@ pub struct Session {
     pub user: Option<User>,
     pub csrf: String,
     created: Instant,
+    /// When it ends: [`SESSION_TTL`] after creation, or sooner when the token it was signed
+    /// in with expires sooner.
+    expires: Instant,
+}
+
+impl Session {
+    fn live(&self, now: Instant) -> bool {
+        now < self.expires
+    }
+}
+
+/// The `exp` claim of a JWT-shaped bearer token (ServiceAccount tokens from `kubectl create
+/// token`, OIDC ID tokens), read without checking the signature — the TokenReview already
+/// vouched for the token; this only shortens the session to the token's own life.
+pub fn token_expiry(token: &str) -> Option<jiff::Timestamp> {
+    use base64::Engine as _;
+    let mut parts = token.split('.');
+    let (_, payload, _) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    let exp = claims.get("exp")?.as_f64()?;
+    jiff::Timestamp::from_second(exp as i64).ok()
 }
 
 /// The session table (in memory: a restart signs everyone out).
@@ -44,9 +171,13 @@ pub struct Sessions {
 impl Sessions {
     /// A new session; returns its id.
     pub fn create(&mut self, user: Option<User>) -> String {
+        self.create_for(user, SESSION_TTL)
+    }
+
+    /// A new session that lasts `ttl` (at most [`SESSION_TTL`]); returns its id.
+    pub fn create_for(&mut self, user: Option<User>, ttl: Duration) -> String {
         let now = Instant::now();
-        self.map
-            .retain(|_, s| now.duration_since(s.created) < SESSION_TTL);
+        self.map.retain(|_, s| s.live(now));
         while self.map.len() >= MAX_SESSIONS {
             // Evict the oldest (anonymous ones first).
             let victim = self
@@ -66,15 +197,14 @@ impl Sessions {
                 user,
                 csrf: random_token(),
                 created: now,
+                expires: now + ttl.min(SESSION_TTL),
             },
         );
         id
     }
 
     pub fn get(&self, id: &str) -> Option<&Session> {
-        self.map
-            .get(id)
-            .filter(|s| s.created.elapsed() < SESSION_TTL)
+        self.map.get(id).filter(|s| s.live(Instant::now()))
     }
 
     pub fn remove(&mut self, id: &str) {
@@ -111,9 +241,14 @@ pub fn cookie_session(cookie_header: Option<&str>) -> Option<&str> {
 
 /// The `Set-Cookie` value for a session (`secure` when the page is served over TLS).
 pub fn set_cookie(id: &str, secure: bool) -> String {
+    set_cookie_for(id, secure, SESSION_TTL)
+}
+
+/// [`set_cookie`] for a session that lasts `ttl`.
+pub fn set_cookie_for(id: &str, secure: bool, ttl: Duration) -> String {
     format!(
         "{COOKIE}={id}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        SESSION_TTL.as_secs(),
+        ttl.min(SESSION_TTL).as_secs().max(1),
         if secure { "; Secure" } else { "" }
     )
 }
@@ -284,6 +419,81 @@ mod tests {
         assert!(same(&a, &a.clone()));
         assert!(!same(&a, &b));
         assert!(!same(&a, &a[..10]));
+    }
+
+    #[test]
+    fn the_sign_in_throttle_is_per_address_and_bounded() {
+        let ip = |n: u8| Some(std::net::IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, n)));
+        let t0 = Instant::now();
+        let mut t = Throttle::new(2.0, 3);
+        // One address: a burst of 4, then refused until time refills it.
+        let a: Vec<bool> = (0..6).map(|_| t.take(ip(1), t0)).collect();
+        assert_eq!(a, [true, true, true, true, false, false]);
+        // Another address is not locked out by the first's flood.
+        assert!(t.take(ip(2), t0));
+        assert!(t.take(ip(1), t0 + Duration::from_millis(600)), "refilled");
+        // At most 3 addresses are kept: a 4th drops the least recently seen (2).
+        t.take(ip(3), t0 + Duration::from_millis(700));
+        t.take(ip(4), t0 + Duration::from_millis(800));
+        assert_eq!(t.buckets.len(), 3);
+        assert!(!t.buckets.contains_key(&ip(2).unwrap()));
+        assert!(t.buckets.contains_key(&ip(1).unwrap()));
+    }
+
+    #[test]
+    fn the_launch_key_signs_in_once_and_only_while_fresh() {
+        let t0 = Instant::now();
+        let mut k = LaunchKey::new("k3y".into(), t0);
+        assert_eq!(k.redeem("nope", t0), Err(KeyRefused::Wrong));
+        assert_eq!(k.redeem("k3y", t0 + Duration::from_secs(5)), Ok(()));
+        assert_eq!(
+            k.redeem("k3y", t0 + Duration::from_secs(6)),
+            Err(KeyRefused::Spent)
+        );
+        let mut stale = LaunchKey::new("k3y".into(), t0);
+        assert_eq!(
+            stale.redeem("k3y", t0 + LAUNCH_KEY_TTL + Duration::from_secs(1)),
+            Err(KeyRefused::Expired)
+        );
+        assert_eq!(
+            stale.redeem("k3y", t0),
+            Ok(()),
+            "a refused stale try did not spend it"
+        );
+    }
+
+    #[test]
+    fn a_jwt_expiry_is_read_and_other_tokens_have_none() {
+        use base64::Engine as _;
+        let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        let jwt = format!(
+            "{}.{}.sig",
+            b64(r#"{"alg":"RS256"}"#),
+            b64(r#"{"sub":"system:serviceaccount:a:b","exp":1795000000}"#)
+        );
+        assert_eq!(
+            token_expiry(&jwt),
+            Some(jiff::Timestamp::from_second(1795000000).unwrap())
+        );
+        assert_eq!(token_expiry("alice-token-0123"), None);
+        assert_eq!(
+            token_expiry(&format!("a.{}.c", b64(r#"{"sub":"x"}"#))),
+            None
+        );
+        assert_eq!(token_expiry("a.!!!.c"), None);
+        assert_eq!(token_expiry(&format!("{jwt}.extra")), None);
+    }
+
+    #[test]
+    fn a_session_ends_at_its_own_ttl() {
+        let mut s = Sessions::default();
+        let short = s.create_for(None, Duration::from_millis(50));
+        let long = s.create(None);
+        assert!(s.get(&short).is_some());
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(s.get(&short).is_none(), "ended with its token");
+        assert!(s.get(&long).is_some());
+        assert!(set_cookie_for("x", false, Duration::from_secs(42)).contains("Max-Age=42"));
     }
 
     #[test]

@@ -125,15 +125,18 @@ pub fn sign_in(csrf: &str, error: Option<&str>) -> String {
     )
 }
 
-/// The sign-in page in local mode: the link `kubectl claude dashboard` printed signs in.
-pub fn sign_in_local() -> String {
+/// The sign-in page in local mode: the link `kubectl claude dashboard` printed signs in once.
+pub fn sign_in_local(error: Option<&str>) -> String {
+    let err = error.map(|e| notice("error", e)).unwrap_or_default();
     page(
         "Sign in",
         "",
         None,
-        "<h1>Sign in</h1><p>This dashboard runs with your kubeconfig's credentials. Open the \
-         link <code>kubectl claude dashboard</code> printed (it carries a one-process key), \
-         or restart it.</p>",
+        &format!(
+            "<h1>Sign in</h1>{err}<p>This dashboard runs with your kubeconfig's credentials. Open \
+             the link <code>kubectl claude dashboard</code> printed (its key signs in once, within \
+             10 minutes of starting), or restart it for a new link.</p>"
+        ),
     )
 }
 
