@@ -890,7 +890,8 @@ fn exec_runs_the_argv_in_the_pod_shows_its_output_and_audits_the_exit_code() {
 fn exec_with_a_non_zero_exit_fails_and_the_audit_keeps_the_masked_output() {
     let fake = exec_fake(ExecReply {
         stdout: "DB_PASSWORD=hunter2\nconnecting\n".into(),
-        stderr: "psql: connection refused\n".into(),
+        // The last stderr line becomes the error message: a credential in it is masked too.
+        stderr: "psql: connection refused (PGPASSWORD=hunter2)\n".into(),
         exit_code: 3,
         ..Default::default()
     });

@@ -172,14 +172,29 @@ impl LiveCluster {
             (None, None) => "the command failed".into(),
         };
         if let Some(line) = out.stderr.lines().rev().find(|l| !l.trim().is_empty()) {
-            message.push_str(&format!("; stderr: {}", super::first_line(line)));
+            message.push_str(&format!("; stderr: {}", clip(super::first_line(line), 200)));
         }
+        // The message becomes the audit outcome's `error`, an approval request's status and
+        // a log line: what the command printed is masked like its output summary.
+        let message = crate::redact::redact(&message);
         Err(Error::ExecFailed {
             what: format!("{what} (container {container})"),
             message,
             output: Box::new(value),
         })
     }
+}
+
+/// `s` cut to at most `max` bytes on a character boundary, with `…` when cut.
+fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
 }
 
 fn forbidden(action: &Action) -> Error {
