@@ -1142,12 +1142,15 @@ fn exec_command_waits_for_approval_then_runs_once_in_the_pod() {
             "web-7d4f9-a",
             crate::support::fake_apiserver::ExecReply {
                 stdout: format!("Sync status: Catchup\nDB_PASSWORD={planted}\n"),
+                // Silent for longer than serve's --request-timeout (below): the approved
+                // exec is bounded by ACTION_EXECUTION_TIMEOUT, not by a per-read timeout.
+                delay: Duration::from_millis(2500),
                 ..Default::default()
             },
         )
         .start();
     let t = env_for(&fake);
-    let s = Serve::start(&t, &[]);
+    let s = Serve::start(&t, &["--request-timeout", "1s"]);
     let requests = || {
         fake.objects()
             .into_iter()

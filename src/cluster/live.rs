@@ -89,6 +89,10 @@ type Groups = BTreeMap<String, (Vec<String>, String)>;
 /// A connected cluster.
 pub struct LiveCluster {
     client: kube::Client,
+    /// The same connection settings without the per-read timeout, for exec's websocket: a
+    /// quiet command sends nothing for minutes, and kube applies `read_timeout` to the
+    /// upgraded stream too. The exec is bounded as a whole instead ([`Self::exec_in_pod`]).
+    stream_client: kube::Client,
     context: String,
     server: String,
     kubeconfig: String,
@@ -197,12 +201,19 @@ impl LiveCluster {
         let server = cfg.cluster_url.to_string();
         let server = server.trim_end_matches('/').to_string();
         let namespace = cfg.default_namespace.clone();
+        let mut stream_cfg = cfg.clone();
+        stream_cfg.read_timeout = None;
         let client = kube::Client::try_from(cfg).map_err(|e| Error::Kubeconfig {
+            source_desc: description.clone(),
+            message: error_chain(&e),
+        })?;
+        let stream_client = kube::Client::try_from(stream_cfg).map_err(|e| Error::Kubeconfig {
             source_desc: description.clone(),
             message: error_chain(&e),
         })?;
         Ok(Self {
             client,
+            stream_client,
             context,
             server,
             kubeconfig: description,

@@ -66,7 +66,7 @@ impl LiveCluster {
         timeout: Option<Duration>,
     ) -> Result<ExecOutput, Error> {
         let what = format!("exec in pod {ns}/{pod} (container {container})");
-        let api: Api<Pod> = Api::namespaced(self.client.clone(), ns);
+        let api: Api<Pod> = Api::namespaced(self.stream_client.clone(), ns);
         let params = AttachParams::default()
             .container(container)
             .stdin(false)
