@@ -128,7 +128,7 @@ pub fn read_newest(
             let is_decision = r.phase == Phase::Decision;
             let mut slot = None;
             if keep(&r) {
-                if matched >= skip + limit {
+                if matched >= skip.saturating_add(limit) {
                     page.more = true;
                     return Ok(page);
                 }

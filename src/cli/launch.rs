@@ -36,7 +36,8 @@ pub fn workflow_run_args(
     }
     args.extend(["--queue-approvals".into(), queue_ns.to_string()]);
     if let Some(who) = started_by {
-        args.extend(["--started-by".into(), who.to_string()]);
+        // One word: a user name starting with `-` must not read as a flag.
+        args.push(format!("--started-by={who}"));
     }
     args
 }

@@ -72,6 +72,21 @@ pub fn expired(obj: &Value, now: jiff::Timestamp) -> bool {
         .is_some_and(|t| t <= now)
 }
 
+/// True when an Approved request was decided after it expired (or, without a `decidedAt`,
+/// when it has expired by `now`). An approval in time stays valid while the executor is
+/// busy with earlier requests: the executor runs one at a time and an exec can take minutes.
+pub fn approved_too_late(obj: &Value, now: jiff::Timestamp) -> bool {
+    let at = |p: &str| {
+        obj.pointer(p)
+            .and_then(Value::as_str)
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+    };
+    match (at("/status/decidedAt"), at("/spec/expiresAt")) {
+        (Some(decided), Some(expires)) => decided > expires,
+        _ => expired(obj, now),
+    }
+}
+
 /// Why a status write did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum StatusError {
@@ -370,7 +385,7 @@ pub async fn execute_loop(
                 // Conditioned on the version seen: an approver who decided just before the
                 // sweep wins (the sweep's write is refused), and vice versa.
                 "Pending" if expired(&obj, now) => {
-                    let _ = set_status(
+                    let wrote = set_status(
                         &exec.client,
                         &ns,
                         &name,
@@ -379,13 +394,17 @@ pub async fn execute_loop(
                             "message": "expired before anyone approved it; not run"}),
                     )
                     .await;
-                    shared.metrics.add(
-                        "kubectl_claude_approvals_total",
-                        &[("outcome", "expired")],
-                        1.0,
-                    );
+                    // Counted once: a refused write (an approver won, or the cache lags
+                    // behind our own earlier write) is not another expiry.
+                    if wrote.is_ok() {
+                        shared.metrics.add(
+                            "kubectl_claude_approvals_total",
+                            &[("outcome", "expired")],
+                            1.0,
+                        );
+                    }
                 }
-                "Approved" if expired(&obj, now) => {
+                "Approved" if approved_too_late(&obj, now) => {
                     let _ = set_status(
                         &exec.client,
                         &ns,
@@ -589,5 +608,29 @@ async fn event_on(
         Ok(())
     } else {
         Err(format!("HTTP {code}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_approval_in_time_stays_valid_after_expiry() {
+        let now: jiff::Timestamp = "2026-12-02T10:00:00Z".parse().unwrap();
+        let req = |decided: Option<&str>| {
+            let mut o = json!({"spec": {"expiresAt": "2026-12-02T09:00:00Z"},
+                "status": {"phase": "Approved"}});
+            if let Some(d) = decided {
+                o["status"]["decidedAt"] = json!(d);
+            }
+            o
+        };
+        assert!(!approved_too_late(&req(Some("2026-12-02T08:59:00Z")), now));
+        assert!(approved_too_late(&req(Some("2026-12-02T09:01:00Z")), now));
+        assert!(
+            approved_too_late(&req(None), now),
+            "no decidedAt: the clock decides"
+        );
     }
 }

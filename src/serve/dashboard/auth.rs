@@ -28,6 +28,10 @@ const MAX_SESSIONS: usize = 512;
 pub const SIGN_IN_RATE: f64 = 2.0;
 /// Client addresses whose buckets are kept (the least recently seen is dropped first).
 pub const SIGN_IN_CLIENTS: usize = 1024;
+/// All sign-in attempts together, per second, as a multiple of [`SIGN_IN_RATE`]: an attacker
+/// rotating source addresses gets a fresh per-address burst each time, so the sum is bounded
+/// too (each attempt costs the API server a TokenReview).
+pub const SIGN_IN_OVERALL_FACTOR: f64 = 10.0;
 
 /// Token buckets per client address, at most `max` of them: one address's flood of guesses
 /// is throttled without locking anyone else out, and memory stays bounded.
@@ -35,6 +39,27 @@ pub struct Throttle {
     rate: f64,
     max: usize,
     buckets: HashMap<std::net::IpAddr, (f64, Instant)>,
+    /// Every address's attempts together.
+    overall: Option<(f64, Instant)>,
+}
+
+/// Refills `b` at `rate` per second up to `burst`; true when one token is there.
+fn refill(b: &mut (f64, Instant), rate: f64, burst: f64, now: Instant) -> bool {
+    b.0 = (b.0 + now.saturating_duration_since(b.1).as_secs_f64() * rate).min(burst);
+    b.1 = now;
+    b.0 >= 1.0
+}
+
+/// The address a bucket is kept for: an IPv6 client by its /64 (one host holds a whole /64
+/// and can pick any address in it), an IPv4 one as it is.
+fn bucket_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            std::net::IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
+    }
 }
 
 impl Throttle {
@@ -43,12 +68,14 @@ impl Throttle {
             rate,
             max: max.max(1),
             buckets: HashMap::new(),
+            overall: None,
         }
     }
 
     /// True when `client` may try now (no address: one shared bucket).
     pub fn take(&mut self, client: Option<std::net::IpAddr>, now: Instant) -> bool {
-        let client = client.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let client =
+            bucket_key(client.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)));
         if !self.buckets.contains_key(&client) && self.buckets.len() >= self.max {
             // A full table forgets the least recently seen address (its bucket starts full
             // again if it returns), never refuses a new one.
@@ -62,11 +89,19 @@ impl Throttle {
             }
         }
         let burst = self.rate * 2.0;
+        let (all_rate, all_burst) = (
+            self.rate * SIGN_IN_OVERALL_FACTOR,
+            burst * SIGN_IN_OVERALL_FACTOR,
+        );
+        let all = self.overall.get_or_insert((all_burst, now));
+        let all_ok = refill(all, all_rate, all_burst, now);
         let b = self.buckets.entry(client).or_insert((burst, now));
-        b.0 = (b.0 + now.saturating_duration_since(b.1).as_secs_f64() * self.rate).min(burst);
-        b.1 = now;
-        if b.0 >= 1.0 {
+        // Both must have a token; only then is one taken from each.
+        if refill(b, self.rate, burst, now) && all_ok {
             b.0 -= 1.0;
+            if let Some(all) = self.overall.as_mut() {
+                all.0 -= 1.0;
+            }
             true
         } else {
             false
@@ -438,6 +473,31 @@ mod tests {
         assert_eq!(t.buckets.len(), 3);
         assert!(!t.buckets.contains_key(&ip(2).unwrap()));
         assert!(t.buckets.contains_key(&ip(1).unwrap()));
+    }
+
+    #[test]
+    fn rotating_addresses_do_not_lift_the_overall_bound() {
+        let t0 = Instant::now();
+        let mut t = Throttle::new(2.0, 1024);
+        // Every attempt from a new address: only the overall burst (2 × 2 × factor) passes.
+        let passed = (0..200u8)
+            .filter(|n| {
+                t.take(
+                    Some(std::net::IpAddr::V4(std::net::Ipv4Addr::new(10, 1, 0, *n))),
+                    t0,
+                )
+            })
+            .count();
+        assert_eq!(passed, (2.0 * 2.0 * SIGN_IN_OVERALL_FACTOR) as usize);
+        // Addresses of one IPv6 /64 share a bucket.
+        let mut t = Throttle::new(2.0, 1024);
+        let v6 = |last: u16| {
+            Some(std::net::IpAddr::V6(std::net::Ipv6Addr::new(
+                0x2001, 0xdb8, 1, 2, 0, 0, 0, last,
+            )))
+        };
+        let a: Vec<bool> = (1..=6).map(|n| t.take(v6(n), t0)).collect();
+        assert_eq!(a, [true, true, true, true, false, false]);
     }
 
     #[test]
