@@ -1179,12 +1179,32 @@ fn exec_command_waits_for_approval_then_runs_once_in_the_pod() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    s.wait(20, "execution", || {
+    // SIGTERM while the exec runs (the pod stays silent for 2.5 s): serve stops only after
+    // it has finished, marked the request Executed and audited the outcome — never half-run.
+    s.wait(20, "the exec to start", || !fake.execs().is_empty());
+    let k = std::process::Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(k.success());
+    let mut s = s;
+    let end = Instant::now() + Duration::from_secs(20);
+    let code = loop {
+        if let Some(c) = s.child.try_wait().unwrap() {
+            break c.code();
+        }
+        assert!(Instant::now() < end, "serve did not stop:\n{}", s.log());
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(code, Some(0), "{}", s.log());
+    assert!(
         requests()
             .iter()
-            .any(|o| o["metadata"]["name"] == id.as_str() && o["status"]["phase"] == "Executed")
-    });
-    std::thread::sleep(Duration::from_millis(800));
+            .any(|o| o["metadata"]["name"] == id.as_str() && o["status"]["phase"] == "Executed"),
+        "{:#?}\n{}",
+        requests(),
+        s.log()
+    );
     let execs = fake.execs();
     assert_eq!(execs.len(), 1, "exactly one exec: {execs:#?}");
     assert_eq!(

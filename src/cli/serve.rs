@@ -390,8 +390,10 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
                 _ = tokio::signal::ctrl_c() => log("shutting down", serde_json::json!({})),
                 _ = term => log("shutting down", serde_json::json!({"signal": "SIGTERM"})),
             }
-            // In-flight TargetApp actions finish; waiting polls are cancelled.
-            tapps.shutdown(drain).await;
+            // In-flight TargetApp actions and an approved request being executed finish;
+            // waiting polls are cancelled; nothing new starts.
+            let executor = shared.clone();
+            tokio::join!(tapps.shutdown(drain), executor.stop_executing(drain));
         })
         .await;
     Ok(crate::error::EXIT_OK)

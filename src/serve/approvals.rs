@@ -414,7 +414,7 @@ pub async fn execute_loop(
                     )
                     .await;
                 }
-                "Approved" => {
+                "Approved" if !shared.stopping.get() => {
                     let approver = obj
                         .pointer("/status/approver")
                         .and_then(Value::as_str)
@@ -433,6 +433,7 @@ pub async fn execute_loop(
                     {
                         continue;
                     }
+                    shared.executing.set(true);
                     let (phase, message) =
                         execute_one(&exec, &obj, approver.as_deref(), &shared.metrics).await;
                     if phase == "Executed" {
@@ -453,6 +454,7 @@ pub async fn execute_loop(
                         json!({"phase": phase, "message": message, "executedAt": exec.now().to_string()}),
                     )
                     .await;
+                    shared.executing.set(false);
                 }
                 _ => {}
             }

@@ -136,6 +136,10 @@ pub struct Shared {
     leader: std::cell::Cell<bool>,
     /// Alert group keys with a run in flight (a replay does not start a second run).
     in_flight: RefCell<BTreeSet<String>>,
+    /// Set on shutdown: the approval executor starts nothing new.
+    stopping: std::cell::Cell<bool>,
+    /// True while the approval executor runs an approved request (shutdown waits for it).
+    executing: std::cell::Cell<bool>,
     /// The most recent [`MAX_RUNS`] runs, oldest first (a long-running serve starts runs
     /// forever; older ones are in the audit log).
     pub runs: RefCell<VecDeque<Run>>,
@@ -166,6 +170,8 @@ impl Shared {
             changed: tokio::sync::Notify::new(),
             leader: std::cell::Cell::new(false),
             in_flight: RefCell::default(),
+            stopping: std::cell::Cell::new(false),
+            executing: std::cell::Cell::new(false),
             runs: RefCell::default(),
             runs_dropped: std::cell::Cell::new(0),
             alerts: RefCell::default(),
@@ -193,6 +199,19 @@ impl Shared {
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
             })
             .map(|(_, h)| h.clone())
+    }
+
+    /// Stops the approval executor from starting another request and waits, at most
+    /// `limit`, for the one it runs to finish and record its outcome (a rolling update must
+    /// not leave an approved exec half-run, its request `Executing` and its audit without an
+    /// outcome). True when nothing was left running.
+    pub async fn stop_executing(&self, limit: std::time::Duration) -> bool {
+        self.stopping.set(true);
+        let end = Instant::now() + limit;
+        while self.executing.get() && Instant::now() < end {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        !self.executing.get()
     }
 
     pub fn is_leader(&self) -> bool {
