@@ -1265,3 +1265,17 @@ fn the_serve_base_allows_pods_exec() {
     let verbs = exec_rules[0]["verbs"].as_array().unwrap();
     assert!(verbs.iter().any(|v| v == "create") && verbs.iter().any(|v| v == "get"));
 }
+
+/// The serve base gives shutdown the time it takes: the kubelet's grace period outlasts the
+/// default `ACTION_EXECUTION_TIMEOUT` (300 s), so an action in flight is never killed mid-run.
+#[test]
+fn the_serve_base_waits_out_an_action_in_flight() {
+    let text =
+        std::fs::read_to_string(crate::support::env::repo().join("deploy/base/deployment.yaml"))
+            .unwrap();
+    let docs = kubectl_claude::manifest::parse_stream(&text).unwrap();
+    let grace = docs[0]["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+        .as_u64()
+        .expect("terminationGracePeriodSeconds set");
+    assert!(grace > 300, "{grace}");
+}
