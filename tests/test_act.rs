@@ -13,11 +13,7 @@ use crate::support::env::{TestEnv, stderr, stdout};
 use crate::support::fake_apiserver::{ExecRecorded, ExecReply, FakeApiServer};
 
 // The fixtures and audit helpers every acting test shares live in `tests/support/acting.rs`.
-// Re-exported only for test_mcp, test_serve, test_dashboard and test_targetapp, which still
-// name them through here; this goes once their imports move to `crate::support::acting`.
-pub use crate::support::acting::{
-    assert_audit, audit_records, deployment, env_for, fake, mutations, objects,
-};
+use crate::support::acting::{assert_audit, audit_records, env_for, fake, mutations, objects};
 
 #[test]
 fn forbidden_is_refused_with_and_without_yes_and_sends_nothing() {

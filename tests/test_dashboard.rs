@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::support::acting::env_for;
 use crate::support::env::TestEnv;
 use crate::support::fake_apiserver::FakeApiServer;
 use crate::support::webdriver::Browser;
-use crate::test_act::env_for;
 
 const HOOK_TOKEN: &str = "s3cret-hook-token";
 const ALICE: &str = "alice-token-0123";

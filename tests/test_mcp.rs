@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
+use crate::support::acting::{audit_records, env_for, mutations};
 use crate::support::env::{TestEnv, repo};
 use crate::support::fake_apiserver::FakeApiServer;
-use crate::test_act::{audit_records, env_for, mutations};
 
 /// The password planted in the fake cluster; no tool result may ever contain it.
 const PLANTED: &str = "hunter2-planted-Zq9";
@@ -49,7 +49,7 @@ fn cluster_builder() -> crate::support::fake_apiserver::Builder {
                 "env": [{"name": "DB_PASSWORD", "value": PLANTED}]}]},
             "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}}),
     ];
-    objs.extend(crate::test_act::objects());
+    objs.extend(crate::support::acting::objects());
     FakeApiServer::builder().objects(objs)
 }
 
@@ -615,7 +615,7 @@ fn logging_cluster() -> FakeApiServer {
                 "env": [{"name": "DB_PASSWORD", "value": PLANTED}]}]},
             "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}}),
     ]);
-    objs.extend(crate::test_act::objects());
+    objs.extend(crate::support::acting::objects());
     FakeApiServer::builder()
         .objects(objs)
         .log("app", "web-1", "web", &log)

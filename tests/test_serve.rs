@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::support::acting::env_for;
 use crate::support::env::TestEnv;
 use crate::support::fake_apiserver::FakeApiServer;
-use crate::test_act::env_for;
 
 const TOKEN: &str = "s3cret-hook-token";
 
@@ -100,7 +100,7 @@ fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &[u8]) 
 fn crashloop_objects() -> Vec<Value> {
     vec![
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}),
-        crate::test_act::deployment(),
+        crate::support::acting::deployment(),
         json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
             "metadata": {"name": "web-abc", "namespace": "app",
                 "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u1"}]},
@@ -334,7 +334,7 @@ fn alert_hook_starts_the_crashloop_workflow_once_and_checks_its_token() {
         }),
         kubectl_claude::autonomy::Tier::Confirm
     );
-    let audit = crate::test_act::audit_records(&t);
+    let audit = crate::support::acting::audit_records(&t);
     let restarts: Vec<&Value> = audit
         .iter()
         .filter(|r| r["verb"] == "rollout-restart" && r["outcome"] == "ok")
@@ -873,7 +873,7 @@ fn alert_confirm_step_becomes_a_pending_request_and_approve_patches_once() {
         approval_objects(&fake)[0]["status"]["approver"],
         "alice@example.com"
     );
-    let audit = crate::test_act::audit_records(&t);
+    let audit = crate::support::acting::audit_records(&t);
     let executed: Vec<&Value> = audit
         .iter()
         .filter(|r| r["approval"] == "approval-request" && r["outcome"] == "ok")
@@ -1008,7 +1008,7 @@ fn forbidden_step_from_an_alert_is_refused_not_queued_and_writes_nothing() {
         .filter(|w| !w.path.contains("/leases"))
         .collect();
     assert!(writes.is_empty(), "zero writes: {writes:#?}");
-    let audit = crate::test_act::audit_records(&t);
+    let audit = crate::support::acting::audit_records(&t);
     assert!(
         audit
             .iter()

@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::support::acting::{audit_records, env_for};
 use crate::support::env::{TestEnv, stderr, stdout};
 use crate::support::fake_apiserver::FakeApiServer;
 use crate::support::fake_graphql::{FakeGraphql, Fault, mina_state};
-use crate::test_act::{audit_records, env_for};
 
 /// A running `serve`; killed on drop.
 struct Serve {
@@ -373,7 +373,7 @@ fn seed_example_records_deduplicated_events_and_restarts_the_unhealthy_pod() {
 fn confirm_tier_scale_waits_for_approval_then_patches_once() {
     let gql = FakeGraphql::start(mina_state("healthy", "CATCHUP", 5, &[]));
     let fake = fake_with(vec![
-        crate::test_act::deployment(),
+        crate::support::acting::deployment(),
         pod("web-7d4f9-a", "mina", gql.port()),
         tapp(
             "mina",
@@ -1082,7 +1082,7 @@ fn sigterm_lets_the_action_in_flight_finish() {
 fn only_the_leader_monitors() {
     let gql = FakeGraphql::start(mina_state("healthy", "CATCHUP", 5, &[]));
     let fake = fake_with(vec![
-        crate::test_act::deployment(),
+        crate::support::acting::deployment(),
         pod("web-7d4f9-a", "mina", gql.port()),
         tapp(
             "mina",

@@ -412,9 +412,12 @@ async fn generate(env: &Env, budget: Duration) -> Result<u8> {
         .unwrap_or_else(|| instructions.app_name());
     let args = PrepareArgs {
         provider: if mode == "locked" {
-            Some("offline".into())
+            Some(crate::llm::ProviderKind::Offline)
         } else {
-            s.provider.clone()
+            s.provider
+                .as_deref()
+                .map(super::model::parse_provider)
+                .transpose()?
         },
         model: s.model.clone(),
         set: s.values.iter().map(|(k, v)| format!("{k}={v}")).collect(),

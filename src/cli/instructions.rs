@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::Ctx;
 use super::flags::InstructionFlags;
-use super::model::{backend, parse_provider, resolve_provider_name};
+use super::model::{backend, resolve_provider_name};
 use crate::error::{Error, Result};
 use crate::generate::{self, Backend, Instructions, Outcome, cache, input, lock};
 use crate::manifest::lint::{Level, LintOptions};
@@ -16,8 +16,8 @@ use crate::manifest::lint::{Level, LintOptions};
 /// front-end that receives them as text (an MCP tool call, an Application's parameters).
 #[derive(Debug, Clone, Default)]
 pub struct PrepareArgs {
-    /// The provider's name, validated by [`prepare`] (`--provider`, a tool argument).
-    pub provider: Option<String>,
+    /// `--provider`, or a front-end's text parsed with [`super::model::parse_provider`].
+    pub provider: Option<crate::llm::ProviderKind>,
     /// `--model`
     pub model: Option<String>,
     /// `--set KEY=VALUE`
@@ -32,7 +32,7 @@ impl PrepareArgs {
     /// The settings a command's flags give; the rest (deadline, allowed kinds) is the caller's.
     pub fn from_flags(flags: &InstructionFlags) -> Self {
         Self {
-            provider: flags.model.provider.map(|p| p.as_str().to_string()),
+            provider: flags.model.provider,
             model: flags.model.model.clone(),
             set: flags.set.clone(),
             ..Default::default()
@@ -212,8 +212,7 @@ pub fn prepare(ctx: &Ctx, instructions: Instructions, args: &PrepareArgs) -> Res
         .namespace
         .clone()
         .or_else(|| instructions.namespace.clone());
-    let flag = args.provider.as_deref().map(parse_provider).transpose()?;
-    let provider = resolve_provider_name(ctx, flag, instructions.provider.as_deref())?;
+    let provider = resolve_provider_name(ctx, args.provider, instructions.provider.as_deref())?;
     let provider_defaulted = args.provider.is_none()
         && instructions.provider.is_none()
         && ctx.env.get("KCLAUDE_PROVIDER").is_none()

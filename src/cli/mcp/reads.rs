@@ -412,7 +412,11 @@ pub(super) async fn generate(ctx: &Ctx, a: &GenerateIn) -> Result<Value> {
     }
     let instructions = crate::generate::Instructions::from_text(&a.instructions, None);
     let args = crate::cli::instructions::PrepareArgs {
-        provider: a.provider.clone(),
+        provider: a
+            .provider
+            .as_deref()
+            .map(crate::cli::model::parse_provider)
+            .transpose()?,
         model: a.model.clone(),
         set: a.set.iter().map(|(k, v)| format!("{k}={v}")).collect(),
         ..Default::default()
