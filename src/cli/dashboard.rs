@@ -45,14 +45,6 @@ impl Launcher for LocalLauncher {
         &self,
         workflow: &str,
         params: &BTreeMap<String, String>,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
-        self.launch_started_by(workflow, params, None)
-    }
-
-    fn launch_started_by(
-        &self,
-        workflow: &str,
-        params: &BTreeMap<String, String>,
         started_by: Option<&str>,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
         let args = super::launch::workflow_run_args(

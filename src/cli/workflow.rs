@@ -18,7 +18,7 @@ use super::flags::OutputFormat;
 use super::gate_ui::{self, SafetyFlags};
 use crate::error::{EXIT_OK, EXIT_REPORT, Error, Result};
 use crate::gate::{Gate, Origin, Proposed};
-use crate::workflow::{self, Workflow};
+use crate::workflow::{self, ParamError, Workflow};
 
 /// List, show, validate and run workflows (built-in and your own)
 ///
@@ -190,46 +190,25 @@ fn params(wf: &Workflow, given: &[String]) -> Result<BTreeMap<String, String>> {
         let (k, v) = g
             .split_once('=')
             .ok_or_else(|| Error::usage(format!("--param `{g}` must be KEY=VALUE")))?;
-        if !wf.params.iter().any(|p| p.name == k) {
-            return Err(Error::usage_hint(
-                format!("workflow {} has no param `{k}`", wf.name),
-                format!(
-                    "params: {}",
-                    wf.params
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
-        }
         out.insert(k.to_string(), v.to_string());
     }
-    for p in &wf.params {
-        if !out.contains_key(&p.name) {
-            match (&p.default, p.required) {
-                (Some(d), _) => {
-                    out.insert(p.name.clone(), d.clone());
-                }
-                (None, true) => {
-                    return Err(Error::usage(format!(
-                        "workflow {} needs --param {}=…{}",
-                        wf.name,
-                        p.name,
-                        if p.description.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", p.description)
-                        }
-                    )));
-                }
-                (None, false) => {
-                    out.insert(p.name.clone(), String::new());
-                }
-            }
+    wf.resolve_params(out).map_err(|e| match &e {
+        ParamError::Unknown { declared, .. } => {
+            Error::usage_hint(e.to_string(), format!("params: {}", declared.join(", ")))
         }
-    }
-    Ok(out)
+        ParamError::Missing {
+            workflow,
+            name,
+            description,
+        } => Error::usage(format!(
+            "workflow {workflow} needs --param {name}=…{}",
+            if description.is_empty() {
+                String::new()
+            } else {
+                format!(" ({description})")
+            }
+        )),
+    })
 }
 
 /// The terminal side of a workflow run.

@@ -39,23 +39,14 @@ use crate::workflow::Workflow;
 /// How a workflow run is started (the front-end runs the same `workflow run` the CLI has).
 pub trait Launcher {
     /// Runs `workflow` with `params`; returns its outcome word (`ok`, `refused`, `failed`…).
+    /// `started_by`: the person who started it (the dashboard's signed-in user), for the
+    /// run's audit record; `None` for alerts, Flux events and schedules.
     fn launch(
         &self,
         workflow: &str,
         params: &BTreeMap<String, String>,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>>;
-
-    /// [`Launcher::launch`] for a run a person started (the dashboard's signed-in user): a
-    /// launcher that can record who in the run's audit log overrides this.
-    fn launch_started_by(
-        &self,
-        workflow: &str,
-        params: &BTreeMap<String, String>,
         started_by: Option<&str>,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
-        let _ = started_by;
-        self.launch(workflow, params)
-    }
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>>;
 }
 
 /// Settings of one `serve` process.
@@ -633,7 +624,7 @@ pub fn start_by(
         outcome: "running".into(),
         started_by: started_by.map(str::to_string),
     });
-    let fut = launcher.launch_started_by(workflow, &params, started_by);
+    let fut = launcher.launch(workflow, &params, started_by);
     let sh = shared.clone();
     let (wf, tr) = (workflow.to_string(), trigger.to_string());
     tokio::task::spawn_local(async move {

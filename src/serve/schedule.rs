@@ -207,6 +207,7 @@ mod tests {
             &self,
             _: &str,
             _: &BTreeMap<String, String>,
+            _: Option<&str>,
         ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String>>> {
             self.0.set(self.0.get() + 1);
             Box::pin(std::future::pending())

@@ -18,7 +18,10 @@ use serde_json::Value;
 
 use crate::autonomy::WorkflowAutonomy;
 
+mod params;
 pub mod run;
+
+pub use params::ParamError;
 
 /// The built-in workflows, embedded at build time.
 pub const BUILTIN: &[(&str, &str)] = &[

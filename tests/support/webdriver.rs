@@ -116,9 +116,20 @@ impl Browser {
 
     /// The rendered text of the page (what a person reads).
     pub fn text(&self) -> String {
-        self.rt
-            .block_on(async { self.c().find(Locator::Css("body")).await?.text().await })
-            .expect("page text")
+        // A page that is still loading (a redirect after a POST, a refresh) can replace the
+        // body between finding it and reading it ("stale element"): read again.
+        let mut last = None;
+        for _ in 0..20 {
+            match self
+                .rt
+                .block_on(async { self.c().find(Locator::Css("body")).await?.text().await })
+            {
+                Ok(t) => return t,
+                Err(e) => last = Some(e),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("page text: {last:?}")
     }
 
     /// How many elements match `css`.

@@ -319,42 +319,25 @@ pub(super) fn workflow_params(
     wf: &crate::workflow::Workflow,
     given: &std::collections::BTreeMap<String, String>,
 ) -> Result<std::collections::BTreeMap<String, String>> {
-    let declared: Vec<&str> = wf.params.iter().map(|p| p.name.as_str()).collect();
-    if let Some(k) = given.keys().find(|k| !declared.contains(&k.as_str())) {
-        return Err(Error::usage_hint(
-            format!("workflow {} has no param `{k}`", wf.name),
-            format!("params: {}", declared.join(", ")),
-        ));
-    }
-    let mut out = given.clone();
-    for p in &wf.params {
-        if out.contains_key(&p.name) {
-            continue;
+    use crate::workflow::ParamError;
+    wf.resolve_params(given.clone()).map_err(|e| match &e {
+        ParamError::Unknown { declared, .. } => {
+            Error::usage_hint(e.to_string(), format!("params: {}", declared.join(", ")))
         }
-        match (&p.default, p.required) {
-            (Some(d), _) => {
-                out.insert(p.name.clone(), d.clone());
-            }
-            (None, true) => {
-                return Err(Error::usage_hint(
-                    format!("workflow {} needs the param `{}`", wf.name, p.name),
-                    format!(
-                        "pass params: {{\"{}\": \"…\"}}{}",
-                        p.name,
-                        if p.description.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", p.description)
-                        }
-                    ),
-                ));
-            }
-            (None, false) => {
-                out.insert(p.name.clone(), String::new());
-            }
-        }
-    }
-    Ok(out)
+        ParamError::Missing {
+            name, description, ..
+        } => Error::usage_hint(
+            e.to_string(),
+            format!(
+                "pass params: {{\"{name}\": \"…\"}}{}",
+                if description.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({description})")
+                }
+            ),
+        ),
+    })
 }
 
 /// The MCP side of a workflow run: collects what the CLI prints (status lines, the report,
