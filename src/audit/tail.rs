@@ -4,8 +4,9 @@
 use super::*;
 
 /// Lines of one file, last first, read backwards a chunk at a time: memory is one chunk plus
-/// the longest line, however long the file. Empty lines are skipped; a torn last line (no
-/// newline) is yielded like any other and fails to parse where it is read.
+/// at most [`MAX_LINE`] bytes, however long the file. Empty lines are skipped; a torn last
+/// line (no newline) is yielded like any other and fails to parse where it is read; a line
+/// longer than the bound is yielded as [`OVERLONG`] (not a record either), never held whole.
 pub struct RevLines {
     file: std::fs::File,
     /// File offset of `buf`'s first byte.
@@ -13,7 +14,15 @@ pub struct RevLines {
     /// Bytes read but not yet yielded (they end at the last yielded line's start).
     buf: Vec<u8>,
     chunk: usize,
+    max_line: usize,
+    /// Inside an overlong line: its bytes are dropped until its start is found.
+    skipping: bool,
 }
+
+/// The longest audit line [`RevLines`] holds (records are a few KiB).
+pub const MAX_LINE: usize = 1024 * 1024;
+/// What [`RevLines`] yields in place of a line longer than its bound.
+pub const OVERLONG: &[u8] = b"<line too long>";
 
 impl RevLines {
     pub fn open(path: &Path, chunk: usize) -> std::io::Result<Self> {
@@ -24,7 +33,15 @@ impl RevLines {
             pos,
             buf: Vec::new(),
             chunk: chunk.max(1),
+            max_line: MAX_LINE,
+            skipping: false,
         })
+    }
+
+    /// The longest line held (tests use a small one).
+    pub fn with_max_line(mut self, n: usize) -> Self {
+        self.max_line = n.max(1);
+        self
     }
 }
 
@@ -37,12 +54,24 @@ impl Iterator for RevLines {
             if let Some(i) = self.buf.iter().rposition(|b| *b == b'\n') {
                 let line = self.buf.split_off(i + 1);
                 self.buf.truncate(i);
+                if std::mem::take(&mut self.skipping) {
+                    return Some(Ok(OVERLONG.to_vec()));
+                }
                 if line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
                 return Some(Ok(line));
             }
+            if self.buf.len() > self.max_line {
+                // No line start within the bound: drop what we hold of this line.
+                self.skipping = true;
+                self.buf.clear();
+            }
             if self.pos == 0 {
+                if std::mem::take(&mut self.skipping) {
+                    self.buf.clear();
+                    return Some(Ok(OVERLONG.to_vec()));
+                }
                 if self.buf.iter().all(u8::is_ascii_whitespace) {
                     return None;
                 }

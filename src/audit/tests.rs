@@ -123,6 +123,39 @@ fn lines_are_read_backwards_across_chunk_boundaries() {
 }
 
 #[test]
+fn an_overlong_line_is_one_unreadable_marker_not_held_whole() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("x.jsonl");
+    let huge = "y".repeat(5000);
+    for text in [
+        format!("one\n{huge}\ntwo\n"),
+        format!("{huge}\ntwo\n"),
+        format!("one\n{huge}"),
+    ] {
+        std::fs::write(&p, &text).unwrap();
+        for chunk in [7, 64, 4096] {
+            let got: Vec<Vec<u8>> = RevLines::open(&p, chunk)
+                .unwrap()
+                .with_max_line(100)
+                .map(|l| l.unwrap())
+                .collect();
+            let want: Vec<Vec<u8>> = text
+                .lines()
+                .rev()
+                .map(|l| {
+                    if l.len() > 100 {
+                        super::tail::OVERLONG.to_vec()
+                    } else {
+                        l.as_bytes().to_vec()
+                    }
+                })
+                .collect();
+            assert_eq!(got, want, "chunk {chunk}: {:?}", text.len());
+        }
+    }
+}
+
+#[test]
 fn the_newest_page_is_read_from_the_end_with_filters_and_bad_lines_counted() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path().join("actions");
