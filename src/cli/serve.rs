@@ -342,6 +342,14 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
         }
     });
     let drain = ta_cfg.action_execution_timeout + Duration::from_secs(1);
+    // An approved request's run is its action plus the API calls around it (the pod read,
+    // Events, the final status), each up to the request timeout.
+    let request_timeout = match ctx.global.request_timeout {
+        Some(d) if d.is_zero() => crate::cluster::kubeconfig::DEFAULT_REQUEST_TIMEOUT,
+        Some(d) => d,
+        None => crate::cluster::kubeconfig::DEFAULT_REQUEST_TIMEOUT,
+    };
+    let executor_drain = drain + request_timeout * 3;
     let local = tokio::task::LocalSet::new();
     local
         .run_until(async move {
@@ -385,7 +393,16 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
             // In-flight TargetApp actions and an approved request being executed finish;
             // waiting polls are cancelled; nothing new starts.
             let executor = shared.clone();
-            tokio::join!(tapps.shutdown(drain), executor.stop_executing(drain));
+            let (_, done) = tokio::join!(
+                tapps.shutdown(drain),
+                executor.stop_executing(executor_drain)
+            );
+            if !done {
+                log(
+                    "shutdown did not wait for the approved request being executed",
+                    serde_json::json!({"waitedSeconds": executor_drain.as_secs()}),
+                );
+            }
         })
         .await;
     Ok(crate::error::EXIT_OK)

@@ -72,9 +72,14 @@ pub fn expired(obj: &Value, now: jiff::Timestamp) -> bool {
         .is_some_and(|t| t <= now)
 }
 
-/// True when an Approved request was decided after it expired (or, without a `decidedAt`,
-/// when it has expired by `now`). An approval in time stays valid while the executor is
-/// busy with earlier requests: the executor runs one at a time and an exec can take minutes.
+/// How long past its expiry an approval made in time may still be run: the executor runs
+/// one request at a time and an exec can take minutes, but `decidedAt` is the approver's
+/// clock and serve may have had no leader, so the wait is bounded by serve's own clock.
+pub const APPROVED_GRACE: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
+/// True when an Approved request must not run: decided after it expired, or (whatever
+/// `decidedAt` says) more than [`APPROVED_GRACE`] past its expiry by `now`; without a
+/// `decidedAt`, when it has expired by `now`.
 pub fn approved_too_late(obj: &Value, now: jiff::Timestamp) -> bool {
     let at = |p: &str| {
         obj.pointer(p)
@@ -82,7 +87,12 @@ pub fn approved_too_late(obj: &Value, now: jiff::Timestamp) -> bool {
             .and_then(|t| t.parse::<jiff::Timestamp>().ok())
     };
     match (at("/status/decidedAt"), at("/spec/expiresAt")) {
-        (Some(decided), Some(expires)) => decided > expires,
+        (Some(decided), Some(expires)) => {
+            decided > expires
+                || expires
+                    .checked_add(APPROVED_GRACE)
+                    .is_ok_and(|last| now > last)
+        }
         _ => expired(obj, now),
     }
 }
@@ -419,6 +429,8 @@ pub async fn execute_loop(
                         .pointer("/status/approver")
                         .and_then(Value::as_str)
                         .map(str::to_string);
+                    // From the claim on, shutdown waits: a claim that lands must be run.
+                    shared.executing.set(true);
                     // Claimed once: a second pass (or replica) holding the same version gets
                     // 409 and runs nothing.
                     if set_status(
@@ -431,9 +443,9 @@ pub async fn execute_loop(
                     .await
                     .is_err()
                     {
+                        shared.executing.set(false);
                         continue;
                     }
-                    shared.executing.set(true);
                     let (phase, message) =
                         execute_one(&exec, &obj, approver.as_deref(), &shared.metrics).await;
                     if phase == "Executed" {
@@ -634,5 +646,8 @@ mod tests {
             approved_too_late(&req(None), now),
             "no decidedAt: the clock decides"
         );
+        // An approval in time, but serve's clock is more than the grace past expiry.
+        let late: jiff::Timestamp = "2026-12-02T10:00:01Z".parse().unwrap();
+        assert!(approved_too_late(&req(Some("2026-12-02T08:59:00Z")), late));
     }
 }

@@ -171,8 +171,8 @@ impl LiveCluster {
             (None, Some(f)) => f.clone(),
             (None, None) => "the command failed".into(),
         };
-        if let Some(line) = out.stderr.lines().rev().find(|l| !l.trim().is_empty()) {
-            message.push_str(&format!("; stderr: {}", clip(super::first_line(line), 200)));
+        if let Some(line) = stderr_tail(&out.stderr) {
+            message.push_str(&format!("; stderr: {line}"));
         }
         // The message becomes the audit outcome's `error`, an approval request's status and
         // a log line: what the command printed is masked like its output summary.
@@ -183,6 +183,13 @@ impl LiveCluster {
             output: Box::new(value),
         })
     }
+}
+
+/// The last non-empty stderr line for an error message: masked, then cut to 200 bytes (masked
+/// first: a credential cut in half no longer looks like one).
+fn stderr_tail(stderr: &str) -> Option<String> {
+    let line = stderr.lines().rev().find(|l| !l.trim().is_empty())?;
+    Some(clip(&crate::redact::redact(super::first_line(line)), 200))
 }
 
 /// `s` cut to at most `max` bytes on a character boundary, with `…` when cut.
@@ -201,5 +208,22 @@ fn forbidden(action: &Action) -> Error {
     Error::Api {
         what: format!("{} {}", action.verb(), action.target_display()),
         message: "forbidden: this verb is never executed by kubectl-claude".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stderr_tail_is_masked_before_it_is_cut() {
+        // A token straddling byte 200: cut first, its head would no longer look like one.
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiIsImlhdCI6MTcwMDAwMDAwMH0.c2lnbmF0dXJlc2lnbmF0dXJl";
+        let line = format!("{} rejected credential {token}", "x".repeat(170));
+        let tail = stderr_tail(&format!("first\n{line}\n\n")).unwrap();
+        assert!(!tail.contains("eyJhbGci"), "{tail}");
+        assert!(tail.len() <= 200 + '…'.len_utf8(), "{}", tail.len());
+        assert_eq!(stderr_tail(" \n"), None);
+        assert_eq!(clip("héllo", 2), "h…");
     }
 }

@@ -53,7 +53,8 @@ fn refill(b: &mut (f64, Instant), rate: f64, burst: f64, now: Instant) -> bool {
 /// The address a bucket is kept for: an IPv6 client by its /64 (one host holds a whole /64
 /// and can pick any address in it), an IPv4 one as it is.
 fn bucket_key(ip: std::net::IpAddr) -> std::net::IpAddr {
-    match ip {
+    // An IPv4 client of a dual-stack listener arrives as `::ffff:a.b.c.d`: its own bucket.
+    match ip.to_canonical() {
         std::net::IpAddr::V6(v6) => {
             let s = v6.segments();
             std::net::IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
@@ -498,6 +499,14 @@ mod tests {
         };
         let a: Vec<bool> = (1..=6).map(|n| t.take(v6(n), t0)).collect();
         assert_eq!(a, [true, true, true, true, false, false]);
+        // IPv4-mapped addresses are IPv4 clients, each with its own bucket.
+        let mapped = |n: u8| {
+            Some(std::net::IpAddr::V6(
+                std::net::Ipv4Addr::new(192, 0, 2, n).to_ipv6_mapped(),
+            ))
+        };
+        let a: Vec<bool> = (1..=6).map(|n| t.take(mapped(n), t0)).collect();
+        assert_eq!(a, [true; 6]);
     }
 
     #[test]
