@@ -343,12 +343,11 @@ pub async fn run(ctx: &Ctx, args: &ServeArgs) -> Result<u8> {
     });
     let drain = ta_cfg.action_execution_timeout + Duration::from_secs(1);
     // An approved request's run is its action plus the API calls around it (the pod read,
-    // Events, the final status), each up to the request timeout.
-    let request_timeout = match ctx.global.request_timeout {
-        Some(d) if d.is_zero() => crate::cluster::kubeconfig::DEFAULT_REQUEST_TIMEOUT,
-        Some(d) => d,
-        None => crate::cluster::kubeconfig::DEFAULT_REQUEST_TIMEOUT,
-    };
+    // Events, the final status), each up to the request timeout (the default's margin when
+    // calls are unbounded).
+    use crate::cluster::kubeconfig::{DEFAULT_REQUEST_TIMEOUT, effective_request_timeout};
+    let request_timeout =
+        effective_request_timeout(ctx.global.request_timeout).unwrap_or(DEFAULT_REQUEST_TIMEOUT);
     let executor_drain = drain + request_timeout * 3;
     let local = tokio::task::LocalSet::new();
     local

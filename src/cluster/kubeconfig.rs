@@ -35,6 +35,16 @@ pub struct ConnectOptions {
 /// keeps a hung aggregated API (metrics-server down) from holding a command for minutes.
 pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The bound one API call gets from `--request-timeout`: the default when unset, `None` (no
+/// limit) for `0`, like kubectl.
+pub fn effective_request_timeout(flag: Option<std::time::Duration>) -> Option<std::time::Duration> {
+    match flag {
+        None => Some(DEFAULT_REQUEST_TIMEOUT),
+        Some(d) if d.is_zero() => None,
+        Some(d) => Some(d),
+    }
+}
+
 /// Parses a `--request-timeout` value like kubectl: `0` (no limit), a number of seconds, or
 /// a number with a unit (`500ms`, `30s`, `2m`, `1h`).
 pub fn parse_request_timeout(s: &str) -> Result<std::time::Duration, String> {

@@ -189,11 +189,7 @@ impl LiveCluster {
         // an aggregated API that is down that is minutes per call, defeating "skip a group
         // whose discovery fails". Every call is bounded by `request_timeout` instead.
         cfg.default_retry = false;
-        let request_timeout = match opts.request_timeout {
-            None => Some(kubeconfig::DEFAULT_REQUEST_TIMEOUT),
-            Some(d) if d.is_zero() => None,
-            Some(d) => Some(d),
-        };
+        let request_timeout = kubeconfig::effective_request_timeout(opts.request_timeout);
         if let Some(d) = request_timeout {
             cfg.connect_timeout = Some(d.min(Duration::from_secs(10)));
             cfg.read_timeout = Some(d);

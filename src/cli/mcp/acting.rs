@@ -51,6 +51,18 @@ pub(super) fn client_name(peer: &Peer<RoleServer>) -> String {
 }
 
 /// True when the client declared form elicitation (a human can be asked).
+/// The gate's input for an MCP call: no flag approves confirm-tier from MCP; only asking the
+/// person through elicitation does, when the client can.
+fn gate_input(dry_run: bool, read_only: bool, can_ask: bool) -> GateInput {
+    GateInput {
+        yes: false,
+        dry_run,
+        read_only,
+        suggest_only: false,
+        interactive: can_ask,
+    }
+}
+
 pub(super) fn can_elicit(peer: &Peer<RoleServer>) -> bool {
     peer.supported_elicitation_modes()
         .contains(&ElicitationMode::Form)
@@ -90,14 +102,7 @@ pub(super) async fn act(
     let client = client_name(&peer);
     let origin = Origin::McpClient(client.clone());
     let can_ask = can_elicit(&peer);
-    let input = GateInput {
-        // No flag approves confirm-tier from MCP.
-        yes: false,
-        dry_run: a.dry_run,
-        read_only: server.read_only,
-        suggest_only: false,
-        interactive: can_ask,
-    };
+    let input = gate_input(a.dry_run, server.read_only, can_ask);
     let human = ElicitingHuman { peer, client };
     let now = ctx.env.now();
 
@@ -255,13 +260,7 @@ pub(super) async fn read_through_session(
     let audit = crate::cli::gate_ui::audit_log(ctx, &crate::cli::gate_ui::view_context(&view));
     let gate = Gate {
         policy: &policy,
-        input: GateInput {
-            yes: false,
-            dry_run: false,
-            read_only: true,
-            suggest_only: false,
-            interactive: false,
-        },
+        input: gate_input(false, true, false),
         audit: &audit,
         now: ctx.env.now(),
     };
@@ -433,14 +432,7 @@ pub(super) async fn workflow_run(
     let params = workflow_params(&wf, &a.params)?;
     let client = client_name(&peer);
     let can_ask = can_elicit(&peer);
-    let input = GateInput {
-        // No flag approves confirm-tier from MCP.
-        yes: false,
-        dry_run: a.dry_run,
-        read_only: server.read_only,
-        suggest_only: false,
-        interactive: can_ask,
-    };
+    let input = gate_input(a.dry_run, server.read_only, can_ask);
     let view = crate::cli::cluster_view(&ctx).await?;
     let mut policy = crate::cli::gate_ui::policy(&ctx)?;
     if let Some(au) = &wf.autonomy {
